@@ -1,0 +1,223 @@
+"""``naturkapital nki | compare | diagram | validate | calibrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from naturkapital.cli.app import app, console, progress_bar
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.landcover.bioscore import DEFAULT_RULE
+from naturkapital.nki import api
+
+ZonesOpt = Annotated[Path | None, typer.Option(
+    "--zones", help="Zonefil / zone polygons (GeoPackage, Shapefile, GeoJSON; any CRS). "
+                    "Default: the embedded 98 municipalities.")]
+IdOpt = Annotated[str | None, typer.Option("--id-field", help="Felt med zone-id / id field.")]
+NameOpt = Annotated[str | None, typer.Option("--name-field", help="Felt med navn / name field.")]
+LandcoverOpt = Annotated[str, typer.Option(
+    "--landcover", help="basemap2021, corine (with --year) or a class raster path "
+                        "(with --scheme).")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Årstal / year (CORINE: 1990, "
+                                                             "2000, 2006, 2012, 2018).")]
+SchemeOpt = Annotated[Path | None, typer.Option(
+    "--scheme", help="Klassifikationstabel CSV: value,land_type,nature_value,source.")]
+
+
+def _zone_count(zones: api.Zones) -> int:
+    return len(zones.gdf)
+
+
+def _ranking(table: pd.DataFrame, title: str, limit: int | None = None) -> Table:
+    t = Table(title=title, header_style="bold")
+    for col, just in [("Nr. (rank)", "right"), ("Kode (id)", "right"), ("Navn (name)", "left"),
+                      ("NKI", "right"), ("NKI natur", "right"), ("Nr. natur", "right"),
+                      ("Gruppe (group)", "left"), ("Dækning % (coverage)", "right")]:
+        t.add_column(col, justify=just)
+    rows = table if limit is None else table.head(limit)
+    for r in rows.itertuples():
+        t.add_row("" if pd.isna(r.rank) else str(r.rank), str(r.zone_id), str(r.name),
+                  _fmt(r.nki), _fmt(r.nki_nature),
+                  "" if pd.isna(r.rank_nature) else str(r.rank_nature),
+                  "" if pd.isna(r.group) else str(r.group), _fmt(r.coverage_pct))
+    return t
+
+
+def _fmt(x: float) -> str:
+    return "" if pd.isna(x) else f"{x:.1f}"
+
+
+def _print_method(meta: dict) -> None:
+    console.print(f"[bold]Metode (method):[/] {meta['method']} · data: {meta['landcover']}"
+                  f" · tabel (scheme): {meta['scheme']}")
+    if meta["assumptions"]:
+        console.print("[yellow]Antagelser (assumptions, no published source):[/]")
+        for a in meta["assumptions"]:
+            console.print(f"  · {a}", highlight=False)
+
+
+@app.command("nki")
+def nki_cmd(
+    zones: ZonesOpt = None,
+    id_field: IdOpt = None,
+    name_field: NameOpt = None,
+    landcover: LandcoverOpt = "basemap2021",
+    year: YearOpt = None,
+    scheme: SchemeOpt = None,
+    bioscore: Annotated[Path | None, typer.Option(
+        "--bioscore", help="Bioscore-raster (e.g. the biodiversity map); replaces the "
+                           "table's nature values where it has data.")] = None,
+    bioscore_rule: Annotated[str, typer.Option(
+        "--bioscore-rule", help="classes:B1,B2,B3,B4 (→ 0/25/50/75/100) or linear:LO,HI.")]
+        = DEFAULT_RULE,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Resultat / result: .csv, .json or .gpkg (with zone geometry).")] = None,
+    top: Annotated[int | None, typer.Option("--top", help="Print only the first N rows.")]
+        = None,
+) -> None:
+    """Beregn naturkapitalindekset for hver zone. Compute the Natural Capital Index per zone."""
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    z = api.load_zones(zones, id_field, name_field)
+    with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
+        res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
+                              bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance)
+    console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}", top))
+    _print_method(res.meta)
+    if out is not None:
+        write_table(res.table, out, res.meta, res.zones)
+        console.print(f"Skrev (wrote) {out}")
+
+
+@app.command("compare")
+def compare_cmd(
+    from_spec: Annotated[str, typer.Option("--from", help="basemap2021, corine:YEAR or a "
+                                                          "raster path.")],
+    to_spec: Annotated[str, typer.Option("--to", help="basemap2021, corine:YEAR or a path.")],
+    zones: ZonesOpt = None,
+    id_field: IdOpt = None,
+    name_field: NameOpt = None,
+    scheme_from: Annotated[Path | None, typer.Option("--scheme-from")] = None,
+    scheme_to: Annotated[Path | None, typer.Option("--scheme-to")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=".csv, .json or .gpkg")] = None,
+    top: Annotated[int | None, typer.Option("--top")] = None,
+) -> None:
+    """Sammenlign to perioder. Change between two epochs, split into area and value parts."""
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    z = api.load_zones(zones, id_field, name_field)
+    with progress_bar("Sammenligner (comparing)", 2 * _zone_count(z)) as advance:
+        res = api.compare(from_spec, to_spec, z, scheme_from=scheme_from, scheme_to=scheme_to,
+                          progress=advance)
+    t = Table(title=f"NKI {res.meta['from']} → {res.meta['to']}", header_style="bold")
+    for col in ["Kode", "Navn (name)", "NKI fra", "NKI til", "Δ", "Δ areal (area)",
+                "Δ værdi (value)", "Nr. fra", "Nr. til"]:
+        t.add_column(col, justify="left" if col.startswith("Navn") else "right")
+    view = res.table if top is None else res.table.head(top)
+    for r in view.itertuples():
+        t.add_row(str(r.zone_id), str(r.name), _fmt(r.nki_from), _fmt(r.nki_to),
+                  _fmt(r.delta), _fmt(r.delta_area), _fmt(r.delta_value),
+                  "" if pd.isna(r.rank_from) else str(r.rank_from),
+                  "" if pd.isna(r.rank_to) else str(r.rank_to))
+    console.print(t)
+    console.print(f"[yellow]NB:[/] {res.meta['warning']}")
+    if out is not None:
+        write_table(res.table, out, res.meta, res.from_.zones)
+        console.print(f"Skrev (wrote) {out}")
+
+
+@app.command("diagram")
+def diagram_cmd(
+    zone: Annotated[str, typer.Option("--zone", help="Zone-id, e.g. 563 (Fanø); 0 = "
+                                                     "national.")],
+    zones: ZonesOpt = None,
+    id_field: IdOpt = None,
+    name_field: NameOpt = None,
+    landcover: LandcoverOpt = "basemap2021",
+    year: YearOpt = None,
+    scheme: SchemeOpt = None,
+    second: Annotated[str | None, typer.Option(
+        "--second", help="Anden periode som omrids / a second epoch drawn as outlines "
+                         "(basemap2021, corine:YEAR or a path).")] = None,
+    nature_only: Annotated[bool, typer.Option("--kun-natur/--alle", help="Only the four "
+                                              "nature types (NKI natur).")] = False,
+    out: Annotated[Path, typer.Option("--out", help=".png or .svg")] = Path("nki_diagram.png"),
+) -> None:
+    """Tegn NKI-diagrammet for en zone. Draw the NKI mosaic diagram of one zone."""
+    check_out(out, (".png", ".svg"))
+    z = api.load_zones(zones, id_field, name_field)
+    with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
+        res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
+                              progress=advance)
+    res.row(zone)  # unknown zone → clean error before drawing
+    api.draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
+    console.print(f"Skrev (wrote) {out}")
+
+
+@app.command("validate")
+def validate_cmd(
+    landcover: LandcoverOpt = "basemap2021",
+    scheme: SchemeOpt = None,
+) -> None:
+    """Sammenlign åbne-data-NKI med de publicerede tal 2020. Open-data NKI vs published."""
+    z = api.load_zones()
+    with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
+        res = api.compute_nki(z, landcover=landcover, scheme=scheme, progress=advance)
+    v = api.validate(res)
+    t = Table(title="Åbne data vs publiceret NKI 2020 (open data vs published)",
+              header_style="bold")
+    for col in ["Kode", "Navn", "Publiceret", "Åbne data", "Fejl (error)", "Nr. pub.",
+                "Nr. åbne"]:
+        t.add_column(col, justify="left" if col == "Navn" else "right")
+    for r in v.table.itertuples():
+        t.add_row(str(r.zone_id), str(r.name), f"{r.nki_2020:.0f}", _fmt(r.nki),
+                  f"{r.error:+.1f}", f"{r.rank_2020:.0f}", str(r.rank))
+    console.print(t)
+    console.print(f"Danmark: åbne data {v.national_open:.1f}, publiceret "
+                  f"{v.national_published:.0f}")
+    console.print(f"Spearman ρ = {v.spearman_rho:.3f}   mean absolute error = "
+                  f"{v.mean_abs_error:.2f} NKI points (n = {len(v.table)})")
+    console.print(f"Metode (method): {res.meta['method']}")
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    published: Annotated[Path | None, typer.Option(
+        "--published", help="CSV with kommune_code,nki_2020 (default: embedded 2020 "
+                            "values).")] = None,
+    out_dir: Annotated[Path, typer.Option(
+        "--out-dir", help="Where to write basemap04.csv and corine.csv.")] = Path("calibrated"),
+) -> None:
+    """Kalibrér Basemap04-naturværdier mod publicerede NKI. Calibrate nature values."""
+    from naturkapital.data.catalogue import dataset_path
+    from naturkapital.errors import InputError
+    from naturkapital.landcover.calibrate import apply_values, calibrate, corine_from_basemap
+    from naturkapital.landcover.scheme import BUILTIN_SCHEMES
+    from naturkapital.landcover.sources import resolve_landcover
+    from naturkapital.nki.zonal import zonal_class_areas
+
+    if not out_dir.is_dir():
+        raise InputError(out_dir, "folder does not exist")
+    pub_path = published or dataset_path("nki_published_2020")
+    pub = pd.read_csv(pub_path)
+    if not {"kommune_code", "nki_2020"} <= set(pub.columns):
+        raise InputError(pub_path, "needs columns kommune_code,nki_2020")
+    pub["zone_id"], pub["nki"] = pub["kommune_code"].astype(str), pub["nki_2020"]
+    z = api.load_zones()
+    lc = resolve_landcover("basemap2021")
+    with progress_bar("Arealer (areas)", _zone_count(z)) as advance:
+        areas = zonal_class_areas(z.gdf, lc, z.source, progress=advance)
+    cal = calibrate(areas.classes, lc.scheme, pub)
+    labels = dict(zip(lc.scheme.table["value"], lc.scheme.table["label"], strict=True))
+    for code, v in cal.values.items():
+        console.print(f"  {code:>3} {labels[code]:<32} {v:6.1f}")
+    console.print(f"λ = {cal.lam:g}; fit: MAE {cal.fit_mae:.2f}, ρ {cal.fit_rho:.3f}; "
+                  f"leave-one-out: MAE {cal.loo_mae:.2f}, ρ {cal.loo_rho:.3f}")
+    basemap = apply_values(BUILTIN_SCHEMES["basemap04"], cal.values)
+    write_table(basemap, out_dir / "basemap04.csv")
+    write_table(corine_from_basemap(basemap), out_dir / "corine.csv")
+    console.print(f"Skrev (wrote) {out_dir / 'basemap04.csv'}, {out_dir / 'corine.csv'}")

@@ -1,0 +1,21 @@
+"""One exception type for every problem with user input.
+
+Every message names the file (or argument) and the problem in one line, so the CLI
+can print it without a traceback. See DEVELOPERS.md, "Errors".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: a missing/unreadable file, a CRS problem, unknown codes, ...
+
+    ``source`` is the file or argument at fault, ``problem`` a short plain sentence.
+    """
+
+    def __init__(self, source: str | Path, problem: str) -> None:
+        self.source = str(source)
+        self.problem = problem
+        super().__init__(f"{self.source}: {problem}")

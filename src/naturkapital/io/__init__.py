@@ -1,0 +1,1 @@
+"""Reading and checking the user's vectors and rasters, and writing outputs safely."""

@@ -1,0 +1,1 @@
+"""Land-cover classification schemes mapped to the 8 NKI land types."""

@@ -1,0 +1,1 @@
+"""The Natural Capital Index: zonal areas, the index, ranking, groups and change."""

@@ -1,0 +1,1 @@
+"""Charts, maps and reports."""

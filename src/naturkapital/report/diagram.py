@@ -1,0 +1,111 @@
+"""The NKI diagram: a mosaic (Marimekko) chart of one zone.
+
+x = area share of each land type (%, sums to 100), y = its mean nature value (0–100),
+so each bar's area is the land type's contribution and the coloured area in total is
+the NKI. A second epoch can be drawn on top as outlines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+
+from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS  # noqa: E402
+
+
+@dataclass(frozen=True)
+class DiagramData:
+    """What one diagram shows. Shares in % (sum 100), values 0–100 (None if absent)."""
+
+    name: str
+    shares: dict[str, float]
+    values: dict[str, float | None]
+    nki: float
+    rank: int | None = None
+    n_ranked: int | None = None
+    epoch: str = ""
+    note: str = ""
+
+
+def _bars(d: DiagramData, nature_only: bool) -> list[tuple[str, float, float]]:
+    keys = [t.key for t in LAND_TYPES if not nature_only or t.key in NATURE_KEYS]
+    total = sum(d.shares.get(k, 0.0) or 0.0 for k in keys)
+    bars = []
+    for k in keys:
+        share = d.shares.get(k, 0.0) or 0.0
+        value = d.values.get(k)
+        if share > 0 and total > 0 and value is not None and value == value:
+            bars.append((k, 100.0 * share / total, float(value)))
+    return bars
+
+
+def nki_figure(d: DiagramData, second: DiagramData | None = None,
+               nature_only: bool = False) -> Figure:
+    """Build the diagram as a matplotlib Figure (no file written)."""
+    by_key = {t.key: t for t in LAND_TYPES}
+    fig, ax = plt.subplots(figsize=(10, 6.2), dpi=150)
+    x = 0.0
+    for key, width, value in _bars(d, nature_only):
+        t = by_key[key]
+        ax.add_patch(Rectangle((x, 0), width, value, facecolor=t.colour, edgecolor="white",
+                               linewidth=1.2))
+        if width >= 4:
+            ax.text(x + width / 2, value + 1.5, f"{value:.0f}", ha="center", va="bottom",
+                    fontsize=9, color="#333333")
+        if width >= 7:
+            ax.text(x + width / 2, min(value, 100) / 2 if value > 12 else value + 7, t.da,
+                    ha="center", va="center", fontsize=8.5, rotation=90 if width < 14 else 0,
+                    color="white" if value > 12 and key not in ("mark", "andet") else "#222222",
+                    wrap=True)
+        x += width
+    if second is not None:
+        x = 0.0
+        for _key, width, value in _bars(second, nature_only):
+            ax.add_patch(Rectangle((x, 0), width, value, fill=False, edgecolor="#111111",
+                                   linestyle=(0, (4, 2)), linewidth=1.1))
+            x += width
+    total = d.nki
+    ax.axhline(total, color="#b2182b", linestyle="--", linewidth=1.2)
+    label = "NKI natur" if nature_only else "NKI"
+    ax.text(100, total, f" {label} {total:.0f}", color="#b2182b", va="center", ha="left",
+            fontsize=11, fontweight="bold", clip_on=False)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("Arealandel (%) / area share (%)")
+    ax.set_ylabel("Naturværdi (0–100) / nature value")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    rank = (f" · nr. {d.rank} af {d.n_ranked} (rank)" if d.rank is not None and d.n_ranked
+            else "")
+    epoch = f" {d.epoch}" if d.epoch else ""
+    ax.set_title(f"Naturkapitalindeks{epoch} — {d.name}", loc="left", fontsize=14,
+                 fontweight="bold", pad=26)
+    ax.text(0, 1.025, f"{label} {total:.0f}{rank}" + (" · kun natur (nature only)"
+            if nature_only else ""), transform=ax.transAxes, fontsize=11, color="#444444")
+    shown = {k for k, _, _ in _bars(d, nature_only)}
+    handles = [Patch(facecolor=t.colour, label=f"{t.da} ({t.en})") for t in LAND_TYPES
+               if t.key in shown]
+    if second is not None:
+        handles.append(Patch(fill=False, edgecolor="#111111", linestyle="--",
+                             label=f"{second.epoch or 'anden periode'} (outline): "
+                                   f"{label} {second.nki:.0f}"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3,
+              fontsize=8, frameon=False)
+    if d.note:
+        fig.text(0.01, 0.005, d.note, fontsize=7, color="#666666", ha="left", va="bottom",
+                 wrap=True)
+    fig.subplots_adjust(left=0.08, right=0.9, top=0.86, bottom=0.27)
+    return fig
+
+
+def save_figure(fig: Figure, out: Path) -> None:
+    """Write PNG or SVG by suffix."""
+    fig.savefig(out, format=out.suffix.lstrip(".").lower())
+    plt.close(fig)
