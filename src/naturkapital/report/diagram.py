@@ -59,11 +59,11 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
         if width >= 4:
             ax.text(x + width / 2, value + 1.5, f"{value:.0f}", ha="center", va="bottom",
                     fontsize=9, color="#333333")
-        if width >= 7:
-            ax.text(x + width / 2, min(value, 100) / 2 if value > 12 else value + 7, t.da,
-                    ha="center", va="center", fontsize=8.5, rotation=90 if width < 14 else 0,
-                    color="white" if value > 12 and key not in ("mark", "andet") else "#222222",
-                    wrap=True)
+        wide, tall = width >= 14 and value >= 25, width >= 5 and value >= 55
+        if wide or tall:
+            ax.text(x + width / 2, value / 2, t.da, ha="center", va="center",
+                    fontsize=8.5, rotation=0 if wide else 90,
+                    color="#222222" if key in ("mark", "andet", "by_groen") else "white")
         x += width
     if second is not None:
         x = 0.0
