@@ -59,11 +59,13 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
         if width >= 4:
             ax.text(x + width / 2, value + 1.5, f"{value:.0f}", ha="center", va="bottom",
                     fontsize=9, color="#333333")
-        wide, tall = width >= 14 and value >= 25, width >= 5 and value >= 55
+        wide, tall = width >= 14, width >= 5 and value >= 55
         if wide or tall:
-            ax.text(x + width / 2, value / 2, t.da, ha="center", va="center",
-                    fontsize=8.5, rotation=0 if wide else 90,
-                    color="#222222" if key in ("mark", "andet", "by_groen") else "white")
+            inside = value >= 25
+            ax.text(x + width / 2, value / 2 if inside else value + 9, t.da, ha="center",
+                    va="center", fontsize=8.5, rotation=0 if wide else 90,
+                    color="white" if inside and key not in ("mark", "andet", "by_groen")
+                    else "#222222")
         x += width
     if second is not None:
         x = 0.0
@@ -84,10 +86,10 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
         ax.spines[side].set_visible(False)
     rank = (f" · nr. {d.rank} af {d.n_ranked} (rank)" if d.rank is not None and d.n_ranked
             else "")
-    epoch = f" {d.epoch}" if d.epoch else ""
-    ax.set_title(f"Naturkapitalindeks{epoch} — {d.name}", loc="left", fontsize=14,
+    epoch = f" · {d.epoch}" if d.epoch else ""
+    ax.set_title(f"Naturkapitalindeks — {d.name}", loc="left", fontsize=14,
                  fontweight="bold", pad=26)
-    ax.text(0, 1.025, f"{label} {total:.0f}{rank}" + (" · kun natur (nature only)"
+    ax.text(0, 1.025, f"{label} {total:.0f}{rank}{epoch}" + (" · kun natur (nature only)"
             if nature_only else ""), transform=ax.transAxes, fontsize=11, color="#444444")
     shown = {k for k, _, _ in _bars(d, nature_only)}
     handles = [Patch(facecolor=t.colour, label=f"{t.da} ({t.en})") for t in LAND_TYPES

@@ -1,0 +1,5 @@
+"""``python -m naturkapital`` runs the command line."""
+
+from naturkapital.cli import main
+
+main()
