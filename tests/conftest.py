@@ -1,0 +1,77 @@
+"""Shared fixtures: tiny hand-made rasters, zones and schemes in EPSG:25832."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+from shapely.geometry import box
+
+CRS = "EPSG:25832"
+X0, Y0, CELL = 500_000.0, 6_200_000.0, 10.0
+
+
+def write_raster(path: Path, data: np.ndarray, crs: str | None = CRS, nodata: float = 0,
+                 cell: float = CELL, x0: float = X0, y0: float = Y0) -> Path:
+    """Write a single-band GeoTIFF with the top-left corner at (x0, y0)."""
+    profile = {"driver": "GTiff", "width": data.shape[1], "height": data.shape[0], "count": 1,
+               "dtype": data.dtype.name, "transform": from_origin(x0, y0, cell, cell),
+               "nodata": nodata}
+    if crs:
+        profile["crs"] = crs
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data, 1)
+    return path
+
+
+def write_zones(path: Path, boxes: dict[str, tuple[float, float, float, float]],
+                crs: str | None = CRS, id_field: str = "zid") -> Path:
+    """Zones from boxes given in cell units relative to the raster origin (col0,row0,col1,row1)."""
+    geoms = [box(X0 + c0 * CELL, Y0 - r1 * CELL, X0 + c1 * CELL, Y0 - r0 * CELL)
+             for c0, r0, c1, r1 in boxes.values()]
+    gdf = gpd.GeoDataFrame({id_field: list(boxes), "navn": [f"Zone {k}" for k in boxes]},
+                           geometry=geoms, crs=crs)
+    gdf.to_file(path, engine="pyogrio")
+    return path
+
+
+SCHEME_CSV = """value,label,land_type,nature_value,source
+1,skov,skov,80,test table
+2,mark,mark,10,test table
+3,by,by_graa,0,test table
+4,andet,andet,0,test table
+5,eng,eng_mose,100,test table
+"""
+
+
+@pytest.fixture
+def scheme(tmp_path: Path) -> Path:
+    p = tmp_path / "scheme.csv"
+    p.write_text(SCHEME_CSV, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def tiny(tmp_path: Path, scheme: Path) -> dict[str, Path]:
+    """A 4×4 raster of 10 m cells: row-wise classes
+
+    row 0: 1 1 2 2
+    row 1: 1 1 2 2
+    row 2: 5 5 3 3
+    row 3: 4 4 3 0   (0 = nodata)
+    """
+    data = np.array([[1, 1, 2, 2], [1, 1, 2, 2], [5, 5, 3, 3], [4, 4, 3, 0]], dtype=np.uint8)
+    return {"raster": write_raster(tmp_path / "lc.tif", data), "scheme": scheme}
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m naturkapital`` as a user would."""
+    return subprocess.run([sys.executable, "-m", "naturkapital", *args], capture_output=True,
+                          text=True, cwd=cwd, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+                          timeout=600)
