@@ -13,6 +13,6 @@ fi
 if [ "${NATURKAPITAL_SKIP_MAIN_JOB:-0}" = "1" ]; then exit 0; fi
 mkdir -p out
 .venv/bin/naturkapital nki --out out/nki_basemap2021.csv
-.venv/bin/naturkapital nki --out out/nki_basemap2021.gpkg --top 0 >/dev/null
+.venv/bin/naturkapital nki --out out/nki_basemap2021.gpkg --quiet
 .venv/bin/naturkapital diagram --zone 563 --out out/nki_diagram_563_fanoe.png
 echo "Resultater (results): out/nki_basemap2021.csv, out/nki_basemap2021.gpkg, out/nki_diagram_563_fanoe.png"

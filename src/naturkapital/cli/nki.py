@@ -78,6 +78,7 @@ def nki_cmd(
         "--out", help="Resultat / result: .csv, .json or .gpkg (with zone geometry).")] = None,
     top: Annotated[int | None, typer.Option("--top", help="Print only the first N rows.")]
         = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no table.")] = False,
 ) -> None:
     """Beregn naturkapitalindekset for hver zone. Compute the Natural Capital Index per zone."""
     if out is not None:
@@ -86,8 +87,10 @@ def nki_cmd(
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
                               bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance)
-    console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}", top))
-    _print_method(res.meta)
+    if not quiet:
+        console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}",
+                               top))
+        _print_method(res.meta)
     if out is not None:
         write_table(res.table, out, res.meta, res.zones)
         console.print(f"Skrev (wrote) {out}")
