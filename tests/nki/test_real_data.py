@@ -23,6 +23,9 @@ def test_ranks_98_municipalities_fanoe_first(basemap):
     assert pd.isna(christiansoe["rank"]) and pd.isna(christiansoe["group"])
     assert t["group"].dropna().isin(["urban", "agricultural", "nature"]).all()
     assert set(t["group"].dropna()) == {"urban", "agricultural", "nature"}
+    for _, g in ranked.groupby("group"):
+        assert sorted(g["rank_in_group"].tolist()) == list(range(1, len(g) + 1))
+        assert g.sort_values("rank")["rank_in_group"].is_monotonic_increasing
 
 
 def test_national_figure_close_to_25(basemap):

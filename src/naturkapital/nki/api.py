@@ -133,6 +133,8 @@ def compute_nki(
     groups = group_of(shares).where(eligible)
     out["group"] = groups
     out["group_da"] = groups.map(GROUP_LABELS)
+    out["rank_in_group"] = (out["nki"].where(eligible).groupby(groups)
+                            .rank(ascending=False, method="min").astype("Int64"))
     for k in KEYS:
         out[f"share_{k}"] = 100.0 * shares[k]
     for k in KEYS:
