@@ -1,0 +1,9 @@
+"""HTTP API and OGC API – Processes (FastAPI); serves the web app too.
+
+``create_app(Settings(...))`` builds the application; ``naturkapital serve`` runs it.
+"""
+
+from naturkapital.api.app import create_app
+from naturkapital.api.config import Settings
+
+__all__ = ["Settings", "create_app"]

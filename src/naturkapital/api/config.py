@@ -1,0 +1,58 @@
+"""Server configuration: database, write token, upload limits.
+
+Values come from arguments (``naturkapital serve --db --token``) or the environment:
+``NATURKAPITAL_DB``, ``NATURKAPITAL_TOKEN``, ``NATURKAPITAL_MAX_UPLOAD_MB``,
+``NATURKAPITAL_MAX_ZONES``. Without a token, every write endpoint answers 403.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        from naturkapital.errors import InputError
+
+        raise InputError(name, f"must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to start. ``token=None`` disables writes."""
+
+    db_url: str | None = None
+    token: str | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_zones: int = 2000
+    max_body_bytes: int = 25 * 1024 * 1024
+    job_workers: int = 1
+    warm_cache: bool = True
+
+    @classmethod
+    def from_env(cls, db_url: str | None = None, token: str | None = None,
+                 **overrides: object) -> Settings:
+        """Arguments win over the environment; empty strings count as unset."""
+        upload_mb = _env_int("NATURKAPITAL_MAX_UPLOAD_MB", 20)
+        s = cls(
+            db_url=db_url or os.environ.get("NATURKAPITAL_DB") or None,
+            token=token or os.environ.get("NATURKAPITAL_TOKEN") or None,
+            max_upload_bytes=upload_mb * 1024 * 1024,
+            max_zones=_env_int("NATURKAPITAL_MAX_ZONES", 2000),
+            max_body_bytes=upload_mb * 1024 * 1024 + 1024 * 1024,
+        )
+        if overrides:
+            from dataclasses import replace
+
+            s = replace(s, **overrides)  # type: ignore[arg-type]
+        return s
+
+    @property
+    def writes_enabled(self) -> bool:
+        return bool(self.token)

@@ -1,0 +1,96 @@
+"""Error responses: every failure is a JSON problem document with a clear message.
+
+``InputError`` (bad user input anywhere in the models) → 422; unknown ids → 404;
+missing/wrong token → 401/403; too large → 413; request validation → 422 naming the
+parameter. An unexpected exception → 500 with a generic message (and a log line).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from naturkapital.errors import InputError
+
+log = logging.getLogger("naturkapital.api")
+
+TITLES = {400: "Bad request / ugyldig forespørgsel", 401: "Unauthorized / log ind",
+          403: "Forbidden / ingen adgang", 404: "Not found / findes ikke",
+          405: "Method not allowed", 406: "Not acceptable",
+          409: "Conflict", 413: "Too large / for stor", 415: "Unsupported media type",
+          422: "Invalid input / ugyldigt input", 500: "Internal error / intern fejl"}
+
+
+class ApiError(Exception):
+    """Raise from a route to answer with a problem document."""
+
+    def __init__(self, status: int, detail: str, type_: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.type = type_ or f"about:blank#{status}"
+        self.headers = headers
+
+
+def problem(status: int, detail: str, type_: str | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"type": type_ or f"about:blank#{status}", "title": TITLES.get(status, "Error"),
+            "status": status, "detail": detail}
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("query", "path", "header", "body", "cookie"):
+        where = parts[0]
+        rest = ".".join(parts[1:])
+        return f"{where} parameter '{rest}'" if rest else where
+    return ".".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
+        return problem(exc.status, exc.detail, exc.type, exc.headers)
+
+    @app.exception_handler(InputError)
+    async def _input_error(_req: Request, exc: InputError) -> JSONResponse:
+        return problem(422, str(exc), "about:blank#input-error")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        msgs = []
+        for e in exc.errors()[:5]:
+            msgs.append(f"{_loc(e.get('loc', ()))}: {e.get('msg', 'invalid')}")
+        return problem(422, "; ".join(msgs) or "invalid request", "about:blank#validation")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return problem(exc.status_code, detail, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(req: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", req.method, req.url.path)
+        return problem(500, "unexpected server error; the administrator can see it in the "
+                            "server log / uventet fejl")
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the listed error codes."""
+    desc = {400: "Bad request", 401: "No token (Authorization: Bearer …)",
+            403: "Wrong token, or writes disabled", 404: "Not found",
+            413: "Upload or body too large", 415: "Unsupported file type",
+            422: "Invalid input (the message names the parameter)"}
+    return {c: {"description": desc.get(c, TITLES.get(c, "Error")),
+                "content": {"application/problem+json": {"schema": {
+                    "$ref": "#/components/schemas/Problem"}}}} for c in codes}

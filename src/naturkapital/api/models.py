@@ -1,0 +1,230 @@
+"""Pydantic models of the HTTP API (request bodies and JSON responses)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from shapely.geometry import shape
+
+from naturkapital.landcover.landtypes import KEYS
+
+LandTypeKey = Literal["skov", "soe", "eng_mose", "hede_overdrev", "mark", "by_groen",
+                      "by_graa", "andet"]
+assert tuple(LandTypeKey.__args__) == KEYS  # type: ignore[attr-defined]
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details; also the OGC API exception format)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+class Municipality(BaseModel):
+    zone_id: str
+    name: str
+    nki: float | None
+    nki_nature: float | None
+    rank: int | None = Field(description="1 = best NKI; null when not ranked")
+    rank_nature: int | None
+    group: str | None
+    group_da: str | None
+    area_ha: float | None
+    coverage_pct: float | None
+
+
+class NKIRow(BaseModel):
+    """One row of the full NKI table (shares in % of mapped area, values 0–100)."""
+
+    model_config = ConfigDict(extra="allow")
+    zone_id: str
+    name: str
+    area_ha: float | None
+    coverage_pct: float | None
+    nki: float | None
+    nki_nature: float | None
+    rank: int | None
+    rank_nature: int | None
+    group: str | None
+    method: str
+    assumption: str
+
+
+class Meta(BaseModel):
+    """Method, land cover, scheme and assumptions of a result."""
+
+    model_config = ConfigDict(extra="allow")
+    method: str
+    landcover: str
+    scheme: str
+    zones: str
+    assumptions: list[str]
+
+
+class NKITable(BaseModel):
+    meta: Meta
+    rows: list[NKIRow]
+
+
+class LandTypeRow(BaseModel):
+    key: LandTypeKey
+    da: str
+    en: str
+    nature: bool
+    colour: str
+    share_pct: float | None = Field(description="area share, % of the mapped area")
+    value: float | None = Field(description="mean nature value 0–100")
+    contribution: float | None = Field(description="share × value / 100, NKI points")
+    share_nature_pct: float | None = Field(description="share of the nature area (%), "
+                                                       "nature types only")
+
+
+class ZoneBreakdown(BaseModel):
+    zone_id: str
+    name: str
+    nki: float | None
+    nki_nature: float | None
+    rank: int | None
+    rank_nature: int | None
+    n_ranked: int
+    group: str | None
+    group_da: str | None
+    area_ha: float | None
+    coverage_pct: float | None
+    land_types: list[LandTypeRow]
+    meta: Meta
+    diagram_svg: str
+    diagram_png: str
+
+
+class CompareRow(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    zone_id: str
+    name: str
+    nki_from: float | None
+    nki_to: float | None
+    delta: float | None
+    delta_area: float | None
+    delta_value: float | None
+    rank_from: float | None
+    rank_to: float | None
+    rank_change: int | None
+
+
+class CompareTable(BaseModel):
+    meta: dict[str, Any]
+    rows: list[CompareRow]
+
+
+class UploadResult(BaseModel):
+    """NKI of uploaded zones; ``stored`` when saved (with a token)."""
+
+    meta: Meta
+    rows: list[NKIRow]
+    zones: dict[str, Any] = Field(description="GeoJSON FeatureCollection (EPSG:4326) of "
+                                              "the zones with their NKI")
+    stored: bool
+    upload_id: str | None = None
+    result_id: str | None = None
+    filename: str
+    id_field: str
+
+
+class StoredResultInfo(BaseModel):
+    id: str
+    created_at: datetime
+    kind: str
+    upload_id: str | None
+    params: dict[str, Any]
+    meta: dict[str, Any]
+
+
+class StoredResult(StoredResultInfo):
+    rows: list[dict[str, Any]]
+
+
+class Geometry(BaseModel):
+    """A GeoJSON Polygon or MultiPolygon in EPSG:4326 (longitude, latitude)."""
+
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[Any]
+
+    @field_validator("coordinates")
+    @classmethod
+    def _nonempty(cls, v: list[Any]) -> list[Any]:
+        if not v:
+            raise ValueError("coordinates are empty")
+        return v
+
+    def check(self) -> None:
+        """Raise ValueError unless the geometry is a valid polygon in lon/lat bounds."""
+        try:
+            geom = shape(self.model_dump())
+        except Exception as exc:  # shapely raises several types for bad nesting
+            raise ValueError(f"not a valid GeoJSON {self.type}: {exc}") from None
+        if geom.is_empty:
+            raise ValueError("geometry is empty")
+        if not geom.is_valid:
+            raise ValueError(f"invalid geometry: {shapely.is_valid_reason(geom)}")
+        minx, miny, maxx, maxy = geom.bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            raise ValueError("coordinates must be longitude/latitude (EPSG:4326)")
+
+
+class Conversion(BaseModel):
+    """One land conversion of a scenario: this area becomes that land type."""
+
+    geometry: Geometry
+    to_land_type: LandTypeKey
+    note: str = Field("", max_length=500)
+
+    @field_validator("geometry")
+    @classmethod
+    def _valid(cls, g: Geometry) -> Geometry:
+        g.check()
+        return g
+
+
+class ScenarioIn(BaseModel):
+    """A scenario to save: a name and a set of land conversions."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    landcover: Literal["basemap2021", "corine:2018"] = "basemap2021"
+    conversions: list[Conversion] = Field(default_factory=list, max_length=500)
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("name is blank")
+        return v.strip()
+
+
+class Scenario(BaseModel):
+    id: str
+    created_at: datetime
+    name: str
+    description: str
+    landcover: str
+    conversions: list[dict[str, Any]]
+
+
+class ScenarioList(BaseModel):
+    scenarios: list[Scenario]
+
+
+class Status(BaseModel):
+    version: str
+    database: str
+    schema_version: int
+    writes_enabled: bool
+    cached_epochs: list[str]
+    max_upload_bytes: int
+    max_zones: int

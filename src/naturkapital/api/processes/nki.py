@@ -1,0 +1,87 @@
+"""The ``nki`` process: the Natural Capital Index of the municipalities or given zones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.api.service import epoch_of, records
+from naturkapital.api.uploads import UploadError, compute_upload, read_upload, with_upload_dir
+from naturkapital.errors import InputError
+
+
+class NKIInputs(BaseModel):
+    """Inputs of the NKI process."""
+
+    model_config = ConfigDict(extra="forbid")
+    zones: dict[str, Any] | None = Field(
+        None, title="Zones / zoner",
+        description="GeoJSON FeatureCollection of polygons (EPSG:4326, or with a 'crs' "
+                    "member). Default: the 98 embedded municipalities.")
+    id_field: str | None = Field(None, max_length=255, title="Id field",
+                                 description="Property that identifies each zone (default: "
+                                             "the first property).")
+    name_field: str | None = Field(None, max_length=255, title="Name field",
+                                   description="Property with the zone's name.")
+    landcover: Literal["basemap2021", "corine"] = Field(
+        "basemap2021", title="Land cover / arealdække",
+        description="Embedded land cover: Basemap04 2021 or CORINE (with year).")
+    year: int | None = Field(None, ge=1990, le=2100, title="Year / år",
+                             description="CORINE year: 1990, 2000, 2006, 2012 or 2018.")
+
+
+ROW_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "object", "properties": {
+        "zone_id": {"type": "string"}, "name": {"type": "string"},
+        "nki": {"type": ["number", "null"]}, "nki_nature": {"type": ["number", "null"]},
+        "rank": {"type": ["integer", "null"]}}},
+}
+
+
+def execute(inputs: NKIInputs, ctx: ProcessContext) -> dict[str, Any]:
+    """Rows of the NKI table and the method metadata."""
+    epoch = epoch_of(inputs.landcover, inputs.year)
+    services = ctx.services
+    if inputs.zones is None:
+        ctx.progress(10, "computing the index for the municipalities")
+        return {"table": services.nki.rows(epoch), "meta": services.nki.meta(epoch)}
+    data = json.dumps(inputs.zones).encode("utf-8")
+    with with_upload_dir() as tmp:
+        try:
+            up = read_upload(data, "zones.geojson", inputs.id_field, inputs.name_field,
+                             services.settings.max_upload_bytes, services.settings.max_zones,
+                             Path(tmp))
+        except UploadError as exc:
+            raise InputError("zones", exc.detail) from None
+        ctx.progress(20, f"computing the index for {len(up.zones.gdf)} zones")
+        try:
+            res = compute_upload(up, epoch)
+        except UploadError as exc:
+            raise InputError("zones", exc.detail) from None
+    meta = dict(res.meta)
+    meta.pop("landcover_path", None)
+    return {"table": records(res.table), "meta": meta}
+
+
+SPEC = register(ProcessSpec(
+    id="nki",
+    title="Naturkapitalindeks (Natural Capital Index)",
+    description="NKI and NKI natur per zone, with rank, group and the area share and "
+                "nature value of each of the 8 land types, on embedded Basemap04 2021 or "
+                "CORINE (open-data method, DCE/DN). Zones: the municipalities or your own "
+                "GeoJSON polygons.",
+    inputs=NKIInputs,
+    outputs={
+        "table": OutputSpec("NKI table", "One row per zone, sorted by rank; the all-zones "
+                                         "row (zone_id 0) last.", ROW_SCHEMA),
+        "meta": OutputSpec("Method", "Method, land cover, scheme, assumptions.",
+                           {"type": "object"}),
+    },
+    execute=execute,
+    keywords=("nki", "naturkapitalindeks", "natural capital", "biodiversity"),
+))

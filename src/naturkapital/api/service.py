@@ -1,0 +1,236 @@
+"""The models behind the HTTP API, with an in-memory cache of the default tables.
+
+Every number comes from :mod:`naturkapital.nki.api` (``compute_nki``, ``compare``,
+``draw_diagram``, ``load_zones``) — the same functions as the command line. Results on
+the embedded zones are computed once per land-cover epoch (about a second each) and
+kept; diagrams and downloads are cached as bytes. Only the embedded epochs are
+accepted, so no request text ever becomes a file path.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from naturkapital.data.catalogue import CORINE_YEARS
+from naturkapital.errors import InputError
+from naturkapital.io.vectors import ZONE_ID
+from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS
+from naturkapital.nki import api as nki_api
+
+T = TypeVar("T")
+
+#: The land-cover epochs a request may name, as compute_nki specs.
+EPOCHS: tuple[str, ...] = ("basemap2021",) + tuple(f"corine:{y}" for y in sorted(CORINE_YEARS))
+Epoch = Literal["basemap2021", "corine:1990", "corine:2000", "corine:2006", "corine:2012",
+                "corine:2018"]
+LandcoverName = Literal["basemap2021", "corine"]
+TableFormat = Literal["json", "csv", "gpkg"]
+
+#: Tolerance (m, EPSG:25832) for the simplified municipality outlines shown on the map.
+MAP_SIMPLIFY_M = 120.0
+
+
+def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:
+    """``landcover`` + ``year`` → one of :data:`EPOCHS` (InputError otherwise)."""
+    if landcover == "basemap2021":
+        if year not in (None, 2021):
+            raise InputError("year", f"Basemap04 is embedded for 2021 only, not {year}")
+        return "basemap2021"
+    if landcover == "corine":
+        y = 2018 if year is None else year
+        if y not in CORINE_YEARS:
+            years = ", ".join(map(str, sorted(CORINE_YEARS)))
+            raise InputError("year", f"CORINE is embedded for {years}, not {y}")
+        return f"corine:{y}"
+    raise InputError("landcover", f"unknown land cover '{landcover}'; use basemap2021 or "
+                                  "corine")
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows: NaN/NA → None, numpy scalars → Python."""
+    return json.loads(df.to_json(orient="records", force_ascii=False, double_precision=10))
+
+
+def land_type_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per land type: share (%), nature value, contribution (NKI points), nature share."""
+    nature_total = sum((row.get(f"share_{k}") or 0.0) for k in NATURE_KEYS)
+    out = []
+    for t in LAND_TYPES:
+        share = row.get(f"share_{t.key}")
+        value = row.get(f"value_{t.key}")
+        contribution = (share * value / 100.0) if share is not None and value is not None \
+            else None
+        share_nat = (100.0 * share / nature_total) if t.nature and share is not None \
+            and nature_total > 0 else None
+        out.append({"key": t.key, "da": t.da, "en": t.en, "nature": t.nature,
+                    "colour": t.colour, "share_pct": share, "value": value,
+                    "contribution": contribution, "share_nature_pct": share_nat})
+    return out
+
+
+class _Memo:
+    """A small thread-safe memo: one computation per key, others wait for it."""
+
+    def __init__(self, maxsize: int | None = None) -> None:
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._locks: dict[Any, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.maxsize = maxsize
+
+    def get(self, key: Any, make: Callable[[], T]) -> T:
+        with self._guard:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._guard:
+                if key in self._data:
+                    return self._data[key]
+            value = make()
+            with self._guard:
+                self._data[key] = value
+                if self.maxsize is not None:
+                    while len(self._data) > self.maxsize:
+                        self._data.popitem(last=False)
+                self._locks.pop(key, None)
+            return value
+
+    def keys(self) -> list[Any]:
+        with self._guard:
+            return list(self._data)
+
+
+_PLOT_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
+
+
+class NKIService:
+    """Cached access to the index on the embedded municipalities."""
+
+    def __init__(self) -> None:
+        self._zones = _Memo()
+        self._results = _Memo()
+        self._rows = _Memo()
+        self._compare = _Memo(maxsize=32)
+        self._bytes = _Memo(maxsize=256)
+
+    # -- core results --------------------------------------------------------------------
+    def zones(self) -> nki_api.Zones:
+        return self._zones.get("municipalities", nki_api.load_zones)
+
+    def result(self, epoch: str) -> nki_api.NKIResult:
+        if epoch not in EPOCHS:
+            raise InputError("landcover", f"unknown epoch {epoch}")
+        return self._results.get(epoch, lambda: nki_api.compute_nki(self.zones(),
+                                                                    landcover=epoch))
+
+    def rows(self, epoch: str) -> list[dict[str, Any]]:
+        return self._rows.get(("rows", epoch), lambda: records(self.result(epoch).table))
+
+    def row(self, epoch: str, zone_id: str) -> dict[str, Any] | None:
+        for r in self.rows(epoch):
+            if r[ZONE_ID] == zone_id:
+                return r
+        return None
+
+    def meta(self, epoch: str) -> dict[str, Any]:
+        m = dict(self.result(epoch).meta)
+        m.pop("landcover_path", None)  # a server path is nobody's business
+        m["epoch"] = epoch
+        return m
+
+    def n_ranked(self, epoch: str) -> int:
+        return sum(1 for r in self.rows(epoch) if r.get("rank") is not None)
+
+    def compare(self, from_: str, to: str) -> nki_api.CompareResult:
+        for e in (from_, to):
+            if e not in EPOCHS:
+                raise InputError("from/to", f"unknown epoch {e}")
+        return self._compare.get((from_, to), lambda: nki_api.compare(from_, to,
+                                                                      self.zones()))
+
+    def compare_rows(self, from_: str, to: str) -> list[dict[str, Any]]:
+        return self._rows.get(("compare", from_, to),
+                              lambda: records(self.compare(from_, to).table))
+
+    def cached_epochs(self) -> list[str]:
+        return [k for k in self._results.keys() if isinstance(k, str)]
+
+    def warm(self) -> None:
+        """Compute what the web app shows first (run in a background thread)."""
+        self.rows("basemap2021")
+        self.municipalities_geojson()
+        self.compare_rows("corine:2012", "corine:2018")
+
+    # -- files ---------------------------------------------------------------------------
+    def diagram(self, epoch: str, zone_id: str, nature_only: bool,
+                fmt: Literal["svg", "png"]) -> bytes:
+        def make() -> bytes:
+            res = self.result(epoch)
+            with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
+                out = Path(tmp) / f"diagram.{fmt}"
+                with _PLOT_LOCK:
+                    nki_api.draw_diagram(zone_id, out, result=res, nature_only=nature_only)
+                return out.read_bytes()
+
+        return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt), make)
+
+    def table_file(self, epoch: str, fmt: Literal["csv", "gpkg"]) -> bytes:
+        def make() -> bytes:
+            res = self.result(epoch)
+            return write_table_bytes(res.table, fmt, self.meta(epoch), res.zones)
+
+        return self._bytes.get(("table", epoch, fmt), make)
+
+    def compare_csv(self, from_: str, to: str) -> bytes:
+        def make() -> bytes:
+            res = self.compare(from_, to)
+            return write_table_bytes(res.table, "csv", res.meta, None)
+
+        return self._bytes.get(("compare", from_, to, "csv"), make)
+
+    def municipalities_geojson(self) -> bytes:
+        """Simplified municipality outlines in EPSG:4326 (about 5 decimals ≈ 1 m)."""
+
+        def make() -> bytes:
+            gdf = self.zones().gdf
+            return simplified_geojson(gdf, MAP_SIMPLIFY_M)
+
+        return self._bytes.get(("geojson", "municipalities"), make)
+
+
+def simplified_geojson(gdf: gpd.GeoDataFrame, tolerance_m: float,
+                       properties: pd.DataFrame | None = None) -> bytes:
+    """Zones as a GeoJSON FeatureCollection in EPSG:4326, simplified in EPSG:25832."""
+    g = gdf[[ZONE_ID, "name", "geometry"]].copy()
+    if g.crs is None:
+        raise InputError("zones", "no CRS")
+    metric = g.to_crs(25832)
+    metric["geometry"] = metric.geometry.simplify(tolerance_m, preserve_topology=True)
+    wgs = metric.to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-5)
+    wgs = wgs[~wgs.geometry.is_empty]
+    if properties is not None:
+        wgs = wgs.merge(properties, on=ZONE_ID, how="left")
+    return wgs.to_json(drop_id=True, na="null").encode("utf-8")
+
+
+def write_table_bytes(table: pd.DataFrame, fmt: Literal["csv", "gpkg"], meta: dict,
+                      zones: gpd.GeoDataFrame | None) -> bytes:
+    """A result table written by the CLI's writer (io.output.write_table), as bytes."""
+    from naturkapital.io.output import write_table
+
+    with tempfile.TemporaryDirectory(prefix="nk-table-") as tmp:
+        out = Path(tmp) / f"nki.{fmt}"
+        write_table(table, out, meta, zones)
+        return out.read_bytes()

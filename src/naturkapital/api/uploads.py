@@ -1,0 +1,164 @@
+"""Uploaded zone files: size limit, type sniffing, validation, NKI.
+
+The bytes are written to a fresh temporary folder under a fixed name chosen here
+(``zones.geojson`` / ``zones.gpkg``); the client's file name is only kept as text.
+Reading goes through :func:`naturkapital.nki.api.load_zones` and the index through
+:func:`naturkapital.nki.api.compute_nki`, like the command line. Every problem with the
+file becomes an :class:`UploadError` (HTTP 4xx) whose message names the client's file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import shapely
+
+from naturkapital.errors import InputError
+from naturkapital.io.vectors import ZONE_ID
+from naturkapital.nki import api as nki_api
+from naturkapital.store import ZoneRecord
+
+GPKG_MAGIC = b"SQLite format 3\x00"
+NAME_FIELDS = ("navn", "name", "label_dk", "label", "titel", "title", "kommune")
+SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+class UploadError(Exception):
+    """A bad upload: HTTP ``status`` and a one-line message for the user."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+@dataclass
+class ZoneUpload:
+    """A checked upload: bytes, their kind, and the zones read from them."""
+
+    filename: str
+    fmt: str
+    size_bytes: int
+    sha256: str
+    id_field: str
+    name_field: str | None
+    zones: nki_api.Zones
+
+
+def display_name(name: str | None) -> str:
+    """The client's file name reduced to harmless characters (for messages only)."""
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    return SAFE_NAME.sub("_", base)[:120] or "upload"
+
+
+def sniff(data: bytes, filename: str) -> str:
+    """``gpkg`` or ``geojson`` from the content (not the name); UploadError otherwise."""
+    if not data:
+        raise UploadError(422, f"{filename}: the file is empty")
+    if data.startswith(GPKG_MAGIC):
+        return "gpkg"
+    head = data.lstrip()[:1]
+    if head in (b"{",):
+        try:
+            doc = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UploadError(422, f"{filename}: not valid JSON ({exc})") from None
+        kind = doc.get("type") if isinstance(doc, dict) else None
+        if kind not in ("FeatureCollection", "Feature"):
+            raise UploadError(422, f"{filename}: GeoJSON must be a FeatureCollection or a "
+                                   f"Feature, not {kind!r}")
+        return "geojson"
+    raise UploadError(415, f"{filename}: not a GeoJSON or GeoPackage file (upload .geojson "
+                           "or .gpkg polygons)")
+
+
+def _fields(path: Path, filename: str) -> list[str]:
+    try:
+        info = pyogrio.read_info(path)
+    except Exception as exc:  # GDAL raises many types for broken files
+        raise UploadError(422, f"{filename}: cannot read as a vector file "
+                               f"({_first_line(exc)})") from None
+    return [str(f) for f in info["fields"]]
+
+
+def read_upload(data: bytes, filename: str | None, id_field: str | None,
+                name_field: str | None, max_bytes: int, max_zones: int,
+                workdir: Path) -> ZoneUpload:
+    """Check the bytes and read the zones; ``workdir`` is a fresh temporary folder."""
+    shown = display_name(filename)
+    if len(data) > max_bytes:
+        raise UploadError(413, f"{shown}: the file is over the upload limit of "
+                               f"{max_bytes / 1e6:.1f} MB")
+    fmt = sniff(data, shown)
+    path = workdir / f"zones.{fmt}"
+    path.write_bytes(data)
+    fields = _fields(path, shown)
+    if id_field is None or not id_field.strip():
+        if not fields:
+            raise UploadError(422, f"{shown}: the file has no attribute fields; add one that "
+                                   "identifies each zone")
+        id_field = fields[0]
+    if name_field is None or not name_field.strip():
+        name_field = next((f for f in fields if f.lower() in NAME_FIELDS and f != id_field),
+                          None)
+    for f in (id_field, name_field):
+        if f and f not in fields:
+            raise UploadError(422, f"{shown}: field '{f}' not found (fields: "
+                                   f"{', '.join(fields) or 'none'})")
+    try:
+        zones = nki_api.load_zones(path, id_field, name_field or None)
+    except InputError as exc:
+        raise UploadError(422, f"{shown}: {exc.problem}") from None
+    except Exception as exc:  # malformed content GDAL/GEOS could not handle
+        raise UploadError(422, f"{shown}: cannot read the zones ({_first_line(exc)})") from None
+    if len(zones.gdf) > max_zones:
+        raise UploadError(422, f"{shown}: {len(zones.gdf)} zones; at most {max_zones} per "
+                               "upload")
+    zones.source = f"upload {shown}"
+    return ZoneUpload(shown, fmt, len(data), hashlib.sha256(data).hexdigest(), id_field,
+                      name_field or None, zones)
+
+
+def compute_upload(up: ZoneUpload, epoch: str) -> nki_api.NKIResult:
+    """The index of the uploaded zones on an embedded epoch."""
+    try:
+        return nki_api.compute_nki(up.zones, landcover=epoch)
+    except InputError as exc:
+        raise UploadError(422, f"{up.filename}: {exc.problem}") from None
+
+
+def zone_records(gdf: gpd.GeoDataFrame) -> list[ZoneRecord]:
+    """Zones as (id, name, GeoJSON in EPSG:4326) for the store."""
+    wgs = gdf.to_crs(4326)
+    geoms = shapely.to_geojson(wgs.geometry.values)
+    return [ZoneRecord(str(z), str(n), str(g))
+            for z, n, g in zip(wgs[ZONE_ID], wgs["name"], geoms, strict=True)]
+
+
+def zones_from_records(recs: list[ZoneRecord]) -> gpd.GeoDataFrame:
+    geoms = shapely.from_geojson([r.geojson for r in recs])
+    return gpd.GeoDataFrame({ZONE_ID: [r.zone_id for r in recs],
+                             "name": [r.name for r in recs]}, geometry=list(geoms),
+                            crs="EPSG:4326")
+
+
+def with_upload_dir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="nk-upload-")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def params_of(up: ZoneUpload, epoch: str) -> dict[str, Any]:
+    return {"epoch": epoch, "filename": up.filename, "id_field": up.id_field,
+            "name_field": up.name_field, "format": up.fmt}

@@ -1,0 +1,1 @@
+"""The browser app (static HTML/JS/CSS, MapLibre GL JS vendored under static/vendor)."""
