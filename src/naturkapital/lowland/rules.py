@@ -1,0 +1,271 @@
+"""Rules as data: Klimaskovfonden's thresholds and SEGES's emission factors from CSV tables.
+
+Every number the lowland module uses comes from one of three tables in
+``lowland/tables/`` (or a user copy given with ``--rules`` / ``--emission-factors``):
+
+* ``klimaskovfonden_2024.csv`` — ``key,value,unit,source,description``: area limits
+  (ha), carbon thresholds (% organic carbon, OC), water-table limits (cm relative to
+  the surface, negative below it), support limits (DKK/ha), the price cap (DKK per t
+  CO2e), auction and payment rules (%). A new funding round is a new file.
+* ``seges_emission_factors.csv`` — one row per situation and gas,
+  ``situation,in_rotation,water_table,oc_interval_pct,gas,value,unit,source``; values
+  in t CO2e per ha per year, GWP rows (situation ``gwp``) in t CO2e per t gas.
+* ``candidate_search.csv`` — parameters of the indicative candidate search.
+
+A row whose ``source`` is empty or starts with "assumption" has no published source;
+every output that uses it lists it as an assumption.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from naturkapital.errors import InputError
+
+TABLE_DIR = Path(__file__).resolve().parent / "tables"
+DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"
+DEFAULT_FACTORS = TABLE_DIR / "seges_emission_factors.csv"
+DEFAULT_CANDIDATE_PARAMS = TABLE_DIR / "candidate_search.csv"
+
+#: Keys every rules table must define (see the module docstring for units).
+RULE_KEYS = (
+    "min_peat_area_ha", "max_peat_area_ha", "peat_oc_min_pct", "share_oc_threshold_pct",
+    "min_share_oc_above_pct", "max_gvsmax_cm", "min_drained_peat_cm",
+    "target_water_table_cm", "max_support_dkk_per_ha", "max_income_comp_dkk_per_ha",
+    "min_project_costs_dkk_per_ha", "max_dkk_per_t_co2e", "auction_reject_share_pct",
+    "min_synergy_points", "max_synergy_points", "max_paid_before_completion_pct",
+    "paid_after_validation_pct", "default_horizon_years", "default_in_rotation",
+)
+CANDIDATE_KEYS = ("agriculture_class", "wet_nature_class", "wet_nature_value", "adjacency_m",
+                  "neighbourhood_m")
+GASES = ("co2", "n2o", "ch4")
+_INTERVAL = re.compile(r"^\s*([\[(])\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*([\])])\s*$")
+
+
+def is_assumption(source: str) -> bool:
+    """True when a table row has no published source (empty or 'assumption…')."""
+    s = str(source or "").strip().lower()
+    return s == "" or s.startswith("assumption")
+
+
+@dataclass(frozen=True)
+class ParamTable:
+    """A validated ``key,value,unit,source`` table (rules or candidate parameters).
+
+    ``version`` is the file stem, e.g. ``klimaskovfonden_2024``.
+    """
+
+    version: str
+    path: Path
+    table: pd.DataFrame  # indexed by key: value (float), unit, source, description
+
+    def __getitem__(self, key: str) -> float:
+        return float(self.table.at[key, "value"])
+
+    def unit(self, key: str) -> str:
+        """Unit of a parameter as written in the table."""
+        return str(self.table.at[key, "unit"])
+
+    def source(self, key: str) -> str:
+        """Source of a parameter as written in the table."""
+        return str(self.table.at[key, "source"])
+
+    def assumption(self, key: str) -> str | None:
+        """An assumption note for an unsourced parameter, else None."""
+        if not is_assumption(self.source(key)):
+            return None
+        return (f"{self.version}: {key} = {self[key]:g} {self.unit(key)} — "
+                f"{self.source(key) or 'no source'}")
+
+    def assumptions(self, keys: list[str] | tuple[str, ...]) -> list[str]:
+        """Assumption notes for the given keys (only the unsourced ones)."""
+        return [a for k in keys if (a := self.assumption(k)) is not None]
+
+
+Rules = ParamTable
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(path, f"{what} not found / tabellen findes ikke")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(path, f"cannot read the {what} CSV ({first})") from None
+
+
+def _load_params(path: str | Path, required: tuple[str, ...], what: str) -> ParamTable:
+    p = Path(path)
+    t = _read_csv(p, what)
+    missing_cols = [c for c in ("key", "value", "unit", "source") if c not in t.columns]
+    if missing_cols:
+        raise InputError(p, f"{what} is missing column(s) {', '.join(missing_cols)}; expected "
+                            "key,value,unit,source")
+    t["key"] = t["key"].str.strip()
+    dup = t["key"][t["key"].duplicated()]
+    if not dup.empty:
+        raise InputError(p, f"key {dup.iloc[0]} appears more than once")
+    missing = [k for k in required if k not in set(t["key"])]
+    if missing:
+        raise InputError(p, f"{what} lacks key(s) {', '.join(missing)}")
+    values = pd.to_numeric(t["value"].str.strip(), errors="coerce")
+    if values.isna().any():
+        bad = t.loc[values.isna(), "key"].iloc[0]
+        raise InputError(p, f"value of {bad} is not a number")
+    t["value"] = values.astype(float)
+    if "description" not in t.columns:
+        t["description"] = ""
+    t["source"] = t["source"].str.strip()
+    return ParamTable(version=p.stem, path=p, table=t.set_index("key"))
+
+
+def load_rules(path: str | Path | None = None) -> ParamTable:
+    """Load a Klimaskovfonden rules table (default: the 2024 round) and check it."""
+    rules = _load_params(path or DEFAULT_RULES, RULE_KEYS, "rules table")
+    _check_rules(rules)
+    return rules
+
+
+def _check_rules(r: ParamTable) -> None:
+    checks = [
+        (r["min_peat_area_ha"] > 0, "min_peat_area_ha must be above 0"),
+        (r["max_peat_area_ha"] >= r["min_peat_area_ha"],
+         "max_peat_area_ha must be at least min_peat_area_ha"),
+        (0 <= r["min_share_oc_above_pct"] <= 100, "min_share_oc_above_pct must be 0–100"),
+        (r["max_income_comp_dkk_per_ha"] <= r["max_support_dkk_per_ha"],
+         "max_income_comp_dkk_per_ha must not exceed max_support_dkk_per_ha"),
+        (0 <= r["auction_reject_share_pct"] < 100, "auction_reject_share_pct must be 0–<100"),
+        (math.isclose(r["max_paid_before_completion_pct"] + r["paid_after_validation_pct"],
+                      100.0), "max_paid_before_completion_pct + paid_after_validation_pct "
+                              "must be 100"),
+        (r["default_horizon_years"] > 0, "default_horizon_years must be above 0"),
+    ]
+    for ok, problem in checks:
+        if not ok:
+            raise InputError(r.path, problem)
+
+
+def load_candidate_params(path: str | Path | None = None) -> ParamTable:
+    """Load the candidate-search parameter table."""
+    return _load_params(path or DEFAULT_CANDIDATE_PARAMS, CANDIDATE_KEYS,
+                        "candidate-search table")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One land-use situation of the SEGES table with its factors per gas.
+
+    ``factors`` are t CO2e per ha per year by gas (co2, n2o, ch4). The OC interval is
+    in percent organic carbon; ``lo_closed``/``hi_closed`` say whether the bounds are
+    included (``[6,12]`` includes both, ``(12,100]`` excludes 12).
+    """
+
+    name: str
+    in_rotation: str  # "yes", "no" or "any"
+    water_table: str  # "low", "high" or "any"
+    lo: float
+    hi: float
+    lo_closed: bool
+    hi_closed: bool
+    factors: dict[str, float]
+    source: str
+    assumed: bool = False
+
+    @property
+    def total(self) -> float:
+        """Sum over the gases, t CO2e/ha/yr."""
+        return float(sum(self.factors.values()))
+
+    @property
+    def is_assumption(self) -> bool:
+        """True when any of the situation's rows has no published source."""
+        return self.assumed
+
+    def contains(self, oc: np.ndarray) -> np.ndarray:
+        """Boolean mask of OC values (%) inside this situation's interval."""
+        lo_ok = oc >= self.lo if self.lo_closed else oc > self.lo
+        hi_ok = oc <= self.hi if self.hi_closed else oc < self.hi
+        return lo_ok & hi_ok
+
+    def matches(self, in_rotation: bool, water_table: str) -> bool:
+        rot = "yes" if in_rotation else "no"
+        return (self.in_rotation in (rot, "any")
+                and self.water_table in (water_table, "any"))
+
+    @property
+    def interval(self) -> str:
+        return (f"{'[' if self.lo_closed else '('}{self.lo:g},{self.hi:g}"
+                f"{']' if self.hi_closed else ')'}")
+
+
+@dataclass(frozen=True)
+class EmissionFactors:
+    """The SEGES factor table: situations and the GWPs (t CO2e per t N2O / CH4)."""
+
+    version: str
+    path: Path
+    situations: list[Situation]
+    gwp: dict[str, float] = field(default_factory=dict)
+    gwp_sources: dict[str, str] = field(default_factory=dict)
+
+    def select(self, in_rotation: bool, water_table: str) -> list[Situation]:
+        """Situations applicable to a rotation state and a water table (low/high)."""
+        return [s for s in self.situations if s.matches(in_rotation, water_table)]
+
+
+def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
+    """Load and check the emission-factor table (default: SEGES, PRODUCT.md §B)."""
+    p = Path(path or DEFAULT_FACTORS)
+    t = _read_csv(p, "emission-factor table")
+    cols = ("situation", "in_rotation", "water_table", "oc_interval_pct", "gas", "value",
+            "unit", "source")
+    missing = [c for c in cols if c not in t.columns]
+    if missing:
+        raise InputError(p, f"emission-factor table is missing column(s) {', '.join(missing)}"
+                            f"; expected {','.join(cols)}")
+    t = t.apply(lambda c: c.str.strip())
+    values = pd.to_numeric(t["value"], errors="coerce")
+    if values.isna().any():
+        raise InputError(p, f"value in row {int(values.isna().idxmax()) + 2} is not a number")
+    t["value"] = values.astype(float)
+    t["gas"] = t["gas"].str.lower()
+    bad_gas = sorted(set(t["gas"]) - set(GASES))
+    if bad_gas:
+        raise InputError(p, f"unknown gas {', '.join(bad_gas)}; use co2, n2o, ch4")
+    gwp_rows = t[t["situation"].str.lower() == "gwp"]
+    gwp = dict(zip(gwp_rows["gas"], gwp_rows["value"], strict=True))
+    for gas in ("n2o", "ch4"):
+        if gwp.get(gas, 0) <= 0:
+            raise InputError(p, f"needs a gwp row for {gas} with a positive value")
+    situations: list[Situation] = []
+    for name, rows in t[t["situation"].str.lower() != "gwp"].groupby("situation", sort=False):
+        first = rows.iloc[0]
+        if set(rows["gas"]) != set(GASES) or len(rows) != len(GASES):
+            raise InputError(p, f"situation '{name}' needs exactly one row per gas "
+                                "(co2, n2o, ch4)")
+        m = _INTERVAL.match(first["oc_interval_pct"])
+        if m is None:
+            raise InputError(p, f"oc_interval_pct '{first['oc_interval_pct']}' of '{name}' is "
+                                "not an interval like [6,12] or (12,100]")
+        rot, wt = first["in_rotation"].lower(), first["water_table"].lower()
+        if rot not in ("yes", "no", "any") or wt not in ("low", "high", "any"):
+            raise InputError(p, f"situation '{name}': in_rotation must be yes/no/any and "
+                                "water_table low/high/any")
+        sources = sorted(set(rows["source"]))
+        situations.append(Situation(
+            name=str(name), in_rotation=rot, water_table=wt,
+            lo=float(m.group(2)), hi=float(m.group(3)),
+            lo_closed=m.group(1) == "[", hi_closed=m.group(4) == "]",
+            factors=dict(zip(rows["gas"], rows["value"], strict=True)),
+            source="; ".join(sources),
+            assumed=any(is_assumption(src) for src in rows["source"])))
+    return EmissionFactors(version=p.stem, path=p, situations=situations, gwp=gwp,
+                           gwp_sources=dict(zip(gwp_rows["gas"], gwp_rows["source"],
+                                                strict=True)))
