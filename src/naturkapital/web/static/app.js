@@ -1,0 +1,510 @@
+/* Naturkapital web app: map, zone panel, ranking, comparison, uploads, downloads.
+   Plain JavaScript, no build step; all data from the server's /api. Text from the
+   server or the user's files is always inserted as text, never as HTML. */
+"use strict";
+(function () {
+  const TEXTS = window.NK_TEXTS;
+  const DK_BOUNDS = [[7.9, 54.5], [15.3, 57.85]];
+  const COLOURS = [0, "#f7f4d0", 15, "#d9ef8b", 30, "#a6d96a", 45, "#66bd63", 60, "#1a9850",
+    80, "#006837", 100, "#00361b"];
+
+  const state = {
+    lang: localStorage.getItem("nk-lang") === "en" ? "en" : "da",
+    epoch: "basemap2021",
+    natureOnly: false,
+    selected: null,
+    munis: [],          // /api/municipalities rows
+    byId: new Map(),
+    change: new Map(),  // zone_id -> compare row (CORINE 2012 -> 2018)
+    changeMeta: null,
+    meta: null,
+    sort: { key: "rank", dir: 1 },
+    map: null,
+    mapReady: false,
+    upload: null,       // last upload response
+    uploadFile: null,
+  };
+
+  // ---------------------------------------------------------------- helpers
+  const $ = (sel) => document.querySelector(sel);
+  const $$ = (sel) => Array.from(document.querySelectorAll(sel));
+  function t(key, vars) {
+    let s = (TEXTS[state.lang] && TEXTS[state.lang][key]) ?? TEXTS.da[key] ?? key;
+    if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, v);
+    return s;
+  }
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+  function fmt(x, digits = 1) {
+    if (x === null || x === undefined || Number.isNaN(x)) return "–";
+    return Number(x).toLocaleString(state.lang === "da" ? "da-DK" : "en-GB",
+      { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  function signed(x, digits = 1) {
+    if (x === null || x === undefined) return "–";
+    return (x > 0 ? "+" : x < 0 ? "−" : "±") + fmt(Math.abs(x), digits);
+  }
+  function epochQuery() {
+    if (state.epoch === "basemap2021") return "landcover=basemap2021";
+    return "landcover=corine&year=" + state.epoch.split(":")[1];
+  }
+  async function getJSON(url) {
+    const r = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!r.ok) {
+      let msg = r.status + " " + r.statusText;
+      try { msg = (await r.json()).detail || msg; } catch (e) { /* not JSON */ }
+      throw new Error(msg);
+    }
+    return r.json();
+  }
+  function valueKey() { return state.natureOnly ? "nki_nature" : "nki"; }
+  function groupLabel(g) { return g ? (t("groups")[g] || g) : "–"; }
+
+  // ---------------------------------------------------------------- language
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    for (const e of $$("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+    for (const e of $$("[data-i18n-ph]")) e.placeholder = t(e.dataset.i18nPh);
+    $("#lang").textContent = t("langButton");
+    $("#lang").lang = state.lang === "da" ? "en" : "da";
+    document.title = t("title") + " — Naturkapital";
+    $("#legend-title").textContent = state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel");
+    renderRanking();
+    if (state.selected) renderZone(state.selected);
+    renderCompare();
+    if (state.upload) renderUpload(state.upload);
+    renderMethod();
+  }
+
+  // ---------------------------------------------------------------- map
+  function initMap() {
+    try {
+      state.map = new maplibregl.Map({
+        container: "map",
+        style: { version: 8, sources: {}, layers: [
+          { id: "background", type: "background", paint: { "background-color": "#dfe9f0" } }] },
+        bounds: DK_BOUNDS,
+        fitBoundsOptions: { padding: 10 },
+        attributionControl: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        maxZoom: 13,
+      });
+    } catch (err) {
+      $("#map-error").hidden = false;
+      $("#map-error").textContent = t("noMap");
+      return Promise.resolve();
+    }
+    const map = state.map;
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    map.addControl(new maplibregl.AttributionControl({ compact: true,
+      customAttribution: "Kommunegrænser: DAGI 2014, Geodatastyrelsen · Basemap04: DCE · CORINE: EEA" }));
+    return new Promise((resolve) => {
+      map.on("load", async () => {
+        const geo = await getJSON("/api/municipalities.geojson");
+        map.addSource("kommuner", { type: "geojson", data: geo, promoteId: "zone_id" });
+        map.addLayer({ id: "kommuner-fill", type: "fill", source: "kommuner", paint: {
+          "fill-color": ["case", ["==", ["feature-state", "v"], null], "#c8c8c8",
+            ["interpolate", ["linear"], ["feature-state", "v"], ...COLOURS]],
+          "fill-opacity": 0.9 } });
+        map.addLayer({ id: "kommuner-line", type: "line", source: "kommuner", paint: {
+          "line-color": "#ffffff", "line-width": 0.6 } });
+        map.addLayer({ id: "kommuner-selected", type: "line", source: "kommuner", paint: {
+          "line-color": "#b2182b",
+          "line-width": ["case", ["boolean", ["feature-state", "sel"], false], 3, 0] } });
+        map.addSource("upload", { type: "geojson", data: { type: "FeatureCollection",
+          features: [] } });
+        map.addLayer({ id: "upload-fill", type: "fill", source: "upload", paint: {
+          "fill-color": "#f46d43", "fill-opacity": 0.35 } });
+        map.addLayer({ id: "upload-line", type: "line", source: "upload", paint: {
+          "line-color": "#d73027", "line-width": 2 } });
+        map.on("click", "kommuner-fill", (e) => {
+          const f = e.features && e.features[0];
+          if (f) select(String(f.properties.zone_id), false);
+        });
+        map.on("mousemove", "kommuner-fill", (e) => {
+          const f = e.features && e.features[0];
+          if (!f) return;
+          map.getCanvas().style.cursor = "pointer";
+          const row = state.byId.get(String(f.properties.zone_id));
+          const hover = $("#hover");
+          hover.hidden = false;
+          hover.textContent = `${f.properties.name}: ${fmt(row ? row[valueKey()] : null)}`;
+        });
+        map.on("mouseleave", "kommuner-fill", () => {
+          map.getCanvas().style.cursor = "";
+          $("#hover").hidden = true;
+        });
+        state.mapReady = true;
+        colourMap();
+        resolve();
+      });
+      map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
+    });
+  }
+
+  function colourMap() {
+    if (!state.mapReady) return;
+    const key = valueKey();
+    for (const m of state.munis) {
+      state.map.setFeatureState({ source: "kommuner", id: m.zone_id },
+        { v: m[key], sel: m.zone_id === state.selected });
+    }
+    $("#legend-title").textContent = state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel");
+  }
+
+  // ---------------------------------------------------------------- data
+  async function loadMunicipalities() {
+    const rows = await getJSON("/api/municipalities?" + epochQuery());
+    state.munis = rows;
+    state.byId = new Map(rows.map((r) => [r.zone_id, r]));
+    const list = $("#muni-list");
+    list.replaceChildren(...rows.slice().sort((a, b) => a.name.localeCompare(b.name, "da"))
+      .map((r) => el("option", { value: r.name })));
+    fillCompareSelects();
+    renderRanking();
+    colourMap();
+    state.meta = (await getJSON("/api/nki/0?" + epochQuery())).meta;
+    renderMethod();
+    updateDownloads();
+  }
+
+  async function loadChange() {
+    const res = await getJSON("/api/compare?from=corine:2012&to=corine:2018");
+    state.change = new Map(res.rows.map((r) => [r.zone_id, r]));
+    state.changeMeta = res.meta;
+    if (state.selected) renderChange(state.selected);
+  }
+
+  // ---------------------------------------------------------------- zone panel
+  async function select(zoneId, fly) {
+    state.selected = zoneId;
+    colourMap();
+    showTab("zone");
+    await renderZone(zoneId);
+    if (fly && state.mapReady) flyTo(zoneId);
+  }
+
+  function flyTo(zoneId) {
+    const src = state.map.getSource("kommuner");
+    const feats = state.map.querySourceFeatures("kommuner", { filter: ["==", ["get", "zone_id"], zoneId] });
+    if (!feats.length || !src) return;
+    const b = new maplibregl.LngLatBounds();
+    for (const f of feats) {
+      const walk = (c) => (typeof c[0] === "number" ? b.extend(c) : c.forEach(walk));
+      walk(f.geometry.coordinates);
+    }
+    state.map.fitBounds(b, { padding: 40, maxZoom: 10, duration: 600 });
+  }
+
+  async function renderZone(zoneId) {
+    let z;
+    try {
+      z = await getJSON(`/api/nki/${encodeURIComponent(zoneId)}?${epochQuery()}`);
+    } catch (err) {
+      $("#zone-empty").hidden = false;
+      $("#zone-empty").textContent = t("loadError") + err.message;
+      return;
+    }
+    if (state.selected !== zoneId) return;  // a newer click won
+    $("#zone-empty").hidden = true;
+    $("#zone").hidden = false;
+    $("#zone-name").textContent = z.name;
+    const main = state.natureOnly ? z.nki_nature : z.nki;
+    const other = state.natureOnly ? z.nki : z.nki_nature;
+    const rank = state.natureOnly ? z.rank_nature : z.rank;
+    $("#zone-nki-label").textContent = state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel");
+    $("#zone-other-label").textContent = state.natureOnly ? t("nkiLabel") : t("nkiNatureLabel");
+    $("#zone-nki").textContent = fmt(main);
+    $("#zone-other").textContent = fmt(other);
+    $("#zone-rank").textContent = rank ? t("rankOf", { r: rank, n: z.n_ranked }) : t("notRanked");
+    $("#zone-group").textContent = groupLabel(z.group);
+    const img = $("#diagram");
+    img.alt = `NKI-diagram — ${z.name}`;
+    img.src = z.diagram_svg + (state.natureOnly ? "&nature_only=true" : "");
+    const body = $("#landtypes tbody");
+    const rows = z.land_types.filter((lt) => !state.natureOnly || lt.nature);
+    body.replaceChildren(...rows.map((lt) => el("tr", {},
+      el("td", {}, el("span", { class: "swatch", style: `background:${lt.colour}` }),
+        state.lang === "da" ? lt.da : lt.en),
+      el("td", { class: "num" }, fmt(state.natureOnly ? lt.share_nature_pct : lt.share_pct)),
+      el("td", { class: "num" }, fmt(lt.value, 0)),
+      el("td", { class: "num" }, fmt(state.natureOnly && lt.share_nature_pct !== null && lt.value !== null
+        ? lt.share_nature_pct * lt.value / 100 : lt.contribution)))));
+    renderChange(zoneId);
+  }
+
+  function renderChange(zoneId) {
+    const box = $("#zone-change");
+    const c = state.change.get(zoneId);
+    if (!c) { box.replaceChildren(el("p", { class: "hint" }, "…")); return; }
+    const rk = (x) => (x === null || x === undefined ? "–" : String(Math.round(x)));
+    box.replaceChildren(
+      el("table", { class: "grid change" }, el("tbody", {},
+        el("tr", {}, el("th", {}, t("changeFrom")), el("td", { class: "num" }, fmt(c.nki_from))),
+        el("tr", {}, el("th", {}, t("changeTo")), el("td", { class: "num" }, fmt(c.nki_to))),
+        el("tr", {}, el("th", {}, t("changeDelta")),
+          el("td", { class: "num strong", id: "zone-delta" }, signed(c.delta, 2))),
+        el("tr", {}, el("th", {}, "· " + t("changeArea")), el("td", { class: "num" }, signed(c.delta_area, 2))),
+        el("tr", {}, el("th", {}, "· " + t("changeValue")), el("td", { class: "num" }, signed(c.delta_value, 2))),
+        el("tr", {}, el("th", {}, t("changeRank")), el("td", { class: "num" }, `${rk(c.rank_from)} → ${rk(c.rank_to)}`)))),
+      el("p", { class: "note" }, t("changeWarning")));
+  }
+
+  function renderMethod() {
+    const m = state.meta;
+    if (!m) return;
+    const text = `${t("method")}: ${m.method} · ${m.landcover}` +
+      (m.assumptions && m.assumptions.length ? ` · ${t("assumptions")}: ${m.assumptions.length}` : "");
+    $("#zone-method").textContent = text;
+    $("#method-note").textContent = text;
+  }
+
+  // ---------------------------------------------------------------- ranking
+  function renderRanking() {
+    const tbody = $("#ranking tbody");
+    if (!tbody) return;
+    const { key, dir } = state.sort;
+    const rows = state.munis.slice().sort((a, b) => {
+      const x = a[key], y = b[key];
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      if (typeof x === "string") return dir * x.localeCompare(y, "da");
+      return dir * (x - y);
+    });
+    tbody.replaceChildren(...rows.map((r) => el("tr", {
+      "data-id": r.zone_id, class: r.zone_id === state.selected ? "sel" : null,
+      tabindex: "0", onclick: () => select(r.zone_id, true),
+      onkeydown: (e) => { if (e.key === "Enter") select(r.zone_id, true); } },
+      el("td", { class: "num" }, (state.natureOnly ? r.rank_nature : r.rank) ?? "–"),
+      el("td", {}, r.name),
+      el("td", { class: "num" }, fmt(r.nki)),
+      el("td", { class: "num" }, fmt(r.nki_nature)),
+      el("td", {}, groupLabel(r.group)))));
+    for (const th of $$("#ranking th")) {
+      th.classList.toggle("asc", th.dataset.key === key && dir === 1);
+      th.classList.toggle("desc", th.dataset.key === key && dir === -1);
+      th.setAttribute("aria-sort", th.dataset.key === key ? (dir === 1 ? "ascending" : "descending") : "none");
+    }
+  }
+
+  function sortBy(key) {
+    if (state.sort.key === key) state.sort.dir *= -1;
+    else state.sort = { key, dir: key === "nki" || key === "nki_nature" ? -1 : 1 };
+    renderRanking();
+  }
+
+  // ---------------------------------------------------------------- compare
+  function fillCompareSelects() {
+    const sorted = state.munis.slice().sort((a, b) => a.name.localeCompare(b.name, "da"));
+    for (const [id, def] of [["#cmp-a", "563"], ["#cmp-b", "101"]]) {
+      const s = $(id);
+      const cur = s.value || def;
+      s.replaceChildren(...sorted.map((r) => el("option", { value: r.zone_id }, r.name)));
+      s.value = state.byId.has(cur) ? cur : sorted[0].zone_id;
+    }
+    renderCompare();
+  }
+
+  async function renderCompare() {
+    const a = $("#cmp-a").value, b = $("#cmp-b").value;
+    if (!a || !b) return;
+    let za, zb;
+    try {
+      [za, zb] = await Promise.all([a, b].map((id) =>
+        getJSON(`/api/nki/${encodeURIComponent(id)}?${epochQuery()}`)));
+    } catch (err) { return; }
+    const card = (z) => {
+      const main = state.natureOnly ? z.nki_nature : z.nki;
+      const rank = state.natureOnly ? z.rank_nature : z.rank;
+      return [el("h3", {}, z.name),
+        el("div", { class: "kpi main" }, el("span", { class: "kpi-label" },
+          state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel")),
+          el("span", { class: "kpi-value" }, fmt(main))),
+        el("div", { class: "muted" }, rank ? t("rankOf", { r: rank, n: z.n_ranked }) : t("notRanked")),
+        el("img", { src: z.diagram_svg + (state.natureOnly ? "&nature_only=true" : ""),
+          alt: `NKI-diagram — ${z.name}`, loading: "lazy", width: "1500", height: "930" })];
+    };
+    $("#cmp-card-a").replaceChildren(...card(za));
+    $("#cmp-card-b").replaceChildren(...card(zb));
+    $("#cmp-th-a").textContent = za.name;
+    $("#cmp-th-b").textContent = zb.name;
+    const cell = (lt) => `${fmt(state.natureOnly ? lt.share_nature_pct : lt.share_pct)} % · ${fmt(lt.value, 0)}`;
+    $("#cmp-table tbody").replaceChildren(...za.land_types
+      .map((lt, i) => [lt, zb.land_types[i]])
+      .filter(([lt]) => !state.natureOnly || lt.nature)
+      .map(([x, y]) => el("tr", {}, el("td", {}, state.lang === "da" ? x.da : x.en),
+        el("td", { class: "num" }, cell(x)), el("td", { class: "num" }, cell(y)))));
+  }
+
+  // ---------------------------------------------------------------- upload
+  function uploadForm(format) {
+    const fd = new FormData();
+    fd.append("file", state.uploadFile);
+    const idf = $("#upload-id").value.trim(), nf = $("#upload-name").value.trim();
+    if (idf) fd.append("id_field", idf);
+    if (nf) fd.append("name_field", nf);
+    if (state.epoch === "basemap2021") fd.append("landcover", "basemap2021");
+    else { fd.append("landcover", "corine"); fd.append("year", state.epoch.split(":")[1]); }
+    fd.append("format", format);
+    return fd;
+  }
+
+  async function submitUpload(ev) {
+    ev.preventDefault();
+    const file = $("#upload-file").files[0];
+    if (!file) return;
+    state.uploadFile = file;
+    const status = $("#upload-status");
+    status.className = "status";
+    status.textContent = t("computing");
+    const fd = uploadForm("json");
+    const headers = {};
+    if ($("#upload-store").checked) {
+      fd.append("store", "true");
+      headers.Authorization = "Bearer " + $("#upload-token").value;
+    }
+    $("#upload-submit").disabled = true;
+    try {
+      const r = await fetch("/api/nki", { method: "POST", body: fd, headers });
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      state.upload = body;
+      renderUpload(body);
+    } catch (err) {
+      status.className = "status error";
+      status.textContent = err.message;
+      $("#upload-results").hidden = true;
+    } finally {
+      $("#upload-submit").disabled = false;
+    }
+  }
+
+  function renderUpload(res) {
+    const rows = res.rows.filter((r) => r.zone_id !== "0");
+    let msg = t("uploadDone", { n: rows.length });
+    if (res.stored) msg += " " + t("uploadStored", { id: res.result_id });
+    const status = $("#upload-status");
+    status.className = "status ok";
+    status.textContent = msg;
+    $("#upload-results").hidden = false;
+    $("#upload-table tbody").replaceChildren(...res.rows.map((r) => el("tr", {},
+      el("td", {}, r.zone_id === "0" ? "∑" : r.zone_id), el("td", {}, r.name),
+      el("td", { class: "num" }, fmt(r.nki)), el("td", { class: "num" }, fmt(r.nki_nature)),
+      el("td", { class: "num" }, fmt(r.coverage_pct)))));
+    if (state.mapReady) {
+      state.map.getSource("upload").setData(res.zones);
+      const b = new maplibregl.LngLatBounds();
+      const walk = (c) => (typeof c[0] === "number" ? b.extend(c) : c.forEach(walk));
+      for (const f of res.zones.features) if (f.geometry) walk(f.geometry.coordinates);
+      if (!b.isEmpty()) state.map.fitBounds(b, { padding: 40, maxZoom: 12, duration: 600 });
+    }
+  }
+
+  async function downloadUpload(format) {
+    if (!state.uploadFile) return;
+    const r = await fetch("/api/nki", { method: "POST", body: uploadForm(format) });
+    if (!r.ok) {
+      const body = await r.json().catch(() => ({}));
+      $("#upload-status").className = "status error";
+      $("#upload-status").textContent = body.detail || r.statusText;
+      return;
+    }
+    const blob = await r.blob();
+    const a = el("a", { href: URL.createObjectURL(blob), download: `nki_upload.${format}` });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  // ---------------------------------------------------------------- misc UI
+  function showTab(name) {
+    for (const b of $$(".tabs button")) {
+      const on = b.dataset.tab === name;
+      b.classList.toggle("active", on);
+      b.setAttribute("aria-selected", on ? "true" : "false");
+    }
+    for (const s of $$(".tab")) {
+      const on = s.id === "tab-" + name;
+      s.classList.toggle("active", on);
+      s.hidden = !on;
+    }
+  }
+
+  function updateDownloads() {
+    $("#dl-csv").href = "/api/nki?format=csv&" + epochQuery();
+    $("#dl-gpkg").href = "/api/nki?format=gpkg&" + epochQuery();
+  }
+
+  function onSearch() {
+    const q = $("#search").value.trim().toLowerCase();
+    if (!q) return;
+    const hit = state.munis.find((m) => m.name.toLowerCase() === q) ||
+      state.munis.find((m) => m.name.toLowerCase().startsWith(q)) ||
+      state.munis.find((m) => m.zone_id === q);
+    if (hit) select(hit.zone_id, true);
+  }
+
+  function bind() {
+    $("#lang").addEventListener("click", () => {
+      state.lang = state.lang === "da" ? "en" : "da";
+      localStorage.setItem("nk-lang", state.lang);
+      applyLanguage();
+    });
+    $("#nature-only").addEventListener("change", (e) => {
+      state.natureOnly = e.target.checked;
+      if (state.sort.key === "nki" || state.sort.key === "nki_nature" || state.sort.key === "rank") {
+        state.sort = { key: state.natureOnly ? "nki_nature" : "nki", dir: -1 };
+      }
+      colourMap();
+      renderRanking();
+      renderCompare();
+      if (state.selected) renderZone(state.selected);
+    });
+    $("#epoch").addEventListener("change", async (e) => {
+      state.epoch = e.target.value;
+      await loadMunicipalities();
+      if (state.selected) renderZone(state.selected);
+    });
+    for (const b of $$(".tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+    for (const th of $$("#ranking th")) th.addEventListener("click", () => sortBy(th.dataset.key));
+    $("#search").addEventListener("change", onSearch);
+    $("#search").addEventListener("keydown", (e) => { if (e.key === "Enter") onSearch(); });
+    $("#cmp-a").addEventListener("change", renderCompare);
+    $("#cmp-b").addEventListener("change", renderCompare);
+    $("#upload-form").addEventListener("submit", submitUpload);
+    $("#upload-csv").addEventListener("click", () => downloadUpload("csv"));
+    $("#upload-gpkg").addEventListener("click", () => downloadUpload("gpkg"));
+  }
+
+  async function start() {
+    bind();
+    applyLanguage();
+    const params = new URLSearchParams(location.search);
+    try {
+      await Promise.all([loadMunicipalities(), initMap()]);
+      colourMap();
+      document.body.dataset.ready = "true";
+    } catch (err) {
+      $("#zone-empty").textContent = t("loadError") + err.message;
+    }
+    loadChange().catch((err) => console.warn("change:", err.message));
+    if (params.get("kommune")) select(params.get("kommune"), true);
+  }
+
+  window.nk = { state, select, showTab };
+  start();
+})();
