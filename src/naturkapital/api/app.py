@@ -121,12 +121,14 @@ class SecurityHeaders:
         await self.app(scope, receive, add)
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """Build the app. ``store`` may be given (tests); otherwise opened from settings."""
+def create_app(settings: Settings | None = None, store: Store | None = None,
+               nki: NKIService | None = None) -> FastAPI:
+    """Build the app. ``store`` and the ``nki`` cache may be given (tests, several apps
+    in one process); otherwise they are opened/created from the settings."""
     settings = settings or Settings.from_env()
     own_store = store is None
     st = store or Store.open(settings.db_url)
-    nki = NKIService()
+    nki = nki or NKIService()
     services = Services(settings, st, nki)
     runner = JobRunner(st, services, settings.job_workers)
 

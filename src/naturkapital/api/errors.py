@@ -76,6 +76,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "not found: no such page or API path (see /docs)"
         return problem(exc.status_code, detail, None, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
