@@ -1,0 +1,175 @@
+"""``naturkapital scenario evaluate | report | demos`` — land-conversion scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from naturkapital.cli.app import app, console, console_err
+from naturkapital.errors import InputError
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+
+scenario_app = typer.Typer(
+    name="scenario",
+    help="Scenarier for arealomlægning og de fem økosystemtjenester: kulstof, drivhusgas, "
+         "kvælstof, grundvand, oversvømmelse og NKI. Land-conversion scenarios.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(scenario_app, name="scenario")
+
+ScenarioOpt = Annotated[str, typer.Option(
+    "--scenario", help="Scenariefil / scenario polygons (GeoPackage, GeoJSON) with field "
+                       "to_class, or demo:byn_so, demo:endelave, demo:aastrup_kaer.")]
+LandcoverOpt = Annotated[str, typer.Option(
+    "--landcover", help="basemap2021, corine (with --year) or a class raster path (with "
+                        "--scheme).")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Årstal / year (CORINE).")]
+SchemeOpt = Annotated[Path | None, typer.Option(
+    "--scheme", help="Klassifikationstabel CSV: value,land_type,nature_value,source.")]
+PoolsOpt = Annotated[Path | None, typer.Option(
+    "--carbon-pools", help="Kulstofpuljer CSV / carbon pools: value,c_above,c_below,c_soil,"
+                           "c_dead in t C/ha (InVEST Carbon).")]
+ZonesOpt = Annotated[Path | None, typer.Option(
+    "--zones", help="Zonefil / zone polygons. Default: the embedded municipalities the "
+                    "scenario touches.")]
+IdOpt = Annotated[str | None, typer.Option("--id-field", help="Felt med zone-id / id field.")]
+NameOpt = Annotated[str | None, typer.Option("--name-field", help="Felt med navn / name "
+                                                                  "field.")]
+CarbonOpt = Annotated[Path | None, typer.Option(
+    "--carbon", help="Kulstofkort, % organisk kulstof / organic carbon % raster (Kulstof "
+                     "2022); without it or an oc_pct field the GHG indicator is not computed.")]
+WaterOpt = Annotated[Path | None, typer.Option(
+    "--water-table", help="GVSmax, cm ift. terræn, negativ under / water table before, cm "
+                          "(negative below the surface); with --peat-depth.")]
+PeatOpt = Annotated[Path | None, typer.Option(
+    "--peat-depth", help="Tørvedybde, cm / peat depth raster, cm; with --water-table.")]
+GroundwaterOpt = Annotated[Path | None, typer.Option(
+    "--groundwater", help="Grundvandsbeskyttelse / groundwater-protection polygons (e.g. "
+                          "drinking-water areas, BNBO).")]
+
+
+def _fmt(x: float, unit: str) -> str:
+    if pd.isna(x):
+        return "–"
+    digits = 2 if unit in ("0-100", "ha") else 0
+    return f"{x:,.{digits}f}"
+
+
+def _evaluate(scenario: str, landcover: str, year: int | None, scheme: Path | None,
+              carbon_pools: Path | None, zones: Path | None, id_field: str | None,
+              name_field: str | None, carbon: Path | None, water_table: Path | None,
+              peat_depth: Path | None, groundwater: Path | None):
+    from naturkapital.scenario.evaluate import evaluate_scenario
+
+    with console_err.status("Beregner scenarie (evaluating) …"):
+        return evaluate_scenario(scenario, landcover, year, scheme, carbon_pools, zones,
+                                 id_field, name_field, carbon, water_table, peat_depth,
+                                 groundwater)
+
+
+def _print(res) -> None:
+    t = Table(title=f"Scenarie (scenario): {Path(res.meta['scenario']).name} — "
+                    f"{res.meta['landcover']}", header_style="bold")
+    for col, just in [("Zone", "left"), ("Indikator (indicator)", "left"), ("Enhed", "left"),
+                      ("Før (baseline)", "right"), ("Efter (scenario)", "right"),
+                      ("Δ", "right"), ("*", "left")]:
+        t.add_column(col, justify=just, overflow="fold")
+    for r in res.table.itertuples():
+        t.add_row(str(r.zone_id), r.indicator, r.unit, _fmt(r.baseline, r.unit),
+                  _fmt(r.scenario, r.unit), _fmt(r.delta, r.unit),
+                  "*" if str(r.assumption).startswith("yes") else "")
+    console.print(t)
+    console.print("Zoner (zones): " + ", ".join(f"{k} {v}" for k, v in res.names.items())
+                  + " · * = bruger antagelser (uses assumptions)", highlight=False)
+    for key, note in res.meta["notes"].items():
+        console.print(f"[bold]{key}:[/] {note}", highlight=False)
+    for c in res.lowland:
+        console.print(f"Lavbund (lowland) {c.conv_id}: {c.status_da} ({c.status}); "
+                      f"{c.rewetted_ha:.2f} ha genvådgjort; budget "
+                      f"{c.budget.total_dkk:,.0f} DKK", highlight=False)
+    if res.meta["assumptions"]:
+        console.print(f"[yellow]Antagelser (assumptions, no published source): "
+                      f"{len(res.meta['assumptions'])} — listed in the output's assumption "
+                      "column / metadata.[/]")
+
+
+@scenario_app.command("evaluate")
+def evaluate_cmd(
+    scenario: ScenarioOpt,
+    landcover: LandcoverOpt = "basemap2021",
+    year: YearOpt = None,
+    scheme: SchemeOpt = None,
+    carbon_pools: PoolsOpt = None,
+    zones: ZonesOpt = None,
+    id_field: IdOpt = None,
+    name_field: NameOpt = None,
+    carbon: CarbonOpt = None,
+    water_table: WaterOpt = None,
+    peat_depth: PeatOpt = None,
+    groundwater: GroundwaterOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Resultat / result: .csv, .json or .gpkg (long table zone_id, "
+                      "indicator, unit, baseline, scenario, delta, source, …).")] = None,
+) -> None:
+    """Beregn tjenester og NKI før og efter. Evaluate a scenario per zone."""
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
+                    name_field, carbon, water_table, peat_depth, groundwater)
+    _print(res)
+    if out is not None:
+        meta = {k: v for k, v in res.meta.items()}
+        meta["lowland"] = [{"conv_id": c.conv_id, "status": c.status,
+                            "rewetted_ha": c.rewetted_ha, "budget_dkk": c.budget.total_dkk}
+                           for c in res.lowland]
+        write_table(res.table, out, meta, res.zones)
+        console.print(f"Skrev (wrote) {out}")
+
+
+@scenario_app.command("report")
+def report_cmd(
+    scenario: ScenarioOpt,
+    out: Annotated[list[Path], typer.Option(
+        "--out", help="Rapport / report: .html and/or .pdf (repeat --out for both).")],
+    landcover: LandcoverOpt = "basemap2021",
+    year: YearOpt = None,
+    scheme: SchemeOpt = None,
+    carbon_pools: PoolsOpt = None,
+    zones: ZonesOpt = None,
+    id_field: IdOpt = None,
+    name_field: NameOpt = None,
+    carbon: CarbonOpt = None,
+    water_table: WaterOpt = None,
+    peat_depth: PeatOpt = None,
+    groundwater: GroundwaterOpt = None,
+    zone: Annotated[str | None, typer.Option(
+        "--zone", help="Zone til NKI-diagrammerne / zone of the NKI diagrams (default: the "
+                       "zone with the most converted area).")] = None,
+) -> None:
+    """Rapport (HTML/PDF) med kort, tabel, NKI-diagrammer, lavbund og omkostning."""
+    from naturkapital.scenario.report import write_report
+
+    for o in out:
+        check_out(o, (".html", ".pdf"))
+    res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
+                    name_field, carbon, water_table, peat_depth, groundwater)
+    if zone is not None and zone not in res.names:
+        raise InputError("--zone", f"unknown zone id {zone}; zones: {', '.join(res.names)}")
+    for o in out:
+        write_report(res, o, zone)
+        console.print(f"Skrev (wrote) {o}")
+
+
+@scenario_app.command("demos")
+def demos_cmd() -> None:
+    """Vis demo-scenarierne / list the embedded demo scenarios (illustrations)."""
+    from naturkapital.scenario.read import DEMO_DIR, DEMOS
+
+    for key, fname in DEMOS.items():
+        console.print(f"demo:{key}  →  {DEMO_DIR / fname}", highlight=False)

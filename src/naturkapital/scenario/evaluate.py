@@ -1,0 +1,540 @@
+"""Evaluate a scenario: every service and the NKI per zone, baseline and scenario.
+
+:func:`evaluate_scenario` is the Python API behind ``naturkapital scenario evaluate``
+and ``scenario report``. It returns a long table with one row per zone and
+indicator — ``zone_id, indicator, unit, baseline, scenario, delta, source`` plus
+``name, label, assumption, note`` — and everything the report needs.
+
+Units: areas ha, carbon t C, greenhouse gases t CO2e per year, nitrogen kg N per
+year, water m³, money DKK, the index 0–100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from naturkapital.errors import InputError
+from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
+from naturkapital.landcover.landtypes import KEYS
+from naturkapital.landcover.sources import Landcover, resolve_landcover
+from naturkapital.lowland.budget import make_budget
+from naturkapital.lowland.rules import load_emission_factors, load_rules
+from naturkapital.nki.api import Zones, load_zones
+from naturkapital.nki.zonal import zonal_class_areas
+from naturkapital.report.diagram import DiagramData
+from naturkapital.scenario.apply import (
+    PIECE_ID,
+    Applied,
+    apply_conversions,
+    clip_to,
+    move_areas,
+    piece_moves,
+)
+from naturkapital.scenario.lowland_check import RewettingCheck, check_rewetting
+from naturkapital.scenario.read import CONV_ID, TO_CLASS, read_scenario, resolve_scenario_path
+from naturkapital.services import biodiversity, flood, ghg, groundwater, nitrogen
+from naturkapital.services import carbon as carbon_service
+from naturkapital.services.tables import (
+    load_carbon_pools,
+    load_costs,
+    load_management,
+    load_nitrogen,
+    load_parameters,
+    pools_for_scheme,
+)
+
+TOTAL_ID = "0"
+TOTAL_NAME = "I alt (total)"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: key, unit, Danish and English label."""
+
+    key: str
+    unit: str
+    da: str
+    en: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("carbon_stock_t_c", "t C", "Kulstoflager", "carbon stock"),
+    Indicator("ghg_organic_soils_t_co2e_per_year", "t CO2e/yr",
+              "Drivhusgas fra organisk jord", "greenhouse gases from organic soils"),
+    Indicator("nitrogen_leaching_kg_n_per_year", "kg N/yr", "Kvælstofudvaskning",
+              "nitrogen leaching"),
+    Indicator("nitrogen_removal_kg_n_per_year", "kg N/yr",
+              "Kvælstoffjernelse på genvådgjort lavbund", "N removal on rewetted lowland"),
+    Indicator("nitrogen_load_kg_n_per_year", "kg N/yr", "Kvælstofbelastning, netto",
+              "net nitrogen load"),
+    Indicator("groundwater_protected_ha", "ha", "Grundvandsbeskyttelse: areal uden gødning "
+              "og sprøjtning", "groundwater protection: unfertilised area"),
+    Indicator("flood_retention_m3", "m3", "Vandtilbageholdelse ved genvådgøring",
+              "flood mitigation: water retained"),
+    Indicator("nki", "0-100", "Naturkapitalindeks", "Natural Capital Index"),
+    Indicator("nki_nature", "0-100", "NKI natur", "NKI nature only"),
+    Indicator("converted_area_ha", "ha", "Omlagt areal", "converted area"),
+    Indicator("rewetted_area_ha", "ha", "Genvådgjort areal", "rewetted area"),
+    Indicator("cost_dkk", "DKK", "Omkostning (anslået)", "cost (indicative)"),
+)
+BY_KEY = {i.key: i for i in INDICATORS}
+TABLE_COLUMNS = ["zone_id", "indicator", "unit", "baseline", "scenario", "delta", "source",
+                 "name", "label", "assumption", "note"]
+
+
+@dataclass
+class ScenarioResult:
+    """Everything about one evaluated scenario.
+
+    ``table``: the long indicator table (see module docstring). ``conversions``: the
+    scenario polygons (file CRS) with per-conversion ``area_ha``, ``converted_ha``,
+    ``rewetted_ha``, ``to_land_type``, ``cost_dkk``. ``lowland``: the checks of the
+    rewetting conversions. ``shares``/``values``: NKI land-type shares (fractions) and
+    nature values per zone, keys ``baseline``/``scenario``. ``meta``: inputs,
+    method, assumptions and notes.
+    """
+
+    table: pd.DataFrame
+    conversions: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    applied: Applied
+    lowland: list[RewettingCheck]
+    shares: dict[str, pd.DataFrame]
+    values: dict[str, pd.DataFrame]
+    names: dict[str, str]
+    landcover: Landcover
+    meta: dict = field(default_factory=dict)
+
+    def value(self, zone_id: str, indicator: str, column: str = "delta") -> float:
+        """One number of the table (NaN if absent)."""
+        t = self.table
+        hit = t[(t[ZONE_ID] == str(zone_id)) & (t["indicator"] == indicator)]
+        return float(hit[column].iloc[0]) if not hit.empty else float("nan")
+
+
+def scenario_zones(conversions: gpd.GeoDataFrame, zones: str | Path | Zones | None,
+                   id_field: str | None, name_field: str | None, source: str) -> Zones:
+    """The user's zones, or the embedded municipalities the scenario touches."""
+    if isinstance(zones, Zones):
+        return zones
+    if zones is not None:
+        return load_zones(zones, id_field, name_field)
+    z = load_zones()
+    union = shapely.union_all(conversions.to_crs(z.gdf.crs).geometry.values)
+    hit = z.gdf[z.gdf.intersects(union)].reset_index(drop=True)
+    if hit.empty:
+        raise InputError(source, "the conversions lie outside the embedded municipalities "
+                                 "(check the CRS, or give --zones)")
+    return Zones(hit, "embedded municipalities 2014 touched by the scenario", z.unranked,
+                 TOTAL_NAME)
+
+
+def evaluate_scenario(
+    scenario: str | Path,
+    landcover: str | Path | Landcover = "basemap2021",
+    year: int | None = None,
+    scheme: str | Path | None = None,
+    carbon_pools: str | Path | None = None,
+    zones: str | Path | Zones | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    carbon: str | Path | None = None,
+    water_table: str | Path | None = None,
+    peat_depth: str | Path | None = None,
+    groundwater_layer: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ScenarioResult:
+    """Evaluate a scenario file (or ``demo:NAME``) per zone and for all zones together.
+
+    ``carbon``: organic-carbon raster (% OC) for the greenhouse-gas indicator and the
+    lowland check; ``water_table`` (GVSmax, cm, negative below the surface) and
+    ``peat_depth`` (cm) complete the lowland check; ``groundwater_layer``: polygons
+    of groundwater protection. Every input problem raises :class:`InputError`.
+    """
+    source = str(scenario)
+    if (water_table is None) != (peat_depth is None):
+        raise InputError("--water-table" if water_table is None else "--peat-depth",
+                         "give both --water-table and --peat-depth (the lowland check needs "
+                         "both), or neither")
+    if (water_table is not None) and carbon is None:
+        raise InputError("--carbon", "--water-table and --peat-depth need the --carbon raster "
+                                     "(its grid is the lowland check's grid)")
+    lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
+        landcover, year, scheme)
+    pools = pools_for_scheme(load_carbon_pools(carbon_pools), lc.scheme,
+                             carbon_pools is not None)
+    n_table, mgmt, costs, params = load_nitrogen(), load_management(), load_costs(), \
+        load_parameters()
+    rules, factors = load_rules(), load_emission_factors()
+    conv = read_scenario(scenario, lc.scheme)
+    z = scenario_zones(conv, zones, id_field, name_field, source)
+    applied = apply_conversions(z.gdf, conv, lc, z.source, source, progress)
+
+    tbl = lc.scheme.table
+    lt_of = dict(zip(tbl["value"].astype(int), tbl["land_type"], strict=True))
+    m = mgmt.table
+    moves = applied.moves.copy()
+    moves["from_lt"] = moves["from_value"].map(lt_of)
+    moves["to_lt"] = moves["to_value"].map(lt_of)
+    moves["changed"] = moves["from_value"] != moves["to_value"]
+    moves["rewet"] = (moves["changed"] & (moves["from_lt"].map(m["water_table"]) == "low")
+                      & (moves["to_lt"].map(m["water_table"]) == "high"))
+    ids = list(z.gdf[ZONE_ID]) + [TOTAL_ID]
+    names = dict(zip(z.gdf[ZONE_ID], z.gdf[ZONE_NAME], strict=True))
+    names[TOTAL_ID] = TOTAL_NAME if zones is None else "Alle zoner (all zones)"
+    rows: dict[str, dict] = {}
+    assumptions: dict[str, list[str]] = {}
+    notes: dict[str, str] = {}
+
+    def put(key: str, before: pd.Series, after: pd.Series, src: str,
+            notes_used: list[str], note: str = "", additive: bool = True) -> None:
+        b = before.reindex(ids[:-1]).astype(float)
+        a = after.reindex(ids[:-1]).astype(float)
+        if additive:
+            b[TOTAL_ID] = b.sum(min_count=1)
+            a[TOTAL_ID] = a.sum(min_count=1)
+        rows[key] = {"baseline": b, "scenario": a, "source": src}
+        assumptions[key] = list(dict.fromkeys(notes_used))
+        notes[key] = note
+
+    zero = pd.Series(0.0, index=ids[:-1])
+
+    # carbon stock (InVEST Carbon formula)
+    put("carbon_stock_t_c",
+        carbon_service.carbon_stock(applied.baseline, pools).reindex(ids[:-1], fill_value=0.0),
+        carbon_service.carbon_stock(applied.scenario, pools).reindex(ids[:-1], fill_value=0.0),
+        f"InVEST Carbon formula Σ area × (c_above+c_below+c_soil+c_dead); pools: "
+        f"{pools.path.name}",
+        carbon_service.carbon_assumptions(pd.concat([applied.baseline, applied.scenario]), pools))
+
+    # nitrogen
+    used_lt = set(moves["from_lt"]) | set(moves["to_lt"])
+    base_lt = set(applied.baseline["value"].map(lt_of))
+    leach_b = nitrogen.leaching(applied.baseline, lt_of, n_table).reindex(ids[:-1],
+                                                                           fill_value=0.0)
+    leach_a = nitrogen.leaching(applied.scenario, lt_of, n_table).reindex(ids[:-1],
+                                                                          fill_value=0.0)
+    n_notes = n_table.assumptions(sorted(used_lt | base_lt), "kg N/ha/yr")
+    put("nitrogen_leaching_kg_n_per_year", leach_b, leach_a,
+        f"Σ area × leaching per land type; {n_table.path.name}", n_notes)
+    rewet_ha = moves[moves["rewet"]].groupby(ZONE_ID)["area_ha"].sum().reindex(
+        ids[:-1], fill_value=0.0)
+    rate = params["n_removal_rewetted_kg_n_per_ha_yr"]
+    rem_notes = params.assumptions(["n_removal_rewetted_kg_n_per_ha_yr"]) \
+        + mgmt.assumptions(sorted(used_lt), "water table (rewetting)")
+    removal = nitrogen.removal(rewet_ha, rate)
+    put("nitrogen_removal_kg_n_per_year", zero, removal,
+        f"rewetted area × {rate:g} kg N/ha/yr; {params.path.name}", rem_notes,
+        "Kun ny fjernelse på genvådgjort areal tælles (only new removal on rewetted area "
+        "is counted; baseline 0).")
+    put("nitrogen_load_kg_n_per_year", leach_b, leach_a - removal,
+        "leaching − removal", n_notes + rem_notes)
+
+    # groundwater protection
+    gw_b, gw_a, gw_note, gw_src, gw_notes = _groundwater(groundwater_layer, z, applied, lc,
+                                                         lt_of, mgmt, ids[:-1])
+    put("groundwater_protected_ha", gw_b, gw_a, gw_src, gw_notes, gw_note)
+
+    # lowland check of the rewetting conversions (also gives GVSmax before)
+    rew_conv = moves[moves["rewet"]].groupby(CONV_ID)["area_ha"].sum()
+    rot = moves[moves["rewet"]].assign(
+        rot=lambda d: d["from_lt"].map(m["in_rotation"]) == "yes").groupby(CONV_ID).apply(
+        lambda d: bool(d.loc[d["rot"], "area_ha"].sum() >= 0.5 * d["area_ha"].sum()),
+        include_groups=False) if not rew_conv.empty else pd.Series(dtype=bool)
+    default_note = params.assumption("gvsmax_before_cm")
+    checks = check_rewetting(conv, rew_conv.to_dict(), rot.to_dict(), lc, rules, factors,
+                             params["gvsmax_before_cm"], default_note,
+                             _path(carbon), _path(water_table), _path(peat_depth))
+
+    # flood mitigation
+    target = rules["target_water_table_cm"]
+    gv = {c.conv_id: c.gvsmax_before_cm for c in checks}
+    rw = moves[moves["rewet"]].copy()
+    rw["rise_m"] = flood.water_table_rise_m(rw[CONV_ID].map(gv).to_numpy(dtype=float), target)
+    rw["m3"] = flood.retention_m3(rw["area_ha"].to_numpy(), rw["rise_m"].to_numpy(),
+                                  params["drainable_porosity"])
+    fl_notes = params.assumptions(["drainable_porosity"]) + [
+        a for c in checks if c.gvsmax_basis.startswith("assumed")
+        for a in params.assumptions(["gvsmax_before_cm"])] + rules.assumptions(
+        ["target_water_table_cm"])
+    put("flood_retention_m3", zero, rw.groupby(ZONE_ID)["m3"].sum().reindex(ids[:-1],
+                                                                             fill_value=0.0),
+        f"rewetted area × rise to {target:g} cm ({rules.version}) × drainable porosity "
+        f"{params['drainable_porosity']:g}", fl_notes,
+        "Vandstand før (water table before): " + ", ".join(
+            f"{c.conv_id} {c.gvsmax_before_cm:g} cm ({c.gvsmax_basis})" for c in checks)
+        if checks else "Ingen genvådgøring (no rewetting).")
+
+    # greenhouse gases from organic soils
+    g_b, g_a, g_src, g_notes, g_note = _ghg(conv, z, applied, moves, lc, lt_of, mgmt, factors,
+                                            _path(carbon), ids[:-1])
+    put("ghg_organic_soils_t_co2e_per_year", g_b, g_a, g_src, g_notes, g_note)
+
+    # biodiversity: NKI, NKI natur
+    area_b, val_b = biodiversity.land_type_tables(applied.baseline, lc.scheme, TOTAL_ID)
+    area_a, val_a = biodiversity.land_type_tables(applied.scenario, lc.scheme, TOTAL_ID)
+    nb, sh_b, va_b = biodiversity.index_table(area_b.reindex(ids, fill_value=0.0),
+                                              val_b.reindex(ids, fill_value=0.0))
+    na, sh_a, va_a = biodiversity.index_table(area_a.reindex(ids, fill_value=0.0),
+                                              val_a.reindex(ids, fill_value=0.0))
+    used_classes = pd.concat([applied.baseline, applied.scenario])
+    used_classes = used_classes.loc[used_classes["area_ha"] > 0, "value"].unique()
+    nki_notes = lc.scheme.assumptions(used_classes)
+    for key in ("nki", "nki_nature"):
+        put(key, nb[key], na[key], f"NKI (DCE/DN), open-data method, nature values of scheme "
+                                   f"'{lc.scheme.name}'", nki_notes, additive=False)
+        rows[key]["baseline"] = nb[key].reindex(ids)
+        rows[key]["scenario"] = na[key].reindex(ids)
+
+    # areas and cost
+    conv_ha = moves[moves["changed"]].groupby(ZONE_ID)["area_ha"].sum().reindex(
+        ids[:-1], fill_value=0.0)
+    put("converted_area_ha", zero, conv_ha, "exact class areas of zone ∩ conversion "
+                                            "(exactextract)", [])
+    put("rewetted_area_ha", zero, rewet_ha,
+        "conversions from drained to wet land types (land_management.csv)",
+        mgmt.assumptions(sorted(used_lt), "water table (rewetting)"))
+    cost_z, cost_conv, c_notes, c_note = _costs(moves, costs, rules)
+    put("cost_dkk", zero, cost_z.reindex(ids[:-1], fill_value=0.0),
+        f"rewetting: Klimaskovfonden maximum support {rules['max_support_dkk_per_ha']:,.0f} "
+        f"DKK/ha ({rules.version}); other conversions: {costs.path.name}", c_notes, c_note)
+
+    table = _long_table(rows, ids, names, assumptions, notes)
+    conv_out = _conversion_summary(conv, moves, lt_of, cost_conv)
+    all_assumptions = list(dict.fromkeys(a for k in rows for a in assumptions[k]))
+    for c in checks:
+        all_assumptions += [a for a in c.assumptions if a not in all_assumptions]
+    meta = {
+        "scenario": str(resolve_scenario_path(scenario)),
+        "landcover": lc.label,
+        "scheme": lc.scheme.name,
+        "zones": z.source,
+        "carbon_pools": str(pools.path),
+        "carbon": str(carbon) if carbon else None,
+        "water_table": str(water_table) if water_table else None,
+        "peat_depth": str(peat_depth) if peat_depth else None,
+        "groundwater": str(groundwater_layer) if groundwater_layer else None,
+        "rules": rules.version,
+        "emission_factors": factors.version,
+        "outside_zones_ha": applied.outside_ha,
+        "assumptions": all_assumptions,
+        "notes": {k: v for k, v in notes.items() if v},
+        "units": {i.key: i.unit for i in INDICATORS},
+        "method": "Scenario = conversions applied to exact per-zone class areas (overlay "
+                  "zones × conversions, exactextract); services from coefficient tables "
+                  "with sources; NKI with the open-data method.",
+    }
+    return ScenarioResult(table=table, conversions=conv_out, zones=z.gdf, applied=applied,
+                          lowland=checks, shares={"baseline": sh_b, "scenario": sh_a},
+                          values={"baseline": va_b, "scenario": va_a}, names=names,
+                          landcover=lc, meta=meta)
+
+
+def _path(p: str | Path | None) -> Path | None:
+    return Path(p) if p is not None else None
+
+
+def _groundwater(layer: str | Path | None, z: Zones, applied: Applied, lc: Landcover,
+                 lt_of: dict[int, str], mgmt, zone_ids: list[str]
+                 ) -> tuple[pd.Series, pd.Series, str, str, list[str]]:
+    nan = pd.Series(np.nan, index=zone_ids)
+    if layer is None:
+        return (nan, nan, "Ikke beregnet (not computed): no groundwater-protection layer "
+                          "given (--groundwater).", "no layer", [])
+    p = Path(layer)
+    gw = read_vector(p)
+    if gw.crs is None:
+        raise InputError(p, "no CRS (coordinate reference system) is set; define one, e.g. "
+                            "EPSG:25832")
+    kinds = set(gw.geom_type.dropna().unique())
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(p, f"groundwater-protection areas must be polygons, found "
+                            f"{', '.join(sorted(kinds))}")
+    if not gw.geometry.is_valid.all():
+        raise InputError(p, "invalid geometry in the groundwater-protection layer (repair it, "
+                            "e.g. QGIS 'Fix geometries')")
+    mask = shapely.union_all(gw.to_crs(applied.crs).geometry.values)
+    zr = clip_to(z.gdf[[ZONE_ID, "geometry"]].to_crs(applied.crs), mask)
+    src = f"unfertilised land types (land_management.csv) inside {p.name}"
+    used = sorted(set(lt_of.values()))
+    notes = mgmt.assumptions(used, "groundwater protection")
+    if zr.empty:
+        zero = pd.Series(0.0, index=zone_ids)
+        return zero, zero, "Ingen zone ligger i beskyttelsesområdet (no zone inside the " \
+                           "layer).", src, notes
+    base = zonal_class_areas(zr, lc, str(p)).classes
+    pieces_gw = clip_to(applied.pieces, mask)
+    moves_gw = piece_moves(pieces_gw, lc, str(p)) if not pieces_gw.empty else \
+        applied.moves.iloc[0:0]
+    scen = move_areas(base, moves_gw)
+    b = groundwater.protected_area(base, lt_of, mgmt).reindex(zone_ids, fill_value=0.0)
+    a = groundwater.protected_area(scen, lt_of, mgmt).reindex(zone_ids, fill_value=0.0)
+    return b, a, "", src, notes
+
+
+def _ghg(conv: gpd.GeoDataFrame, z: Zones, applied: Applied, moves: pd.DataFrame,
+         lc: Landcover, lt_of: dict[int, str], mgmt, factors, carbon_path: Path | None,
+         zone_ids: list[str]) -> tuple[pd.Series, pd.Series, str, list[str], str]:
+    """Baseline and scenario t CO2e/yr per zone (see :mod:`naturkapital.services.ghg`)."""
+    oc_attr = dict(zip(conv[CONV_ID], conv["oc_pct"], strict=True))
+    pieces = applied.pieces
+    with_attr = [p for p, c in zip(pieces[PIECE_ID], pieces[CONV_ID], strict=True)
+                 if np.isfinite(oc_attr.get(c, np.nan))]
+    src = f"SEGES emission factors ({factors.version}, via the lowland module) × area of " \
+          "organic soil by land-use situation (land_management.csv)"
+    nan = pd.Series(np.nan, index=zone_ids)
+    if carbon_path is None and not with_attr:
+        return (nan, nan, src, [], "Ikke beregnet (not computed): no organic-carbon data — "
+                "give --carbon (OC % raster, e.g. Kulstof 2022) or an oc_pct field on the "
+                "conversions.")
+
+    def lts(values: np.ndarray) -> np.ndarray:
+        return np.array([lt_of.get(int(v)) for v in values], dtype=object)
+
+    notes: list[str] = []
+    before = pd.Series(0.0, index=zone_ids)
+    after = pd.Series(0.0, index=zone_ids)
+    covered = pd.Series(carbon_path is not None, index=zone_ids)
+    if carbon_path is not None:
+        zc = ghg.extract_cells(z.gdf[[ZONE_ID, "geometry"]], ZONE_ID, carbon_path, lc)
+        for zid in zone_ids:
+            c = zc.get(zid)
+            if c is not None:
+                f = ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors)
+                before[zid] += f.t_co2e
+                notes += f.assumptions
+        pc = ghg.extract_cells(pieces[[PIECE_ID, "geometry"]], PIECE_ID, carbon_path, lc)
+    else:
+        pc = {}
+    to_of = dict(zip(pieces[PIECE_ID], pieces[TO_CLASS], strict=True))
+    zone_of = dict(zip(pieces[PIECE_ID], pieces[ZONE_ID], strict=True))
+    conv_of = dict(zip(pieces[PIECE_ID], pieces[CONV_ID], strict=True))
+    delta = pd.Series(0.0, index=zone_ids)
+    skipped = 0
+    for pid in pieces[PIECE_ID]:
+        zid = zone_of[pid]
+        if pid in with_attr:
+            mv = moves[moves[PIECE_ID] == pid]
+            oc = np.full(len(mv), oc_attr[conv_of[pid]])
+            fb = ghg.flux(mv["area_ha"].to_numpy(), oc, lts(mv["from_value"].to_numpy()),
+                          mgmt, factors)
+            fa = ghg.flux(mv["area_ha"].to_numpy(), oc, lts(mv["to_value"].to_numpy()),
+                          mgmt, factors)
+            if pid in pc:  # the attribute replaces the raster inside this conversion
+                c = pc[pid]
+                before[zid] -= ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors).t_co2e
+            before[zid] += fb.t_co2e
+            covered[zid] = True
+        elif pid in pc:
+            c = pc[pid]
+            mapped = c.value != 0
+            to = np.where(mapped, to_of[pid], 0)
+            fb = ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors)
+            fa = ghg.flux(c.area_ha, c.oc, lts(to), mgmt, factors)
+        else:
+            skipped += carbon_path is None
+            continue
+        delta[zid] += fa.t_co2e - fb.t_co2e
+        notes += fb.assumptions + fa.assumptions
+    after = before + delta
+    before = before.where(covered)
+    after = after.where(covered)
+    note = ""
+    if carbon_path is None:
+        note = ("Kun konverteringsarealer med oc_pct (only conversion areas with an oc_pct "
+                "field are counted; no --carbon raster).")
+        if skipped:
+            note += f" {skipped} konverteringsstykke(r) uden oc_pct er ikke medregnet " \
+                    f"({skipped} piece(s) without oc_pct not counted)."
+    elif with_attr:
+        note = "oc_pct på konverteringer erstatter kulstofkortet dér (oc_pct fields replace " \
+               "the carbon raster inside their conversions)."
+    src += f"; OC from {carbon_path.name if carbon_path else 'oc_pct fields'}"
+    return before, after, src, list(dict.fromkeys(notes)), note
+
+
+def _costs(moves: pd.DataFrame, costs, rules) -> tuple[pd.Series, dict[str, float],
+                                                        list[str], str]:
+    """Cost per zone and per conversion (DKK): lowland budget for rewetting, table else."""
+    ch = moves[moves["changed"]].copy()
+    if ch.empty:
+        return pd.Series(dtype=float), {}, [], ""
+    per_ha = make_budget(1.0, rules).total_dkk  # maximum support, DKK per ha
+    rate = ch["to_lt"].map(costs.table["cost_dkk_per_ha"]).astype(float)
+    ch["dkk"] = np.where(ch["rewet"], ch["area_ha"] * per_ha, ch["area_ha"] * rate)
+    not_costed = sorted(set(ch.loc[~ch["rewet"] & rate.isna(), "to_lt"]))
+    ch["dkk"] = ch["dkk"].fillna(0.0)
+    used = sorted(set(ch.loc[~ch["rewet"], "to_lt"]))
+    notes = costs.assumptions(used, "DKK/ha")
+    note = ("Genvådgøring: Klimaskovfondens maksimale tilskud (rewetting at the maximum "
+            "support); øvrige omlægninger: anlægsomkostning pr. ha, uden jordkøb "
+            "(other conversions: establishment cost per ha, no land purchase).")
+    if not_costed:
+        note += f" Ikke prissat (not costed): {', '.join(not_costed)}."
+    return (ch.groupby(ZONE_ID)["dkk"].sum(), ch.groupby(CONV_ID)["dkk"].sum().to_dict(),
+            notes, note)
+
+
+def _long_table(rows: dict[str, dict], ids: list[str], names: dict[str, str],
+                assumptions: dict[str, list[str]], notes: dict[str, str]) -> pd.DataFrame:
+    out = []
+    for zid in ids:
+        for ind in INDICATORS:
+            r = rows[ind.key]
+            b = float(r["baseline"].get(zid, np.nan))
+            a = float(r["scenario"].get(zid, np.nan))
+            notes_used = assumptions[ind.key]
+            out.append({
+                "zone_id": zid, "indicator": ind.key, "unit": ind.unit, "baseline": b,
+                "scenario": a, "delta": a - b if np.isfinite(a) and np.isfinite(b) else np.nan,
+                "source": r["source"], "name": names[zid], "label": f"{ind.da} ({ind.en})",
+                "assumption": ("yes: " + "; ".join(notes_used)) if notes_used else "no",
+                "note": notes[ind.key],
+            })
+    return pd.DataFrame(out, columns=TABLE_COLUMNS)
+
+
+def _conversion_summary(conv: gpd.GeoDataFrame, moves: pd.DataFrame, lt_of: dict[int, str],
+                        cost_conv: dict[str, float]) -> gpd.GeoDataFrame:
+    out = conv.copy()
+    metric = out.to_crs(out.estimate_utm_crs()) if not out.crs.is_projected else out
+    out["area_ha"] = metric.geometry.area.to_numpy() / 10_000.0
+    g = moves.groupby(CONV_ID)
+    out["mapped_ha"] = out[CONV_ID].map(g["area_ha"].sum()).fillna(0.0)
+    out["converted_ha"] = out[CONV_ID].map(
+        moves[moves["changed"]].groupby(CONV_ID)["area_ha"].sum()).fillna(0.0)
+    out["rewetted_ha"] = out[CONV_ID].map(
+        moves[moves["rewet"]].groupby(CONV_ID)["area_ha"].sum()).fillna(0.0)
+    out["to_land_type"] = out[TO_CLASS].map(lt_of)
+    out["cost_dkk"] = out[CONV_ID].map(cost_conv).fillna(0.0)
+    main_from = (moves.sort_values("area_ha", ascending=False).drop_duplicates(CONV_ID)
+                 .set_index(CONV_ID)["from_value"])
+    out["main_from_class"] = out[CONV_ID].map(main_from)
+    return out
+
+
+def diagram_pair(result: ScenarioResult, zone_id: str) -> tuple[DiagramData, DiagramData]:
+    """NKI diagram data of one zone before and after the scenario."""
+    zid = str(zone_id)
+    out = []
+    for when, label in (("baseline", "Før (baseline)"), ("scenario", "Efter (scenario)")):
+        sh, va = result.shares[when], result.values[when]
+        key = "nki"
+        val = result.value(zid, key, when)
+        out.append(DiagramData(
+            name=result.names[zid],
+            shares={k: float(100.0 * sh.loc[zid, k]) if pd.notna(sh.loc[zid, k]) else 0.0
+                    for k in KEYS},
+            values={k: None if pd.isna(va.loc[zid, k]) else float(va.loc[zid, k])
+                    for k in KEYS},
+            nki=val, epoch=f"{label} · {result.meta['landcover']}",
+            note="Open-data NKI (land-use proxy); scenario: "
+                 f"{Path(result.meta['scenario']).name}"))
+    return out[0], out[1]

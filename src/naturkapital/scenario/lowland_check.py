@@ -1,0 +1,168 @@
+"""Lowland (Klimaskovfonden) eligibility and budget of the rewetting conversions.
+
+A conversion is *rewetting* where it turns a drained land type (water table ``low``
+in ``services/tables/land_management.csv``, e.g. fields) into a wet one (``high``,
+e.g. meadow and bog). Each such polygon is screened with the lowland module's own
+functions (:func:`naturkapital.lowland.screening.verdict_for`, its rules and SEGES
+tables), from, in order of preference:
+
+* the polygon's attributes ``oc_pct``, ``gvsmax_cm``, ``peat_depth_cm`` (one value
+  for the whole polygon),
+* the rasters ``--carbon`` (% OC) and ``--water-table`` + ``--peat-depth`` (cells
+  with covered fractions, :func:`naturkapital.lowland.cells.extract_cells`, the two
+  warped onto the carbon grid by average),
+* nothing: the criterion is reported as *not assessed* (ikke vurderet), never as a
+  made-up value.
+
+The budget is the lowland budget at the maximum support (no bid), which is also
+the cost of the rewetting part in the scenario's total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from naturkapital.landcover.sources import Landcover
+from naturkapital.lowland.budget import Budget
+from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters, ParcelCells
+from naturkapital.lowland.cells import extract_cells as lowland_cells
+from naturkapital.lowland.rules import EmissionFactors, ParamTable
+from naturkapital.lowland.screening import FAIL, NA, STATUS_DA, verdict_for
+from naturkapital.scenario.read import CONV_ID
+from naturkapital.services.ghg import extract_cells as oc_cells
+
+NOT_ASSESSED = "not assessed"
+INCOMPLETE = "incomplete"
+STATUS_DA_ALL = {**STATUS_DA, INCOMPLETE: "ikke fuldt vurderet (mangler data)"}
+RESULT_DA = {"pass": "opfyldt", "fail": "ikke opfyldt", "secondary": "sekundær",
+             NA: "–", NOT_ASSESSED: "ikke vurderet (ingen data)"}
+
+
+@dataclass
+class RewettingCheck:
+    """Screening of one rewetting conversion.
+
+    ``area_ha``: polygon area; ``rewetted_ha``: area converted from drained to wet
+    land types (ha); ``criteria``: rows with name_da, name_en, requirement, measured,
+    unit, result; ``gvsmax_before_cm`` and where it came from (attribute, raster or
+    the assumed default of ``services/tables/parameters.csv``); ``co2e_*``: t CO2e/yr
+    of the polygon before and after (NaN without carbon data).
+    """
+
+    conv_id: str
+    name: str
+    area_ha: float
+    rewetted_ha: float
+    status: str
+    criteria: list[dict]
+    budget: Budget
+    gvsmax_before_cm: float
+    gvsmax_basis: str
+    co2e_before_t_per_year: float
+    co2e_after_t_per_year: float
+    data_basis: str
+    notes: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def status_da(self) -> str:
+        return STATUS_DA_ALL.get(self.status, self.status)
+
+
+def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
+                    in_rotation: dict[str, bool], lc: Landcover, rules: ParamTable,
+                    factors: EmissionFactors, default_gvsmax_cm: float,
+                    default_note: str | None,
+                    carbon: Path | None = None, water_table: Path | None = None,
+                    peat_depth: Path | None = None) -> list[RewettingCheck]:
+    """Screen every conversion in ``rewetted_ha`` (conv_id → ha) with the lowland rules."""
+    polys = conv[conv[CONV_ID].isin(list(rewetted_ha))].copy()
+    if polys.empty:
+        return []
+    polys[PARCEL_ID] = polys[CONV_ID]
+    cells: dict[str, ParcelCells] = {}
+    basis = "polygon attributes"
+    if carbon is not None and water_table is not None and peat_depth is not None:
+        ext = lowland_cells(polys[[PARCEL_ID, "geometry"]],
+                            LowlandRasters(carbon, water_table, peat_depth, align=True),
+                            "scenario")
+        cells = ext.cells
+        basis = "rasters (carbon, GVSmax, peat depth)"
+    elif carbon is not None:
+        for pid, c in oc_cells(polys[[PARCEL_ID, "geometry"]], PARCEL_ID, carbon, lc).items():
+            nan = np.full(c.area_ha.size, np.nan)
+            cells[pid] = ParcelCells(c.area_ha, c.oc, nan, nan.copy(), 0.0)
+        basis = "carbon raster"
+    horizon = rules["default_horizon_years"]
+    metric = polys.to_crs(lc_crs(lc))
+    out: list[RewettingCheck] = []
+    for (_, row), geom in zip(polys.iterrows(), metric.geometry, strict=True):
+        pid = row[CONV_ID]
+        area = float(geom.area / 10_000.0)
+        c = cells.get(pid)
+        if c is None or c.area_ha.size == 0:
+            c = ParcelCells(np.array([area]), np.array([np.nan]), np.array([np.nan]),
+                            np.array([np.nan]), area)
+        used_attr = []
+        arrays = {"carbon": c.carbon.copy(), "gvsmax": c.gvsmax.copy(), "peat": c.peat.copy()}
+        for attr, key in (("oc_pct", "carbon"), ("gvsmax_cm", "gvsmax"),
+                          ("peat_depth_cm", "peat")):
+            if np.isfinite(row[attr]):
+                arrays[key][:] = row[attr]
+                used_attr.append(attr)
+        c = ParcelCells(c.area_ha, arrays["carbon"], arrays["gvsmax"], arrays["peat"], area)
+        attrs = pd.Series({"in_rotation": in_rotation.get(pid, True),
+                           "bid_dkk_per_ha": np.nan, "total_bid_dkk": np.nan})
+        v = verdict_for(pid, c, attrs, rules, factors, horizon)
+        crits, missing, failed = [], False, False
+        for k in v.criteria:
+            result = k.result
+            if k.key in ("peat_area", "oc_share", "gvsmax", "drained_peat") and \
+                    not np.isfinite(k.measured):
+                result, missing = NOT_ASSESSED, True
+            elif result == FAIL:
+                failed = True
+            crits.append({"key": k.key, "name_da": k.name_da, "name_en": k.name_en,
+                          "requirement": k.requirement, "measured": k.measured,
+                          "unit": k.unit, "result": result,
+                          "result_da": RESULT_DA.get(result, result),
+                          "explanation": k.sentence_da})
+        status = "ineligible" if failed else (INCOMPLETE if missing else v.status)
+        g = v.metrics["gvsmax_cm"]
+        if np.isfinite(row["gvsmax_cm"]):
+            gv, gbasis = float(row["gvsmax_cm"]), "attribute gvsmax_cm"
+        elif np.isfinite(g):
+            gv, gbasis = float(g), "water-table raster"
+        else:
+            gv, gbasis = default_gvsmax_cm, "assumed default (services/tables/parameters.csv)"
+        has_c = bool(np.isfinite(c.carbon).any())
+        notes = list(v.notes_da)
+        assumptions = list(v.assumptions)
+        if gbasis.startswith("assumed") and default_note:
+            assumptions.append(default_note)
+        if not has_c:
+            notes.append("Ingen kulstofdata (no carbon data): give --carbon or oc_pct for "
+                         "the CO2 effect and the peat criteria.")
+        out.append(RewettingCheck(
+            conv_id=pid, name=str(row["name"]), area_ha=area,
+            rewetted_ha=float(rewetted_ha[pid]), status=status, criteria=crits,
+            budget=v.budget, gvsmax_before_cm=gv, gvsmax_basis=gbasis,
+            co2e_before_t_per_year=v.emissions.before_total if has_c else np.nan,
+            co2e_after_t_per_year=v.emissions.after_total if has_c else np.nan,
+            data_basis=" + ".join(([basis] if pid in cells else [])
+                                  + ([f"attributes {', '.join(used_attr)}"] if used_attr
+                                     else [])) or "none (ingen data)",
+            notes=notes, assumptions=assumptions))
+    return out
+
+
+def lc_crs(lc: Landcover) -> object:
+    """CRS of the land-cover raster (areas in its metres)."""
+    from naturkapital.scenario.apply import landcover_crs
+
+    return landcover_crs(lc)
