@@ -144,3 +144,11 @@ def test_bad_bid_tables(change, message: str) -> None:
     df = bids([("a", 50_000, 100_000, 9), ("b", 60_000, 100_000, 9)])
     with pytest.raises(InputError, match=message):
         run_auction(change(df), RULES, source="bids.csv")
+
+
+def test_secondary_bids_rank_after_eligible_ones() -> None:
+    df = bids([("big", 40_000, 150_000, 9), ("ok", 60_000, 150_000, 9),
+               ("ok2", 70_000, 150_000, 9)], status=["secondary", "eligible", "eligible"])
+    res = run_auction(df, RULES)
+    assert list(res.table["parcel_id"]) == ["ok", "ok2", "big"]
+    assert decisions(res) == {"ok": FUNDED, "ok2": FUNDED, "big": NOT_FUNDED}

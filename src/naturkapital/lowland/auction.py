@@ -6,7 +6,10 @@
    ha (:func:`naturkapital.lowland.budget.make_budget`), and — when the CO2 reduction is
    known — a price above ``max_dkk_per_t_co2e`` over the horizon.
 2. The remaining bids are ranked by the income-compensation bid (DKK/ha), lowest
-   first; ties by more synergy points, then lower total, then id.
+   first; ties by more synergy points, then lower total, then input order. Bids whose
+   screening status is ``secondary`` (peat area above the maximum: "only as a
+   secondary option") are ranked after all other bids — this project's reading of
+   the rule.
 3. The 5 % rule: funding stops before the total funded would exceed
    (100 − ``auction_reject_share_pct``) % of the total applied sum of the ranked bids
    (and, if given, the round's budget). The first bid that does not fit and all after
@@ -28,7 +31,7 @@ from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text
 from naturkapital.lowland.rules import ParamTable
-from naturkapital.lowland.screening import INELIGIBLE, num_da
+from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da
 
 REQUIRED = ("area_ha", "bid_dkk_per_ha", "total_bid_dkk", "synergy_points")
 FUNDED, NOT_FUNDED, REJECTED = "funded", "not_funded", "rejected"
@@ -110,8 +113,10 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     b["reason_da"] = [" ".join(x) for x in reasons_da]
     b["reason_en"] = ["; ".join(x) for x in reasons_en]
     valid = b["reason_da"] == ""
-    ranked = b[valid].sort_values(["bid_dkk_per_ha", "synergy_points", "total_bid_dkk",
-                                   "_order"], ascending=[True, False, True, True])
+    b["_secondary"] = (b["status"].astype(str) == SECONDARY) if "status" in b.columns else False
+    ranked = b[valid].sort_values(["_secondary", "bid_dkk_per_ha", "synergy_points",
+                                   "total_bid_dkk", "_order"],
+                                  ascending=[True, True, False, True, True])
     applied = float(ranked["total_bid_dkk"].sum())
     share = rules["auction_reject_share_pct"]
     cap = applied * (1.0 - share / 100.0)
