@@ -74,17 +74,35 @@ def install(app: FastAPI) -> None:
         return problem(422, "; ".join(msgs) or "invalid request", "about:blank#validation")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(req: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = "not found: no such page or API path (see /docs)"
-        return problem(exc.status_code, detail, None, getattr(exc, "headers", None))
+        if exc.status_code == 405:  # Allow: every method of every route on this path
+            headers["Allow"] = ", ".join(sorted(_allowed(req)))
+            detail = f"method {req.method} not allowed here; allowed: {headers['Allow']}"
+        return problem(exc.status_code, detail, None, headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(req: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", req.method, req.url.path)
         return problem(500, "unexpected server error; the administrator can see it in the "
                             "server log / uventet fejl")
+
+
+def _allowed(req: Request) -> set[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in req.app.router.routes:
+        match, _ = route.matches({**req.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match != Match.NONE and route_methods:
+            methods |= set(route_methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return methods
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -12,13 +12,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from naturkapital.api.errors import ApiError, responses
 from naturkapital.api.jobs import status_info
 from naturkapital.api.processes import ProcessContext, get, registry
-from naturkapital.api.security import bearer, check_token, require_token
+from naturkapital.api.security import check_token, require_token
 
 router = APIRouter(tags=["OGC API – Processes"])
 
@@ -139,7 +138,6 @@ def process_description(process_id: str) -> dict[str, Any]:
 async def execute(request: Request, process_id: str, body: Execute,
                   prefer: Annotated[str | None, Header(description="respond-async for a "
                                                                    "job")] = None,
-                  credentials: HTTPAuthorizationCredentials | None = Security(bearer),
                   ) -> Any:
     spec = _spec_or_404(process_id)
     try:
@@ -155,7 +153,7 @@ async def execute(request: Request, process_id: str, body: Execute,
                             f"{sorted(spec.outputs)}", OGC_EXC + "invalid-parameter-value")
     wants_async = prefer is not None and "respond-async" in prefer.lower()
     if wants_async and "async-execute" in spec.job_control:
-        check_token(request, credentials)
+        check_token(request)
         job = request.app.state.jobs.submit(spec, inputs)
         info = status_info(job)
         return JSONResponse(info, status_code=201,

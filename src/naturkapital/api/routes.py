@@ -8,12 +8,11 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, File, Form, Query, Request, Response, Security, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials
 
 import naturkapital
 from naturkapital.api import models as m
 from naturkapital.api.errors import ApiError, responses
-from naturkapital.api.security import bearer, check_token, require_token
+from naturkapital.api.security import check_token, require_token
 from naturkapital.api.service import (
     Epoch,
     LandcoverName,
@@ -200,7 +199,7 @@ def compare(request: Request,
 @router.post("/nki", response_model=m.UploadResult, tags=["nki"],
              summary="Upload zones (GeoJSON or GeoPackage) and get their NKI",
              description="Public unless store=true, which saves the upload and the result "
-                         "and needs the write token.",
+                         "and needs the write token (Authorization: Bearer TOKEN).",
              responses={**FILE_RESPONSES, **responses(401, 403, 413, 415, 422)})
 async def nki_upload(
     request: Request,
@@ -214,10 +213,9 @@ async def nki_upload(
     store: Annotated[bool, Form(description="Save upload and result (needs the token)")]
     = False,
     format: Annotated[Literal["json", "csv", "gpkg"], Form()] = "json",
-    credentials: HTTPAuthorizationCredentials | None = Security(bearer),
 ) -> Any:
     if store:
-        check_token(request, credentials)
+        check_token(request)
     settings = request.app.state.settings
     epoch = _epoch(landcover, year)
     data = await file.read(settings.max_upload_bytes + 1)

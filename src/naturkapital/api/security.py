@@ -17,8 +17,15 @@ bearer = HTTPBearer(auto_error=False, description="Write token (NATURKAPITAL_TOK
                                                   "naturkapital serve --token)")
 
 
-def check_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
-    """Raise 401/403 unless the request carries the configured token."""
+def check_token(request: Request,
+                credentials: HTTPAuthorizationCredentials | None = None) -> None:
+    """Raise 401/403 unless the request carries the configured token.
+
+    Without ``credentials`` the ``Authorization`` header is read from the request (for
+    endpoints that write only on request, so the OpenAPI schema does not mark them as
+    secured)."""
+    if credentials is None:
+        credentials = _from_header(request)
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "this endpoint writes to the database: send the token as "
                             "'Authorization: Bearer TOKEN' / kræver adgangsnøgle",
@@ -31,14 +38,15 @@ def check_token(request: Request, credentials: HTTPAuthorizationCredentials | No
         raise ApiError(403, "wrong token / forkert adgangsnøgle")
 
 
+def _from_header(request: Request) -> HTTPAuthorizationCredentials | None:
+    raw = request.headers.get("authorization", "")
+    scheme, _, value = raw.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return HTTPAuthorizationCredentials(scheme="Bearer", credentials=value.strip())
+
+
 def require_token(request: Request,
                   credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
     """FastAPI dependency for write endpoints."""
     check_token(request, credentials)
-
-
-def optional_token(request: Request,
-                   credentials: HTTPAuthorizationCredentials | None = Security(bearer)
-                   ) -> HTTPAuthorizationCredentials | None:
-    """For endpoints that write only on request (``store=true``): check later."""
-    return credentials
