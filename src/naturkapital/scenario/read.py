@@ -9,7 +9,8 @@ Basemap04 11 wet nature, 8 forest). Optional fields per polygon:
   indicator and the lowland check where no ``--carbon`` raster is given,
 * ``gvsmax_cm`` — summer water table before, cm relative to the surface (negative
   below it): used for the water-table rise (flood mitigation) and the lowland check,
-* ``peat_depth_cm`` — peat thickness, cm (≥ 0): used for the lowland check.
+* ``peat_depth_cm`` — peat thickness, cm (≥ 0): used for the lowland check,
+* ``illustration`` or ``note`` — free text shown in the report.
 
 Checks (each a one-line :class:`InputError` naming the file): a CRS is set, the field
 exists, polygons only, valid geometries, ``to_class`` codes are integers of the scheme,
@@ -66,7 +67,7 @@ def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
 
     Returns a GeoDataFrame in the file's CRS with columns ``conv_id`` (text: the
     ``name`` field or ``#n``, the 1-based feature number), ``to_class`` (int),
-    ``name``, ``oc_pct``, ``gvsmax_cm``, ``peat_depth_cm`` (NaN where not given) and
+    ``name``, ``note``, ``oc_pct``, ``gvsmax_cm``, ``peat_depth_cm`` (NaN where not given) and
     geometry (2-D polygons).
     """
     p = resolve_scenario_path(spec)
@@ -106,6 +107,9 @@ def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame({CONV_ID: names, TO_CLASS: codes,
                             "name": [_label(gdf, i) for i in range(len(gdf))]},
                            geometry=shapely.force_2d(gdf.geometry.values), crs=gdf.crs)
+    note_field = next((f for f in ("illustration", "note") if f in gdf.columns), None)
+    out["note"] = (gdf[note_field].fillna("").astype(str).to_numpy() if note_field
+                   else "")
     for col, (lo, hi) in OPTIONAL_NUMBERS.items():
         out[col] = _optional_numbers(gdf, col, lo, hi, names, p)
     _check_overlaps(out, p)
