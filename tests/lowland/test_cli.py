@@ -102,6 +102,39 @@ def test_report_pdf_end_to_end(scene: Scene, tmp_path: Path) -> None:
     assert "ok: eligible" in p.stdout and "small: ineligible" in p.stdout
 
 
+def test_candidates_with_user_rasters_and_json(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture) -> None:
+    """In-process through main(): Fanø's units screened on uniform 100 m rasters."""
+    from naturkapital.lowland.candidates import municipality
+
+    x0, y0, x1, y1 = municipality("563")[2].bounds
+    x0, y1 = float(int(x0 // 100) * 100 - 200), float(int(y1 // 100) * 100 + 200)
+    w, h = int((x1 - x0) // 100) + 4, int((y1 - y0) // 100) + 4
+    kw = {"cell": 100.0, "x0": x0, "y0": y1}
+    c = write_raster(tmp_path / "c.tif", np.full((h, w), 8.0), **kw)        # 6–12 %
+    wt = write_raster(tmp_path / "w.tif", np.full((h, w), 60.0), **kw)      # depths
+    pe = write_raster(tmp_path / "p.tif", np.full((h, w), 25.0), **kw)      # thin peat
+    out = tmp_path / "cand.json"
+    monkeypatch.setattr(sys, "argv", [
+        "naturkapital", "lowland", "candidates", "--zone", "563", "--carbon", str(c),
+        "--water-table", str(wt), "--peat-depth", str(pe), "--positive-depths",
+        "--horizon-years", "25", "--out", str(out)])
+    main()
+    stdout = capsys.readouterr().out
+    assert "Status: eligible 0, secondary 0, ineligible" in stdout
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["metadata"]["indicative"] is True
+    assert doc["metadata"]["screening"]["horizon_years"] == 25
+    rows = doc["rows"]
+    assert rows and all(r["failed_criteria"] == "drained_peat" for r in rows)
+    assert all(r["gvsmax_cm"] == pytest.approx(-60.0) for r in rows)
+    # 6–12 % in rotation (default, an assumption): (21.08 − 6.8) t/ha/yr
+    assert all(r["co2e_reduction_t_per_year"] == pytest.approx(r["area_ha"] * 14.28,
+                                                               rel=1e-5) for r in rows)
+    assert any("default_in_rotation" in a for a in doc["metadata"]["assumptions"])
+
+
 # --- bad input: exit code 2 and one line, in-process through main() -----------------
 
 def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch,

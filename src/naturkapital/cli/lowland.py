@@ -149,10 +149,11 @@ def screen_cmd(
                   f"{tbl['co2e_reduction_t_per_year'].sum():,.2f} t/år; over "
                   f"{res.meta['horizon_years']:g} år: {tbl['co2e_reduction_t_horizon'].sum():,.1f}"
                   f" t (horizon {res.meta['horizon_years']:g} years)")
-    for row in tbl.itertuples():
+    shown = tbl if top is None else tbl.head(max(top, 0))
+    for row in shown.itertuples():
         if row.reasons_da:
             console.print(f"  {row.parcel_id}: {row.reasons_da}", highlight=False)
-    for row in tbl[tbl["notes"] != ""].itertuples():
+    for row in shown[shown["notes"] != ""].itertuples():
         console.print(f"[yellow]NB[/] {row.parcel_id}: {row.notes} (nodata "
                       f"{row.nodata_pct:.1f} %)", highlight=False)
     _print_assumptions(res.meta["assumptions"])
