@@ -5,8 +5,9 @@
 (function () {
   const TEXTS = window.NK_TEXTS;
   const DK_BOUNDS = [[7.9, 54.5], [15.3, 57.85]];
-  const COLOURS = [0, "#f7f4d0", 15, "#d9ef8b", 30, "#a6d96a", 45, "#66bd63", 60, "#1a9850",
-    80, "#006837", 100, "#00361b"];
+  // Colour ramp: fractions of the legend's range → colours (same stops as the CSS bar).
+  const RAMP = [[0, "#f7f4d0"], [0.15, "#d9ef8b"], [0.3, "#a6d96a"], [0.45, "#66bd63"],
+    [0.6, "#1a9850"], [0.8, "#006837"], [1, "#00361b"]];
 
   const state = {
     lang: localStorage.getItem("nk-lang") === "en" ? "en" : "da",
@@ -117,9 +118,7 @@
         const geo = await getJSON("/api/municipalities.geojson");
         map.addSource("kommuner", { type: "geojson", data: geo, promoteId: "zone_id" });
         map.addLayer({ id: "kommuner-fill", type: "fill", source: "kommuner", paint: {
-          "fill-color": ["case", ["==", ["feature-state", "v"], null], "#c8c8c8",
-            ["interpolate", ["linear"], ["feature-state", "v"], ...COLOURS]],
-          "fill-opacity": 0.9 } });
+          "fill-color": fillColour(0, 100), "fill-opacity": 0.9 } });
         map.addLayer({ id: "kommuner-line", type: "line", source: "kommuner", paint: {
           "line-color": "#ffffff", "line-width": 0.6 } });
         map.addLayer({ id: "kommuner-selected", type: "line", source: "kommuner", paint: {
@@ -148,6 +147,8 @@
           map.getCanvas().style.cursor = "";
           $("#hover").hidden = true;
         });
+        const attrib = map.getContainer().querySelector(".maplibregl-ctrl-attrib");
+        if (attrib) attrib.classList.remove("maplibregl-compact-show");  // start collapsed
         state.mapReady = true;
         colourMap();
         resolve();
@@ -156,14 +157,36 @@
     });
   }
 
+  function fillColour(lo, hi) {
+    const stops = RAMP.flatMap(([f, c]) => [lo + f * (hi - lo), c]);
+    return ["case", ["==", ["feature-state", "v"], null], "#c8c8c8",
+      ["interpolate", ["linear"], ["feature-state", "v"], ...stops]];
+  }
+
+  /** Legend range: 0–100 for NKI; for NKI natur (mostly 60–100) from the data's minimum. */
+  function colourRange() {
+    if (!state.natureOnly) return [0, 100];
+    const vals = state.munis.map((m) => m.nki_nature).filter((v) => v !== null && v !== undefined);
+    const lo = vals.length ? Math.max(0, Math.floor(Math.min(...vals) / 10) * 10) : 0;
+    return [Math.min(lo, 90), 100];
+  }
+
+  function renderLegend(lo, hi) {
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => el("span", {}, String(Math.round(lo + f * (hi - lo)))));
+    document.querySelector(".legend-scale").replaceChildren(...ticks);
+    $("#legend-title").textContent = state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel");
+  }
+
   function colourMap() {
+    const [lo, hi] = colourRange();
+    renderLegend(lo, hi);
     if (!state.mapReady) return;
+    state.map.setPaintProperty("kommuner-fill", "fill-color", fillColour(lo, hi));
     const key = valueKey();
     for (const m of state.munis) {
       state.map.setFeatureState({ source: "kommuner", id: m.zone_id },
         { v: m[key], sel: m.zone_id === state.selected });
     }
-    $("#legend-title").textContent = state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel");
   }
 
   // ---------------------------------------------------------------- data
@@ -207,7 +230,7 @@
       const walk = (c) => (typeof c[0] === "number" ? b.extend(c) : c.forEach(walk));
       walk(f.geometry.coordinates);
     }
-    state.map.fitBounds(b, { padding: 40, maxZoom: 10, duration: 600 });
+    state.map.fitBounds(b, { padding: 40, maxZoom: 9, duration: 600 });
   }
 
   async function renderZone(zoneId) {

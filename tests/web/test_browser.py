@@ -1,0 +1,212 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright, against
+``naturkapital serve`` (uvicorn) on a free loopback port.
+
+A user opens the page, clicks Fanø on the map, sees its NKI and the diagram, toggles
+"Kun natur", switches to English, uses the ranking and comparison, uploads a zone file
+and downloads the table; then the same on a phone-sized screen. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import ARTIFACTS, Server, in_ci
+
+pytestmark = [pytest.mark.web, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def da(x: float) -> str:
+    """The app's Danish number format with one decimal (85,9)."""
+    return f"{x:.1f}".replace(".", ",")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        msg = f"{CHROMIUM} missing: source scripts/services.sh (installs Debian chromium)"
+        if in_ci():
+            pytest.fail(msg)
+        pytest.skip(msg)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Collects page errors, console errors and requests that leave the server."""
+
+    def __init__(self, page: object, base: str) -> None:
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}")
+                if m.type == "error" else None)
+        page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
+                else self.foreign.append(r.url))
+
+
+def _shot(page: object, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"browser-{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def _click_zone(page: object, zone_id: str) -> None:
+    """Click the map where the municipality is (a point inside its polygon)."""
+    from shapely.geometry import shape
+
+    fc = page.evaluate("() => fetch('/api/municipalities.geojson').then(r => r.json())")
+    feat = next(f for f in fc["features"] if f["properties"]["zone_id"] == zone_id)
+    pt = shape(feat["geometry"]).representative_point()
+    x, y = page.evaluate("([lon, lat]) => { const p = window.nk.state.map.project([lon, lat]);"
+                         " return [p.x, p.y]; }", [pt.x, pt.y])
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + x, box["y"] + y
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName",
+                         [cx, cy]) == "CANVAS"
+    page.mouse.click(cx, cy)
+
+
+def _diagram_loaded(page: object, selector: str = "#diagram") -> None:
+    page.wait_for_function(
+        "(sel) => { const i = document.querySelector(sel); return i && i.complete && "
+        "i.naturalWidth > 0; }", arg=selector, timeout=20_000)
+
+
+def test_user_journey(browser: object, live_server: Server,
+                      zone_files: dict[str, Path]) -> None:
+    base = live_server.url
+    fanoe = httpx.get(base + "/api/nki/563").json()
+    ctx = browser.new_context(viewport={"width": 1366, "height": 800}, accept_downloads=True)
+    page = ctx.new_page()
+    watch = Watch(page, base)
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.wait_for_function("() => window.nk.state.mapReady", timeout=30_000)
+    page.wait_for_timeout(500)  # let the first frame paint
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator(".tabs button[data-tab=ranking]").inner_text() == "Rangliste"
+    _shot(page, "01-map")
+
+    # Click Fanø on the map → its NKI, rank and diagram.
+    _click_zone(page, "563")
+    page.wait_for_function("() => document.querySelector('#zone-name').textContent === 'Fanø'",
+                           timeout=15_000)
+    assert page.locator("#zone-nki").inner_text() == da(fanoe["nki"])
+    assert page.locator("#zone-rank").inner_text() == f"nr. {fanoe['rank']} af 98"
+    _diagram_loaded(page)
+    src = page.locator("#diagram").get_attribute("src")
+    assert src.startswith("/api/nki/563/diagram.svg") and "nature_only" not in src
+    assert page.locator("#landtypes tbody tr").count() == 8
+    page.wait_for_selector("#zone-delta", timeout=30_000)  # CORINE 2012 → 2018
+    _shot(page, "02-fanoe")
+
+    # "Kun natur": the index, its label, the table and the diagram switch.
+    page.locator("label.toggle:has(#nature-only)").click()
+    assert page.locator("#nature-only").is_checked()
+    page.wait_for_function("() => document.querySelector('#diagram').src.includes("
+                           "'nature_only=true')", timeout=10_000)
+    _diagram_loaded(page)
+    assert page.locator("#zone-nki-label").inner_text() == "NKI natur"
+    assert page.locator("#zone-nki").inner_text() == da(fanoe["nki_nature"])
+    assert page.locator("#legend-title").inner_text() == "NKI natur"
+    assert page.locator("#landtypes tbody tr").count() == 4
+    _shot(page, "03-kun-natur")
+
+    # English.
+    page.locator("#lang").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".tabs button[data-tab=ranking]").inner_text() == "Ranking"
+    assert page.locator("label.toggle:has(#nature-only) span").inner_text() == "Nature only"
+    assert page.locator("#zone-nki-label").inner_text() == "NKI nature"
+    page.wait_for_function("() => document.querySelector('#zone-rank').textContent"
+                           ".startsWith('no. ')")
+    _shot(page, "04-english")
+
+    # Ranking: sortable, 99 rows, a row opens the municipality.
+    page.locator(".tabs button[data-tab=ranking]").click()
+    rows = page.locator("#ranking tbody tr")
+    assert rows.count() == 99
+    page.locator("#ranking th[data-key=name]").click()
+    names = page.locator("#ranking tbody tr td:nth-child(2)").all_inner_texts()
+    assert names[0] == "Albertslund" and names[-1] == "Århus"  # Danish order: aa = å, last
+    page.locator("#ranking th[data-key=nki]").click()
+    munis = httpx.get(base + "/api/municipalities").json()
+    best = max((m for m in munis if m["nki"] is not None), key=lambda m: m["nki"])
+    assert page.locator("#ranking tbody tr").first.get_attribute("data-id") == best["zone_id"]
+    _shot(page, "05-ranking")
+
+    # Two municipalities side by side.
+    page.locator(".tabs button[data-tab=compare]").click()
+    page.select_option("#cmp-a", "563")
+    page.select_option("#cmp-b", "101")
+    page.wait_for_function("() => document.querySelector('#cmp-th-b').textContent === "
+                           "'København'", timeout=15_000)
+    _diagram_loaded(page, "#cmp-card-a img")
+    _diagram_loaded(page, "#cmp-card-b img")
+    _shot(page, "06-compare")
+
+    # Upload your own zones.
+    page.locator(".tabs button[data-tab=upload]").click()
+    page.set_input_files("#upload-file", str(zone_files["geojson"]))
+    page.fill("#upload-id", "kode")
+    page.fill("#upload-name", "navn")
+    page.locator("#upload-submit").click()
+    page.wait_for_selector("#upload-results:not([hidden])", timeout=60_000)
+    assert page.locator("#upload-table tbody tr").count() == 3
+    assert "2 areas computed" in page.locator("#upload-status").inner_text()
+    cells = page.locator("#upload-table tbody tr:has-text('Fanø') td").all_inner_texts()
+    assert cells[2] == f"{fanoe['nki']:.1f}"  # English number format
+    page.wait_for_timeout(800)  # map flies to the uploaded zones
+    _shot(page, "07-upload")
+    with page.expect_download() as dl:
+        page.locator("#upload-csv").click()
+    assert Path(dl.value.path()).read_bytes().startswith(b"\xef\xbb\xbfzone_id")
+
+    # Download the whole table.
+    page.locator(".tabs button[data-tab=download]").click()
+    with page.expect_download() as dl:
+        page.locator("#dl-csv").click()
+    assert len(Path(dl.value.path()).read_bytes().splitlines()) == 101
+
+    assert watch.errors == [], watch.errors
+    assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+    ctx.close()
+
+
+def test_phone(browser: object, live_server: Server) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True, device_scale_factor=2)
+    page = ctx.new_page()
+    watch = Watch(page, live_server.url)
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.fill("#search", "Fanø")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => document.querySelector('#zone-name').textContent === 'Fanø'",
+                           timeout=15_000)
+    _diagram_loaded(page)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1] + 1, f"horizontal overflow on a phone: {width}"
+    map_box = page.locator("#map").bounding_box()
+    panel_box = page.locator(".panel").bounding_box()
+    assert panel_box["y"] >= map_box["y"] + map_box["height"] - 1  # panel below the map
+    _shot(page, "08-phone")
+    page.locator("#zone-name").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "browser-09-phone-panel.png"), full_page=True)
+    assert watch.errors == [], watch.errors
+    ctx.close()
