@@ -17,7 +17,7 @@ from naturkapital.lowland.parcels import ParcelFields, read_parcels
 from naturkapital.lowland.rules import DEFAULT_RULES, load_emission_factors, load_rules
 from naturkapital.lowland.screening import ELIGIBLE, INELIGIBLE, SECONDARY, screen
 
-from .conftest import CELL, CRS, NODATA, X0, Y0, Parcel, Scene, build_scene, cell_box, write_raster
+from .conftest import CRS, NODATA, X0, Y0, Parcel, Scene, build_scene, cell_box, write_raster
 
 RULES = load_rules()
 F = load_emission_factors()
@@ -326,4 +326,4 @@ def test_parts_sharing_an_id_are_one_parcel(tmp_path: Path) -> None:
     t = run(Scene(s.carbon, s.water, s.peat, tmp_path / "parts.gpkg", {}),
             fields=ParcelFields()).table
     assert len(t) == 1 and t.iloc[0]["area_ha"] == pytest.approx(2.0)
-    assert CELL == 10.0  # the scene's unit
+    assert t.iloc[0]["peat_area_ha"] == pytest.approx(2.0, abs=1e-6)

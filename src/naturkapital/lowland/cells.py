@@ -30,7 +30,7 @@ from naturkapital.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 
 #: Parcels per exactextract call; progress advances per batch.
-BATCH = 16
+BATCH = 64
 PARCEL_ID = "parcel_id"
 NAMES = ("carbon", "water", "peat")
 

@@ -64,17 +64,23 @@ class ParamTable:
     version: str
     path: Path
     table: pd.DataFrame  # indexed by key: value (float), unit, source, description
+    _rows: dict[str, tuple[float, str, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        rows = {str(k): (float(r.value), str(r.unit), str(r.source))
+                for k, r in self.table.iterrows()}
+        object.__setattr__(self, "_rows", rows)
 
     def __getitem__(self, key: str) -> float:
-        return float(self.table.at[key, "value"])
+        return self._rows[key][0]
 
     def unit(self, key: str) -> str:
         """Unit of a parameter as written in the table."""
-        return str(self.table.at[key, "unit"])
+        return self._rows[key][1]
 
     def source(self, key: str) -> str:
         """Source of a parameter as written in the table."""
-        return str(self.table.at[key, "source"])
+        return self._rows[key][2]
 
     def assumption(self, key: str) -> str | None:
         """An assumption note for an unsourced parameter, else None."""
