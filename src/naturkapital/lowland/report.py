@@ -24,6 +24,7 @@ from naturkapital.errors import InputError
 from naturkapital.io.output import check_out, write_atomic
 from naturkapital.io.rasters import open_raster
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters
+from naturkapital.lowland.parcels import APPLICANT_TYPES
 from naturkapital.lowland.rules import EmissionFactors, ParamTable
 from naturkapital.lowland.screening import FAIL, NA, PASS, SECONDARY, ScreenResult, Verdict, num_da
 
@@ -122,7 +123,9 @@ def _context(v: Verdict, geom, crs: str, map_png: str, rules: ParamTable,
         "peat_oc": num_da(rules["peat_oc_min_pct"], 0),
         "location": _location(geom, crs),
         "in_rotation": "ja (yes)" if row["in_rotation"] else "nej (no)",
-        "applicant": row["applicant_type"] or "–",
+        "applicant": (f"{APPLICANT_TYPES[row['applicant_type']][0]} ({row['applicant_type']})"
+                      if row["applicant_type"] in APPLICANT_TYPES
+                      else row["applicant_type"] or "–"),
         "gvsmax_cm": num_da(m["gvsmax_cm"]), "target_cm": num_da(rules["target_water_table_cm"]),
         "rise_cm": num_da(m["water_table_rise_cm"]),
         "map_png": map_png, "criteria": crits,
