@@ -60,6 +60,11 @@ def _store(request: Request) -> Store:
     return request.app.state.store
 
 
+def _json(request: Request, key: tuple[Any, ...], make: Any) -> Response:
+    """JSON served from the cache as bytes (the response model documents its shape)."""
+    return Response(_svc(request).json_bytes(key, make), media_type="application/json")
+
+
 def _download(data: bytes, media: str, filename: str) -> Response:
     return Response(data, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -88,11 +93,11 @@ def status(request: Request) -> dict[str, Any]:
             summary="All municipalities with NKI, NKI natur and rank",
             responses=responses(422))
 def municipalities(request: Request, landcover: LandcoverQ = "basemap2021",
-                   year: YearQ = None) -> list[dict[str, Any]]:
+                   year: YearQ = None) -> Response:
     epoch = _epoch(landcover, year)
     keys = m.Municipality.model_fields.keys()
-    return [{k: r.get(k) for k in keys} for r in _svc(request).rows(epoch)
-            if r[ZONE_ID] != "0"]
+    return _json(request, ("municipalities", epoch), lambda: [
+        {k: r.get(k) for k in keys} for r in _svc(request).rows(epoch) if r[ZONE_ID] != "0"])
 
 
 @router.get("/municipalities.geojson", tags=["nki"],
@@ -114,7 +119,8 @@ def nki_table(request: Request, landcover: LandcoverQ = "basemap2021", year: Yea
     epoch = _epoch(landcover, year)
     svc = _svc(request)
     if format == "json":
-        return {"meta": svc.meta(epoch), "rows": svc.rows(epoch)}
+        return _json(request, ("table", epoch),
+                     lambda: {"meta": svc.meta(epoch), "rows": svc.rows(epoch)})
     data = svc.table_file(epoch, format)
     media = CSV if format == "csv" else GPKG
     return _download(data, media, f"nki_{_slug(epoch)}.{format}")
@@ -132,11 +138,16 @@ def _zone_or_404(svc: NKIService, epoch: str, zone_id: str) -> dict[str, Any]:
             summary="One zone: NKI, ranks and the breakdown per land type",
             responses=responses(404, 422))
 def nki_zone(request: Request, zone_id: str, landcover: LandcoverQ = "basemap2021",
-             year: YearQ = None) -> dict[str, Any]:
+             year: YearQ = None) -> Response:
     epoch = _epoch(landcover, year)
     svc = _svc(request)
     row = _zone_or_404(svc, epoch, zone_id)
     q = f"?landcover={landcover}" + (f"&year={year}" if year is not None else "")
+    return _json(request, ("zone", epoch, zone_id, q), lambda: _breakdown(svc, epoch, row, q))
+
+
+def _breakdown(svc: NKIService, epoch: str, row: dict[str, Any], q: str) -> dict[str, Any]:
+    zone_id = row[ZONE_ID]
     return {**{k: row.get(k) for k in ("zone_id", "name", "nki", "nki_nature", "rank",
                                       "rank_nature", "group", "group_da", "area_ha",
                                       "coverage_pct")},
@@ -191,9 +202,9 @@ def compare(request: Request,
     if format == "csv":
         return _download(svc.compare_csv(from_, to), CSV,
                          f"nki_change_{_slug(from_)}_{_slug(to)}.csv")
-    res = svc.compare(from_, to)
-    return {"meta": {**res.meta, "from_epoch": from_, "to_epoch": to},
-            "rows": svc.compare_rows(from_, to)}
+    return _json(request, ("compare", from_, to), lambda: {
+        "meta": {**svc.compare(from_, to).meta, "from_epoch": from_, "to_epoch": to},
+        "rows": svc.compare_rows(from_, to)})
 
 
 @router.post("/nki", response_model=m.UploadResult, tags=["nki"],

@@ -123,6 +123,7 @@ class NKIService:
         self._rows = _Memo()
         self._compare = _Memo(maxsize=32)
         self._bytes = _Memo(maxsize=256)
+        self._json = _Memo(maxsize=4096)
 
     # -- core results --------------------------------------------------------------------
     def zones(self) -> nki_api.Zones:
@@ -171,6 +172,11 @@ class NKIService:
         self.rows("basemap2021")
         self.municipalities_geojson()
         self.compare_rows("corine:2012", "corine:2018")
+
+    def json_bytes(self, key: tuple[Any, ...], make: Callable[[], Any]) -> bytes:
+        """A read-only JSON answer, serialised once (the default tables never change)."""
+        return self._json.get(key, lambda: json.dumps(make(), ensure_ascii=False,
+                                                      separators=(",", ":")).encode("utf-8"))
 
     # -- files ---------------------------------------------------------------------------
     def diagram(self, epoch: str, zone_id: str, nature_only: bool,
