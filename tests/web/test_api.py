@@ -155,6 +155,11 @@ def test_web_app_and_static_files(client: TestClient) -> None:
     js = client.get("/static/vendor/maplibre-gl.js")
     assert js.status_code == 200 and len(js.content) > 500_000
     assert client.get("/static/app.js").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert "cdn." not in docs.text and "https://" not in docs.text  # no CDN at run time
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     geo = client.get("/api/municipalities.geojson")
     assert geo.status_code == 200
     fc = geo.json()

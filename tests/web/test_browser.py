@@ -210,3 +210,15 @@ def test_phone(browser: object, live_server: Server) -> None:
     page.screenshot(path=str(ARTIFACTS / "browser-09-phone-panel.png"), full_page=True)
     assert watch.errors == [], watch.errors
     ctx.close()
+
+
+def test_api_docs_page(browser: object, live_server: Server) -> None:
+    """/docs works offline: Swagger UI is vendored, like MapLibre."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = Watch(page, live_server.url)
+    page.goto(live_server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 18
+    _shot(page, "10-api-docs")
+    assert watch.foreign == [], watch.foreign
+    page.close()

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                     "OGC API – Processes. Reads are public; writes need the token "
                     "(Authorization: Bearer …).",
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI: no CDN at run time
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = st
@@ -166,6 +169,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
                             headers={"Cache-Control": "no-cache"})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Naturkapital — HTTP API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="data:,")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
