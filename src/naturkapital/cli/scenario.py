@@ -124,12 +124,16 @@ def evaluate_cmd(
                     name_field, carbon, water_table, peat_depth, groundwater)
     _print(res)
     if out is not None:
-        meta = {k: v for k, v in res.meta.items()}
-        meta["lowland"] = [{"conv_id": c.conv_id, "status": c.status,
-                            "rewetted_ha": c.rewetted_ha, "budget_dkk": c.budget.total_dkk}
-                           for c in res.lowland]
-        write_table(res.table, out, meta, res.zones)
-        console.print(f"Skrev (wrote) {out}")
+        _write(res, out)
+
+
+def _write(res, out: Path) -> None:
+    meta = dict(res.meta)
+    meta["lowland"] = [{"conv_id": c.conv_id, "status": c.status,
+                        "rewetted_ha": c.rewetted_ha, "budget_dkk": c.budget.total_dkk}
+                       for c in res.lowland]
+    write_table(res.table, out, meta, res.zones)
+    console.print(f"Skrev (wrote) {out}")
 
 
 @scenario_app.command("report")
@@ -151,12 +155,17 @@ def report_cmd(
     zone: Annotated[str | None, typer.Option(
         "--zone", help="Zone til NKI-diagrammerne / zone of the NKI diagrams (default: the "
                        "zone with the most converted area).")] = None,
+    table: Annotated[Path | None, typer.Option(
+        "--table", help="Skriv også tabellen / also write the table (.csv, .json, .gpkg), as "
+                        "'evaluate --out'.")] = None,
 ) -> None:
     """Rapport (HTML/PDF) med kort, tabel, NKI-diagrammer, lavbund og omkostning."""
     from naturkapital.scenario.report import write_report
 
     for o in out:
         check_out(o, (".html", ".pdf"))
+    if table is not None:
+        check_out(table, TABLE_SUFFIXES)
     res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
                     name_field, carbon, water_table, peat_depth, groundwater)
     if zone is not None and zone not in res.names:
@@ -164,6 +173,8 @@ def report_cmd(
     for o in out:
         write_report(res, o, zone)
         console.print(f"Skrev (wrote) {o}")
+    if table is not None:
+        _write(res, table)
 
 
 @scenario_app.command("demos")
