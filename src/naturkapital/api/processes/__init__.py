@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 #: Modules whose import registers the built-in processes.
-BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.api.processes.nki",)
+BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.api.processes.nki",
+                                     "naturkapital.api.processes.scenario")
 
 
 @dataclass(frozen=True)

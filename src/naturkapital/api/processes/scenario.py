@@ -1,0 +1,133 @@
+"""The ``scenario-evaluate`` process: a land-conversion scenario's services and NKI,
+baseline and scenario, per zone (:func:`naturkapital.scenario.evaluate.evaluate_scenario`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.api.service import records
+from naturkapital.api.uploads import UploadError, read_upload, with_upload_dir
+from naturkapital.errors import InputError
+
+DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
+
+
+class ScenarioInputs(BaseModel):
+    """Inputs of the scenario-evaluate process."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: dict[str, Any] | DemoName = Field(
+        ..., title="Scenario / scenarie",
+        description="GeoJSON FeatureCollection of conversion polygons (EPSG:4326, or with a "
+                    "'crs' member), each with property to_class (Basemap04 class code, e.g. "
+                    "11 wet nature, 8 forest) and optionally name, oc_pct, gvsmax_cm, "
+                    "peat_depth_cm; or an embedded demo: demo:byn_so, demo:endelave, "
+                    "demo:aastrup_kaer.")
+    zones: dict[str, Any] | None = Field(
+        None, title="Zones / zoner",
+        description="GeoJSON FeatureCollection of zone polygons. Default: the embedded "
+                    "municipalities the scenario touches.")
+    id_field: str | None = Field(None, max_length=255, title="Id field",
+                                 description="Zone property that identifies each zone "
+                                             "(default: the first property).")
+    name_field: str | None = Field(None, max_length=255, title="Name field",
+                                   description="Zone property with the zone's name.")
+    landcover: Literal["basemap2021", "corine"] = Field(
+        "basemap2021", title="Land cover / arealdække",
+        description="Embedded land cover: Basemap04 2021 or CORINE (with year).")
+    year: int | None = Field(None, ge=1990, le=2100, title="Year / år",
+                             description="CORINE year: 1990, 2000, 2006, 2012 or 2018.")
+
+
+ROW_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "object", "properties": {
+        "zone_id": {"type": "string"}, "indicator": {"type": "string"},
+        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
+        "scenario": {"type": ["number", "null"]}, "delta": {"type": ["number", "null"]},
+        "source": {"type": "string"}, "assumption": {"type": "string"}}},
+}
+
+
+def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
+    """The long indicator table, the lowland checks and the method metadata."""
+    from naturkapital.landcover.sources import resolve_landcover
+    from naturkapital.scenario.evaluate import evaluate_scenario
+    from naturkapital.scenario.read import read_scenario
+
+    settings = ctx.services.settings if ctx.services is not None else None
+    max_bytes = settings.max_upload_bytes if settings is not None else 20 * 1024 * 1024
+    lc = resolve_landcover(inputs.landcover, inputs.year)
+    with with_upload_dir() as tmp:
+        if isinstance(inputs.scenario, str):
+            scen: str | Path = inputs.scenario
+        else:
+            data = json.dumps(inputs.scenario).encode("utf-8")
+            if len(data) > max_bytes:
+                raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
+            scen = Path(tmp) / "scenario.geojson"
+            scen.write_bytes(data)
+            try:
+                read_scenario(scen, lc.scheme)
+            except InputError as exc:
+                raise InputError("scenario", exc.problem) from None
+            except Exception as exc:  # malformed content GDAL/GEOS could not handle
+                first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else \
+                    type(exc).__name__
+                raise InputError("scenario", f"cannot read the scenario ({first})") from None
+        zones = None
+        if inputs.zones is not None:
+            zdata = json.dumps(inputs.zones).encode("utf-8")
+            try:
+                up = read_upload(zdata, "zones.geojson", inputs.id_field, inputs.name_field,
+                                 max_bytes, settings.max_zones if settings else 2000,
+                                 Path(tmp))
+            except UploadError as exc:
+                raise InputError("zones", exc.detail) from None
+            zones = up.zones
+        ctx.progress(20, "evaluating the scenario")
+        try:
+            res = evaluate_scenario(scen, lc, zones=zones)
+        except InputError as exc:
+            src = "scenario" if str(tmp) in exc.source else exc.source
+            raise InputError(src, exc.problem.replace(str(tmp) + "/", "")) from None
+    meta = {k: v for k, v in res.meta.items() if k not in ("scenario", "carbon_pools")}
+    meta["scenario"] = inputs.scenario if isinstance(inputs.scenario, str) else "upload"
+    lowland = [{"conv_id": c.conv_id, "status": c.status, "status_da": c.status_da,
+                "area_ha": c.area_ha, "rewetted_ha": c.rewetted_ha,
+                "budget_dkk": c.budget.total_dkk, "gvsmax_before_cm": c.gvsmax_before_cm,
+                "gvsmax_basis": c.gvsmax_basis,
+                "criteria": [{k: v for k, v in cr.items() if k != "explanation"}
+                             | {"measured": None if cr["measured"] != cr["measured"]
+                                else cr["measured"]} for cr in c.criteria]}
+               for c in res.lowland]
+    return {"table": records(res.table), "lowland": lowland, "meta": meta}
+
+
+SPEC = register(ProcessSpec(
+    id="scenario-evaluate",
+    title="Scenarie: økosystemtjenester og NKI (land-conversion scenario)",
+    description="Carbon stock (InVEST Carbon formula), greenhouse gases from organic soils "
+                "(SEGES), nitrogen leaching and removal, groundwater protection, flood "
+                "mitigation, NKI and NKI natur per zone, baseline and scenario, with the "
+                "lowland (Klimaskovfonden) check and budget of rewetting conversions. "
+                "Coefficients without a published source are flagged as assumptions.",
+    inputs=ScenarioInputs,
+    outputs={
+        "table": OutputSpec("Indicator table", "Long table: zone_id, indicator, unit, "
+                                               "baseline, scenario, delta, source, name, "
+                                               "label, assumption, note; total row zone_id 0.",
+                            ROW_SCHEMA),
+        "lowland": OutputSpec("Lowland checks", "Eligibility and budget of each rewetting "
+                                                "conversion.", {"type": "array"}),
+        "meta": OutputSpec("Method", "Method, inputs, assumptions and notes.",
+                           {"type": "object"}),
+    },
+    execute=execute,
+    keywords=("scenario", "scenarie", "ecosystem services", "økosystemtjenester", "nki"),
+))
