@@ -536,5 +536,7 @@ def diagram_pair(result: ScenarioResult, zone_id: str) -> tuple[DiagramData, Dia
                     for k in KEYS},
             nki=val, epoch=f"{label} · {result.meta['landcover']}",
             note="Open-data NKI (land-use proxy); scenario: "
-                 f"{Path(result.meta['scenario']).name}"))
+                 f"{Path(result.meta['scenario']).name}"
+                 + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
+                    "docs/calibration.md" if result.meta["assumptions"] else "")))
     return out[0], out[1]
