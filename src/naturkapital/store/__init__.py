@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from naturkapital.errors import InputError
@@ -115,7 +115,7 @@ class Store:
                 conn.execute(sa.text("SELECT 1"))
             if migrate_schema:
                 migrate(engine)
-        except OperationalError as exc:
+        except DBAPIError as exc:  # unreachable server, bad login, no PostGIS rights, ...
             engine.dispose()
             first = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
             raise InputError("--db", f"cannot open {store.describe()}: {first}") from None
