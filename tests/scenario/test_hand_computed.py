@@ -241,3 +241,24 @@ def test_scenario_in_another_crs(tiny, whole, pools, tmp_path):
     r = ev(tiny, whole, pools, Path(s2))
     assert r.value("A", "converted_area_ha", "scenario") == pytest.approx(1.6 * 1.6 * CELL_HA,
                                                                          rel=1e-3)
+
+
+def test_lowland_check_from_rasters(tiny, whole, pools, tmp_path):
+    oc = np.full((4, 4), 20.0, dtype="float32")
+    gvs = np.full((4, 4), -70.0, dtype="float32")
+    peat = np.full((4, 4), 50.0, dtype="float32")
+    paths = {k: write_raster(tmp_path / f"{k}.tif", a, nodata=-9999)
+             for k, a in (("oc", oc), ("gvs", gvs), ("peat", peat))}
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "vaad", "to_class": 5, "cells": FIELDS}])
+    r = ev(tiny, whole, pools, s, carbon=paths["oc"], water_table=paths["gvs"],
+           peat_depth=paths["peat"])
+    (chk,) = r.lowland
+    crit = {c["key"]: (c["result"], c["measured"]) for c in chk.criteria}
+    assert crit["peat_area"] == ("fail", pytest.approx(4 * CELL_HA))  # 0.04 ha < 2 ha
+    assert crit["oc_share"][0] == "pass" and crit["gvsmax"] == ("pass", pytest.approx(-70))
+    # drained peat = min(peat 50, depth to water 70) = 50 cm ≥ 30
+    assert crit["drained_peat"] == ("pass", pytest.approx(50))
+    assert chk.status == "ineligible" and chk.gvsmax_basis == "water-table raster"
+    # rise −12.5 − (−70) = 57.5 cm → 400 m² × 0.575 m × 0.2
+    assert r.value("A", "flood_retention_m3") == pytest.approx(400 * 0.575 * 0.2)
+    assert chk.co2e_before_t_per_year == pytest.approx(4 * CELL_HA * 46.04)
