@@ -141,7 +141,7 @@ def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
         else:
             gv, gbasis = default_gvsmax_cm, "assumed default (services/tables/parameters.csv)"
         has_c = bool(np.isfinite(c.carbon).any())
-        notes = list(v.notes_da)
+        notes = list(v.notes_da) if pid in cells else []  # map coverage notes: rasters only
         assumptions = list(v.assumptions)
         if gbasis.startswith("assumed") and default_note:
             assumptions.append(default_note)
