@@ -54,3 +54,16 @@ def test_evaluate_prints_and_writes_json(tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["metadata"]["assumptions"] and doc["metadata"]["lowland"]
     assert {row["indicator"] for row in doc["rows"]} >= set(REQUIRED)
+
+
+def test_demo_generator_is_reproducible(tmp_path):
+    import geopandas as gpd
+
+    from naturkapital.scenario.make_demo import main
+    from naturkapital.scenario.read import DEMO_DIR
+
+    for path in main(tmp_path):
+        new, shipped = gpd.read_file(path), gpd.read_file(DEMO_DIR / path.name)
+        assert new.geom_equals(shipped).all(), path.name
+        assert (new.drop(columns="geometry") == shipped.drop(columns="geometry")).all().all()
+        assert set(new["to_class"]) <= {8, 11}
