@@ -29,3 +29,11 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
                   TimeElapsedColumn(), console=console_err, transient=True) as prog:
         task = prog.add_task(description, total=total)
         yield lambda n: prog.advance(task, n)
+
+
+def sub_app(name: str, help_text: str) -> typer.Typer:
+    """A command group (``naturkapital NAME ...``) registered on the main app."""
+    group = typer.Typer(name=name, help=help_text, no_args_is_help=True, add_completion=False,
+                        pretty_exceptions_enable=False)
+    app.add_typer(group, name=name)
+    return group

@@ -9,19 +9,15 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from naturkapital.cli.app import app, console, progress_bar
+from naturkapital.cli.app import console, progress_bar, sub_app
 from naturkapital.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 
-lowland_app = typer.Typer(
-    name="lowland",
-    help="Lavbundsprojekter efter Klimaskovfondens kriterier: screening, CO2, budget, "
-         "auktion, kandidater og ansøgningsmateriale. Lowland (peat) rewetting.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+lowland_app = sub_app(
+    "lowland",
+    "Lavbundsprojekter efter Klimaskovfondens kriterier: screening, CO2, budget, "
+    "auktion, kandidater og ansøgningsmateriale. Lowland (peat) rewetting.",
 )
-app.add_typer(lowland_app, name="lowland")
 
 ParcelsOpt = Annotated[Path, typer.Option(
     "--parcels", help="Parcelfil / parcel polygons (GeoPackage, Shapefile, GeoJSON; any CRS).")]

@@ -10,22 +10,17 @@ import typer
 from rich.table import Table
 
 from naturkapital.cli.app import app, console, progress_bar
+from naturkapital.cli.options import (
+    IdOpt,
+    LandcoverOpt,
+    NameOpt,
+    SchemeOpt,
+    YearOpt,
+    ZonesOpt,
+)
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 from naturkapital.landcover.bioscore import DEFAULT_RULE
 from naturkapital.nki import api
-
-ZonesOpt = Annotated[Path | None, typer.Option(
-    "--zones", help="Zonefil / zone polygons (GeoPackage, Shapefile, GeoJSON; any CRS). "
-                    "Default: the embedded 98 municipalities.")]
-IdOpt = Annotated[str | None, typer.Option("--id-field", help="Felt med zone-id / id field.")]
-NameOpt = Annotated[str | None, typer.Option("--name-field", help="Felt med navn / name field.")]
-LandcoverOpt = Annotated[str, typer.Option(
-    "--landcover", help="basemap2021, corine (with --year) or a class raster path "
-                        "(with --scheme).")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Årstal / year (CORINE: 1990, "
-                                                             "2000, 2006, 2012, 2018).")]
-SchemeOpt = Annotated[Path | None, typer.Option(
-    "--scheme", help="Klassifikationstabel CSV: value,land_type,nature_value,source.")]
 
 
 def _zone_count(zones: api.Zones) -> int:

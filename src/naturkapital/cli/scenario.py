@@ -9,38 +9,30 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from naturkapital.cli.app import app, console, console_err
+from naturkapital.cli.app import console, console_err, sub_app
+from naturkapital.cli.options import (
+    IdOpt,
+    LandcoverOpt,
+    NameOpt,
+    SchemeOpt,
+    YearOpt,
+    ZonesOpt,
+)
 from naturkapital.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 
-scenario_app = typer.Typer(
-    name="scenario",
-    help="Scenarier for arealomlægning og de fem økosystemtjenester: kulstof, drivhusgas, "
-         "kvælstof, grundvand, oversvømmelse og NKI. Land-conversion scenarios.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+scenario_app = sub_app(
+    "scenario",
+    "Scenarier for arealomlægning og de fem økosystemtjenester: kulstof, drivhusgas, "
+    "kvælstof, grundvand, oversvømmelse og NKI. Land-conversion scenarios.",
 )
-app.add_typer(scenario_app, name="scenario")
 
 ScenarioOpt = Annotated[str, typer.Option(
     "--scenario", help="Scenariefil / scenario polygons (GeoPackage, GeoJSON) with field "
                        "to_class, or demo:byn_so, demo:endelave, demo:aastrup_kaer.")]
-LandcoverOpt = Annotated[str, typer.Option(
-    "--landcover", help="basemap2021, corine (with --year) or a class raster path (with "
-                        "--scheme).")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Årstal / year (CORINE).")]
-SchemeOpt = Annotated[Path | None, typer.Option(
-    "--scheme", help="Klassifikationstabel CSV: value,land_type,nature_value,source.")]
 PoolsOpt = Annotated[Path | None, typer.Option(
     "--carbon-pools", help="Kulstofpuljer CSV / carbon pools: value,c_above,c_below,c_soil,"
                            "c_dead in t C/ha (InVEST Carbon).")]
-ZonesOpt = Annotated[Path | None, typer.Option(
-    "--zones", help="Zonefil / zone polygons. Default: the embedded municipalities the "
-                    "scenario touches.")]
-IdOpt = Annotated[str | None, typer.Option("--id-field", help="Felt med zone-id / id field.")]
-NameOpt = Annotated[str | None, typer.Option("--name-field", help="Felt med navn / name "
-                                                                  "field.")]
 CarbonOpt = Annotated[Path | None, typer.Option(
     "--carbon", help="Kulstofkort, % organisk kulstof / organic carbon % raster (Kulstof "
                      "2022); without it or an oc_pct field the GHG indicator is not computed.")]

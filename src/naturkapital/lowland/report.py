@@ -21,12 +21,13 @@ from pyproj import Transformer
 from rasterio.windows import Window, from_bounds
 
 from naturkapital.errors import InputError
-from naturkapital.io.output import check_out, write_atomic
+from naturkapital.io.output import check_out
 from naturkapital.io.rasters import open_raster
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters
 from naturkapital.lowland.parcels import APPLICANT_TYPES
 from naturkapital.lowland.rules import EmissionFactors, ParamTable
 from naturkapital.lowland.screening import FAIL, NA, PASS, SECONDARY, ScreenResult, Verdict, num_da
+from naturkapital.report.html import write_html_or_pdf
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 RESULT_DA = {PASS: "opfyldt / pass", FAIL: "ikke opfyldt / fail",
@@ -187,15 +188,5 @@ def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
 def write_report(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                  rules: ParamTable, factors: EmissionFactors, out: str | Path) -> Path:
     """Write the pack as ``.html`` or ``.pdf`` (weasyprint), atomically."""
-    p = check_out(out, (".html", ".pdf"))
-    html = render_html(result, ids, rasters, rules, factors)
-
-    def write(tmp: Path) -> None:
-        if p.suffix.lower() == ".html":
-            tmp.write_text(html, encoding="utf-8")
-        else:
-            from weasyprint import HTML
-
-            HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(tmp)
-
-    return write_atomic(p, write)
+    check_out(out, (".html", ".pdf"))
+    return write_html_or_pdf(render_html(result, ids, rasters, rules, factors), out, TEMPLATE_DIR)

@@ -25,12 +25,13 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from rasterio.windows import from_bounds  # noqa: E402
 
-from naturkapital.io.output import check_out, write_atomic  # noqa: E402
+from naturkapital.io.output import check_out  # noqa: E402
 from naturkapital.io.rasters import open_raster  # noqa: E402
 from naturkapital.io.vectors import ZONE_ID  # noqa: E402
 from naturkapital.landcover.landtypes import BY_KEY  # noqa: E402
 from naturkapital.lowland.screening import num_da  # noqa: E402
 from naturkapital.report.diagram import nki_figure  # noqa: E402
+from naturkapital.report.html import write_html_or_pdf
 from naturkapital.scenario.evaluate import (  # noqa: E402
     BY_KEY as INDICATOR,
 )
@@ -187,15 +188,5 @@ def render_html(res: ScenarioResult, zone: str | None = None) -> str:
 
 def write_report(res: ScenarioResult, out: str | Path, zone: str | None = None) -> Path:
     """Write the report as ``.html`` or ``.pdf`` (weasyprint), atomically."""
-    p = check_out(out, (".html", ".pdf"))
-    html = render_html(res, zone)
-
-    def write(tmp: Path) -> None:
-        if p.suffix.lower() == ".html":
-            tmp.write_text(html, encoding="utf-8")
-        else:
-            from weasyprint import HTML
-
-            HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(tmp)
-
-    return write_atomic(p, write)
+    check_out(out, (".html", ".pdf"))
+    return write_html_or_pdf(render_html(res, zone), out, TEMPLATE_DIR)
