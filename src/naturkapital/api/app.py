@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from naturkapital.api import errors, ogc, routes
+from naturkapital.api import errors, lowland, ogc, routes, scenario_editor
 from naturkapital.api.config import Settings
 from naturkapital.api.jobs import JobRunner
 from naturkapital.api.models import Problem
@@ -40,6 +40,8 @@ class Services:
     settings: Settings
     store: Store
     nki: NKIService
+    lowland: lowland.LowlandService | None = None
+    scenario_editor: scenario_editor.ScenarioService | None = None
 
 
 class BodyLimit:
@@ -130,7 +132,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     own_store = store is None
     st = store or Store.open(settings.db_url)
     nki = nki or NKIService()
-    services = Services(settings, st, nki)
+    services = Services(settings, st, nki, lowland.LowlandService(),
+                        scenario_editor.ScenarioService())
     runner = JobRunner(st, services, settings.job_workers)
 
     @asynccontextmanager
@@ -160,9 +163,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.store = st
     app.state.nki = nki
     app.state.services = services
+    app.state.lowland = services.lowland
+    app.state.scenario_editor = services.scenario_editor
     app.state.jobs = runner
     errors.install(app)
     app.include_router(routes.router)
+    app.include_router(lowland.router)
+    app.include_router(scenario_editor.router)
     app.include_router(ogc.router)
 
     @app.get("/", include_in_schema=False)

@@ -2,7 +2,8 @@
 
 Values come from arguments (``naturkapital serve --db --token``) or the environment:
 ``NATURKAPITAL_DB``, ``NATURKAPITAL_TOKEN``, ``NATURKAPITAL_MAX_UPLOAD_MB``,
-``NATURKAPITAL_MAX_ZONES``. Without a token, every write endpoint answers 403.
+``NATURKAPITAL_MAX_ZONES``, ``NATURKAPITAL_MAX_RASTER_CELLS``. Without a token, every
+write endpoint answers 403.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Settings:
     token: str | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
     max_zones: int = 2000
+    max_raster_cells: int = 16_000_000
     max_body_bytes: int = 25 * 1024 * 1024
     job_workers: int = 1
     warm_cache: bool = True
@@ -45,6 +47,7 @@ class Settings:
             token=token or os.environ.get("NATURKAPITAL_TOKEN") or None,
             max_upload_bytes=upload_mb * 1024 * 1024,
             max_zones=_env_int("NATURKAPITAL_MAX_ZONES", 2000),
+            max_raster_cells=_env_int("NATURKAPITAL_MAX_RASTER_CELLS", 16_000_000),
             max_body_bytes=upload_mb * 1024 * 1024 + 1024 * 1024,
         )
         if overrides:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from shapely.geometry import shape
 
 from naturkapital.landcover.landtypes import KEYS
@@ -177,10 +178,16 @@ class Geometry(BaseModel):
 
 
 class Conversion(BaseModel):
-    """One land conversion of a scenario: this area becomes that land type."""
+    """One land conversion of a scenario: this area becomes that land type (or, more
+    precisely, that class of the scenario land cover's scheme: ``to_class``)."""
 
     geometry: Geometry
-    to_land_type: LandTypeKey
+    to_land_type: LandTypeKey | None = Field(
+        None, description="NKI land type; filled in from to_class when that is given")
+    to_class: int | None = Field(None, ge=0, le=65535, description="Class code of the "
+                                 "scenario land cover's scheme, e.g. Basemap04 11 wet nature, "
+                                 "8 forest (see /api/landcover/classes)")
+    name: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
 
     @field_validator("geometry")
@@ -188,6 +195,29 @@ class Conversion(BaseModel):
     def _valid(cls, g: Geometry) -> Geometry:
         g.check()
         return g
+
+    @model_validator(mode="after")
+    def _target(self) -> Conversion:
+        if self.to_land_type is None and self.to_class is None:
+            raise ValueError("give to_class (a class of the land cover's scheme) or "
+                             "to_land_type")
+        return self
+
+
+def scheme_land_types(landcover: str) -> dict[int, str]:
+    """Class code → land type of the scheme of a scenario land cover (cached)."""
+    return dict(_scheme_land_types(landcover))
+
+
+@lru_cache(maxsize=8)
+def _scheme_land_types(landcover: str) -> tuple[tuple[int, str], ...]:
+    from naturkapital.landcover.sources import resolve_landcover
+
+    name, _, year = landcover.partition(":")
+    lc = resolve_landcover(name, int(year) if year else None)
+    t = lc.scheme.table
+    return tuple(zip(t["value"].astype(int).tolist(), t["land_type"].astype(str).tolist(),
+                     strict=True))
 
 
 class ScenarioIn(BaseModel):
@@ -205,6 +235,26 @@ class ScenarioIn(BaseModel):
         if not v.strip():
             raise ValueError("name is blank")
         return v.strip()
+
+    @model_validator(mode="after")
+    def _classes(self) -> ScenarioIn:
+        """to_class must be a class of the land cover's scheme; it sets to_land_type."""
+        if not any(c.to_class is not None for c in self.conversions):
+            return self
+        classes = scheme_land_types(self.landcover)
+        for i, c in enumerate(self.conversions):
+            if c.to_class is None:
+                continue
+            lt = classes.get(c.to_class)
+            if lt is None:
+                raise ValueError(f"conversions[{i}].to_class: {c.to_class} is not a class of "
+                                 f"{self.landcover} (classes: "
+                                 f"{', '.join(map(str, sorted(classes)))})")
+            if c.to_land_type is not None and c.to_land_type != lt:
+                raise ValueError(f"conversions[{i}]: to_class {c.to_class} is land type {lt}, "
+                                 f"not {c.to_land_type}")
+            c.to_land_type = lt  # type: ignore[assignment]
+        return self
 
 
 class Scenario(BaseModel):

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 #: Modules whose import registers the built-in processes.
 BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.api.processes.nki",
-                                     "naturkapital.api.processes.scenario")
+                                     "naturkapital.api.processes.scenario",
+                                     "naturkapital.api.processes.lowland")
 
 
 @dataclass(frozen=True)

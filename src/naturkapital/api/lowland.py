@@ -1,0 +1,567 @@
+"""Lowland (peat) rewetting in the HTTP API, by Klimaskovfonden's criteria.
+
+* Indicative candidate areas of one municipality on the embedded data
+  (:func:`naturkapital.lowland.candidates.find_candidates`, as ``naturkapital lowland
+  candidates``), computed once per municipality and kept; always labelled
+  *vejledende / indicative*, because no carbon map is embedded.
+* The rules as data: the Klimaskovfonden table, the SEGES emission factors and the
+  candidate-search parameters, each row with its source (rows without a published
+  source are flagged as assumptions).
+* Screening of uploaded parcels with the user's three rasters (organic carbon %,
+  GVSmax cm, peat depth cm), bounded: every file is size-limited, the rasters must be
+  single GeoTIFFs (checked by their bytes and opened with the GTiff driver only) of at
+  most ``max_raster_cells`` cells, at most ``max_zones`` parcels. The bytes go into a
+  fresh temporary folder under fixed names; the client's names are only shown as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from naturkapital.api.errors import ApiError, responses
+from naturkapital.api.service import _Memo, records
+from naturkapital.api.uploads import UploadError, display_name, sniff
+from naturkapital.errors import InputError
+from naturkapital.io.vectors import ZONE_ID
+
+router = APIRouter(prefix="/api/lowland", tags=["lowland"])
+
+CSV = "text/csv; charset=utf-8"
+GPKG = "application/geopackage+sqlite3"
+GEOJSON = "application/geo+json"
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+RASTERS = ("carbon", "water_table", "peat_depth")
+RASTER_TITLES = {"carbon": "carbon raster (organic carbon %)",
+                 "water_table": "water-table raster (GVSmax cm)",
+                 "peat_depth": "peat-depth raster (cm)"}
+#: Columns of the candidate table (the rest of the unit's columns are constant: meta).
+CANDIDATE_COLUMNS = ["candidate_id", "rank", "area_ha", "wet_nature_nearby_ha",
+                     "on_wet_nature_ha"]
+#: Columns of a screened parcel carried onto the map.
+PARCEL_MAP_COLUMNS = ["parcel_id", "status", "status_da", "failed_criteria", "area_ha",
+                      "peat_area_ha", "co2e_reduction_t_per_year", "max_support_dkk"]
+KommunePath = Annotated[str, PathParam(
+    pattern=r"^[0-9]{1,4}$", description="Kommunekode / municipality code, e.g. 563 Fanø, "
+                                         "760 Ringkøbing-Skjern", examples=["563"])]
+
+#: Conditions of the funding that are not numbers (PRODUCT.md §B), shown beside the table.
+CONDITIONS: list[dict[str, str]] = [
+    {"da": "Efter projektet: permanent natur; kun ekstensiv afgræsning eller slæt.",
+     "en": "After the project: permanent nature; extensive grazing or mowing only."},
+    {"da": "Ingen sprøjtning, gødskning eller dræning; ingen solceller eller andre anlæg.",
+     "en": "No spraying, fertilising or drainage; no solar or other installations."},
+    {"da": "Varige rådighedsindskrænkninger tinglyses på ejendommen.",
+     "en": "Permanent restrictions are registered on the title."},
+    {"da": "Projekter der kræver løbende pumpning er som hovedregel ikke tilladt; "
+           "spunsvægge og tørvegravning kun undtagelsesvis.",
+     "en": "Projects needing ongoing pumping are as a rule not allowed; sheet piling and "
+           "peat excavation only by exception."},
+    {"da": "Ansøgere: private ejere, virksomheder, kirker/menighedsråd, regioner, kommuner.",
+     "en": "Applicants: private owners, companies, churches/parish councils, regions, "
+           "municipalities."},
+    {"da": "Ansøgninger i en runde rangeres efter laveste bud på lodsejerkompensation "
+           "(kr./ha).",
+     "en": "Applications in a round are ranked by the lowest income-compensation bid "
+           "(DKK/ha)."},
+]
+CONDITIONS_SOURCE = "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+
+
+# ---------------------------------------------------------------- models
+class RuleRow(BaseModel):
+    key: str
+    value: float
+    unit: str
+    source: str
+    description_da: str
+    description_en: str
+    assumption: bool = Field(description="true when the row has no published source")
+
+
+class FactorRow(BaseModel):
+    situation: str
+    in_rotation: str
+    water_table: str
+    oc_interval_pct: str
+    co2: float
+    n2o: float
+    ch4: float
+    total: float
+    unit: str
+    source: str
+    assumption: bool
+
+
+class RuleTable(BaseModel):
+    version: str
+    rows: list[RuleRow]
+
+
+class FactorTable(BaseModel):
+    version: str
+    unit: str
+    rows: list[FactorRow]
+    gwp: dict[str, float]
+
+
+class Condition(BaseModel):
+    da: str
+    en: str
+
+
+class LowlandRules(BaseModel):
+    """Klimaskovfonden's rules, SEGES factors and candidate-search parameters."""
+
+    rules: RuleTable
+    emission_factors: FactorTable
+    candidate_search: RuleTable
+    conditions: list[Condition]
+    conditions_source: str
+
+
+class CandidateRow(BaseModel):
+    candidate_id: str
+    rank: int
+    area_ha: float
+    wet_nature_nearby_ha: float
+    on_wet_nature_ha: float
+
+
+class CandidateMeta(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    indicative: bool
+    label_da: str
+    label_en: str
+    zone_id: str
+    kommune: str
+    method: str
+    assumptions: list[str]
+    n_units: int
+    total_ha: float
+    shown: int
+
+
+class Candidates(BaseModel):
+    """Indicative candidate areas: method, table and polygons (EPSG:4326)."""
+
+    meta: CandidateMeta
+    table: list[CandidateRow]
+    candidates: dict[str, Any] = Field(description="GeoJSON FeatureCollection (EPSG:4326) "
+                                                   "of the units, ranked")
+
+
+class ScreenResult(BaseModel):
+    """Screened parcels: one row per parcel, the parcels on a map, the method."""
+
+    meta: dict[str, Any]
+    table: list[dict[str, Any]]
+    parcels: dict[str, Any] = Field(description="GeoJSON FeatureCollection (EPSG:4326) with "
+                                                "status per parcel")
+
+
+# ---------------------------------------------------------------- service
+def _split(text: str) -> tuple[str, str]:
+    """'Dansk / English' → ('Dansk', 'English')."""
+    da, sep, en = str(text).partition(" / ")
+    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
+
+
+def _param_rows(table: Any) -> list[dict[str, Any]]:
+    from naturkapital.lowland.rules import is_assumption
+
+    out = []
+    for key, r in table.table.iterrows():
+        da, en = _split(r["description"])
+        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
+                    "source": str(r["source"]), "description_da": da, "description_en": en,
+                    "assumption": is_assumption(r["source"])})
+    return out
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
+    """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
+    wgs = gdf[columns + ["geometry"]].to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
+    return json.loads(wgs.to_json(drop_id=True, na="null"))
+
+
+class LowlandService:
+    """Cached lowland answers: rules, and candidates per municipality."""
+
+    def __init__(self) -> None:
+        self._tables = _Memo()
+        self._cand = _Memo(maxsize=24)
+        self._bytes = _Memo(maxsize=64)
+
+    def rules(self) -> Any:
+        from naturkapital.lowland.rules import load_rules
+
+        return self._tables.get("rules", load_rules)
+
+    def factors(self) -> Any:
+        from naturkapital.lowland.rules import load_emission_factors
+
+        return self._tables.get("factors", load_emission_factors)
+
+    def candidate_params(self) -> Any:
+        from naturkapital.lowland.rules import load_candidate_params
+
+        return self._tables.get("params", load_candidate_params)
+
+    def rules_doc(self) -> dict[str, Any]:
+        def make() -> dict[str, Any]:
+            f = self.factors()
+            rows = []
+            for s in f.situations:
+                rows.append({"situation": s.name, "in_rotation": s.in_rotation,
+                             "water_table": s.water_table, "oc_interval_pct": s.interval,
+                             **{g: float(s.factors.get(g, 0.0)) for g in ("co2", "n2o", "ch4")},
+                             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
+                             "assumption": bool(s.is_assumption)})
+            r, p = self.rules(), self.candidate_params()
+            return {"rules": {"version": r.version, "rows": _param_rows(r)},
+                    "emission_factors": {"version": f.version, "unit": "t CO2e/ha/yr",
+                                         "rows": rows, "gwp": dict(f.gwp)},
+                    "candidate_search": {"version": p.version, "rows": _param_rows(p)},
+                    "conditions": CONDITIONS, "conditions_source": CONDITIONS_SOURCE}
+
+        return self._tables.get("rules_doc", make)
+
+    def rules_json(self) -> bytes:
+        return self._bytes.get("rules", lambda: json.dumps(
+            self.rules_doc(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def candidates(self, kommune: str) -> Any:
+        """The CandidateResult of one municipality (InputError if unknown)."""
+        from naturkapital.lowland.candidates import find_candidates
+
+        return self._cand.get(kommune, lambda: find_candidates(
+            kommune, self.candidate_params(), self.rules()))
+
+    def candidates_doc(self, kommune: str, top: int | None) -> dict[str, Any]:
+        res = self.candidates(kommune)
+        units = res.units if top is None else res.units.head(top)
+        meta = {k: v for k, v in res.meta.items() if k != "units"}
+        meta.update(n_units=int(len(res.units)), total_ha=float(res.units["area_ha"].sum()),
+                    shown=int(len(units)), top=top, units={"*_ha": "ha"})
+        table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
+        return {"meta": meta, "table": table,
+                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
+
+    def candidates_json(self, kommune: str, top: int | None) -> bytes:
+        return self._bytes.get(("candidates", kommune, top, "json"), lambda: json.dumps(
+            self.candidates_doc(kommune, top), ensure_ascii=False,
+            separators=(",", ":")).encode("utf-8"))
+
+    def candidates_file(self, kommune: str, fmt: Literal["csv", "gpkg", "geojson"]) -> bytes:
+        def make() -> bytes:
+            from naturkapital.io.output import write_table
+
+            res = self.candidates(kommune)
+            meta = {k: v for k, v in res.meta.items() if k != "units"}
+            units = res.units
+            if fmt == "geojson":
+                cols = [c for c in units.columns if c != "geometry"]
+                doc = _geojson(units, cols)
+                doc["metadata"] = meta
+                return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+            table = pd.DataFrame(units.drop(columns="geometry"))
+            with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
+                out = Path(tmp) / f"kandidater_{kommune}.{fmt}"
+                write_table(table, out, meta, units[["candidate_id", "geometry"]],
+                            key="candidate_id")
+                return out.read_bytes()
+
+        return self._bytes.get(("candidates", kommune, fmt), make)
+
+
+def known_kommune(services: Any, kommune: str) -> None:
+    """404 unless ``kommune`` is an embedded municipality code (``services.nki``: the
+    NKIService with the embedded zones)."""
+    nki = getattr(services, "nki", None)
+    zones = nki.zones().gdf if nki is not None else None
+    if zones is None or not (zones[ZONE_ID] == kommune).any():
+        raise ApiError(404, f"unknown kommune code {kommune!r} (embedded municipalities, e.g. "
+                            "563 Fanø, 760 Ringkøbing-Skjern)")
+
+
+# ---------------------------------------------------------------- screening uploads
+@dataclass
+class ScreenFiles:
+    """An upload for screening: parcels and the three rasters as bytes + client names."""
+
+    parcels: bytes
+    parcels_name: str | None
+    rasters: dict[str, tuple[bytes, str | None]]
+
+
+@dataclass
+class ScreenOptions:
+    id_field: str | None = None
+    in_rotation_field: str | None = None
+    positive_depths: bool = False
+    align: bool = False
+    horizon_years: float | None = None
+
+
+@dataclass
+class ScreenOut:
+    table: pd.DataFrame
+    parcels: gpd.GeoDataFrame
+    meta: dict[str, Any]
+
+
+def _check_raster(path: Path, shown: str, what: str, max_cells: int) -> None:
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    try:
+        with rasterio.open(path, driver="GTiff") as ds:
+            cells = int(ds.width) * int(ds.height)
+            crs = ds.crs
+            count = ds.count
+    except (RasterioIOError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "unreadable"
+        raise UploadError(422, f"{shown}: cannot read the {what} as a GeoTIFF ({first})") \
+            from None
+    if cells > max_cells:
+        raise UploadError(413, f"{shown}: the {what} has {cells:,} cells; at most "
+                               f"{max_cells:,} (clip it to the parcels' area)")
+    if count < 1:
+        raise UploadError(422, f"{shown}: the {what} has no band")
+    if crs is None:
+        raise UploadError(422, f"{shown}: the {what} has no CRS; assign one, e.g. "
+                               "gdal_edit.py -a_srs EPSG:25832")
+
+
+def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_parcels: int,
+                 max_cells: int, factors: Any = None, rules: Any = None) -> ScreenOut:
+    """Check and screen an upload. Problems raise :class:`UploadError` (HTTP 4xx)."""
+    import pyogrio
+
+    from naturkapital.lowland.cells import LowlandRasters
+    from naturkapital.lowland.parcels import ParcelFields, read_parcels
+    from naturkapital.lowland.rules import load_emission_factors, load_rules
+    from naturkapital.lowland.screening import screen
+
+    rules = rules or load_rules()
+    factors = factors or load_emission_factors()
+    if opts.horizon_years is not None and not 0 < opts.horizon_years <= 200:
+        raise UploadError(422, "horizon_years: must be above 0 and at most 200")
+    shown_p = display_name(files.parcels_name or "parcels")
+    with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmpdir:
+        tmp = Path(tmpdir)
+        names: dict[str, str] = {}
+        if len(files.parcels) > max_bytes:
+            raise UploadError(413, f"{shown_p}: the file is over the upload limit of "
+                                   f"{max_bytes / 1e6:.1f} MB")
+        fmt = sniff(files.parcels, shown_p)
+        ppath = tmp / f"parcels.{fmt}"
+        ppath.write_bytes(files.parcels)
+        names[str(ppath)] = shown_p
+        paths: dict[str, Path] = {}
+        for key in RASTERS:
+            data, client = files.rasters[key]
+            shown = display_name(client or f"{key}.tif")
+            what = RASTER_TITLES[key]
+            if not data:
+                raise UploadError(422, f"{shown}: the {what} is empty")
+            if len(data) > max_bytes:
+                raise UploadError(413, f"{shown}: the {what} is over the upload limit of "
+                                       f"{max_bytes / 1e6:.1f} MB")
+            if not data.startswith(TIFF_MAGIC):
+                raise UploadError(415, f"{shown}: the {what} must be a GeoTIFF (.tif)")
+            path = tmp / f"{key}.tif"
+            path.write_bytes(data)
+            _check_raster(path, shown, what, max_cells)
+            paths[key] = path
+            names[str(path)] = shown
+        try:
+            fields = [str(f) for f in pyogrio.read_info(ppath)["fields"]]
+        except Exception as exc:  # GDAL raises many types for broken files
+            raise UploadError(422, f"{shown_p}: cannot read as a vector file "
+                                   f"({_first_line(exc)})") from None
+        id_field = opts.id_field or (fields[0] if fields else None)
+        if not id_field:
+            raise UploadError(422, f"{shown_p}: the file has no attribute fields; add one that "
+                                   "identifies each parcel")
+        try:
+            gdf = read_parcels(ppath, id_field, ParcelFields(opts.in_rotation_field), rules)
+            if len(gdf) > max_parcels:
+                raise UploadError(422, f"{shown_p}: {len(gdf)} parcels; at most {max_parcels} "
+                                       "per upload")
+            ras = LowlandRasters(paths["carbon"], paths["water_table"], paths["peat_depth"],
+                                 positive_depths=opts.positive_depths, align=opts.align)
+            res = screen(gdf, ras, rules, factors, opts.horizon_years, shown_p)
+        except InputError as exc:
+            raise UploadError(422, _clean(str(exc), names, tmp)) from None
+        except UploadError:
+            raise
+        except Exception as exc:  # malformed content GDAL/GEOS could not handle
+            raise UploadError(422, "cannot screen the upload: "
+                                   + _clean(_first_line(exc), names, tmp)) from None
+        meta = {k: v for k, v in res.meta.items() if k not in ("rules_path",)}
+        for key in RASTERS:
+            meta[key] = names[str(paths[key])]
+        meta["parcels"] = shown_p
+        meta["id_field"] = id_field
+        meta["label_da"] = res.meta.get("label_da", "")
+        return ScreenOut(table=res.table, parcels=res.parcels, meta=meta)
+
+
+def _clean(text: str, names: dict[str, str], tmp: Path) -> str:
+    """Replace server temporary paths in a message by the client's file names."""
+    for path, shown in names.items():
+        text = text.replace(path, shown)
+    return text.replace(str(tmp) + "/", "").replace(str(tmp), "upload")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def screen_doc(out: ScreenOut) -> dict[str, Any]:
+    """The JSON answer of a screening: meta, rows, parcels with status (EPSG:4326)."""
+    tbl = out.table
+    geo = out.parcels[["parcel_id", "geometry"]].merge(
+        tbl[[c for c in PARCEL_MAP_COLUMNS if c in tbl.columns]], on="parcel_id", how="left")
+    geo = gpd.GeoDataFrame(geo, geometry="geometry", crs=out.parcels.crs)
+    return {"meta": out.meta, "table": records(tbl),
+            "parcels": _geojson(geo, [c for c in PARCEL_MAP_COLUMNS if c in geo.columns])}
+
+
+def decode_raster(value: Any, name: str) -> bytes:
+    """An OGC binary input: ``{"value": base64, "mediaType": "image/tiff"}`` or base64."""
+    if isinstance(value, dict):
+        media = value.get("mediaType")
+        if media is not None and media not in ("image/tiff", "image/tiff; application=geotiff",
+                                               "image/geotiff"):
+            raise InputError(name, f"mediaType must be image/tiff, not {media!r}")
+        value = value.get("value")
+    if not isinstance(value, str) or not value:
+        raise InputError(name, "give the GeoTIFF as base64 text (qualified value "
+                               "{\"value\": …, \"mediaType\": \"image/tiff\"})")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(name, "not valid base64") from None
+
+
+# ---------------------------------------------------------------- routes
+def _svc(request: Request) -> LowlandService:
+    return request.app.state.lowland
+
+
+@router.get("/rules", response_model=LowlandRules,
+            summary="Klimaskovfonden's rules, SEGES emission factors, candidate-search "
+                    "parameters (each with its source)")
+def lowland_rules(request: Request) -> Response:
+    data = _svc(request).rules_json()
+    return Response(data, media_type="application/json")
+
+
+@router.get("/candidates/{kommune}", response_model=Candidates,
+            summary="Indicative candidate areas for lowland rewetting in a municipality",
+            description="Farmland on or beside wet nature (Basemap04 2021, dry/wet nature map)"
+                        " in 2–10 ha units, ranked by wet nature nearby. VEJLEDENDE / "
+                        "INDICATIVE: no carbon map is embedded; check peat, water table and "
+                        "peat depth with screening and your own maps. format=geojson, csv or "
+                        "gpkg downloads every unit with the label.",
+            responses={200: {"content": {"application/json": {}, GEOJSON: {"schema": {
+                "type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+                GPKG: {"schema": {"type": "string", "format": "binary"}}},
+                "description": "JSON (meta, table, polygons), GeoJSON, CSV or GeoPackage"},
+                **responses(404, 422)})
+async def lowland_candidates(
+    request: Request, kommune: KommunePath,
+    top: Annotated[int | None, Query(ge=1, le=100_000, description="Only the first N units "
+                                                                   "(JSON)")] = None,
+    format: Annotated[Literal["json", "geojson", "csv", "gpkg"], Query()] = "json",
+) -> Response:
+    known_kommune(request.app.state, kommune)
+    svc = _svc(request)
+    if format == "json":
+        data = await run_in_threadpool(svc.candidates_json, kommune, top)
+        return Response(data, media_type="application/json")
+    data = await run_in_threadpool(svc.candidates_file, kommune, format)
+    media = {"geojson": GEOJSON, "csv": CSV, "gpkg": GPKG}[format]
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="lavbund_kandidater_{kommune}.{format}"'})
+
+
+@router.post("/screen", response_model=ScreenResult,
+             summary="Screen uploaded parcels against Klimaskovfonden's criteria",
+             description="Parcels (GeoJSON or GeoPackage polygons, any CRS) and three "
+                         "GeoTIFFs on one grid: organic carbon % (Kulstof 2022 form), GVSmax "
+                         "cm relative to the surface (negative below), peat depth cm. Public; "
+                         "nothing is stored. format=csv or gpkg downloads the table.",
+             responses={200: {"content": {"application/json": {}, "text/csv": {
+                 "schema": {"type": "string"}}, GPKG: {"schema": {
+                     "type": "string", "format": "binary"}}},
+                 "description": "JSON, CSV or GeoPackage"},
+                 **responses(413, 415, 422)})
+async def lowland_screen(
+    request: Request,
+    parcels: Annotated[UploadFile, File(description="Parcel polygons (.geojson, .gpkg)")],
+    carbon: Annotated[UploadFile, File(description="Organic carbon, % (GeoTIFF)")],
+    water_table: Annotated[UploadFile, File(description="GVSmax, cm relative to the surface, "
+                                                        "negative below (GeoTIFF)")],
+    peat_depth: Annotated[UploadFile, File(description="Peat depth, cm (GeoTIFF)")],
+    id_field: Annotated[str | None, Form(max_length=255, description="Parcel id field "
+                                         "(default: the first field)")] = None,
+    in_rotation_field: Annotated[str | None, Form(max_length=255, description="Field: in "
+                                                  "rotation yes/no")] = None,
+    positive_depths: Annotated[bool, Form(description="GVSmax given as positive depths")]
+    = False,
+    align: Annotated[bool, Form(description="Resample water table and peat depth onto the "
+                                            "carbon grid (cell-area average)")] = False,
+    horizon_years: Annotated[float | None, Form(gt=0, le=200)] = None,
+    format: Annotated[Literal["json", "csv", "gpkg"], Form()] = "json",
+) -> Response:
+    settings = request.app.state.settings
+    limit = settings.max_upload_bytes
+    files = ScreenFiles(await parcels.read(limit + 1), parcels.filename, {
+        "carbon": (await carbon.read(limit + 1), carbon.filename),
+        "water_table": (await water_table.read(limit + 1), water_table.filename),
+        "peat_depth": (await peat_depth.read(limit + 1), peat_depth.filename)})
+    opts = ScreenOptions(id_field or None, in_rotation_field or None, positive_depths, align,
+                         horizon_years)
+    svc = _svc(request)
+
+    def run() -> Response:
+        try:
+            out = screen_files(files, opts, limit, settings.max_zones,
+                               settings.max_raster_cells, svc.factors(), svc.rules())
+        except UploadError as exc:
+            raise ApiError(exc.status, exc.detail) from None
+        if format == "json":
+            return Response(json.dumps(screen_doc(out), ensure_ascii=False,
+                                       allow_nan=False).encode("utf-8"),
+                            media_type="application/json")
+        from naturkapital.io.output import write_table
+
+        with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
+            path = Path(tmp) / f"screening.{format}"
+            write_table(out.table, path, out.meta, out.parcels[["parcel_id", "geometry"]],
+                        key="parcel_id")
+            data = path.read_bytes()
+        return Response(data, media_type=CSV if format == "csv" else GPKG, headers={
+            "Content-Disposition": f'attachment; filename="lavbund_screening.{format}"'})
+
+    return await run_in_threadpool(run)

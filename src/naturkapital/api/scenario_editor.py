@@ -1,0 +1,441 @@
+"""The scenario editor's API: land-cover classes, demo scenarios, reading a scenario
+file, and evaluating a scenario with the NKI diagram before and after.
+
+Evaluation is :func:`naturkapital.scenario.evaluate.evaluate_scenario` (the function
+behind ``naturkapital scenario evaluate`` and the ``scenario-evaluate`` process). A
+scenario is an embedded demo (``demo:byn_so`` …) or a GeoJSON FeatureCollection of
+conversion polygons (EPSG:4326 unless it carries a ``crs`` member) with ``to_class``, a
+class code of the chosen land cover's scheme. The JSON goes into a fresh temporary
+folder under a fixed name; results are kept per (scenario, land cover) so showing
+another zone's diagram does not evaluate again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from naturkapital.api.errors import ApiError, responses
+from naturkapital.api.service import _PLOT_LOCK, _Memo, epoch_of, records
+from naturkapital.api.uploads import UploadError, display_name, sniff
+from naturkapital.errors import InputError
+from naturkapital.io.vectors import ZONE_ID
+
+router = APIRouter(prefix="/api", tags=["scenarios"])
+
+DemoKey = Literal["byn_so", "endelave", "aastrup_kaer"]
+DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
+ScenarioLandcover = Literal["basemap2021", "corine:2018"]
+#: The most conversions one scenario may hold (as for saved scenarios).
+MAX_CONVERSIONS = 500
+CONVERSION_COLUMNS = ["conv_id", "name", "to_class", "to_land_type", "area_ha", "converted_ha",
+                      "rewetted_ha", "cost_dkk", "note"]
+
+
+# ---------------------------------------------------------------- models
+class LandcoverClass(BaseModel):
+    value: int
+    label: str
+    land_type: str
+    land_type_da: str
+    land_type_en: str
+    nature: bool
+    nature_value: float | None
+    assumption: bool
+
+
+class LandcoverClasses(BaseModel):
+    epoch: str
+    landcover: str
+    scheme: str
+    classes: list[LandcoverClass]
+
+
+class DemoInfo(BaseModel):
+    id: str = Field(description="Value for 'scenario' in an evaluation, e.g. demo:byn_so")
+    key: str
+    title: str
+    kommune: str
+    kommune_name: str
+    story: str
+    illustration: str
+    n_conversions: int
+    bbox: list[float] = Field(description="lon/lat bounds: west, south, east, north")
+
+
+class EvaluateIn(BaseModel):
+    """A scenario to evaluate: a demo, or conversion polygons with ``to_class``."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: DemoName | dict[str, Any] = Field(
+        ..., description="demo:byn_so, demo:endelave, demo:aastrup_kaer, or a GeoJSON "
+                         "FeatureCollection of polygons (EPSG:4326) with property to_class "
+                         "(class code of the land cover's scheme, e.g. Basemap04 11 wet "
+                         "nature, 8 forest) and optionally name, oc_pct, gvsmax_cm, "
+                         "peat_depth_cm.")
+    landcover: ScenarioLandcover = Field(
+        "basemap2021", description="Land cover the conversions apply to; demos are in "
+                                   "Basemap04 classes (basemap2021).")
+    zone_id: str | None = Field(None, max_length=50, description="Zone of the NKI diagrams "
+                                "(default: the one with the most converted area)")
+
+
+class Diagram(BaseModel):
+    zone_id: str
+    name: str
+    nki_before: float | None
+    nki_after: float | None
+    before_svg: str = Field(description="NKI diagram before (SVG text)")
+    after_svg: str = Field(description="NKI diagram after, with the 'before' bars as "
+                                       "outlines (SVG text)")
+
+
+class Evaluation(BaseModel):
+    """A scenario's indicators per zone (long table), lowland checks, the conversions,
+    the method, and the NKI diagram before/after of one zone."""
+
+    table: list[dict[str, Any]]
+    zones: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    lowland: list[dict[str, Any]]
+    conversions: dict[str, Any]
+    meta: dict[str, Any]
+    diagram: Diagram
+
+
+# ---------------------------------------------------------------- helpers
+def _scheme_classes(epoch: str) -> dict[str, Any]:
+    from naturkapital.landcover.landtypes import LAND_TYPES
+
+    lc = _landcover(epoch)
+    by_key = {t.key: t for t in LAND_TYPES}
+    rows = []
+    for r in lc.scheme.table.itertuples():
+        t = by_key.get(str(r.land_type))
+        nv = float(r.nature_value) if pd.notna(r.nature_value) else None
+        rows.append({"value": int(r.value), "label": str(r.label),
+                     "land_type": str(r.land_type), "land_type_da": t.da if t else "",
+                     "land_type_en": t.en if t else "", "nature": bool(t.nature) if t else
+                     False, "nature_value": nv, "assumption": bool(r.is_assumption)})
+    return {"epoch": epoch, "landcover": lc.label, "scheme": lc.scheme.name, "classes": rows}
+
+
+def _landcover(epoch: str) -> Any:
+    from naturkapital.landcover.sources import resolve_landcover
+
+    if epoch == "basemap2021":
+        return resolve_landcover("basemap2021", None)
+    name, _, year = epoch.partition(":")
+    return resolve_landcover(name, int(year))
+
+
+def _fc_4326(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
+    cols = [c for c in columns if c in gdf.columns]
+    wgs = gdf[cols + ["geometry"]].to_crs(4326)
+    return json.loads(wgs.to_json(drop_id=True, na="null"))
+
+
+def _clean(text: str, tmp: str, shown: str) -> str:
+    return text.replace(str(Path(tmp) / "scenario.geojson"), shown).replace(
+        str(Path(tmp) / "scenario.gpkg"), shown).replace(tmp + "/", "").replace(tmp, "upload")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if v == v and v not in (float("inf"), float("-inf")) else None
+
+
+class ScenarioService:
+    """Demos, classes, and cached evaluations for the scenario editor."""
+
+    def __init__(self) -> None:
+        self._tables = _Memo()
+        self._results = _Memo(maxsize=16)
+        self._diagrams = _Memo(maxsize=64)
+
+    # -- classes and demos ------------------------------------------------------------
+    def classes(self, epoch: str) -> dict[str, Any]:
+        return self._tables.get(("classes", epoch), lambda: _scheme_classes(epoch))
+
+    def demos(self) -> list[dict[str, Any]]:
+        return self._tables.get("demos", self._make_demos)
+
+    def _make_demos(self) -> list[dict[str, Any]]:
+        from naturkapital.io.vectors import read_vector
+        from naturkapital.nki.api import load_zones
+        from naturkapital.scenario.read import DEMOS, resolve_scenario_path
+
+        try:
+            from naturkapital.scenario.make_demo import PILOTS
+            stories = {p.key: p.story for p in PILOTS}
+        except Exception:  # the generator is optional for the editor
+            stories = {}
+        names = dict(zip(load_zones().gdf[ZONE_ID], load_zones().gdf["name"], strict=True))
+        out = []
+        for key in DEMOS:
+            gdf = read_vector(resolve_scenario_path(f"demo:{key}"))
+            first = gdf.iloc[0]
+            kommune = str(first.get("kommune", "") or "")
+            w, s, e, n = (float(v) for v in gdf.to_crs(4326).total_bounds)
+            out.append({"id": f"demo:{key}", "key": key,
+                        "title": str(first.get("pilot", key) or key), "kommune": kommune,
+                        "kommune_name": names.get(kommune, ""),
+                        "story": stories.get(key, ""),
+                        "illustration": str(first.get("illustration", "") or ""),
+                        "n_conversions": int(len(gdf)), "bbox": [w, s, e, n]})
+        return out
+
+    def demo_geojson(self, key: str) -> bytes:
+        def make() -> bytes:
+            from naturkapital.landcover.sources import resolve_landcover
+            from naturkapital.scenario.read import read_scenario
+
+            conv = read_scenario(f"demo:{key}", resolve_landcover("basemap2021", None).scheme)
+            fc = _fc_4326(conv, ["conv_id", "name", "to_class", "note", "oc_pct", "gvsmax_cm",
+                                 "peat_depth_cm"])
+            fc["demo"] = f"demo:{key}"
+            return json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+        return self._tables.get(("demo", key), make)
+
+    # -- reading an uploaded scenario file ---------------------------------------------
+    def read_file(self, data: bytes, filename: str | None, epoch: str,
+                  max_bytes: int) -> dict[str, Any]:
+        """Check a scenario file against the scheme; its conversions as GeoJSON 4326."""
+        from naturkapital.scenario.read import read_scenario
+
+        shown = display_name(filename or "scenario")
+        if len(data) > max_bytes:
+            raise UploadError(413, f"{shown}: the file is over the upload limit of "
+                                   f"{max_bytes / 1e6:.1f} MB")
+        fmt = sniff(data, shown)
+        lc = _landcover(epoch)
+        with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
+            path = Path(tmp) / f"scenario.{fmt}"
+            path.write_bytes(data)
+            try:
+                conv = read_scenario(path, lc.scheme)
+            except InputError as exc:
+                raise UploadError(422, f"{shown}: {_clean(exc.problem, tmp, shown)}") from None
+            except Exception as exc:  # malformed content GDAL/GEOS could not handle
+                raise UploadError(422, f"{shown}: cannot read the scenario "
+                                       f"({_clean(_first_line(exc), tmp, shown)})") from None
+        if len(conv) > MAX_CONVERSIONS:
+            raise UploadError(422, f"{shown}: {len(conv)} conversions; at most "
+                                   f"{MAX_CONVERSIONS}")
+        lt = dict(zip(lc.scheme.table["value"].astype(int), lc.scheme.table["land_type"],
+                      strict=True))
+        conv["land_type"] = conv["to_class"].map(lt)
+        fc = _fc_4326(conv, ["conv_id", "name", "to_class", "land_type", "note", "oc_pct",
+                             "gvsmax_cm", "peat_depth_cm"])
+        return {"filename": shown, "epoch": epoch, "conversions": fc}
+
+    # -- evaluation -------------------------------------------------------------------
+    def result(self, scenario: str | dict[str, Any], epoch: str, max_bytes: int) -> Any:
+        """The ScenarioResult (cached by the scenario's canonical JSON and land cover)."""
+        canon = scenario if isinstance(scenario, str) else json.dumps(
+            scenario, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        key = hashlib.sha256(f"{epoch}\n{canon}".encode()).hexdigest()
+        return self._results.get(key, lambda: self._evaluate(scenario, canon, epoch,
+                                                             max_bytes)), key
+
+    def _evaluate(self, scenario: str | dict[str, Any], canon: str, epoch: str,
+                  max_bytes: int) -> Any:
+        from naturkapital.scenario.evaluate import evaluate_scenario
+
+        lc = _landcover(epoch)
+        if isinstance(scenario, str):
+            if epoch != "basemap2021":
+                raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
+                                              "evaluate them on basemap2021")
+            try:
+                return evaluate_scenario(scenario, lc)
+            except InputError as exc:
+                raise InputError("scenario", exc.problem) from None
+        data = canon.encode("utf-8")
+        if len(data) > max_bytes:
+            raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
+        if scenario.get("type") != "FeatureCollection":
+            raise InputError("scenario", "must be a GeoJSON FeatureCollection (or a demo name)")
+        feats = scenario.get("features")
+        if not isinstance(feats, list) or not feats:
+            raise InputError("scenario", "the FeatureCollection has no features; draw or "
+                                         "upload at least one polygon")
+        if len(feats) > MAX_CONVERSIONS:
+            raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
+        with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
+            path = Path(tmp) / "scenario.geojson"
+            path.write_bytes(data)
+            try:
+                return evaluate_scenario(path, lc)
+            except InputError as exc:
+                raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
+            except Exception as exc:  # malformed content GDAL/GEOS could not handle
+                raise InputError("scenario", "cannot evaluate the scenario ("
+                                 + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+
+    def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
+        from naturkapital.report.diagram import nki_figure
+        from naturkapital.scenario.evaluate import diagram_pair
+
+        def make() -> dict[str, Any]:
+            before, after = diagram_pair(res, zone_id)
+            with _PLOT_LOCK:
+                svg_b = _svg(nki_figure(before))
+                svg_a = _svg(nki_figure(after, second=before))
+            return {"zone_id": zone_id, "name": res.names[zone_id],
+                    "nki_before": _num(res.value(zone_id, "nki", "baseline")),
+                    "nki_after": _num(res.value(zone_id, "nki", "scenario")),
+                    "before_svg": svg_b, "after_svg": svg_a}
+
+        return self._diagrams.get((key, zone_id), make)
+
+    def evaluation(self, body: EvaluateIn, max_bytes: int) -> dict[str, Any]:
+        from naturkapital.scenario.evaluate import INDICATORS, TOTAL_ID
+
+        res, key = self.result(body.scenario, body.landcover, max_bytes)
+        zone = body.zone_id or _main_zone(res, TOTAL_ID)
+        if zone not in res.names:
+            raise InputError("zone_id", f"zone {zone!r} is not in the result (zones: "
+                                        f"{', '.join(res.names)})")
+        meta = {k: v for k, v in res.meta.items() if k not in ("scenario", "carbon_pools")}
+        meta["scenario"] = body.scenario if isinstance(body.scenario, str) else "upload"
+        meta["carbon_pools"] = Path(str(res.meta.get("carbon_pools", ""))).name
+        meta["epoch"] = body.landcover
+        conv = res.conversions.copy()
+        conv["note"] = conv["note"].fillna("").astype(str) if "note" in conv else ""
+        return {
+            "table": records(res.table),
+            "zones": [{"zone_id": z, "name": n} for z, n in res.names.items()],
+            "indicators": [{"key": i.key, "unit": i.unit, "da": i.da, "en": i.en}
+                           for i in INDICATORS],
+            "lowland": [_lowland_row(c) for c in res.lowland],
+            "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
+            "meta": meta,
+            "diagram": self.diagram(res, key, zone),
+        }
+
+
+def _main_zone(res: Any, total_id: str) -> str:
+    """The zone with the most converted area (the total when nothing converts)."""
+    t = res.table[(res.table["indicator"] == "converted_area_ha")
+                  & (res.table[ZONE_ID] != total_id)]
+    if t.empty or not (t["scenario"].fillna(0) > 0).any():
+        return total_id
+    return str(t.sort_values("scenario", ascending=False)[ZONE_ID].iloc[0])
+
+
+def _lowland_row(c: Any) -> dict[str, Any]:
+    b = c.budget
+    return {"conv_id": c.conv_id, "name": c.name, "status": c.status,
+            "status_da": c.status_da, "area_ha": _num(c.area_ha),
+            "rewetted_ha": _num(c.rewetted_ha), "max_support_dkk": _num(b.max_support_dkk),
+            "budget_dkk": _num(b.total_dkk), "gvsmax_before_cm": _num(c.gvsmax_before_cm),
+            "gvsmax_basis": c.gvsmax_basis, "data_basis": c.data_basis,
+            "co2e_before_t_per_year": _num(c.co2e_before_t_per_year),
+            "co2e_after_t_per_year": _num(c.co2e_after_t_per_year),
+            "notes": list(c.notes),
+            "criteria": [{"key": cr.get("key"), "name_da": cr.get("name_da"),
+                          "name_en": cr.get("name_en"), "requirement": cr.get("requirement"),
+                          "measured": _num(cr.get("measured")), "unit": cr.get("unit"),
+                          "result": cr.get("result"), "result_da": cr.get("result_da")}
+                         for cr in c.criteria]}
+
+
+# ---------------------------------------------------------------- routes
+def _svc(request: Request) -> ScenarioService:
+    return request.app.state.scenario_editor
+
+
+@router.get("/landcover/classes", response_model=LandcoverClasses, tags=["scenarios"],
+            summary="Classes of a land cover's scheme (the 'to_class' of a conversion)",
+            responses=responses(422))
+def landcover_classes(
+    request: Request,
+    landcover: Annotated[Literal["basemap2021", "corine"], Query()] = "basemap2021",
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+) -> dict[str, Any]:
+    return _svc(request).classes(epoch_of(landcover, year))
+
+
+@router.get("/scenario/demos", response_model=list[DemoInfo],
+            summary="The embedded demo scenarios (BioScape pilots, illustrations)")
+def scenario_demos(request: Request) -> list[dict[str, Any]]:
+    return _svc(request).demos()
+
+
+@router.get("/scenario/demos/{demo}", summary="A demo scenario's conversions (GeoJSON, "
+                                              "EPSG:4326)",
+            responses={200: {"content": {"application/geo+json": {"schema": {
+                "type": "object"}}}, "description": "GeoJSON FeatureCollection"},
+                **responses(422)})
+def scenario_demo(request: Request, demo: DemoKey) -> Response:
+    return Response(_svc(request).demo_geojson(demo), media_type="application/geo+json")
+
+
+@router.post("/scenario/read", summary="Read and check a scenario file (GeoJSON or "
+                                       "GeoPackage with to_class); its conversions in "
+                                       "EPSG:4326",
+             responses={200: {"content": {"application/json": {"schema": {
+                 "type": "object"}}}, "description": "File name, epoch, conversions"},
+                 **responses(413, 415, 422)})
+async def scenario_read(
+    request: Request,
+    file: Annotated[UploadFile, File(description="Conversion polygons with field to_class "
+                                                 "(.geojson, .gpkg; any CRS)")],
+    landcover: Annotated[ScenarioLandcover, Form()] = "basemap2021",
+) -> dict[str, Any]:
+    settings = request.app.state.settings
+    data = await file.read(settings.max_upload_bytes + 1)
+    name = file.filename
+
+    def run() -> dict[str, Any]:
+        try:
+            return _svc(request).read_file(data, name, landcover, settings.max_upload_bytes)
+        except UploadError as exc:
+            raise ApiError(exc.status, exc.detail) from None
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/scenario/evaluate", response_model=Evaluation,
+             summary="Evaluate a scenario: services and NKI per zone, before and after",
+             description="The same evaluation as 'naturkapital scenario evaluate' and the "
+                         "scenario-evaluate process, plus the NKI diagram before and after "
+                         "for one zone. Public; nothing is stored (save with POST "
+                         "/api/scenarios).",
+             responses=responses(413, 422))
+async def scenario_evaluate(request: Request, body: EvaluateIn) -> Response:
+    settings = request.app.state.settings
+    doc = await run_in_threadpool(_svc(request).evaluation, body, settings.max_upload_bytes)
+    return Response(json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8"),
+                    media_type="application/json")
+
