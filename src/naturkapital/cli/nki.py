@@ -74,6 +74,12 @@ def nki_cmd(
     top: Annotated[int | None, typer.Option("--top", help="Print only the first N rows.")]
         = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no table.")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="exact (in memory) or dask (chunked, bounded memory, national "
+                         "10 m rasters).")] = "exact",
+    scheduler: Annotated[str, typer.Option(
+        "--scheduler", help="With --engine dask: threads, processes, local[:N] or a Dask "
+                            "scheduler address (tcp://host:8786).")] = "threads",
 ) -> None:
     """Beregn naturkapitalindekset for hver zone. Compute the Natural Capital Index per zone."""
     if out is not None:
@@ -81,7 +87,8 @@ def nki_cmd(
     z = api.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
-                              bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance)
+                              bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance,
+                              engine=engine, scheduler=scheduler)
     if not quiet:
         console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}",
                                top))

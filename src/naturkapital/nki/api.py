@@ -91,19 +91,34 @@ def compute_nki(
     bioscore: str | Path | None = None,
     bioscore_rule: str = DEFAULT_RULE,
     progress: Callable[[int], None] | None = None,
+    engine: str = "exact",
+    scheduler: str = "threads",
 ) -> NKIResult:
     """Compute the Natural Capital Index for every zone and for all zones together.
 
     Defaults: the 98 embedded municipalities (and Christiansø, unranked) on Basemap04
     2021 with the calibrated open-data nature values. Returns an :class:`NKIResult`.
+    ``engine``: ``exact`` (in memory, exactextract) or ``dask`` (chunked, bounded
+    memory, same numbers; ``scheduler`` as in :mod:`naturkapital.engine.scheduler`).
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
     lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
         landcover, year, scheme)
     rule = parse_rule(bioscore_rule) if bioscore is not None else None
-    extracted = zonal_class_areas(z.gdf, lc, z.source,
-                                  Path(bioscore) if bioscore is not None else None,
-                                  rule, progress)
+    if engine not in ("exact", "dask"):
+        from naturkapital.errors import InputError
+
+        raise InputError("--engine", f"unknown engine '{engine}'; use exact or dask")
+    extract = zonal_class_areas
+    if engine == "dask":
+        from functools import partial
+
+        from naturkapital.engine.zonal import chunked_class_areas
+
+        extract = partial(chunked_class_areas, scheduler=scheduler)
+    extracted = extract(z.gdf, lc, z.source,
+                        Path(bioscore) if bioscore is not None else None,
+                        rule, progress)
     tbl = lc.scheme.table
     area, value_ha = land_type_sums(extracted.classes,
                                     dict(zip(tbl["value"], tbl["land_type"], strict=True)),

@@ -1,0 +1,166 @@
+"""The chunked engine gives the in-memory exactextract numbers, on every scheduler."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+from shapely.geometry import box
+
+from naturkapital.engine.zonal import _layers, chunked_class_areas
+from naturkapital.errors import InputError
+from naturkapital.landcover.bioscore import parse_rule
+from naturkapital.landcover.scheme import load_scheme
+from naturkapital.landcover.sources import Landcover
+from naturkapital.nki.api import Zones, compute_nki
+from naturkapital.nki.zonal import ZonalAreas, zonal_class_areas
+
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset has no geotransform")
+RULE = parse_rule("classes:1,3,6,10")
+COLS = ["area_ha", "bio_area_ha", "bio_value_ha"]
+
+
+def _merged(a: ZonalAreas, b: ZonalAreas) -> pd.DataFrame:
+    cols = [c for c in COLS if c in a.classes.columns]
+    return a.classes.merge(b.classes, on=["zone_id", "value"], how="outer",
+                           suffixes=("_a", "_b"))[["zone_id", "value"] + [
+                               f"{c}_{s}" for c in cols for s in "ab"]].fillna(0.0)
+
+
+def assert_same(a: ZonalAreas, b: ZonalAreas, tol_ha: float = 1e-6) -> None:
+    """Same rows and areas within ``tol_ha`` (exactextract keeps coverage in float32)."""
+    m = _merged(a, b)
+    for c in COLS:
+        if f"{c}_a" in m:
+            diff = (m[f"{c}_a"] - m[f"{c}_b"]).abs().max()
+            assert diff <= tol_ha, f"{c} differs by {diff} ha"
+    za = a.zones.set_index("zone_id")
+    zb = b.zones.set_index("zone_id")
+    assert np.allclose(za["area_ha"], zb.loc[za.index, "area_ha"])
+    assert np.allclose(za["mapped_ha"], zb.loc[za.index, "mapped_ha"], atol=tol_ha * 20)
+
+
+@pytest.fixture(scope="module")
+def reference(synth: dict) -> dict[str, ZonalAreas]:
+    lc, zones = synth["landcover"], synth["zones"]
+    return {
+        "none": zonal_class_areas(zones, lc),
+        "int": zonal_class_areas(zones, lc, bioscore=synth["bio"], rule=RULE),
+        "float": zonal_class_areas(zones, lc, bioscore=synth["bio_float"], rule=RULE),
+    }
+
+
+@pytest.mark.parametrize("chunk", [64, 128, 2048])
+def test_matches_exactextract_without_bioscore(synth, reference, chunk):
+    got = chunked_class_areas(synth["zones"], synth["landcover"], scheduler="synchronous",
+                              chunk=chunk)
+    assert list(got.classes.columns) == list(reference["none"].classes.columns)
+    assert_same(got, reference["none"])
+
+
+@pytest.mark.parametrize("kind", ["int", "float"])
+def test_matches_exactextract_with_bioscore(synth, reference, kind):
+    path = synth["bio"] if kind == "int" else synth["bio_float"]
+    got = chunked_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
+                              scheduler="threads", chunk=128)
+    ref = reference[kind]
+    assert_same(got, ref, tol_ha=1e-4 if kind == "float" else 1e-6)
+    # the bioscore gap and the float raster's NaNs leave some class area without bioscore
+    assert (got.classes["bio_area_ha"] < got.classes["area_ha"] - 1e-6).any()
+
+
+def test_schedulers_agree(synth, reference, cluster_address):
+    runs = {s: chunked_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                                   rule=RULE, scheduler=s, chunk=128)
+            for s in ["synchronous", "threads", "processes", cluster_address]}
+    first = runs["synchronous"]
+    for s, got in runs.items():
+        assert_same(got, first, tol_ha=1e-9), s
+        assert_same(got, reference["int"])
+
+
+def test_compute_nki_engines_agree(synth, cluster_address):
+    z = Zones(synth["zones"], "synthetic")
+    exact = compute_nki(z, landcover=synth["landcover"], bioscore=synth["bio"])
+    dask_ = compute_nki(z, landcover=synth["landcover"], bioscore=synth["bio"], engine="dask",
+                        scheduler=cluster_address)
+    a = exact.table.set_index("zone_id")
+    b = dask_.table.set_index("zone_id").loc[a.index]
+    assert np.allclose(a["nki"], b["nki"], atol=1e-6, equal_nan=True)
+    assert np.allclose(a["nki_nature"], b["nki_nature"], atol=1e-6, equal_nan=True)
+    assert (a["rank"].fillna(-1) == b["rank"].fillna(-1)).all()
+
+
+def test_zones_in_another_crs(synth, reference):
+    zones = gpd.read_file(synth["zones_path"])  # EPSG:4326 on disk
+    got = chunked_class_areas(zones, synth["landcover"], scheduler="synchronous", chunk=128)
+    assert_same(got, reference["none"], tol_ha=1e-3)
+
+
+def test_progress_counts_every_zone(synth):
+    seen: list[int] = []
+    chunked_class_areas(synth["zones"], synth["landcover"], scheduler="threads", chunk=64,
+                        progress=seen.append)
+    assert sum(seen) == len(synth["zones"])
+
+
+def test_overlapping_zones_go_to_separate_layers(synth):
+    geoms = np.asarray(synth["zones"].geometry.values, dtype=object)
+    layers = _layers(geoms)
+    where = {int(i): k for k, layer in enumerate(layers) for i in layer}
+    assert where[0] != where[3]  # star and overlap share area
+    assert sorted(where) == list(range(len(geoms)))
+
+
+def test_bad_scheduler(synth):
+    with pytest.raises(InputError, match="unknown scheduler"):
+        chunked_class_areas(synth["zones"], synth["landcover"], scheduler="fast")
+
+
+def test_unreachable_scheduler(synth):
+    with pytest.raises(InputError, match="cannot connect"):
+        chunked_class_areas(synth["zones"], synth["landcover"],
+                            scheduler="tcp://127.0.0.1:9")
+
+
+def test_zones_off_the_raster(synth):
+    far = gpd.GeoDataFrame({"zone_id": ["1"], "name": ["far"]},
+                           geometry=[box(0, 0, 1000, 1000)], crs="EPSG:25832")
+    with pytest.raises(InputError, match="no zone overlaps"):
+        chunked_class_areas(far, synth["landcover"], zones_source="far.gpkg")
+
+
+def test_unknown_codes_are_listed(synth, tmp_path):
+    with rasterio.open(synth["classes"]) as src:
+        arr = src.read(1)
+        profile = src.profile
+    arr[150:160, 100:110] = 77
+    arr[10:12, 10:12] = 99  # in the sea corner, outside every zone: not reported
+    path = tmp_path / "odd.tif"
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(arr, 1)
+    lc = Landcover(path, 1, load_scheme("basemap04"), "odd")
+    with pytest.raises(InputError, match=r"class code\(s\) 77 are not in scheme 'basemap04'"):
+        chunked_class_areas(synth["zones"], lc, scheduler="synchronous", chunk=64)
+    with pytest.raises(InputError, match=r"class code\(s\) 77 are not"):
+        zonal_class_areas(synth["zones"], lc)
+
+
+def test_only_nodata(synth, tmp_path):
+    with rasterio.open(synth["classes"]) as src:
+        profile = src.profile
+        arr = np.zeros((src.height, src.width), dtype=np.uint8)
+    path = tmp_path / "empty.tif"
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(arr, 1)
+    lc = Landcover(path, 1, load_scheme("basemap04"), "empty")
+    with pytest.raises(InputError, match="only nodata"):
+        chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
+
+
+def test_bad_engine(synth):
+    with pytest.raises(InputError, match="unknown engine"):
+        compute_nki(Zones(synth["zones"], "synthetic"), landcover=synth["landcover"],
+                    engine="gpu")
