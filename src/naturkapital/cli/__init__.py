@@ -9,6 +9,7 @@ from naturkapital.errors import InputError
 
 # Importing the command modules registers their commands on ``app``.
 from naturkapital.cli import nki as _nki  # noqa: E402,F401  isort: skip
+from naturkapital.cli import bench as _bench  # noqa: E402,F401  isort: skip
 from naturkapital.cli import scenario as _scenario  # noqa: E402,F401  isort: skip
 from naturkapital.cli import lowland as _lowland  # noqa: E402,F401  isort: skip
 from naturkapital.cli import serve as _serve  # noqa: E402,F401  isort: skip

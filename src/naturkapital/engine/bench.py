@@ -38,6 +38,7 @@ from naturkapital.engine.national import BIOSCORE_NODATA, NationalInput
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.scheme import Scheme
+from naturkapital.landcover.sources import Landcover
 from naturkapital.nki.index import land_type_sums, nki, shares_and_values
 from naturkapital.nki.zonal import ZonalAreas
 
@@ -216,6 +217,7 @@ class BenchResult:
     nki_diff: float
     cells: int
     load: tuple[float, float]  # 1-min load average before and after
+    startup: float = 0.0  # seconds to start the engine's local cluster (not in engine time)
 
     @property
     def ratio_vs_numpy(self) -> float:
@@ -241,8 +243,6 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
                  rasterstats_sample: int = 6,
                  say: Callable[[str], None] = lambda s: None) -> BenchResult:
     """Run every method on the national input; see the module docstring."""
-    from naturkapital.engine.zonal import chunked_class_areas
-    from naturkapital.landcover.sources import Landcover
     from naturkapital.nki.zonal import zonal_class_areas
 
     lc = Landcover(data.landcover, 1, scheme, data.landcover.name)
@@ -260,9 +260,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     out.append(m_np)
 
     say(f"(b) engine, scheduler {scheduler}")
-    with measure("engine", f"dask, scheduler {scheduler}, exact edges") as m_en:
-        res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule,
-                                  scheduler=scheduler)
+    m_en, res, startup = _engine_run("engine", scheduler, zones, lc, data, rule)
     m_en.nki = nki_by_zone(res, scheme)
     out.append(m_en)
 
@@ -273,8 +271,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
             speed[n] = m_en.seconds
             continue
         say(f"    engine on {n} local worker(s)")
-        with measure(f"engine {spec}", f"LocalCluster, {n} worker(s) × 1 thread") as m_w:
-            chunked_class_areas(zones, lc, "zones", data.bioscore, rule, scheduler=spec)
+        m_w, _, _ = _engine_run(f"engine {spec}", spec, zones, lc, data, rule)
         speed[n] = m_w.seconds
         out.append(m_w)
 
@@ -300,4 +297,28 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
                      "area; cell centres, no Σ bioscore per class")
         out.append(m_rs)
     return BenchResult(out, m_np, m_en, m_ex, m_rs, speed, diff, cells,
-                       (load0, os.getloadavg()[0]))
+                       (load0, os.getloadavg()[0]), startup)
+
+
+def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
+                data: NationalInput, rule: BioscoreRule
+                ) -> tuple[Measurement, ZonalAreas, float]:
+    """Time the engine on ``spec``. A ``local:N`` cluster is started first (its start-up
+    time is returned apart, as a long-lived cluster would not pay it per run); its
+    worker processes count in the peak memory."""
+    from naturkapital.engine.scheduler import dask_runner
+    from naturkapital.engine.zonal import chunked_class_areas
+
+    if not spec.startswith("local"):
+        with measure(name, f"scheduler {spec}") as m:
+            res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule, scheduler=spec)
+        return m, res, 0.0
+    t0 = time.perf_counter()
+    with dask_runner(spec) as runner:
+        startup = time.perf_counter() - t0
+        n = runner.workers
+        with measure(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
+                           "start-up, not counted)") as m:
+            res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule,
+                                      scheduler=runner.client.scheduler.address)
+    return m, res, startup

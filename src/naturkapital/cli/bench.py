@@ -1,0 +1,156 @@
+"""``naturkapital bench make-national | nki-national | lowland`` — benchmarks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from naturkapital.cli.app import console, console_err, sub_app
+from naturkapital.errors import InputError
+
+bench_app = sub_app(
+    "bench",
+    "Ydelsesmålinger / benchmarks: national 10 m NKI against a bare NumPy pass, "
+    "exactextract and rasterstats; lowland screening throughput.",
+)
+
+DataOpt = Annotated[Path, typer.Option(
+    "--data", help="Mappe til det genererede nationale 10 m input / folder of the generated "
+                   "national 10 m input (created when missing).")]
+BboxOpt = Annotated[str | None, typer.Option(
+    "--bbox", help="Kun et udsnit / only a cut-out: XMIN,YMIN,XMAX,YMAX in EPSG:25832 metres "
+                   "(quick runs).")]
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        parts = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError("--bbox", f"'{text}' is not four numbers XMIN,YMIN,XMAX,YMAX") from None
+    if len(parts) != 4:
+        raise InputError("--bbox", f"'{text}' is not four numbers XMIN,YMIN,XMAX,YMAX")
+    return parts  # type: ignore[return-value]
+
+
+def _generate(data: Path, bbox: tuple[float, float, float, float] | None,
+              force: bool = False):
+    from naturkapital.engine.national import NationalInput, generate_national
+
+    if force or not NationalInput.in_folder(data).exists():
+        console_err.print(f"[dim]Genererer 10 m input i (generating the 10 m input in) {data}"
+                          " — once, about 2 minutes for all of Denmark[/]")
+    return generate_national(data, force=force, bbox=bbox)
+
+
+@bench_app.command("make-national")
+def make_national_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Mappe / output folder.")]
+        = Path("benchmarks/data"),
+    bbox: BboxOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Write again even if present.")]
+        = False,
+) -> None:
+    """Generér det nationale 10 m testinput. Generate the national 10 m test input."""
+    res = _generate(out, _bbox(bbox), force)
+    meta = json.loads(res.manifest.read_text())
+    g = meta["grid"]
+    land = sum(v for k, v in meta["class_cells"].items() if k != "0")
+    console.print(f"Skrev (wrote) {res.landcover} and {res.bioscore}: {g['width']} × "
+                  f"{g['height']} cells at {g['cell_m']} m, {land:,} land cells")
+
+
+@bench_app.command("nki-national")
+def nki_national_cmd(
+    data: DataOpt = Path("benchmarks/data"),
+    scheduler: Annotated[str, typer.Option(
+        "--scheduler", help="Scheduler for the engine run: local:2 (default), threads, "
+                            "processes or tcp://host:8786.")] = "local:2",
+    workers: Annotated[str, typer.Option(
+        "--workers", help="Local worker counts for the speed-up runs, e.g. 1,2 ('' = none).")]
+        = "1,2",
+    exactextract: Annotated[bool, typer.Option(
+        "--exactextract/--no-exactextract", help="Run the in-memory exactextract path.")]
+        = True,
+    rasterstats_sample: Annotated[int, typer.Option(
+        "--rasterstats-sample", help="Zones for rasterstats (0 = skip).")] = 6,
+    bbox: BboxOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Mål NKI-motoren på nationalt 10 m input. National 10 m NKI benchmark.
+
+    Prints a table and, last, ratio_vs_numpy=X speedup_vs_exactextract=Y peak_rss_gb=Z.
+    """
+    from naturkapital.engine.bench import run_national
+    from naturkapital.engine.scheduler import check_scheduler
+    from naturkapital.landcover.bioscore import parse_rule
+    from naturkapital.landcover.scheme import load_scheme
+    from naturkapital.nki.api import load_zones
+
+    check_scheduler(scheduler)
+    try:
+        counts = tuple(int(w) for w in workers.split(",") if w.strip())
+    except ValueError:
+        raise InputError("--workers", f"'{workers}' is not a list of numbers such as 1,2"
+                         ) from None
+    if any(n < 1 for n in counts):
+        raise InputError("--workers", "worker counts must be 1 or more")
+    box = _bbox(bbox)
+    inp = _generate(data, box)
+    zones = load_zones().gdf
+    if box is not None:
+        from shapely.geometry import box as make_box
+
+        zr = zones.to_crs("EPSG:25832")
+        zones = zones[zr.intersects(make_box(*box)).to_numpy()].reset_index(drop=True)
+        if zones.empty:
+            raise InputError("--bbox", "no municipality overlaps the box")
+
+    def say(text: str) -> None:
+        console_err.print(f"[dim]{text}[/]")
+
+    res = run_national(inp, zones, load_scheme("basemap04"), parse_rule(), scheduler,
+                       counts, exactextract, rasterstats_sample, say)
+    t = Table(title=f"NKI national 10 m — {res.cells / 1e6:,.0f} M cells, {len(zones)} zones, "
+                    f"{os.cpu_count()} cores", header_style="bold")
+    for col, just in [("", "right"), ("method", "left"), ("seconds", "right"),
+                      ("M cells/s", "right"), ("× numpy", "right"), ("peak RSS GB", "right")]:
+        t.add_column(col, justify=just)
+    for i, m in enumerate(res.measurements, 1):
+        secs = f"{m.seconds:.1f}" + (" *" if m.extrapolated else "")
+        t.add_row(str(i), m.name, secs, f"{res.cells / m.seconds / 1e6:.0f}",
+                  f"{m.seconds / res.numpy.seconds:.2f}",
+                  "" if m.extrapolated else f"{m.peak_rss / 1e9:.2f}")
+    console.print(t)
+    for i, m in enumerate(res.measurements, 1):
+        console.print(f"  {i}. {m.name}: {m.note}", highlight=False)
+    console.print("  * extrapolated from a sample. Peak RSS: this process and its children "
+                  "(dask workers), sampled every 20 ms.", highlight=False)
+    if res.workers:
+        base = res.workers.get(1)
+        parts = [f"{n} worker(s) {s:.1f} s" + (f" (×{base / s:.2f})" if base else "")
+                 for n, s in sorted(res.workers.items())]
+        console.print("Speed-up with local workers: " + ", ".join(parts))
+    if res.exact is not None:
+        console.print(f"NKI engine vs exactextract: max |Δ| = {res.nki_diff:.2e} points over "
+                      f"{len(zones)} zones + all zones (target ≤ 0.01)")
+    console.print(f"Load average (1 min) before/after: {res.load[0]:.2f} / {res.load[1]:.2f}")
+    if out is not None:
+        out.write_text(json.dumps({
+            "cells": res.cells, "zones": len(zones), "scheduler": scheduler,
+            "methods": {m.name: {"seconds": m.seconds, "peak_rss_gb": m.peak_rss / 1e9,
+                                 "extrapolated": m.extrapolated, "note": m.note}
+                        for m in res.measurements},
+            "workers": res.workers, "nki_max_abs_diff": res.nki_diff,
+            "ratio_vs_numpy": res.ratio_vs_numpy,
+            "speedup_vs_exactextract": res.speedup_vs_exactextract,
+            "peak_rss_gb": res.peak_rss_gb, "load_average": res.load,
+        }, indent=2))
+    console.print(res.line(), highlight=False, soft_wrap=True)
