@@ -50,6 +50,7 @@ class LandcoverClass(BaseModel):
     land_type: str
     land_type_da: str
     land_type_en: str
+    colour: str
     nature: bool
     nature_value: float | None
     assumption: bool
@@ -126,7 +127,8 @@ def _scheme_classes(epoch: str) -> dict[str, Any]:
         nv = float(r.nature_value) if pd.notna(r.nature_value) else None
         rows.append({"value": int(r.value), "label": str(r.label),
                      "land_type": str(r.land_type), "land_type_da": t.da if t else "",
-                     "land_type_en": t.en if t else "", "nature": bool(t.nature) if t else
+                     "land_type_en": t.en if t else "",
+                     "colour": t.colour if t else "#999999", "nature": bool(t.nature) if t else
                      False, "nature_value": nv, "assumption": bool(r.is_assumption)})
     return {"epoch": epoch, "landcover": lc.label, "scheme": lc.scheme.name, "classes": rows}
 

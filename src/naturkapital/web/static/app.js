@@ -1,9 +1,15 @@
 /* Naturkapital web app: map, zone panel, ranking, comparison, uploads, downloads.
    Plain JavaScript, no build step; all data from the server's /api. Text from the
-   server or the user's files is always inserted as text, never as HTML. */
+   server or the user's files is always inserted as text, never as HTML.
+   The lowland view (lowland.js) and the scenario editor (scenario.js) are modules in
+   window.NK_MODULES; this file calls their hooks: init(nk), onMapReady(map),
+   onSelect(zoneId), onTab(name), onLanguage(). */
 "use strict";
 (function () {
   const TEXTS = window.NK_TEXTS;
+  const MODULES = window.NK_MODULES || [];
+  /** Tabs that keep the user where they are when a municipality is picked on the map. */
+  const STAY_TABS = new Set(["lowland", "scenario"]);
   const DK_BOUNDS = [[7.9, 54.5], [15.3, 57.85]];
   // Colour ramp: fractions of the legend's range → colours (same stops as the CSS bar).
   const RAMP = [[0, "#f7f4d0"], [0.15, "#d9ef8b"], [0.3, "#a6d96a"], [0.45, "#66bd63"],
@@ -24,7 +30,16 @@
     mapReady: false,
     upload: null,       // last upload response
     uploadFile: null,
+    tab: "zone",
+    drawing: false,     // the scenario editor's polygon tool owns map clicks
   };
+
+  function hook(name, ...args) {
+    for (const m of MODULES) {
+      if (typeof m[name] !== "function") continue;
+      try { m[name](...args); } catch (err) { console.warn(`${name}:`, err); }
+    }
+  }
 
   // ---------------------------------------------------------------- helpers
   const $ = (sel) => document.querySelector(sel);
@@ -87,6 +102,7 @@
     renderCompare();
     if (state.upload) renderUpload(state.upload);
     renderMethod();
+    hook("onLanguage");
   }
 
   // ---------------------------------------------------------------- map
@@ -131,26 +147,28 @@
         map.addLayer({ id: "upload-line", type: "line", source: "upload", paint: {
           "line-color": "#d73027", "line-width": 2 } });
         map.on("click", "kommuner-fill", (e) => {
+          if (state.drawing) return;
           const f = e.features && e.features[0];
           if (f) select(String(f.properties.zone_id), false);
         });
         map.on("mousemove", "kommuner-fill", (e) => {
           const f = e.features && e.features[0];
           if (!f) return;
-          map.getCanvas().style.cursor = "pointer";
+          map.getCanvas().style.cursor = state.drawing ? "crosshair" : "pointer";
           const row = state.byId.get(String(f.properties.zone_id));
           const hover = $("#hover");
           hover.hidden = false;
           hover.textContent = `${f.properties.name}: ${fmt(row ? row[valueKey()] : null)}`;
         });
         map.on("mouseleave", "kommuner-fill", () => {
-          map.getCanvas().style.cursor = "";
+          map.getCanvas().style.cursor = state.drawing ? "crosshair" : "";
           $("#hover").hidden = true;
         });
         const attrib = map.getContainer().querySelector(".maplibregl-ctrl-attrib");
         if (attrib) attrib.classList.remove("maplibregl-compact-show");  // start collapsed
         state.mapReady = true;
         colourMap();
+        hook("onMapReady", map);
         resolve();
       });
       map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
@@ -216,9 +234,19 @@
   async function select(zoneId, fly) {
     state.selected = zoneId;
     colourMap();
-    showTab("zone");
+    if (!STAY_TABS.has(state.tab)) showTab("zone");
+    hook("onSelect", zoneId);
     await renderZone(zoneId);
     if (fly && state.mapReady) flyTo(zoneId);
+  }
+
+  /** Fit the map to GeoJSON features (any geometry). */
+  function fitFeatures(features, maxZoom = 12) {
+    if (!state.mapReady || !features || !features.length) return;
+    const b = new maplibregl.LngLatBounds();
+    const walk = (c) => (typeof c[0] === "number" ? b.extend(c) : c.forEach(walk));
+    for (const f of features) if (f.geometry) walk(f.geometry.coordinates);
+    if (!b.isEmpty()) state.map.fitBounds(b, { padding: 40, maxZoom, duration: 600 });
   }
 
   function flyTo(zoneId) {
@@ -455,6 +483,7 @@
 
   // ---------------------------------------------------------------- misc UI
   function showTab(name) {
+    state.tab = name;
     for (const b of $$(".tabs button")) {
       const on = b.dataset.tab === name;
       b.classList.toggle("active", on);
@@ -465,6 +494,11 @@
       s.classList.toggle("active", on);
       s.hidden = !on;
     }
+    // Lowland candidates and scenario polygons stand out on a paler index map.
+    if (state.mapReady) {
+      state.map.setPaintProperty("kommuner-fill", "fill-opacity", STAY_TABS.has(name) ? 0.35 : 0.9);
+    }
+    hook("onTab", name);
   }
 
   function updateDownloads() {
@@ -528,6 +562,8 @@
     if (params.get("kommune")) select(params.get("kommune"), true);
   }
 
-  window.nk = { state, select, showTab };
+  window.nk = { state, select, showTab, t, el, fmt, signed, getJSON, $, $$, fitFeatures,
+    lang: () => state.lang };
+  for (const m of MODULES) if (typeof m.init === "function") m.init(window.nk);
   start();
 })();
