@@ -164,3 +164,23 @@ def test_bad_engine(synth):
     with pytest.raises(InputError, match="unknown engine"):
         compute_nki(Zones(synth["zones"], "synthetic"), landcover=synth["landcover"],
                     engine="gpu")
+
+
+def test_nki_command_with_dask_engine(synth, tmp_path):
+    from typer.testing import CliRunner
+
+    from naturkapital.cli import app
+
+    args = ["nki", "--zones", str(synth["zones_path"]), "--id-field", "zone_id",
+            "--landcover", str(synth["classes"]), "--scheme", "basemap04",
+            "--bioscore", str(synth["bio"]), "--quiet"]
+    out_exact, out_dask = tmp_path / "exact.csv", tmp_path / "dask.csv"
+    runner = CliRunner()
+    res = runner.invoke(app, args + ["--out", str(out_exact)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, args + ["--out", str(out_dask), "--engine", "dask",
+                                     "--scheduler", "threads"])
+    assert res.exit_code == 0, res.output
+    a = pd.read_csv(out_exact).set_index("zone_id")
+    b = pd.read_csv(out_dask).set_index("zone_id").loc[a.index]
+    assert np.allclose(a["nki"], b["nki"], atol=1e-6, equal_nan=True)
