@@ -81,6 +81,9 @@ def nki_national_cmd(
     rasterstats_sample: Annotated[int, typer.Option(
         "--rasterstats-sample", help="Zones for rasterstats (0 = skip).")] = 6,
     bbox: BboxOpt = None,
+    repeat: Annotated[int, typer.Option(
+        "--repeat", help="Run NumPy and engine this many times, interleaved; keep the "
+                         "fastest (robust to other load on the machine).")] = 1,
     out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
         = None,
 ) -> None:
@@ -116,8 +119,10 @@ def nki_national_cmd(
     def say(text: str) -> None:
         console_err.print(f"[dim]{text}[/]")
 
+    if repeat < 1:
+        raise InputError("--repeat", "must be 1 or more")
     res = run_national(inp, zones, load_scheme("basemap04"), parse_rule(), scheduler,
-                       counts, exactextract, rasterstats_sample, say)
+                       counts, exactextract, rasterstats_sample, say, repeat)
     t = Table(title=f"NKI national 10 m — {res.cells / 1e6:,.0f} M cells, {len(zones)} zones, "
                     f"{os.cpu_count()} cores", header_style="bold")
     for col, just in [("", "right"), ("method", "left"), ("seconds", "right"),
@@ -146,7 +151,8 @@ def nki_national_cmd(
         out.write_text(json.dumps({
             "cells": res.cells, "zones": len(zones), "scheduler": scheduler,
             "methods": {m.name: {"seconds": m.seconds, "peak_rss_gb": m.peak_rss / 1e9,
-                                 "extrapolated": m.extrapolated, "note": m.note}
+                                 "extrapolated": m.extrapolated, "note": m.note,
+                                 "all_seconds": m.all_seconds or [m.seconds]}
                         for m in res.measurements},
             "workers": res.workers, "nki_max_abs_diff": res.nki_diff,
             "ratio_vs_numpy": res.ratio_vs_numpy,
