@@ -184,3 +184,17 @@ def test_nki_command_with_dask_engine(synth, tmp_path):
     a = pd.read_csv(out_exact).set_index("zone_id")
     b = pd.read_csv(out_dask).set_index("zone_id").loc[a.index]
     assert np.allclose(a["nki"], b["nki"], atol=1e-6, equal_nan=True)
+
+
+def test_south_up_raster_is_refused(synth, tmp_path):
+    with rasterio.open(synth["classes"]) as src:
+        arr = src.read(1)[::-1]
+        profile = src.profile
+        t = src.transform
+    profile["transform"] = rasterio.Affine(t.a, 0, t.c, 0, -t.e, t.f + t.e * src.height)
+    path = tmp_path / "south_up.tif"
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(arr, 1)
+    lc = Landcover(path, 1, load_scheme("basemap04"), "south-up")
+    with pytest.raises(InputError, match="north-up"):
+        chunked_class_areas(synth["zones"], lc, scheduler="synchronous")

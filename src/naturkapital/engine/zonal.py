@@ -581,6 +581,11 @@ def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "
         if not zr.intersects(extent).any():
             raise InputError(zones_source, f"no zone overlaps the land-cover raster "
                                            f"{landcover.path.name} (check the CRS and extent)")
+        tr = ds.transform
+        if not (tr.b == 0 and tr.d == 0 and tr.a > 0 and tr.e < 0):
+            raise InputError(landcover.path, "the dask engine needs a north-up raster "
+                                             "(no rotation); warp it with gdalwarp or use "
+                                             "--engine exact")
         cell_ha = cell_area_ha(ds)
         dtype = np.dtype(ds.dtypes[landcover.band - 1])
         nodata = ds.nodatavals[landcover.band - 1]
