@@ -222,3 +222,107 @@ def test_api_docs_page(browser: object, live_server: Server) -> None:
     _shot(page, "10-api-docs")
     assert watch.foreign == [], watch.foreign
     page.close()
+
+
+def test_lowland_view_and_scenario_editor(browser: object, live_server: Server) -> None:
+    """Lowland view for Fanø (indicative candidates, rules with sources) and a scenario:
+    the Endelave demo plus a field → forest polygon drawn on the map, evaluated (table,
+    diagrams before/after, lowland check) and saved with the token."""
+    from shapely.geometry import shape
+
+    from .conftest import TOKEN
+
+    base = live_server.url
+    cands = httpx.get(base + "/api/lowland/candidates/563", timeout=60).json()
+    ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+    page = ctx.new_page()
+    watch = Watch(page, base)
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.wait_for_function("() => window.nk.state.mapReady", timeout=30_000)
+
+    # Lowland view for the selected municipality.
+    page.fill("#search", "Fanø")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => document.querySelector('#zone-name').textContent === 'Fanø'",
+                           timeout=15_000)
+    page.locator(".tabs button[data-tab=lowland]").click()
+    page.wait_for_selector("body[data-lowland='563']", state="attached", timeout=30_000)
+    assert page.locator("#lowland-table tbody tr").count() == cands["meta"]["n_units"]
+    assert page.locator("#lowland-banner").inner_text().startswith("VEJLEDENDE")
+    assert "intet kulstofkort" in page.locator("#lowland-banner").inner_text()
+    assert page.locator("#map-note").is_visible()
+    assert "Vejledende" in page.locator("#map-note").inner_text()
+    page.wait_for_selector("#lowland-rules tr[data-key=min_peat_area_ha]", timeout=15_000)
+    rule = page.locator("#lowland-rules tr[data-key=min_peat_area_ha] td").all_inner_texts()
+    assert rule[1] == "2 ha" and "Klimaskovfonden" in rule[2]
+    assert page.locator("#lowland-conditions li").count() >= 5
+    page.locator("#lowland-table tbody tr").first.click()
+    assert "sel" in (page.locator("#lowland-table tbody tr").first.get_attribute("class") or "")
+    page.wait_for_timeout(800)  # the map flies to the unit
+    _shot(page, "11-lowland")
+    page.locator("#lang").click()
+    assert page.locator("#lowland-banner").inner_text().startswith("INDICATIVE")
+    assert page.locator("#lowland-title").inner_text().startswith("Lowland")
+    page.locator("#lang").click()  # back to Danish
+
+    # Scenario editor: a demo, plus a polygon drawn on the map.
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-demo option').length === 4 &&"
+                           " document.querySelectorAll('#scn-class option').length > 3",
+                           timeout=15_000)
+    page.select_option("#scn-demo", "endelave")
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 3",
+                           timeout=15_000)
+    fc = page.evaluate("() => fetch('/api/municipalities.geojson').then(r => r.json())")
+    horsens = next(f for f in fc["features"] if f["properties"]["zone_id"] == "615")
+    pt = shape(horsens["geometry"]).representative_point()
+    page.evaluate("([lon, lat]) => window.nk.state.map.jumpTo({center: [lon, lat], zoom: 13})",
+                  [pt.x, pt.y])
+    page.wait_for_timeout(300)
+    page.locator("#scn-draw").click()
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in [(-40, -40), (40, -40), (40, 40), (-40, 40)]:
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(120)
+    assert "(4 sat)" in page.locator("#scn-draw-status").inner_text()
+    _shot(page, "12-scenario-draw")
+    page.locator("#scn-finish").click()
+    rows = page.locator("#scn-conv tbody tr")
+    assert rows.count() == 4
+    rows.nth(3).locator("select").select_option("8")  # field → forest
+    page.locator("#scn-run").click()
+    page.wait_for_selector("body[data-scenario]", state="attached", timeout=60_000)
+    page.wait_for_selector("#scn-results:not([hidden])", timeout=10_000)
+    assert page.locator("#scn-status").inner_text() == "Beregnet: 4 omlægninger."
+    assert page.locator("#scn-table tr[data-indicator=nki]").count() == 1
+    assert page.locator("#scn-table tr[data-indicator=carbon_stock_t_c] .assume").count() == 1
+    converted = page.locator("#scn-table tr[data-indicator=converted_area_ha] td").nth(4)
+    demo = httpx.post(base + "/api/scenario/evaluate", json={"scenario": "demo:endelave"},
+                      timeout=60).json()
+    demo_ha = next(r["delta"] for r in demo["table"]
+                   if r["zone_id"] == "615" and r["indicator"] == "converted_area_ha")
+    shown = float(converted.inner_text().lstrip("+").replace(".", "").replace(",", "."))
+    assert shown > demo_ha + 10  # the drawn ~70 ha square is in it
+    for sel in ("#scn-diag-before", "#scn-diag-after"):
+        _diagram_loaded(page, sel)
+    assert "Horsens" in page.locator("#scn-cap-after").inner_text()
+    assert page.locator("#scn-lowland tbody tr").count() == 2
+    page.locator("#scn-diag-before").scroll_into_view_if_needed()
+    _shot(page, "13-scenario-results")
+
+    # Save it (token), then it is listed with its classes.
+    page.locator("#scn-save-box summary").click()
+    page.fill("#scn-save-name", "Endelave + skov (browser)")
+    page.fill("#scn-save-token", TOKEN)
+    page.locator("#scn-save-btn").click()
+    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
+                           ".startsWith('Gemt som scenarie')", timeout=15_000)
+    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
+    rec = next(s for s in saved if s["name"] == "Endelave + skov (browser)")
+    assert sorted(c["to_class"] for c in rec["conversions"]) == [8, 8, 11, 11]
+    _shot(page, "14-scenario-saved")
+    assert watch.errors == [], watch.errors
+    assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+    ctx.close()

@@ -68,4 +68,8 @@ def test_schema_covers_the_api() -> None:
     ops = [r.ok() for r in schema.get_all_operations()]
     labels = {f"{o.method.upper()} {o.path}" for o in ops}
     assert {"GET /api/municipalities", "POST /api/nki", "POST /api/scenarios",
-            "POST /processes/{process_id}/execution", "GET /jobs/{job_id}/results"} <= labels
+            "POST /processes/{process_id}/execution", "GET /jobs/{job_id}/results",
+            "GET /api/lowland/candidates/{kommune}", "GET /api/lowland/rules",
+            "POST /api/lowland/screen", "GET /api/landcover/classes", "GET /api/scenario/demos",
+            "GET /api/scenario/demos/{demo}", "POST /api/scenario/read",
+            "POST /api/scenario/evaluate"} <= labels

@@ -223,6 +223,12 @@ def _add_problem_schema(app: FastAPI) -> None:
         for name, d in status.pop("$defs", {}).items():
             comps.setdefault(name, d)
         comps.setdefault("StatusInfo", status)
+        # A body that cannot be parsed (broken JSON or multipart) is answered 400.
+        bad_body = errors.responses(400)[400]
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                if isinstance(op, dict) and "requestBody" in op:
+                    op.setdefault("responses", {}).setdefault("400", bad_body)
         app.openapi_schema = schema
         return schema
 

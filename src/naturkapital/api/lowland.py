@@ -336,7 +336,8 @@ def _check_raster(path: Path, shown: str, what: str, max_cells: int) -> None:
             crs = ds.crs
             count = ds.count
     except (RasterioIOError, ValueError, TypeError) as exc:
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "unreadable"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+        first = first.replace(str(path), shown).replace(str(path.parent) + "/", "")[:200]
         raise UploadError(422, f"{shown}: cannot read the {what} as a GeoTIFF ({first})") \
             from None
     if cells > max_cells:

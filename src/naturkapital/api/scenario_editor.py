@@ -434,7 +434,7 @@ async def scenario_read(
                          "scenario-evaluate process, plus the NKI diagram before and after "
                          "for one zone. Public; nothing is stored (save with POST "
                          "/api/scenarios).",
-             responses=responses(413, 422))
+             responses=responses(400, 413, 422))
 async def scenario_evaluate(request: Request, body: EvaluateIn) -> Response:
     settings = request.app.state.settings
     doc = await run_in_threadpool(_svc(request).evaluation, body, settings.max_upload_bytes)
