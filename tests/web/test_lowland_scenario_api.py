@@ -482,3 +482,71 @@ def test_web_app_ships_the_new_views(client: TestClient) -> None:
     for f in ("lowland.js", "scenario.js"):
         r = client.get(f"/static/{f}")
         assert r.status_code == 200 and "cdn" not in r.text.lower()
+
+
+# ---------------------------------------------------------------- no fetching from uploads
+class _Listener:
+    """A loopback socket that records whether anything connected to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.hits = 0
+        self._stop = False
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self._t.join(timeout=2)
+        self.sock.close()
+
+
+def test_geojson_crs_links_are_refused_not_fetched(client: TestClient,
+                                                   scene: dict[str, Any]) -> None:
+    """GDAL follows a GeoJSON 'crs' link over the network; every GeoJSON input refuses it."""
+    lis = _Listener()
+    try:
+        link = {"type": "link", "properties": {"href": f"http://127.0.0.1:{lis.port}/c.wkt",
+                                                "type": "ogcwkt"}}
+        fc = {"type": "FeatureCollection", "crs": link, "features": [
+            {**_poly(SQ), "properties": {"id": "a", "to_class": 11}}]}
+        raw = json.dumps(fc).encode()
+        answers = [
+            client.post("/api/nki", files={"file": ("z.geojson", raw)}),
+            client.post("/api/scenario/read", files={"file": ("s.geojson", raw)}),
+            client.post("/api/scenario/evaluate", json={"scenario": fc}),
+            client.post("/processes/scenario-evaluate/execution", json={"inputs": {
+                "scenario": fc}}),
+            client.post("/processes/nki/execution", json={"inputs": {"zones": fc}}),
+            client.post("/api/lowland/screen", files=_files(scene, parcels=("p.geojson", raw)),
+                        data={"id_field": "id"}),
+        ]
+        for r in answers:
+            assert r.status_code == 422, r.text
+            assert "unsupported 'crs' member" in r.json()["detail"], r.text
+        time.sleep(0.3)
+        assert lis.hits == 0
+    finally:
+        lis.close()
+    named = {"type": "FeatureCollection",
+             "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+             "features": [{"type": "Feature", "properties": {"id": "x"},
+                           "geometry": mapping(box(463_000, 6_140_000, 468_000, 6_145_000))}]}
+    ok = client.post("/api/nki", files={"file": ("n.geojson", json.dumps(named).encode())})
+    assert ok.status_code == 200, ok.text

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from naturkapital.api.errors import ApiError, responses
 from naturkapital.api.service import _PLOT_LOCK, _Memo, epoch_of, records
-from naturkapital.api.uploads import UploadError, display_name, sniff
+from naturkapital.api.uploads import UploadError, check_crs_member, display_name, sniff
 from naturkapital.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
 
@@ -293,6 +293,10 @@ class ScenarioService:
                                          "upload at least one polygon")
         if len(feats) > MAX_CONVERSIONS:
             raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
+        try:
+            check_crs_member(scenario)
+        except ValueError as exc:
+            raise InputError("scenario", str(exc)) from None
         with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
             path = Path(tmp) / "scenario.geojson"
             path.write_bytes(data)

@@ -29,6 +29,9 @@ from naturkapital.store import ZoneRecord
 GPKG_MAGIC = b"SQLite format 3\x00"
 NAME_FIELDS = ("navn", "name", "label_dk", "label", "titel", "title", "kommune")
 SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+#: CRS names a GeoJSON upload may carry (no links, no WKT, nothing fetched).
+CRS_NAME = re.compile(r"^(EPSG:{1,2}\d{4,6}|urn:ogc:def:crs:EPSG:[0-9.]*:\d{4,6}|"
+                      r"urn:ogc:def:crs:OGC:1\.3:CRS84|OGC:CRS84)$", re.IGNORECASE)
 
 
 class UploadError(Exception):
@@ -75,9 +78,37 @@ def sniff(data: bytes, filename: str) -> str:
         if kind not in ("FeatureCollection", "Feature"):
             raise UploadError(422, f"{filename}: GeoJSON must be a FeatureCollection or a "
                                    f"Feature, not {kind!r}")
+        try:
+            check_crs_member(doc)
+        except ValueError as exc:
+            raise UploadError(422, f"{filename}: {exc}") from None
         return "geojson"
     raise UploadError(415, f"{filename}: not a GeoJSON or GeoPackage file (upload .geojson "
                            "or .gpkg polygons)")
+
+
+def check_crs_member(doc: Any) -> None:
+    """Allow only a named CRS in a GeoJSON ``crs`` member (ValueError otherwise).
+
+    GDAL follows ``{"type": "link", "properties": {"href": URL}}`` over the network, so
+    an upload could make the server fetch any URL; only ``{"type": "name",
+    "properties": {"name": "EPSG:25832"}}`` (or an OGC URN of an EPSG code / CRS84) is
+    accepted, at the top level and on features."""
+    objs = [doc] if isinstance(doc, dict) else []
+    feats = doc.get("features") if isinstance(doc, dict) else None
+    if isinstance(feats, list):
+        objs += [f for f in feats if isinstance(f, dict)]
+    for obj in objs:
+        if "crs" not in obj or obj["crs"] is None:
+            continue
+        crs = obj["crs"]
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
+            crs.get("properties"), dict) else None
+        if not (isinstance(crs, dict) and crs.get("type") == "name" and isinstance(name, str)
+                and CRS_NAME.match(name.strip())):
+            raise ValueError("unsupported 'crs' member: use {\"type\": \"name\", "
+                             "\"properties\": {\"name\": \"EPSG:25832\"}} (an EPSG code), or "
+                             "leave it out for EPSG:4326")
 
 
 def _fields(path: Path, filename: str) -> list[str]:

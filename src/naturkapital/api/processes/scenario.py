@@ -11,7 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
 from naturkapital.api.service import records
-from naturkapital.api.uploads import UploadError, read_upload, with_upload_dir
+from naturkapital.api.uploads import (
+    UploadError,
+    check_crs_member,
+    read_upload,
+    with_upload_dir,
+)
 from naturkapital.errors import InputError
 
 DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
@@ -67,6 +72,10 @@ def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
         if isinstance(inputs.scenario, str):
             scen: str | Path = inputs.scenario
         else:
+            try:
+                check_crs_member(inputs.scenario)  # GDAL would fetch a 'link' CRS
+            except ValueError as exc:
+                raise InputError("scenario", str(exc)) from None
             data = json.dumps(inputs.scenario).encode("utf-8")
             if len(data) > max_bytes:
                 raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
