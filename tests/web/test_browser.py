@@ -208,6 +208,27 @@ def test_phone(browser: object, live_server: Server) -> None:
     _shot(page, "08-phone")
     page.locator("#zone-name").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "browser-09-phone-panel.png"), full_page=True)
+
+    def no_overflow(where: str) -> None:
+        w = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert w[0] <= 391 and w[1] <= 391, f"horizontal overflow on a phone ({where}): {w}"
+
+    # The lowland view and the scenario editor fit a phone too.
+    page.locator(".tabs button[data-tab=lowland]").click()
+    page.wait_for_selector("body[data-lowland='563']", state="attached", timeout=30_000)
+    page.wait_for_selector("#lowland-rules tr[data-key=min_peat_area_ha]", timeout=15_000)
+    no_overflow("lowland")
+    page.screenshot(path=str(ARTIFACTS / "browser-15-phone-lowland.png"), full_page=True)
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-demo option').length === 4",
+                           timeout=15_000)
+    page.select_option("#scn-demo", "byn_so")
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 3",
+                           timeout=15_000)
+    page.locator("#scn-run").click()
+    page.wait_for_selector("body[data-scenario]", state="attached", timeout=60_000)
+    no_overflow("scenario")
+    page.screenshot(path=str(ARTIFACTS / "browser-16-phone-scenario.png"), full_page=True)
     assert watch.errors == [], watch.errors
     ctx.close()
 

@@ -185,9 +185,9 @@
     if (!r) return;
     $("#lowland-rules tbody").replaceChildren(...r.rules.rows.map((row) => el("tr",
       { "data-key": row.key }, el("td", {}, splitDesc(row)),
-      el("td", { class: "num nowrap" }, valueText(row)), sourceCell(row))));
+      el("td", { class: "num" }, valueText(row)), sourceCell(row))));
     $("#lowland-params tbody").replaceChildren(...r.candidate_search.rows.map((row) => el("tr",
-      {}, el("td", {}, splitDesc(row)), el("td", { class: "num nowrap" }, valueText(row)),
+      {}, el("td", {}, splitDesc(row)), el("td", { class: "num" }, valueText(row)),
       sourceCell(row))));
     $("#lowland-factors tbody").replaceChildren(...r.emission_factors.rows.map((row) => el("tr",
       {}, el("td", {}, `${row.situation} (${row.oc_interval_pct} % OC)`),
