@@ -16,11 +16,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import httpx
+import numpy as np
 import pytest
+import rasterio
 from fastapi.testclient import TestClient
+from rasterio.transform import from_origin
+from shapely.geometry import box
 
 from naturkapital.api import Settings, create_app
 from naturkapital.api.service import NKIService
@@ -192,3 +197,45 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield srv
     finally:
         srv.stop()
+
+
+# ---------------------------------------------------------------- a hand-made lowland scene
+LX0, LY0, LCELL = 500_000.0, 6_200_000.0, 10.0
+
+
+def _tif(path: Path, data: np.ndarray, x0: float = LX0) -> bytes:
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0],
+                       count=1, dtype="float32", crs="EPSG:25832", nodata=-9999.0,
+                       transform=from_origin(x0, LY0, LCELL, LCELL)) as dst:
+        dst.write(data.astype("float32"), 1)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def lowland_scene(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Two parcels on a 10 m grid (a cell is 0.01 ha): 'ok' 20×20 cells of OC 15 %,
+    GVSmax −80 cm, peat 100 cm, in rotation → eligible, 4 ha; 'mineral' 10×20 cells of
+    OC 3 % → ineligible. CO2 of 'ok': before (42.17 + 3.87) × 4 = 184.16, after
+    6.8 × 4 = 27.2, reduction 156.96 t CO2e/yr; maximum support 160 000 × 4 DKK.
+    Bytes under the short keys, files under ``*_path``."""
+    d = tmp_path_factory.mktemp("lowland-scene")
+    oc = np.zeros((30, 60))
+    oc[:20, 5:25] = 15.0
+    oc[:20, 30:40] = 3.0
+    peat = np.zeros((30, 60))
+    peat[:20, 5:25] = 100.0
+    parcels = gpd.GeoDataFrame(
+        {"pid": ["ok", "mineral"], "omdrift": ["ja", "nej"]},
+        geometry=[box(LX0 + 50, LY0 - 200, LX0 + 250, LY0),
+                  box(LX0 + 300, LY0 - 200, LX0 + 400, LY0)], crs="EPSG:25832")
+    gj = d / "marker.geojson"
+    parcels.to_crs(4326).to_file(gj, driver="GeoJSON", engine="pyogrio")
+    gp = d / "marker.gpkg"
+    parcels.to_file(gp, driver="GPKG", engine="pyogrio")
+    return {"carbon": _tif(d / "kulstof.tif", oc),
+            "water": _tif(d / "gvsmax.tif", np.full((30, 60), -80.0)),
+            "peat": _tif(d / "toervedybde.tif", peat), "geojson": gj.read_bytes(),
+            "gpkg": gp.read_bytes(),
+            "shifted": _tif(d / "shifted.tif", np.full((30, 60), -80.0), x0=LX0 + 5.0),
+            "carbon_path": d / "kulstof.tif", "water_path": d / "gvsmax.tif",
+            "peat_path": d / "toervedybde.tif", "geojson_path": gj}

@@ -245,7 +245,8 @@ def test_api_docs_page(browser: object, live_server: Server) -> None:
     page.close()
 
 
-def test_lowland_view_and_scenario_editor(browser: object, live_server: Server) -> None:
+def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
+                                          lowland_scene: dict) -> None:
     """Lowland view for Fanø (indicative candidates, rules with sources) and a scenario:
     the Endelave demo plus a field → forest polygon drawn on the map, evaluated (table,
     diagrams before/after, lowland check) and saved with the token."""
@@ -282,6 +283,21 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server) 
     assert "sel" in (page.locator("#lowland-table tbody tr").first.get_attribute("class") or "")
     page.wait_for_timeout(800)  # the map flies to the unit
     _shot(page, "11-lowland")
+    # Screen own parcels with three rasters (hand-made scene: 'ok' eligible, 4 ha).
+    page.locator("#lowland-screen-box summary").click()
+    page.set_input_files("#ls-parcels", str(lowland_scene["geojson_path"]))
+    page.set_input_files("#ls-carbon", str(lowland_scene["carbon_path"]))
+    page.set_input_files("#ls-water", str(lowland_scene["water_path"]))
+    page.set_input_files("#ls-peat", str(lowland_scene["peat_path"]))
+    page.fill("#ls-id", "pid")
+    page.fill("#ls-rot", "omdrift")
+    page.locator("#ls-submit").click()
+    page.wait_for_selector("#ls-results:not([hidden])", timeout=30_000)
+    assert page.locator("#ls-status").inner_text() == "2 parceller screenet."
+    ok = page.locator("#ls-table tbody tr:has-text('ok') td").all_inner_texts()
+    assert ok[1] == "støtteberettiget" and ok[2] == "4,00" and ok[4] == "157,0"
+    page.locator("#ls-results").scroll_into_view_if_needed()
+    _shot(page, "11b-lowland-screening")
     page.locator("#lang").click()
     assert page.locator("#lowland-banner").inner_text().startswith("INDICATIVE")
     assert page.locator("#lowland-title").inner_text().startswith("Lowland")

@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from fastapi.testclient import TestClient
-from rasterio.transform import from_origin
 from shapely.geometry import box, mapping
 
 from naturkapital.api import create_app
@@ -29,41 +26,10 @@ from .conftest import make_settings
 
 pytestmark = pytest.mark.web
 
-X0, Y0, CELL = 500_000.0, 6_200_000.0, 10.0
-
-
-# ---------------------------------------------------------------- a hand-made lowland scene
-def _tif(path: Path, data: np.ndarray, x0: float = X0) -> bytes:
-    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0],
-                       count=1, dtype="float32", crs="EPSG:25832", nodata=-9999.0,
-                       transform=from_origin(x0, Y0, CELL, CELL)) as dst:
-        dst.write(data.astype("float32"), 1)
-    return path.read_bytes()
-
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Two parcels on a 10 m grid (a cell is 0.01 ha): 'ok' 20×20 cells of OC 15 %,
-    GVSmax −80 cm, peat 100 cm, in rotation → eligible, 4 ha; 'mineral' 10×20 cells of
-    OC 3 % → ineligible. CO2 of 'ok': before (42.17 + 3.87) × 4 = 184.16, after
-    6.8 × 4 = 27.2, reduction 156.96 t CO2e/yr; maximum support 160 000 × 4 DKK."""
-    d = tmp_path_factory.mktemp("lowland-scene")
-    oc = np.zeros((30, 60))
-    oc[:20, 5:25] = 15.0
-    oc[:20, 30:40] = 3.0
-    peat = np.zeros((30, 60))
-    peat[:20, 5:25] = 100.0
-    parcels = gpd.GeoDataFrame(
-        {"pid": ["ok", "mineral"], "omdrift": ["ja", "nej"]},
-        geometry=[box(X0 + 50, Y0 - 200, X0 + 250, Y0), box(X0 + 300, Y0 - 200, X0 + 400, Y0)],
-        crs="EPSG:25832")
-    gj = d / "marker.geojson"
-    parcels.to_crs(4326).to_file(gj, driver="GeoJSON", engine="pyogrio")
-    gp = d / "marker.gpkg"
-    parcels.to_file(gp, driver="GPKG", engine="pyogrio")
-    return {"carbon": _tif(d / "c.tif", oc), "water": _tif(d / "w.tif", np.full((30, 60), -80.0)),
-            "peat": _tif(d / "p.tif", peat), "geojson": gj.read_bytes(), "gpkg": gp.read_bytes(),
-            "shifted": _tif(d / "s.tif", np.full((30, 60), -80.0), x0=X0 + 5.0)}
+def scene(lowland_scene: dict[str, Any]) -> dict[str, Any]:
+    return lowland_scene
 
 
 def _files(scene: dict[str, Any], **over: tuple[str, bytes]) -> dict[str, tuple[str, bytes]]:
