@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from naturkapital.cli.app import console, console_err, sub_app
@@ -126,18 +127,26 @@ def nki_national_cmd(
     t = Table(title=f"NKI national 10 m — {res.cells / 1e6:,.0f} M cells, {len(zones)} zones, "
                     f"{os.cpu_count()} cores", header_style="bold")
     for col, just in [("", "right"), ("method", "left"), ("seconds", "right"),
-                      ("M cells/s", "right"), ("× numpy", "right"), ("peak RSS GB", "right")]:
+                      ("M cells/s", "right"), ("× numpy", "right"), ("peak RSS GB", "right"),
+                      ("CPU s", "right"), ("cores", "right"), ("load", "right")]:
         t.add_column(col, justify=just)
     for i, m in enumerate(res.measurements, 1):
         secs = f"{m.seconds:.1f}" + (" *" if m.extrapolated else "")
+        measured = not m.extrapolated
         t.add_row(str(i), m.name, secs, f"{res.cells / m.seconds / 1e6:.0f}",
                   f"{m.seconds / res.numpy.seconds:.2f}",
-                  "" if m.extrapolated else f"{m.peak_rss / 1e9:.2f}")
-    console.print(t)
+                  f"{m.peak_rss / 1e9:.2f}" if measured else "",
+                  f"{m.cpu_seconds:.1f}" if measured else "",
+                  f"{m.parallelism:.2f}" if measured else "",
+                  f"{m.load[0]:.1f}→{m.load[1]:.1f}")
+    # The table is wider than a default 80-column pipe; keep it readable in logs.
+    Console(width=max(console.width, 120)).print(t)
     for i, m in enumerate(res.measurements, 1):
         console.print(f"  {i}. {m.name}: {m.note}", highlight=False)
     console.print("  * extrapolated from a sample. Peak RSS: this process and its children "
-                  "(dask workers), sampled every 20 ms.", highlight=False)
+                  "(dask workers), sampled every 20 ms. CPU s: user + system of the same; "
+                  "cores = CPU s / seconds; load = 1-min load average before → after "
+                  "(other work on the machine takes cores from the run).", highlight=False)
     if res.workers:
         base = res.workers.get(1)
         parts = [f"{n} worker(s) {s:.1f} s" + (f" (×{base / s:.2f})" if base else "")
@@ -152,7 +161,8 @@ def nki_national_cmd(
             "cells": res.cells, "zones": len(zones), "scheduler": scheduler,
             "methods": {m.name: {"seconds": m.seconds, "peak_rss_gb": m.peak_rss / 1e9,
                                  "extrapolated": m.extrapolated, "note": m.note,
-                                 "all_seconds": m.all_seconds or [m.seconds]}
+                                 "all_seconds": m.all_seconds or [m.seconds],
+                                 "cpu_seconds": m.cpu_seconds, "load_average": m.load}
                         for m in res.measurements},
             "workers": res.workers, "nki_max_abs_diff": res.nki_diff,
             "ratio_vs_numpy": res.ratio_vs_numpy,

@@ -20,6 +20,7 @@ code, and the largest difference is reported (target: ≤ 0.01 NKI points).
 from __future__ import annotations
 
 import os
+import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +60,13 @@ class Measurement:
     extrapolated: bool = False
     nki: pd.Series | None = field(default=None, repr=False)
     all_seconds: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # CPU time of this process and its children
+    load: tuple[float, float] = (0.0, 0.0)  # 1-min load average before, after
+
+    @property
+    def parallelism(self) -> float:
+        """CPU seconds per wall second: the cores this run actually got."""
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
 class RssSampler:
@@ -98,15 +106,35 @@ class RssSampler:
         self.peak = max(self.peak, self._sample())
 
 
+def cpu_seconds() -> tuple[float, dict[int, float]]:
+    """CPU time (user + system, s) of this process and its finished children, and of
+    each live child process by pid."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live: dict[int, float] = {}
+    for child in psutil.Process(os.getpid()).children(recursive=True):
+        try:
+            t = child.cpu_times()
+            live[child.pid] = t.user + t.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return me.ru_utime + me.ru_stime + done.ru_utime + done.ru_stime, live
+
+
 @contextmanager
 def measure(name: str, note: str = "") -> Iterator[Measurement]:
-    """Time a block and sample its peak memory into a :class:`Measurement`."""
+    """Time a block; sample its peak memory, CPU time and the load average."""
     m = Measurement(name, 0.0, 0, note)
+    load0 = os.getloadavg()[0]
+    cpu0, live0 = cpu_seconds()
     with RssSampler() as rss:
         t0 = time.perf_counter()
         yield m
         m.seconds = time.perf_counter() - t0
+    cpu1, live1 = cpu_seconds()
+    m.cpu_seconds = cpu1 - cpu0 + sum(v - live0.get(pid, 0.0) for pid, v in live1.items())
     m.peak_rss = rss.peak
+    m.load = (load0, os.getloadavg()[0])
 
 
 def zone_raster(data: NationalInput, zones: gpd.GeoDataFrame) -> Path:
