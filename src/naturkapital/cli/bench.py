@@ -170,3 +170,45 @@ def nki_national_cmd(
             "peak_rss_gb": res.peak_rss_gb, "load_average": res.load,
         }, indent=2))
     console.print(res.line(), highlight=False, soft_wrap=True)
+
+
+@bench_app.command("lowland")
+def lowland_cmd(
+    data: Annotated[Path, typer.Option(
+        "--data", help="Mappe til genererede parceller og kort / folder of the generated "
+                       "parcels and maps (created when missing).")]
+        = Path("benchmarks/data/lowland"),
+    parcels: Annotated[int, typer.Option("--parcels", help="Antal parceller / parcels.")]
+        = 100_000,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Mål lavbundsscreening. Lowland screening throughput on generated parcels.
+
+    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P.
+    """
+    from naturkapital.engine.lowland_bench import generate_lowland, run_lowland
+
+    console_err.print(f"[dim]Genererer (generating) {parcels:,} parcels and three maps in "
+                      f"{data} if missing (not timed)[/]")
+    inp = generate_lowland(data, parcels)
+    console_err.print("[dim]Screener (screening): read_parcels + screen[/]")
+    load0 = os.getloadavg()[0]
+    res = run_lowland(inp)
+    t = Table(title=f"Lavbundsscreening — {res.n:,} parceller (parcels)", header_style="bold")
+    for col in ("step", "seconds", "parcels/s"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+    t.add_row("read + check parcels", f"{res.read_s:.1f}", f"{res.n / res.read_s:,.0f}")
+    t.add_row("screen (extract, judge, CO2, budget)", f"{res.screen_s:.1f}",
+              f"{res.n / res.screen_s:,.0f}")
+    t.add_row("total", f"{res.total_s:.1f}", f"{res.parcels_per_s:,.0f}")
+    console.print(t)
+    console.print("Status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(res.status.items())))
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    if out is not None:
+        out.write_text(json.dumps({"parcels": res.n, "read_s": res.read_s,
+                                   "screen_s": res.screen_s, "total_s": res.total_s,
+                                   "parcels_per_s": res.parcels_per_s,
+                                   "status": res.status}, indent=2))
+    console.print(f"parcels={res.n} seconds={res.total_s:.1f} "
+                  f"parcels_per_s={res.parcels_per_s:.0f}", highlight=False)
