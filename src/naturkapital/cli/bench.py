@@ -152,6 +152,9 @@ def nki_national_cmd(
         parts = [f"{n} worker(s) {s:.1f} s" + (f" (×{base / s:.2f})" if base else "")
                  for n, s in sorted(res.workers.items())]
         console.print("Speed-up with local workers: " + ", ".join(parts))
+    if len(res.workers) > 1 or any(f"local:{n}" != scheduler for n in res.workers):
+        console.print(f"NKI between engine runs on different schedulers/workers: max |Δ| = "
+                      f"{res.scheduler_diff:.2e} points")
     if res.exact is not None:
         console.print(f"NKI engine vs exactextract: max |Δ| = {res.nki_diff:.2e} points over "
                       f"{len(zones)} zones + all zones (target ≤ 0.01)")
@@ -165,6 +168,7 @@ def nki_national_cmd(
                                  "cpu_seconds": m.cpu_seconds, "load_average": m.load}
                         for m in res.measurements},
             "workers": res.workers, "nki_max_abs_diff": res.nki_diff,
+            "nki_max_abs_diff_between_engine_runs": res.scheduler_diff,
             "ratio_vs_numpy": res.ratio_vs_numpy,
             "speedup_vs_exactextract": res.speedup_vs_exactextract,
             "peak_rss_gb": res.peak_rss_gb, "load_average": res.load,

@@ -249,6 +249,7 @@ class BenchResult:
     cells: int
     load: tuple[float, float]  # 1-min load average before and after
     startup: float = 0.0  # seconds to start the engine's local cluster (not in engine time)
+    scheduler_diff: float = 0.0  # largest NKI difference between engine runs (schedulers)
 
     @property
     def ratio_vs_numpy(self) -> float:
@@ -308,17 +309,22 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
         en_runs.append(m)
         for n in w_runs:
             say(f"    engine on {n} local worker(s){tag}")
-            w_runs[n].append(_engine_run(f"engine local:{n}", f"local:{n}", zones, lc, data,
-                                         rule)[0])
+            m_w, res_w, _ = _engine_run(f"engine local:{n}", f"local:{n}", zones, lc, data,
+                                        rule)
+            m_w.nki = nki_by_zone(res_w, scheme)
+            w_runs[n].append(m_w)
     m_np, m_en = _best(np_runs), _best(en_runs)
     m_en.nki = nki_by_zone(res, scheme)
     out += [m_np, m_en]
     speed: dict[int, float] = {}
+    sched_diff = 0.0
     for n in workers:
         if n in w_runs:
             best = _best(w_runs[n])
             out.append(best)
             speed[n] = best.seconds
+            for m in w_runs[n]:
+                sched_diff = max(sched_diff, max_nki_diff(m_en.nki, m.nki))
         else:
             speed[n] = m_en.seconds
 
@@ -344,7 +350,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
                      "area; cell centres, no Σ bioscore per class")
         out.append(m_rs)
     return BenchResult(out, m_np, m_en, m_ex, m_rs, speed, diff, cells,
-                       (load0, os.getloadavg()[0]), startup)
+                       (load0, os.getloadavg()[0]), startup, sched_diff)
 
 
 def _best(runs: list[Measurement]) -> Measurement:
