@@ -17,7 +17,8 @@ from naturkapital.landcover.sources import Landcover
 from naturkapital.nki.api import Zones, compute_nki
 from naturkapital.nki.zonal import ZonalAreas, zonal_class_areas
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset has no geotransform")
+pytestmark = [pytest.mark.filterwarnings("ignore:Dataset has no geotransform"),
+              pytest.mark.filterwarnings("ignore:Port 8787 is already in use")]
 RULE = parse_rule("classes:1,3,6,10")
 COLS = ["area_ha", "bio_area_ha", "bio_value_ha"]
 

@@ -409,7 +409,8 @@ def _block_task(plan: _Plan, block_info: dict | None = None) -> np.ndarray:
     r0, c0, h, w = plan.window(i, j)
     out = np.zeros(plan.nbins, dtype=np.float64)
     _, bounds = _block_bounds(plan, r0, c0, h, w)
-    if plan.tree.query(shapely.box(*bounds)).size:  # skip blocks away from every zone
+    # Blocks that touch no zone are not even read.
+    if plan.tree.query(shapely.box(*bounds), predicate="intersects").size:
         cls, bio = plan.sources.read(r0, c0, h, w)
         block_sums(cls, bio, plan, r0, c0, out)
     return out.reshape(1, 1, -1)
@@ -424,7 +425,7 @@ def block_sums(cls: np.ndarray, bio: np.ndarray | None, plan: _Plan, r0: int, c0
     """
     h, w = cls.shape
     t, bounds = _block_bounds(plan, r0, c0, h, w)
-    cand = plan.tree.query(shapely.box(*bounds))
+    cand = plan.tree.query(shapely.box(*bounds), predicate="intersects")
     if cand.size == 0:
         return
     nodata = plan.classes.nodata
@@ -672,7 +673,7 @@ def _unknown_in_block(plan: _Plan, i: int, j: int) -> np.ndarray:
     """Raw class values of block (i, j) that are not in the scheme, on or inside a zone."""
     r0, c0, h, w = plan.window(i, j)
     t, bounds = _block_bounds(plan, r0, c0, h, w)
-    cand = plan.tree.query(shapely.box(*bounds))
+    cand = plan.tree.query(shapely.box(*bounds), predicate="intersects")
     if cand.size == 0:
         return np.empty(0)
     cls, _ = plan.sources.read(r0, c0, h, w)
