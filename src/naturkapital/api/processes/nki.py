@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.api.processes.inputs import ZonesLandcoverInputs
 from naturkapital.api.service import epoch_of, records
 from naturkapital.api.uploads import UploadError, compute_upload, read_upload, with_upload_dir
 from naturkapital.errors import InputError
 
 
-class NKIInputs(BaseModel):
-    """Inputs of the NKI process."""
-
-    model_config = ConfigDict(extra="forbid")
-    zones: dict[str, Any] | None = Field(
-        None, title="Zones / zoner",
-        description="GeoJSON FeatureCollection of polygons (EPSG:4326, or with a 'crs' "
-                    "member). Default: the 98 embedded municipalities.")
-    id_field: str | None = Field(None, max_length=255, title="Id field",
-                                 description="Property that identifies each zone (default: "
-                                             "the first property).")
-    name_field: str | None = Field(None, max_length=255, title="Name field",
-                                   description="Property with the zone's name.")
-    landcover: Literal["basemap2021", "corine"] = Field(
-        "basemap2021", title="Land cover / arealdække",
-        description="Embedded land cover: Basemap04 2021 or CORINE (with year).")
-    year: int | None = Field(None, ge=1990, le=2100, title="Year / år",
-                             description="CORINE year: 1990, 2000, 2006, 2012 or 2018.")
+class NKIInputs(ZonesLandcoverInputs):
+    """Inputs of the NKI process (default zones: the 98 embedded municipalities)."""
 
 
 ROW_SCHEMA: dict[str, Any] = {

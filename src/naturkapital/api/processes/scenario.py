@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.api.processes.inputs import ZonesLandcoverInputs
 from naturkapital.api.service import records
 from naturkapital.api.uploads import (
     UploadError,
@@ -22,10 +23,9 @@ from naturkapital.errors import InputError
 DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
 
 
-class ScenarioInputs(BaseModel):
+class ScenarioInputs(ZonesLandcoverInputs):
     """Inputs of the scenario-evaluate process."""
 
-    model_config = ConfigDict(extra="forbid")
     scenario: dict[str, Any] | DemoName = Field(
         ..., title="Scenario / scenarie",
         description="GeoJSON FeatureCollection of conversion polygons (EPSG:4326, or with a "
@@ -37,17 +37,6 @@ class ScenarioInputs(BaseModel):
         None, title="Zones / zoner",
         description="GeoJSON FeatureCollection of zone polygons. Default: the embedded "
                     "municipalities the scenario touches.")
-    id_field: str | None = Field(None, max_length=255, title="Id field",
-                                 description="Zone property that identifies each zone "
-                                             "(default: the first property).")
-    name_field: str | None = Field(None, max_length=255, title="Name field",
-                                   description="Zone property with the zone's name.")
-    landcover: Literal["basemap2021", "corine"] = Field(
-        "basemap2021", title="Land cover / arealdække",
-        description="Embedded land cover: Basemap04 2021 or CORINE (with year).")
-    year: int | None = Field(None, ge=1990, le=2100, title="Year / år",
-                             description="CORINE year: 1990, 2000, 2006, 2012 or 2018.")
-
 
 ROW_SCHEMA: dict[str, Any] = {
     "type": "array",
