@@ -12,7 +12,7 @@ the parcel covers (exactextract). Nodata cells are kept as NaN, never as zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +21,21 @@ import geopandas as gpd
 import numpy as np
 import rasterio
 from exactextract import exact_extract
-from exactextract.raster import RasterioRasterSource
+from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
+from rasterio.errors import WindowError
 from rasterio.vrt import WarpedVRT
+from rasterio.windows import Window
 from shapely.geometry import box
 
 from naturkapital.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 
 #: Parcels per exactextract call; progress advances per batch.
-BATCH = 64
+BATCH = 2048
+#: Largest raster window (cells) read into memory for one batch; beyond it the batch
+#: is read feature by feature through rasterio (same cells, same coverage).
+MAX_WINDOW_CELLS = 16_000_000
 PARCEL_ID = "parcel_id"
 NAMES = ("carbon", "water", "peat")
 
@@ -70,14 +75,59 @@ class ParcelCells:
     parcel_ha: float
 
 
+class _CellsView(Mapping):
+    """Read-only ``parcel id → ParcelCells`` view of the flat per-cell arrays."""
+
+    def __init__(self, ext: Extraction) -> None:
+        self._ext = ext
+        self._pos = {pid: i for i, pid in enumerate(ext.parcel_ids)}
+
+    def __getitem__(self, pid: str) -> ParcelCells:
+        e = self._ext
+        i = self._pos[pid]
+        sl = slice(e.offsets[i], e.offsets[i + 1])
+        return ParcelCells(area_ha=e.area_ha[sl], carbon=e.carbon[sl], gvsmax=e.gvsmax[sl],
+                           peat=e.peat[sl], parcel_ha=float(e.parcel_ha[i]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ext.parcel_ids)
+
+    def __len__(self) -> int:
+        return len(self._ext.parcel_ids)
+
+
 @dataclass(frozen=True)
 class Extraction:
-    """All parcels' cells plus the grid they were read on."""
+    """All parcels' cells plus the grid they were read on.
 
-    cells: dict[str, ParcelCells]
+    The cells are stored flat, parcel after parcel in the order of ``parcel_ids``
+    (cells of parcel ``i`` are ``offsets[i]:offsets[i + 1]``, sorted by cell id);
+    ``parcel_index`` gives each cell's parcel position. ``cells`` is a
+    ``parcel id → ParcelCells`` view of the same arrays.
+    """
+
+    parcel_ids: list[str]
+    offsets: np.ndarray
+    parcel_ha: np.ndarray
+    area_ha: np.ndarray
+    carbon: np.ndarray
+    gvsmax: np.ndarray
+    peat: np.ndarray
     crs: str
     cell_ha: float
     aligned: bool
+
+    @property
+    def cells(self) -> Mapping[str, ParcelCells]:
+        view = self.__dict__.get("_view")
+        if view is None:
+            view = _CellsView(self)
+            object.__setattr__(self, "_view", view)
+        return view
+
+    @property
+    def parcel_index(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.parcel_ids)), np.diff(self.offsets))
 
 
 def check_same_grid(ref: rasterio.DatasetReader, other: rasterio.DatasetReader,
@@ -128,6 +178,10 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
                   progress: Callable[[int], None] | None = None) -> Extraction:
     """Cells of every parcel (column ``parcel_id``) on the carbon grid.
 
+    Parcels go to exactextract in batches of :data:`BATCH`; for each batch the
+    rasters' window around the batch is read once and handed over as NumPy arrays,
+    and the three maps' cells are joined by cell id with array operations.
+
     Raises :class:`InputError` when no parcel overlaps the carbon raster, or when a
     raster holds values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm).
     """
@@ -138,48 +192,95 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
                                              f"{Path(rasters.carbon).name} (check the CRS "
                                              "and extent)")
         cell_ha = cell_area_ha(carbon)
-        cells: dict[str, ParcelCells] = {}
-        for start in range(0, len(pr), BATCH):
+        n = len(pr)
+        parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0
+        pieces: list[tuple[np.ndarray, ...]] = []
+        seen = np.zeros(n, dtype=bool)
+        for start in range(0, n, BATCH):
             part = pr.iloc[start:start + BATCH]
-            res = exact_extract(sources, part[[PARCEL_ID, "geometry"]],
-                                ["values", "coverage", "cell_id"], include_cols=[PARCEL_ID],
+            feats = part[[PARCEL_ID, "geometry"]].reset_index(drop=True)
+            feats["_i"] = np.arange(start, start + len(part), dtype=np.int64)
+            srcs, ncell = _batch_sources(carbon, sources, part.total_bounds)
+            res = exact_extract(srcs, feats[["_i", "geometry"]],
+                                ["values", "coverage", "cell_id"], include_cols=["_i"],
                                 output="pandas")
-            areas = dict(zip(part[PARCEL_ID], part.geometry.area / 10_000.0, strict=True))
-            for rec in res.to_dict("records"):
-                pid = rec[PARCEL_ID]
-                cells[pid] = _join_cells(rec, cell_ha, areas[pid], rasters.positive_depths)
+            seen[res["_i"].to_numpy(dtype=np.int64)] = True
+            pieces.append(_join_batch(res, ncell))
             if progress:
                 progress(len(part))
         crs = carbon.crs.to_string()
-    _check_ranges(cells, rasters)
-    return Extraction(cells=cells, crs=crs, cell_ha=cell_ha, aligned=rasters.align)
-
-
-def _join_cells(rec: dict, cell_ha: float, parcel_ha: float,
-                positive_depths: bool) -> ParcelCells:
-    """Join the three rasters' cells by cell id; a cell missing in one raster is NaN."""
-    ids = [np.asarray(rec[f"{n}_cell_id"], dtype=np.int64) for n in NAMES]
-    all_ids = np.unique(np.concatenate(ids)) if any(i.size for i in ids) else np.array(
-        [], dtype=np.int64)
-    cover = np.zeros(all_ids.size)
-    arrays = []
-    for n, cid in zip(NAMES, ids, strict=True):
-        vals = np.full(all_ids.size, np.nan)
-        pos = np.searchsorted(all_ids, cid)
-        vals[pos] = np.asarray(rec[f"{n}_values"], dtype=float)
-        cover[pos] = np.maximum(cover[pos], np.asarray(rec[f"{n}_coverage"], dtype=float))
-        arrays.append(vals)
-    carbon, water, peat = arrays
-    if positive_depths:
+    idx, cover, carbon_v, water, peat = (np.concatenate(x) for x in zip(*pieces, strict=True))
+    if rasters.positive_depths:
         water = -water
-    return ParcelCells(area_ha=cover * cell_ha, carbon=carbon, gvsmax=water, peat=peat,
-                       parcel_ha=float(parcel_ha))
+    parcel_ha[~seen] = 0.0  # parcels exactextract returned nothing for: no cells, no area
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(idx, minlength=n), out=offsets[1:])
+    ext = Extraction(parcel_ids=list(pr[PARCEL_ID]), offsets=offsets, parcel_ha=parcel_ha,
+                     area_ha=cover * cell_ha, carbon=carbon_v, gvsmax=water, peat=peat,
+                     crs=crs, cell_ha=cell_ha, aligned=rasters.align)
+    _check_ranges(ext, rasters)
+    return ext
 
 
-def _check_ranges(cells: dict[str, ParcelCells], r: LowlandRasters) -> None:
+def _batch_sources(carbon: rasterio.DatasetReader, sources: list[RasterioRasterSource],
+                   bounds: np.ndarray) -> tuple[list, int]:
+    """The three sources for one batch: the window around ``bounds`` read into memory
+    (NumPy sources), or the rasterio sources when the window would be too large.
+    Returns the sources and the number of cells a cell id can take."""
+    full = Window(0, 0, carbon.width, carbon.height)
+    try:
+        w = carbon.window(*bounds)
+        w = Window(int(np.floor(w.col_off)) - 1, int(np.floor(w.row_off)) - 1,
+                   int(np.ceil(w.width)) + 3, int(np.ceil(w.height)) + 3).intersection(full)
+    except (WindowError, ValueError):
+        w = None
+    if w is None or w.width * w.height > MAX_WINDOW_CELLS:
+        return sources, carbon.width * carbon.height
+    xmin, ymin, xmax, ymax = rasterio.windows.bounds(w, carbon.transform)
+    out = []
+    for s in sources:
+        arr = s.ds.read(s.band_idx, window=w, masked=True).astype(np.float64)
+        if s.scaled:
+            arr = arr * s.scale + s.offset
+        # Masked (nodata) cells become NaN, which exactextract skips like nodata.
+        out.append(NumPyRasterSource(np.ma.filled(arr, np.nan), xmin, ymin, xmax, ymax,
+                                     name=s.name(), srs_wkt=carbon.crs.to_wkt()))
+    return out, int(w.width * w.height)
+
+
+def _flat(col: np.ndarray, dtype: type) -> np.ndarray:
+    parts = [np.asarray(x, dtype=dtype) for x in col]
+    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+
+def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
+    """Join one batch's three rasters by (parcel, cell id); a missing cell is NaN.
+
+    Returns parcel index, coverage, carbon, water and peat per cell, sorted by parcel
+    and cell id (the order the per-parcel join gave)."""
+    pidx = res["_i"].to_numpy(dtype=np.int64)
+    keys, vals, covs = [], [], []
+    for name in NAMES:
+        ids = res[f"{name}_cell_id"].to_numpy()
+        lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        keys.append(np.repeat(pidx, lens) * ncell + _flat(ids, np.int64))
+        vals.append(_flat(res[f"{name}_values"].to_numpy(), float))
+        covs.append(_flat(res[f"{name}_coverage"].to_numpy(), float))
+    all_keys = np.unique(np.concatenate(keys))
+    cover = np.zeros(all_keys.size)
+    arrays = []
+    for k, v, c in zip(keys, vals, covs, strict=True):
+        out = np.full(all_keys.size, np.nan)
+        pos = np.searchsorted(all_keys, k)
+        out[pos] = v
+        cover[pos] = np.maximum(cover[pos], c)
+        arrays.append(out)
+    return (all_keys // ncell, cover, *arrays)
+
+
+def _check_ranges(ext: Extraction, r: LowlandRasters) -> None:
     def seen(attr: str) -> np.ndarray:
-        arr = [getattr(c, attr) for c in cells.values()]
-        v = np.concatenate(arr) if arr else np.array([])
+        v = getattr(ext, attr)
         return v[~np.isnan(v)]
 
     oc = seen("carbon")

@@ -25,7 +25,7 @@ otherwise ``eligible``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -40,7 +40,12 @@ from naturkapital.lowland.cells import (
     ParcelCells,
     extract_cells,
 )
-from naturkapital.lowland.co2 import Emissions, parcel_emissions, price_per_tonne
+from naturkapital.lowland.co2 import (
+    Emissions,
+    emissions_arrays,
+    parcel_emissions,
+    price_per_tonne,
+)
 from naturkapital.lowland.rules import EmissionFactors, ParamTable
 
 ELIGIBLE, SECONDARY, INELIGIBLE = "eligible", "secondary", "ineligible"
@@ -106,7 +111,7 @@ class ScreenResult:
     (original CRS); ``meta``: method, rule/factor versions, horizon, assumptions."""
 
     table: pd.DataFrame
-    verdicts: dict[str, Verdict]
+    verdicts: Mapping[str, Verdict]
     parcels: gpd.GeoDataFrame
     meta: dict
 
@@ -319,23 +324,17 @@ def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: Lowlan
     """Screening from already extracted cells (see :func:`screen`)."""
     horizon_given = horizon_years is not None
     horizon = float(horizon_years if horizon_given else rules["default_horizon_years"])
-    verdicts: dict[str, Verdict] = {}
-    for _, row in parcels.iterrows():
-        pid = row[PARCEL_ID]
-        cells = ext.cells.get(pid) or ParcelCells(np.array([]), np.array([]), np.array([]),
-                                                  np.array([]), 0.0)
-        verdicts[pid] = verdict_for(pid, cells, row, rules, factors, horizon)
-
+    table, em_notes = _table(parcels, ext, rules, factors, horizon, horizon_given)
     assumptions: list[str] = []
     if not horizon_given:
         assumptions += rules.assumptions(["default_horizon_years"])
     rotation_default = ~parcels["in_rotation_given"].astype(bool)
     if rotation_default.any():
         assumptions += rules.assumptions(["default_in_rotation"])
-    for v in verdicts.values():
-        assumptions += v.assumptions
+    for notes in em_notes:
+        assumptions += notes
     assumptions = list(dict.fromkeys(assumptions))
-    table = _table(parcels, verdicts, rules, factors, horizon, horizon_given)
+    verdicts = LazyVerdicts(parcels, ext, rules, factors, horizon)
     meta = {
         "method": METHOD,
         "label_da": "Screening efter Klimaskovfondens kriterier for lavbundsprojekter",
@@ -361,62 +360,272 @@ def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: Lowlan
     return ScreenResult(table=table, verdicts=verdicts, parcels=parcels, meta=meta)
 
 
-def _table(parcels: gpd.GeoDataFrame, verdicts: dict[str, Verdict], rules: ParamTable,
-           factors: EmissionFactors, horizon: float, horizon_given: bool) -> pd.DataFrame:
-    rows = []
-    attrs = parcels.set_index(PARCEL_ID)
-    for pid, v in verdicts.items():
-        m, em, b = v.metrics, v.emissions, v.budget
-        a = attrs.loc[pid]
-        crit = {c.key: c for c in v.criteria}
-        explained = [c for c in v.criteria if c.result in (FAIL, SECONDARY)]
-        notes_assume = list(v.assumptions)
-        if not horizon_given:
-            notes_assume += rules.assumptions(["default_horizon_years"])
-        if not bool(a["in_rotation_given"]):
-            notes_assume += rules.assumptions(["default_in_rotation"])
-        rows.append({
-            PARCEL_ID: pid,
-            "status": v.status,
-            "status_da": STATUS_DA[v.status],
-            "failed_criteria": ";".join(v.failed),
-            "reasons_da": " ".join(c.sentence_da for c in explained),
-            "reasons_en": "; ".join(c.sentence_en for c in explained),
-            "area_ha": m["area_ha"],
-            "peat_area_ha": m["peat_area_ha"],
-            "share_oc_above_6_pct": m["share_oc_above_6_pct"],
-            "gvsmax_cm": m["gvsmax_cm"],
-            "drained_peat_cm": m["drained_peat_cm"],
-            "water_table_rise_cm": m["water_table_rise_cm"],
-            "nodata_pct": m["nodata_pct"],
-            "in_rotation": bool(a["in_rotation"]),
-            "co2e_before_t_per_year": em.before_total,
-            "co2e_after_t_per_year": em.after_total,
-            "co2e_reduction_t_per_year": em.reduction,
-            "horizon_years": horizon,
-            "co2e_reduction_t_horizon": em.reduction * horizon,
-            "co2_before_t_per_year": em.before["co2"],
-            "n2o_before_t_co2e_per_year": em.before["n2o"],
-            "n2o_before_t_per_year": em.gas_tonnes("before", "n2o"),
-            "ch4_after_t_co2e_per_year": em.after["ch4"],
-            "ch4_after_t_per_year": em.gas_tonnes("after", "ch4"),
-            "max_support_dkk": b.max_support_dkk,
-            "max_income_comp_dkk": b.max_income_comp_dkk,
-            "min_project_costs_dkk": b.min_project_costs_dkk,
-            "bid_dkk_per_ha": a["bid_dkk_per_ha"],
-            "total_bid_dkk": a["total_bid_dkk"],
-            "synergy_points": a["synergy_points"],
-            "applicant_type": a["applicant_type"],
-            "budget_total_dkk": b.total_dkk,
-            "dkk_per_t_co2e": v.price_dkk_per_t,
-            "price_basis": "bid" if b.basis == "bid" else "max_support",
-            "price_ok": (bool(np.isfinite(v.price_dkk_per_t)
-                              and _r(v.price_dkk_per_t) <= rules["max_dkk_per_t_co2e"])),
-            **{f"crit_{k}": crit[k].result for k in CRITERIA},
-            "notes": " ".join(v.notes_da),
-            "rules_version": rules.version,
-            "emission_factors": factors.version,
-            "assumption": ("yes: " + "; ".join(dict.fromkeys(notes_assume))
-                           if notes_assume else "no"),
-        })
-    return pd.DataFrame(rows)
+class LazyVerdicts(Mapping):
+    """``parcel id → Verdict``, each built on first access by :func:`verdict_for`
+    from the extracted cells (the table is computed for all parcels at once)."""
+
+    def __init__(self, parcels: gpd.GeoDataFrame, ext: Extraction, rules: ParamTable,
+                 factors: EmissionFactors, horizon: float) -> None:
+        self._attrs = parcels.set_index(PARCEL_ID, drop=False)
+        self._ids = list(parcels[PARCEL_ID])
+        self._ext, self._rules, self._factors, self._horizon = ext, rules, factors, horizon
+        self._done: dict[str, Verdict] = {}
+
+    def __getitem__(self, pid: str) -> Verdict:
+        if pid not in self._done:
+            row = self._attrs.loc[pid]
+            if isinstance(row, pd.DataFrame):
+                row = row.iloc[0]
+            cells = self._ext.cells.get(pid) or ParcelCells(
+                np.array([]), np.array([]), np.array([]), np.array([]), 0.0)
+            self._done[pid] = verdict_for(pid, cells, row, self._rules, self._factors,
+                                          self._horizon)
+        return self._done[pid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self._ids))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self._ids))
+
+
+def _round6(x: np.ndarray) -> np.ndarray:
+    """``round(x, 6)`` element by element, exactly as :func:`_r` does."""
+    return np.array([round(v, 6) for v in x.tolist()], dtype=float)
+
+
+def measure_arrays(ext: Extraction, pos: np.ndarray, rules: ParamTable
+                   ) -> dict[str, np.ndarray]:
+    """:func:`measure` for all parcels at once; ``pos`` maps each parcel row to its
+    position in ``ext`` (−1: no cells, area 0)."""
+    n_ext = len(ext.parcel_ids)
+    idx = ext.parcel_index
+    a, oc, g, peat = ext.area_ha, ext.carbon, ext.gvsmax, ext.peat
+    has_c, has_g, has_p = ~np.isnan(oc), ~np.isnan(g), ~np.isnan(peat)
+
+    def total(mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        # Per-parcel sums of the selected cells with np.add.reduceat, which sums each
+        # segment as np.sum does (pairwise), so the results match measure() exactly.
+        w = a[mask] if values is None else values[mask] * a[mask]
+        counts = np.bincount(idx[mask], minlength=n_ext)
+        out = np.zeros(n_ext)
+        if w.size:
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            nz = counts > 0
+            out[nz] = np.add.reduceat(w, starts[nz])
+        return out
+
+    def take(x: np.ndarray, fill: float) -> np.ndarray:
+        return np.where(pos >= 0, x[np.maximum(pos, 0)], fill) if x.size else \
+            np.full(pos.size, fill)
+
+    area = take(ext.parcel_ha, 0.0)
+    any_c = take(np.bincount(idx, weights=has_c.astype(float), minlength=n_ext), 0.0) > 0
+    peat_cell = has_c & (oc >= rules["peat_oc_min_pct"])
+    above = has_c & (oc > rules["share_oc_threshold_pct"])
+    complete = has_c & has_g & has_p
+    both = peat_cell & has_g & has_p
+    drained = np.minimum(peat, np.maximum(-g, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sw_g, sw_d = take(total(has_g), 0.0), take(total(both), 0.0)
+        m = {
+            "area_ha": area,
+            "carbon_mapped_ha": take(total(has_c), 0.0),
+            "peat_area_ha": np.where(any_c, take(total(peat_cell), 0.0), np.nan),
+            "share_oc_above_6_pct": np.where(any_c & (area > 0),
+                                             100.0 * take(total(above), 0.0) / area, np.nan),
+            "gvsmax_cm": np.where(sw_g > 0, take(total(has_g, g), 0.0) / sw_g, np.nan),
+            "drained_peat_cm": np.where(sw_d > 0, take(total(both, drained), 0.0) / sw_d,
+                                        np.nan),
+            "peat_cells_with_depth_ha": sw_d,
+        }
+        m["water_table_rise_cm"] = rules["target_water_table_cm"] - m["gvsmax_cm"]
+
+        def nodata(mask: np.ndarray) -> np.ndarray:
+            return np.where(area > 0, np.clip(100.0 * (1.0 - take(total(mask), 0.0) / area),
+                                              0, 100), 100.0)
+
+        m["nodata_pct"] = nodata(complete)
+        for name, has in (("carbon", has_c), ("water", has_g), ("peat", has_p)):
+            m[f"nodata_{name}_pct"] = nodata(has)
+    return m
+
+
+def _table(parcels: gpd.GeoDataFrame, ext: Extraction, rules: ParamTable,
+           factors: EmissionFactors, horizon: float, horizon_given: bool
+           ) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The result table for all parcels, computed with arrays; sentences are written
+    for the parcels that need them only. Returns the table and, per parcel, the
+    emission assumptions."""
+    r = rules
+    ids = list(parcels[PARCEL_ID])
+    where = {pid: i for i, pid in enumerate(ext.parcel_ids)}
+    pos = np.array([where.get(pid, -1) for pid in ids], dtype=np.int64)
+    n = len(ids)
+    m = measure_arrays(ext, pos, rules)
+    area = m["area_ha"]
+
+    # CO2: cells of the extraction, rotation of the parcel row they belong to.
+    rot = parcels["in_rotation"].astype(bool).to_numpy()
+    rot_ext = np.ones(len(ext.parcel_ids), dtype=bool)
+    rot_ext[pos[pos >= 0]] = rot[pos >= 0]
+    em = emissions_arrays(ext.parcel_index, ext.carbon, ext.area_ha, rot_ext, factors)
+
+    def take(x: np.ndarray) -> np.ndarray:
+        return np.where(pos >= 0, x[np.maximum(pos, 0)], 0.0) if x.size else np.zeros(n)
+
+    before = {k: take(v) for k, v in em.before.items()}
+    after = {k: take(v) for k, v in em.after.items()}
+    em_notes = [list(em.notes[p]) if p >= 0 else [] for p in pos.tolist()]
+    before_total = before["co2"] + before["n2o"] + before["ch4"]
+    after_total = after["co2"] + after["n2o"] + after["ch4"]
+    reduction = before_total - after_total
+
+    # Budget (see make_budget), per parcel.
+    bid = pd.to_numeric(parcels.get("bid_dkk_per_ha", pd.Series(np.nan, index=parcels.index)),
+                        errors="coerce").to_numpy(dtype=float)
+    total_bid = pd.to_numeric(parcels.get("total_bid_dkk",
+                                          pd.Series(np.nan, index=parcels.index)),
+                              errors="coerce").to_numpy(dtype=float)
+    max_total = r["max_support_dkk_per_ha"] * area
+    max_comp = r["max_income_comp_dkk_per_ha"] * area
+    min_costs = r["min_project_costs_dkk_per_ha"] * area
+    has_bid, has_total = ~np.isnan(bid), ~np.isnan(total_bid)
+    is_bid = has_bid | has_total
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp = np.where(has_bid, bid * area,
+                        np.maximum(0.0, np.minimum(max_comp, total_bid - min_costs)))
+        comp = np.where(is_bid, comp, max_comp)
+        total = np.where(has_total, total_bid, comp + min_costs)
+        total = np.where(is_bid, total, max_total)
+        costs = total - comp
+        tol = 0.5
+        chk = is_bid & (area > 0)
+        bud_bad = chk & ((comp > max_comp + tol) | (total > max_total + tol)
+                         | (costs < min_costs - tol))
+        total_t = reduction * horizon
+        price = np.where(np.isfinite(total) & (total_t > 0), total / total_t, np.nan)
+    cap = r["max_dkk_per_t_co2e"]
+    price_r = _round6(price)
+
+    # Criteria results (judge + verdict_for).
+    pa, share = m["peat_area_ha"], m["share_oc_above_6_pct"]
+    g, d = m["gvsmax_cm"], m["drained_peat_cm"]
+    pa_r, share_r, g_r, d_r = _round6(pa), _round6(share), _round6(g), _round6(d)
+    res = {
+        "peat_area": np.where(np.isnan(pa) | (pa_r < r["min_peat_area_ha"]), FAIL,
+                              np.where(pa_r > r["max_peat_area_ha"], SECONDARY, PASS)),
+        "oc_share": np.where(np.isnan(share) | (share_r < r["min_share_oc_above_pct"]),
+                             FAIL, PASS),
+        "gvsmax": np.where(np.isnan(g) | ~(g_r < r["max_gvsmax_cm"]), FAIL, PASS),
+        "drained_peat": np.where(np.isnan(d) | (d_r < r["min_drained_peat_cm"]), FAIL, PASS),
+        "budget": np.where(is_bid, np.where(bud_bad, FAIL, PASS), NA),
+        "price": np.where(is_bid, np.where(~np.isnan(price) & (price_r <= cap), PASS, FAIL),
+                          NA),
+    }
+    fails = np.column_stack([res[k] == FAIL for k in CRITERIA])
+    secs = np.column_stack([res[k] == SECONDARY for k in CRITERIA])
+    status = np.where(fails.any(axis=1), INELIGIBLE,
+                      np.where(secs.any(axis=1), SECONDARY, ELIGIBLE))
+    failed = np.full(n, "", dtype=object)
+    reasons_da = np.full(n, "", dtype=object)
+    reasons_en = np.full(n, "", dtype=object)
+    soil = ("peat_area", "oc_share", "gvsmax", "drained_peat")
+    explained = fails | secs
+    for i in np.flatnonzero(explained.any(axis=1)).tolist():
+        da, en = [], []
+        if any(res[k][i] != PASS for k in soil):
+            mi = {k: float(v[i]) for k, v in m.items()}
+            for c in judge(mi, rules):
+                if c.result in (FAIL, SECONDARY):
+                    da.append(c.sentence_da)
+                    en.append(c.sentence_en)
+        if res["budget"][i] == FAIL:
+            b = make_budget(float(area[i]), rules, float(bid[i]), float(total_bid[i]))
+            da.append(" ".join(b.problems_da))
+            en.append("; ".join(b.problems_en))
+        if res["price"][i] == FAIL:
+            p = float(price[i])
+            if np.isnan(p):
+                da.append("Projektet giver ingen CO2-reduktion, så prisen pr. ton kan ikke "
+                          "beregnes.")
+                en.append("no CO2 reduction")
+            else:
+                da.append(f"Buddet svarer til {num_da(p, 0)} kr. pr. ton CO2e over "
+                          f"{num_da(horizon, 0)} år; højst {num_da(cap, 0)} kr./t er tilladt.")
+                en.append(f"{p:.0f} DKK/t over {horizon:g} years exceeds {cap:g} DKK/t")
+        failed[i] = ";".join(k for j, k in enumerate(CRITERIA) if fails[i, j])
+        reasons_da[i] = " ".join(da)
+        reasons_en[i] = "; ".join(en)
+
+    notes = np.full(n, "", dtype=object)
+    labels = (("carbon", "kulstof"), ("water", "GVSmax"), ("peat", "tørvedybde"))
+    for i in np.flatnonzero(m["nodata_pct"] > 0.05).tolist():
+        if m["nodata_pct"][i] >= 99.95:
+            notes[i] = "Parcellen ligger uden for kortene eller kun på nodata."
+        else:
+            at = ", ".join(f"{lbl} {num_da(float(m[f'nodata_{k}_pct'][i]))} %"
+                           for k, lbl in labels if m[f"nodata_{k}_pct"][i] > 0.05)
+            notes[i] = (f"Kortene mangler data for en del af parcellen ({at}); værdierne er "
+                        "beregnet på cellerne med data, og celler uden kulstofdata tæller "
+                        "ikke som tørvejord.")
+
+    extra = [] if horizon_given else rules.assumptions(["default_horizon_years"])
+    rot_note = rules.assumptions(["default_in_rotation"])
+    given = parcels["in_rotation_given"].astype(bool).to_numpy()
+    cache: dict[tuple, str] = {}
+    assumption = []
+    for notes_i, gv in zip(em_notes, given.tolist(), strict=True):
+        key = (tuple(notes_i), gv)
+        if key not in cache:
+            na = list(notes_i) + extra + ([] if gv else rot_note)
+            cache[key] = "yes: " + "; ".join(dict.fromkeys(na)) if na else "no"
+        assumption.append(cache[key])
+
+    gwp = factors.gwp
+    col = lambda c: parcels[c].to_numpy()  # noqa: E731
+    table = pd.DataFrame({
+        PARCEL_ID: ids,
+        "status": status,
+        "status_da": pd.Series(status).map(STATUS_DA).to_numpy(),
+        "failed_criteria": failed,
+        "reasons_da": reasons_da,
+        "reasons_en": reasons_en,
+        "area_ha": area,
+        "peat_area_ha": pa,
+        "share_oc_above_6_pct": share,
+        "gvsmax_cm": g,
+        "drained_peat_cm": d,
+        "water_table_rise_cm": m["water_table_rise_cm"],
+        "nodata_pct": m["nodata_pct"],
+        "in_rotation": rot,
+        "co2e_before_t_per_year": before_total,
+        "co2e_after_t_per_year": after_total,
+        "co2e_reduction_t_per_year": reduction,
+        "horizon_years": np.full(n, horizon),
+        "co2e_reduction_t_horizon": reduction * horizon,
+        "co2_before_t_per_year": before["co2"],
+        "n2o_before_t_co2e_per_year": before["n2o"],
+        "n2o_before_t_per_year": before["n2o"] / gwp["n2o"],
+        "ch4_after_t_co2e_per_year": after["ch4"],
+        "ch4_after_t_per_year": after["ch4"] / gwp["ch4"],
+        "max_support_dkk": max_total,
+        "max_income_comp_dkk": max_comp,
+        "min_project_costs_dkk": min_costs,
+        "bid_dkk_per_ha": col("bid_dkk_per_ha"),
+        "total_bid_dkk": col("total_bid_dkk"),
+        "synergy_points": col("synergy_points"),
+        "applicant_type": col("applicant_type"),
+        "budget_total_dkk": total,
+        "dkk_per_t_co2e": price,
+        "price_basis": np.where(is_bid, "bid", "max_support"),
+        "price_ok": np.isfinite(price) & (price_r <= cap),
+        **{f"crit_{k}": res[k] for k in CRITERIA},
+        "notes": notes,
+        "rules_version": rules.version,
+        "emission_factors": factors.version,
+        "assumption": assumption,
+    })
+    if n == 0:
+        table = table.iloc[0:0]
+    return table, em_notes
