@@ -62,7 +62,12 @@ from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
-from naturkapital.nki.zonal import ZonalAreas
+from naturkapital.nki.zonal import (
+    ZonalAreas,
+    assemble,
+    unknown_codes_error,
+    zones_on_raster,
+)
 
 # Under the threaded scheduler, concurrent rasterize calls now and then warn that their
 # in-memory raster has no geotransform although it has one and the burn is correct
@@ -558,9 +563,7 @@ def chunked_class_areas(
                          distributed=runner.distributed)
         if (_area_cube(total, plan)[:, plan.unknown_slot] > 0).any():
             codes = _unknown_codes(lazy, plan, runner.compute_kwargs)
-            raise InputError(landcover.path, f"class code(s) {', '.join(map(str, codes))} are "
-                                             f"not in scheme '{landcover.scheme.name}'; add "
-                                             "them to the scheme CSV")
+            raise unknown_codes_error(landcover, codes)
     return decode(total, plan, zr, landcover, cell_ha, bioscore is not None)
 
 
@@ -575,11 +578,7 @@ def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "
     import rioxarray
 
     with open_raster(landcover.path, landcover.band, "land-cover raster") as ds:
-        zr = zones.to_crs(ds.crs)
-        extent = shapely.box(*ds.bounds)
-        if not zr.intersects(extent).any():
-            raise InputError(zones_source, f"no zone overlaps the land-cover raster "
-                                           f"{landcover.path.name} (check the CRS and extent)")
+        zr = zones_on_raster(zones, ds, zones_source, landcover.path)
         tr = ds.transform
         if not (tr.b == 0 and tr.d == 0 and tr.a > 0 and tr.e < 0):
             raise InputError(landcover.path, "the dask engine needs a north-up raster "
@@ -730,15 +729,4 @@ def decode(total: np.ndarray, plan: _Plan, zr: gpd.GeoDataFrame, landcover: Land
         "bio_area_ha": bio_area[zi, ci] * cell_ha,
         "bio_value_ha": bio_val[zi, ci] * cell_ha,
     })
-    zone_table = pd.DataFrame({
-        ZONE_ID: ids,
-        "area_ha": zr.geometry.area.to_numpy() / 10_000.0,
-    })
-    mapped = classes.groupby(ZONE_ID)["area_ha"].sum()
-    zone_table["mapped_ha"] = zone_table[ZONE_ID].map(mapped).fillna(0.0)
-    if zone_table["mapped_ha"].sum() <= 0:
-        raise InputError(landcover.path, "only nodata inside the zones (no mapped cells); "
-                                         "check the zones and the raster's nodata value")
-    if not with_bio:
-        classes = classes.drop(columns=["bio_area_ha", "bio_value_ha"])
-    return ZonalAreas(classes=classes, zones=zone_table)
+    return assemble(classes, zr, landcover, with_bio)

@@ -62,11 +62,7 @@ def zonal_class_areas(
     only nodata, or when class codes are missing from the scheme.
     """
     with open_raster(landcover.path, landcover.band, "land-cover raster") as ds:
-        zr = zones.to_crs(ds.crs)
-        extent = box(*ds.bounds)
-        if not zr.intersects(extent).any():
-            raise InputError(zones_source, f"no zone overlaps the land-cover raster "
-                                           f"{landcover.path.name} (check the CRS and extent)")
+        zr = zones_on_raster(zones, ds, zones_source, landcover.path)
         cell_ha = cell_area_ha(ds)
         source = RasterioRasterSource(ds, landcover.band)
         weights = _aligned_bioscore(bioscore, ds) if bioscore is not None else None
@@ -83,6 +79,30 @@ def zonal_class_areas(
                 weights.ds.close()
     classes = pd.DataFrame(rows, columns=[ZONE_ID, "value", "area_ha", "bio_area_ha",
                                           "bio_value_ha"])
+    return assemble(classes, zr, landcover, bioscore is not None)
+
+
+def zones_on_raster(zones: gpd.GeoDataFrame, ds: rasterio.DatasetReader, zones_source: str,
+                    raster: Path) -> gpd.GeoDataFrame:
+    """Zones reprojected to the raster's CRS; InputError when none overlaps it."""
+    zr = zones.to_crs(ds.crs)
+    if not zr.intersects(box(*ds.bounds)).any():
+        raise InputError(zones_source, f"no zone overlaps the land-cover raster "
+                                       f"{raster.name} (check the CRS and extent)")
+    return zr
+
+
+def unknown_codes_error(landcover: Landcover, codes: list) -> InputError:
+    """The error for class codes missing from the scheme."""
+    return InputError(landcover.path, f"class code(s) {', '.join(map(str, codes))} are not "
+                                      f"in scheme '{landcover.scheme.name}'; add them to the "
+                                      "scheme CSV")
+
+
+def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
+             with_bio: bool) -> ZonalAreas:
+    """Per-class rows → :class:`ZonalAreas`, with the zone table and the final checks
+    (only nodata in the zones, class codes missing from the scheme)."""
     zone_table = pd.DataFrame({
         ZONE_ID: zr[ZONE_ID].to_numpy(),
         "area_ha": zr.geometry.area.to_numpy() / 10_000.0,
@@ -94,10 +114,8 @@ def zonal_class_areas(
                                          "check the zones and the raster's nodata value")
     unknown = landcover.scheme.unknown(classes["value"].unique())
     if unknown:
-        raise InputError(landcover.path, f"class code(s) {', '.join(map(str, unknown))} are "
-                                         f"not in scheme '{landcover.scheme.name}'; add them "
-                                         "to the scheme CSV")
-    if bioscore is None:
+        raise unknown_codes_error(landcover, unknown)
+    if not with_bio:
         classes = classes.drop(columns=["bio_area_ha", "bio_value_ha"])
     return ZonalAreas(classes=classes, zones=zone_table)
 
