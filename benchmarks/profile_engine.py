@@ -16,12 +16,12 @@ from pathlib import Path
 
 from pyinstrument import Profiler
 
-from naturkapital.engine.national import generate_national
+from naturkapital.bench.national_input import generate_national
 from naturkapital.engine.zonal import chunked_class_areas
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
-from naturkapital.nki.api import load_zones
+from naturkapital.nki.compute import load_zones
 
 
 def main() -> None:

@@ -9,10 +9,10 @@ import pandas as pd
 import rasterio
 from typer.testing import CliRunner
 
+from naturkapital.bench.national_input import NationalInput
+from naturkapital.bench.nki_national import RssSampler, max_nki_diff, numpy_pass, zone_raster
 from naturkapital.cli import app
-from naturkapital.engine.bench import RssSampler, max_nki_diff, numpy_pass, zone_raster
-from naturkapital.engine.national import NationalInput
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 BBOX = "462000,6140000,467000,6145000"  # Esbjerg / Fanø: a municipal border and the sea
 
@@ -91,7 +91,7 @@ def test_bench_lowland_on_few_parcels(tmp_path):
 
 
 def test_lowland_input_is_deterministic(tmp_path):
-    from naturkapital.engine.lowland_bench import generate_lowland
+    from naturkapital.bench.lowland import generate_lowland
 
     a = generate_lowland(tmp_path / "a", 50)
     b = generate_lowland(tmp_path / "b", 50)

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 import rasterio
 
-from naturkapital.data.catalogue import dataset_path
-from naturkapital.engine.national import (
+from naturkapital.bench.national_input import (
     BIOSCORE_NODATA,
     NationalInput,
     generate_national,
     make_window,
 )
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
+from naturkapital.data.catalogue import dataset_path
 
 # 3 km × 2 km on the Esbjerg–Fanø coast: land, sea and several classes.
 BBOX = (463_000.0, 6_140_000.0, 466_000.0, 6_142_000.0)

@@ -9,12 +9,12 @@ import pytest
 import rasterio
 from shapely.geometry import box
 
+from naturkapital.core.errors import InputError
 from naturkapital.engine.zonal import _layers, chunked_class_areas
-from naturkapital.errors import InputError
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
-from naturkapital.nki.api import Zones, compute_nki
+from naturkapital.nki.compute import Zones, compute_nki
 from naturkapital.nki.zonal import ZonalAreas, zonal_class_areas
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset has no geotransform"),

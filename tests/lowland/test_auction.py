@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.auction import FUNDED, NOT_FUNDED, REJECTED, run_auction
 from naturkapital.lowland.rules import load_rules
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.candidates import _tile, candidate_parcels, find_candidates
 from naturkapital.lowland.cells import LowlandRasters
 from naturkapital.lowland.parcels import ParcelFields, read_parcels

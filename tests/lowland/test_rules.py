@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.rules import (
     DEFAULT_FACTORS,
     DEFAULT_RULES,

@@ -11,7 +11,7 @@ import pytest
 import rasterio
 from shapely.geometry import Polygon
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.cells import LowlandRasters
 from naturkapital.lowland.parcels import ParcelFields, read_parcels
 from naturkapital.lowland.rules import DEFAULT_RULES, load_emission_factors, load_rules

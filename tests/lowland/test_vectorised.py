@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from naturkapital.engine.lowland_bench import generate_lowland
+from naturkapital.bench.lowland import generate_lowland
 from naturkapital.lowland.cells import LowlandRasters
 from naturkapital.lowland.parcels import ParcelFields, read_parcels
 from naturkapital.lowland.rules import load_emission_factors, load_rules

@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from naturkapital.api import Settings, create_app  # noqa: E402
 from naturkapital.scenario.read import DEMO_DIR, DEMOS  # noqa: E402
+from naturkapital.server import Settings, create_app  # noqa: E402
 from naturkapital.store import Store  # noqa: E402
 
 

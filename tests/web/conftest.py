@@ -27,9 +27,9 @@ from fastapi.testclient import TestClient
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from naturkapital.api import Settings, create_app
-from naturkapital.api.service import NKIService
-from naturkapital.nki import api as nki_api
+from naturkapital.nki import compute as nki_compute
+from naturkapital.server import Settings, create_app
+from naturkapital.server.cache import NKIService
 from naturkapital.store import Store
 
 TOKEN = "test-token-5f2c"
@@ -110,16 +110,16 @@ def auth() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def reference() -> nki_api.NKIResult:
+def reference() -> nki_compute.NKIResult:
     """The index computed directly through the Python API, to check the HTTP layer."""
-    return nki_api.compute_nki()
+    return nki_compute.compute_nki()
 
 
 @pytest.fixture(scope="session")
 def zone_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Fanø and Odense as user files: GeoJSON (EPSG:4326) and GeoPackage (EPSG:25832)."""
     d = tmp_path_factory.mktemp("zones")
-    z = nki_api.load_zones().gdf
+    z = nki_compute.load_zones().gdf
     sub = z[z["zone_id"].isin(["563", "461"])].rename(columns={"zone_id": "kode",
                                                                "name": "navn"})
     gj = d / "fanoe_odense.geojson"

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from naturkapital.api import create_app
-from naturkapital.api.service import NKIService
-from naturkapital.nki import api as nki_api
+from naturkapital.nki import compute as nki_compute
+from naturkapital.server import create_app
+from naturkapital.server.cache import NKIService
 from naturkapital.store import Store
 
 from .conftest import make_settings
@@ -40,7 +40,7 @@ def test_status(client: TestClient, store: Store) -> None:
 
 
 def test_municipalities_match_python_api(client: TestClient,
-                                         reference: nki_api.NKIResult) -> None:
+                                         reference: nki_compute.NKIResult) -> None:
     r = client.get("/api/municipalities")
     assert r.status_code == 200
     rows = {m["zone_id"]: m for m in r.json()}
@@ -179,7 +179,7 @@ def test_upload_geojson_matches_python_api(client: TestClient,
     rows = {x["zone_id"]: x for x in body["rows"]}
     assert set(rows) == {"563", "461", "0"}
     assert rows["563"]["name"] == "Fanø"
-    ref = nki_api.compute_nki(zone_files["geojson"], "kode", "navn").table.set_index("zone_id")
+    ref = nki_compute.compute_nki(zone_files["geojson"], "kode", "navn").table.set_index("zone_id")
     assert rows["563"]["nki"] == pytest.approx(float(ref.loc["563", "nki"]), abs=1e-9)
     assert rows["461"]["nki"] == pytest.approx(float(ref.loc["461", "nki"]), abs=1e-9)
     assert body["zones"]["type"] == "FeatureCollection"
@@ -385,7 +385,7 @@ def test_migrations_fresh_and_idempotent(db_url: str, store: Store) -> None:
 
 
 def test_open_bad_db_url_is_input_error() -> None:
-    from naturkapital.errors import InputError
+    from naturkapital.core.errors import InputError
 
     with pytest.raises(InputError, match="unsupported database"):
         Store.open("mysql://x@localhost/db")

@@ -18,8 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import box, mapping
 
-from naturkapital.api import create_app
-from naturkapital.api.service import NKIService
+from naturkapital.server import create_app
+from naturkapital.server.cache import NKIService
 from naturkapital.store import Store
 
 from .conftest import make_settings

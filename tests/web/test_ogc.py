@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from naturkapital.api import create_app, processes
-from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec
-from naturkapital.api.service import NKIService
+from naturkapital.server import create_app, processes
+from naturkapital.server.cache import NKIService
+from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec
 from naturkapital.store import Store
 
 from .conftest import make_settings

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from naturkapital.api import create_app
-from naturkapital.api.service import NKIService
+from naturkapital.server import create_app
+from naturkapital.server.cache import NKIService
 from naturkapital.store import Store
 
 from .conftest import TOKEN, make_settings

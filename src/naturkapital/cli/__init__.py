@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from naturkapital.cli.app import app, console_err
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 # Importing the command modules registers their commands on ``app``.
 from naturkapital.cli import nki as _nki  # noqa: E402,F401  isort: skip

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from naturkapital.cli.app import console, console_err, sub_app
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 bench_app = sub_app(
     "bench",
@@ -42,7 +42,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 def _generate(data: Path, bbox: tuple[float, float, float, float] | None,
               force: bool = False):
-    from naturkapital.engine.national import NationalInput, generate_national
+    from naturkapital.bench.national_input import NationalInput, generate_national
 
     if force or not NationalInput.in_folder(data).exists():
         console_err.print(f"[dim]Genererer 10 m input i (generating the 10 m input in) {data}"
@@ -92,11 +92,11 @@ def nki_national_cmd(
 
     Prints a table and, last, ratio_vs_numpy=X speedup_vs_exactextract=Y peak_rss_gb=Z.
     """
-    from naturkapital.engine.bench import run_national
+    from naturkapital.bench.nki_national import run_national
     from naturkapital.engine.scheduler import check_scheduler
     from naturkapital.landcover.bioscore import parse_rule
     from naturkapital.landcover.scheme import load_scheme
-    from naturkapital.nki.api import load_zones
+    from naturkapital.nki.compute import load_zones
 
     check_scheduler(scheduler)
     try:
@@ -191,7 +191,7 @@ def lowland_cmd(
 
     Prints the timings and, last, parcels=N seconds=S parcels_per_s=P.
     """
-    from naturkapital.engine.lowland_bench import generate_lowland, run_lowland
+    from naturkapital.bench.lowland import generate_lowland, run_lowland
 
     console_err.print(f"[dim]Genererer (generating) {parcels:,} parcels and three maps in "
                       f"{data} if missing (not timed)[/]")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from naturkapital.cli.app import console, progress_bar, sub_app
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 
 lowland_app = sub_app(

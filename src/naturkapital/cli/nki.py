@@ -20,10 +20,10 @@ from naturkapital.cli.options import (
 )
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 from naturkapital.landcover.bioscore import DEFAULT_RULE
-from naturkapital.nki import api
+from naturkapital.nki import compute
 
 
-def _zone_count(zones: api.Zones) -> int:
+def _zone_count(zones: compute.Zones) -> int:
     return len(zones.gdf)
 
 
@@ -84,9 +84,9 @@ def nki_cmd(
     """Beregn naturkapitalindekset for hver zone. Compute the Natural Capital Index per zone."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
-    z = api.load_zones(zones, id_field, name_field)
+    z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
-        res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
+        res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
                               bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance,
                               engine=engine, scheduler=scheduler)
     if not quiet:
@@ -114,9 +114,9 @@ def compare_cmd(
     """Sammenlign to perioder. Change between two epochs, split into area and value parts."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
-    z = api.load_zones(zones, id_field, name_field)
+    z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Sammenligner (comparing)", 2 * _zone_count(z)) as advance:
-        res = api.compare(from_spec, to_spec, z, scheme_from=scheme_from, scheme_to=scheme_to,
+        res = compute.compare(from_spec, to_spec, z, scheme_from=scheme_from, scheme_to=scheme_to,
                           progress=advance)
     t = Table(title=f"NKI {res.meta['from']} → {res.meta['to']}", header_style="bold")
     for col in ["Kode", "Navn (name)", "NKI fra", "NKI til", "Δ", "Δ areal (area)",
@@ -154,12 +154,12 @@ def diagram_cmd(
 ) -> None:
     """Tegn NKI-diagrammet for en zone. Draw the NKI mosaic diagram of one zone."""
     check_out(out, (".png", ".svg"))
-    z = api.load_zones(zones, id_field, name_field)
+    z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
-        res = api.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
+        res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
                               progress=advance)
     res.row(zone)  # unknown zone → clean error before drawing
-    api.draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
+    compute.draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
     console.print(f"Skrev (wrote) {out}")
 
 
@@ -169,10 +169,10 @@ def validate_cmd(
     scheme: SchemeOpt = None,
 ) -> None:
     """Sammenlign åbne-data-NKI med de publicerede tal 2020. Open-data NKI vs published."""
-    z = api.load_zones()
+    z = compute.load_zones()
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
-        res = api.compute_nki(z, landcover=landcover, scheme=scheme, progress=advance)
-    v = api.validate(res)
+        res = compute.compute_nki(z, landcover=landcover, scheme=scheme, progress=advance)
+    v = compute.validate(res)
     t = Table(title="Åbne data vs publiceret NKI 2020 (open data vs published)",
               header_style="bold")
     for col in ["Kode", "Navn", "Publiceret", "Åbne data", "Fejl (error)", "Nr. pub.",
@@ -198,8 +198,8 @@ def calibrate_cmd(
         "--out-dir", help="Where to write basemap04.csv and corine.csv.")] = Path("calibrated"),
 ) -> None:
     """Kalibrér Basemap04-naturværdier mod publicerede NKI. Calibrate nature values."""
+    from naturkapital.core.errors import InputError
     from naturkapital.data.catalogue import dataset_path
-    from naturkapital.errors import InputError
     from naturkapital.landcover.calibrate import apply_values, calibrate, corine_from_basemap
     from naturkapital.landcover.scheme import BUILTIN_SCHEMES
     from naturkapital.landcover.sources import resolve_landcover
@@ -212,7 +212,7 @@ def calibrate_cmd(
     if not {"kommune_code", "nki_2020"} <= set(pub.columns):
         raise InputError(pub_path, "needs columns kommune_code,nki_2020")
     pub["zone_id"], pub["nki"] = pub["kommune_code"].astype(str), pub["nki_2020"]
-    z = api.load_zones()
+    z = compute.load_zones()
     lc = resolve_landcover("basemap2021")
     with progress_bar("Arealer (areas)", _zone_count(z)) as advance:
         areas = zonal_class_areas(z.gdf, lc, z.source, progress=advance)

@@ -18,7 +18,7 @@ from naturkapital.cli.options import (
     YearOpt,
     ZonesOpt,
 )
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 
 scenario_app = sub_app(

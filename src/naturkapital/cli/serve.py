@@ -28,7 +28,7 @@ def serve_cmd(
     """Start webappen og HTTP-API'et. Serve the web app and the HTTP API (OGC API – Processes)."""
     import uvicorn
 
-    from naturkapital.api import Settings, create_app
+    from naturkapital.server import Settings, create_app
 
     settings = Settings.from_env(db_url=db, token=token)
     application = create_app(settings)

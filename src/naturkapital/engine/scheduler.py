@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 LOCAL_SCHEDULERS = ("threads", "processes", "synchronous")
 

@@ -56,8 +56,8 @@ from rasterio.errors import NotGeoreferencedWarning
 from rasterio.features import rasterize
 from rasterio.vrt import WarpedVRT
 
+from naturkapital.core.errors import InputError
 from naturkapital.engine.scheduler import check_scheduler, dask_runner
-from naturkapital.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule

@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 TABLE_SUFFIXES = (".csv", ".json", ".gpkg")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import rasterio
 from rasterio.errors import RasterioIOError
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 
 def open_raster(path: str | Path, band: int = 1, what: str = "raster") -> rasterio.DatasetReader:

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 #: Column names of a normalised zone table.
 ZONE_ID = "zone_id"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 DEFAULT_RULE = "classes:1,3,6,10"
 

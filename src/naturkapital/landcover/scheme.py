@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.landcover.landtypes import KEYS
 
 SCHEME_DIR = Path(__file__).resolve().parent / "schemes"

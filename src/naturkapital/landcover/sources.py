@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import CORINE_YEARS, dataset_path
-from naturkapital.errors import InputError
 from naturkapital.landcover.scheme import Scheme, load_scheme
 
 

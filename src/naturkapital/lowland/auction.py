@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text

@@ -33,8 +33,8 @@ import shapely
 from rasterio.features import shapes
 from rasterio.mask import mask
 
+from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import CATALOGUE, dataset_path
-from naturkapital.errors import InputError
 from naturkapital.io.rasters import open_raster
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME
 from naturkapital.lowland.rules import ParamTable
@@ -58,7 +58,7 @@ class CandidateResult:
 
 def municipality(zone: str) -> tuple[str, str, shapely.Geometry]:
     """(code, name, geometry in EPSG:25832) of an embedded municipality."""
-    from naturkapital.nki.api import load_zones
+    from naturkapital.nki.compute import load_zones
 
     z = load_zones()
     hit = z.gdf[z.gdf[ZONE_ID] == str(zone).strip()]

@@ -28,7 +28,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 from shapely.geometry import box
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 
 #: Parcels per exactextract call; progress advances per batch.

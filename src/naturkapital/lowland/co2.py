@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.rules import EmissionFactors, Situation
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import read_vector
 from naturkapital.lowland.cells import PARCEL_ID
 from naturkapital.lowland.rules import ParamTable

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyproj import Transformer
 from rasterio.windows import Window, from_bounds
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.output import check_out
 from naturkapital.io.rasters import open_raster
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters

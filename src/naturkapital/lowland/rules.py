@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"

@@ -22,7 +22,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from shapely.geometry import box
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import open_raster
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.sources import Landcover

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.rules import load_emission_factors, load_rules
-from naturkapital.nki.api import Zones, load_zones
+from naturkapital.nki.compute import Zones, load_zones
 from naturkapital.nki.zonal import zonal_class_areas
 from naturkapital.report.diagram import DiagramData
 from naturkapital.scenario.apply import (

@@ -33,7 +33,7 @@ from rasterio.windows import from_bounds
 from scipy import ndimage
 
 from naturkapital.data.catalogue import dataset_path
-from naturkapital.nki.api import load_zones
+from naturkapital.nki.compute import load_zones
 from naturkapital.scenario.read import DEMO_DIR, DEMOS
 
 AGRI, FOREST, WET = 5, 8, 11

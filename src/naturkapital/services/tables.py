@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.lowland.rules import ParamTable, is_assumption

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.store import schema
 from naturkapital.store.migrations import applied_versions, latest_version, migrate
 

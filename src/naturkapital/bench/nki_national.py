@@ -1,6 +1,6 @@
 """The national benchmark: one bare NumPy pass, our engine, exactextract, rasterstats.
 
-All four read the same national 10 m input (:mod:`naturkapital.engine.national`) and
+All four read the same national 10 m input (:mod:`naturkapital.bench.national_input`) and
 the same zones (the embedded municipalities). Wall-clock seconds and the peak resident
 memory of the process and its children (sampled every 20 ms) are recorded per method.
 
@@ -36,7 +36,7 @@ import rasterio
 from rasterio.features import rasterize
 from rasterio.windows import Window
 
-from naturkapital.engine.national import BIOSCORE_NODATA, NationalInput
+from naturkapital.bench.national_input import BIOSCORE_NODATA, NationalInput
 from naturkapital.engine.zonal import GDAL_CACHE_MB
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule

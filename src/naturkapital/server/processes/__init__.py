@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 
 #: Modules whose import registers the built-in processes.
-BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.api.processes.nki",
-                                     "naturkapital.api.processes.scenario",
-                                     "naturkapital.api.processes.lowland")
+BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
+                                     "naturkapital.server.processes.scenario",
+                                     "naturkapital.server.processes.lowland")
 
 
 @dataclass(frozen=True)

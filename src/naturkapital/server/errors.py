@@ -15,9 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 
-log = logging.getLogger("naturkapital.api")
+log = logging.getLogger("naturkapital.server")
 
 TITLES = {400: "Bad request / ugyldig forespørgsel", 401: "Unauthorized / log ind",
           403: "Forbidden / ingen adgang", 404: "Not found / findes ikke",

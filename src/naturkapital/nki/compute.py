@@ -58,7 +58,7 @@ class NKIResult:
 
     def row(self, zone_id: str | int) -> pd.Series:
         """The table row of one zone (KeyError-free: raises InputError if unknown)."""
-        from naturkapital.errors import InputError
+        from naturkapital.core.errors import InputError
 
         zid = str(zone_id)
         hit = self.table[self.table[ZONE_ID] == zid]
@@ -74,7 +74,7 @@ def load_zones(zones: str | Path | None = None, id_field: str | None = None,
         gdf = read_zones(dataset_path("municipalities"), "lau_1", "label_dk")
         return Zones(gdf, "embedded municipalities 2014", NOT_MUNICIPALITIES,
                      "Danmark (national)")
-    from naturkapital.errors import InputError
+    from naturkapital.core.errors import InputError
 
     if id_field is None:
         raise InputError(zones, "give --id-field, the field that identifies each zone")
@@ -106,7 +106,7 @@ def compute_nki(
         landcover, year, scheme)
     rule = parse_rule(bioscore_rule) if bioscore is not None else None
     if engine not in ("exact", "dask"):
-        from naturkapital.errors import InputError
+        from naturkapital.core.errors import InputError
 
         raise InputError("--engine", f"unknown engine '{engine}'; use exact or dask")
     extract = zonal_class_areas

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.api.processes.inputs import ZonesLandcoverInputs
-from naturkapital.api.service import epoch_of, records
-from naturkapital.api.uploads import UploadError, compute_upload, read_upload, with_upload_dir
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
+from naturkapital.server.cache import epoch_of, records
+from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.server.processes.inputs import ZonesLandcoverInputs
+from naturkapital.server.uploads import UploadError, compute_upload, read_upload, with_upload_dir
 
 
 class NKIInputs(ZonesLandcoverInputs):

@@ -29,8 +29,8 @@ import rasterio
 import shapely
 from affine import Affine
 
-from naturkapital.engine.national import _hash
-from naturkapital.errors import InputError
+from naturkapital.bench.national_input import _hash
+from naturkapital.core.errors import InputError
 
 X0, Y0 = 480_000.0, 6_200_000.0  # top-left corner, EPSG:25832
 SPACING = 250.0  # parcel lattice, m

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from naturkapital.api.processes import ProcessContext, ProcessSpec
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
+from naturkapital.server.processes import ProcessContext, ProcessSpec
 from naturkapital.store import Store
 
-log = logging.getLogger("naturkapital.api.jobs")
+log = logging.getLogger("naturkapital.server.jobs")
 
 
 class JobRunner:

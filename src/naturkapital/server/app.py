@@ -17,14 +17,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from naturkapital.api import errors, lowland, ogc, routes, scenario_editor
-from naturkapital.api.config import Settings
-from naturkapital.api.jobs import JobRunner
-from naturkapital.api.models import Problem
-from naturkapital.api.service import NKIService
+from naturkapital.server import errors, lowland, ogc, routes, scenario_editor
+from naturkapital.server.cache import NKIService
+from naturkapital.server.config import Settings
+from naturkapital.server.jobs import JobRunner
+from naturkapital.server.models import Problem
 from naturkapital.store import Store
 
-log = logging.getLogger("naturkapital.api")
+log = logging.getLogger("naturkapital.server")
 
 STATIC_DIR = Path(str(files("naturkapital.web") / "static"))
 

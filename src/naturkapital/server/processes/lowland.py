@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.api.errors import ApiError
-from naturkapital.api.lowland import (
+from naturkapital.core.errors import InputError
+from naturkapital.server.errors import ApiError
+from naturkapital.server.lowland import (
     LowlandService,
     ScreenFiles,
     ScreenOptions,
@@ -26,9 +27,8 @@ from naturkapital.api.lowland import (
     screen_doc,
     screen_files,
 )
-from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.api.uploads import UploadError
-from naturkapital.errors import InputError
+from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.server.uploads import UploadError
 
 
 def _lowland(ctx: ProcessContext) -> LowlandService:

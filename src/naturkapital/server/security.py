@@ -11,7 +11,7 @@ import hmac
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from naturkapital.api.errors import ApiError
+from naturkapital.server.errors import ApiError
 
 bearer = HTTPBearer(auto_error=False, description="Write token (NATURKAPITAL_TOKEN / "
                                                   "naturkapital serve --token)")

@@ -33,11 +33,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.api.errors import ApiError, responses
-from naturkapital.api.service import _Memo, records
-from naturkapital.api.uploads import UploadError, display_name, sniff
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.server.cache import _Memo, records
+from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.uploads import UploadError, display_name, sniff
 
 router = APIRouter(prefix="/api/lowland", tags=["lowland"])
 

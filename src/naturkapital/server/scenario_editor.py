@@ -26,11 +26,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.api.errors import ApiError, responses
-from naturkapital.api.service import _PLOT_LOCK, _Memo, epoch_of, records
-from naturkapital.api.uploads import UploadError, check_crs_member, display_name, sniff
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of, records
+from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
@@ -192,7 +192,7 @@ class ScenarioService:
 
     def _make_demos(self) -> list[dict[str, Any]]:
         from naturkapital.io.vectors import read_vector
-        from naturkapital.nki.api import load_zones
+        from naturkapital.nki.compute import load_zones
         from naturkapital.scenario.read import DEMOS, resolve_scenario_path
 
         try:

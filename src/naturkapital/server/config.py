@@ -19,7 +19,7 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        from naturkapital.errors import InputError
+        from naturkapital.core.errors import InputError
 
         raise InputError(name, f"must be a whole number, not {raw!r}") from None
 

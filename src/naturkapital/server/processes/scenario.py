@@ -9,16 +9,16 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from naturkapital.api.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.api.processes.inputs import ZonesLandcoverInputs
-from naturkapital.api.service import records
-from naturkapital.api.uploads import (
+from naturkapital.core.errors import InputError
+from naturkapital.server.cache import records
+from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
+from naturkapital.server.processes.inputs import ZonesLandcoverInputs
+from naturkapital.server.uploads import (
     UploadError,
     check_crs_member,
     read_upload,
     with_upload_dir,
 )
-from naturkapital.errors import InputError
 
 DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
 

@@ -1,6 +1,6 @@
 """The models behind the HTTP API, with an in-memory cache of the default tables.
 
-Every number comes from :mod:`naturkapital.nki.api` (``compute_nki``, ``compare``,
+Every number comes from :mod:`naturkapital.nki.compute` (``compute_nki``, ``compare``,
 ``draw_diagram``, ``load_zones``) — the same functions as the command line. Results on
 the embedded zones are computed once per land-cover epoch (about a second each) and
 kept; diagrams and downloads are cached as bytes. Only the embedded epochs are
@@ -21,11 +21,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import CORINE_YEARS
-from naturkapital.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS
-from naturkapital.nki import api as nki_api
+from naturkapital.nki import compute as nki_compute
 
 T = TypeVar("T")
 
@@ -126,13 +126,13 @@ class NKIService:
         self._json = _Memo(maxsize=4096)
 
     # -- core results --------------------------------------------------------------------
-    def zones(self) -> nki_api.Zones:
-        return self._zones.get("municipalities", nki_api.load_zones)
+    def zones(self) -> nki_compute.Zones:
+        return self._zones.get("municipalities", nki_compute.load_zones)
 
-    def result(self, epoch: str) -> nki_api.NKIResult:
+    def result(self, epoch: str) -> nki_compute.NKIResult:
         if epoch not in EPOCHS:
             raise InputError("landcover", f"unknown epoch {epoch}")
-        return self._results.get(epoch, lambda: nki_api.compute_nki(self.zones(),
+        return self._results.get(epoch, lambda: nki_compute.compute_nki(self.zones(),
                                                                     landcover=epoch))
 
     def rows(self, epoch: str) -> list[dict[str, Any]]:
@@ -153,11 +153,11 @@ class NKIService:
     def n_ranked(self, epoch: str) -> int:
         return sum(1 for r in self.rows(epoch) if r.get("rank") is not None)
 
-    def compare(self, from_: str, to: str) -> nki_api.CompareResult:
+    def compare(self, from_: str, to: str) -> nki_compute.CompareResult:
         for e in (from_, to):
             if e not in EPOCHS:
                 raise InputError("from/to", f"unknown epoch {e}")
-        return self._compare.get((from_, to), lambda: nki_api.compare(from_, to,
+        return self._compare.get((from_, to), lambda: nki_compute.compare(from_, to,
                                                                       self.zones()))
 
     def compare_rows(self, from_: str, to: str) -> list[dict[str, Any]]:
@@ -186,7 +186,7 @@ class NKIService:
             with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
                 out = Path(tmp) / f"diagram.{fmt}"
                 with _PLOT_LOCK:
-                    nki_api.draw_diagram(zone_id, out, result=res, nature_only=nature_only)
+                    nki_compute.draw_diagram(zone_id, out, result=res, nature_only=nature_only)
                 return out.read_bytes()
 
         return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt), make)

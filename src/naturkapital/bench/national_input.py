@@ -31,8 +31,8 @@ import rasterio
 from affine import Affine
 from rasterio.windows import Window
 
+from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import dataset_path
-from naturkapital.errors import InputError
 
 #: Sub-cells per 100 m cell along each axis (100 m / 10 m).
 FACTOR = 10

@@ -14,10 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from naturkapital.api.errors import ApiError, responses
-from naturkapital.api.jobs import status_info
-from naturkapital.api.processes import ProcessContext, get, registry
-from naturkapital.api.security import check_token, require_token
+from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.jobs import status_info
+from naturkapital.server.processes import ProcessContext, get, registry
+from naturkapital.server.security import check_token, require_token
 
 router = APIRouter(tags=["OGC API – Processes"])
 

@@ -10,10 +10,9 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, Security, U
 from fastapi.concurrency import run_in_threadpool
 
 import naturkapital
-from naturkapital.api import models as m
-from naturkapital.api.errors import ApiError, responses
-from naturkapital.api.security import check_token, require_token
-from naturkapital.api.service import (
+from naturkapital.io.vectors import ZONE_ID
+from naturkapital.server import models as m
+from naturkapital.server.cache import (
     Epoch,
     LandcoverName,
     NKIService,
@@ -23,7 +22,9 @@ from naturkapital.api.service import (
     simplified_geojson,
     write_table_bytes,
 )
-from naturkapital.api.uploads import (
+from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.security import check_token, require_token
+from naturkapital.server.uploads import (
     UploadError,
     compute_upload,
     params_of,
@@ -32,7 +33,6 @@ from naturkapital.api.uploads import (
     zone_records,
     zones_from_records,
 )
-from naturkapital.io.vectors import ZONE_ID
 from naturkapital.store import Store
 
 router = APIRouter(prefix="/api")

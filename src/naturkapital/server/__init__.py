@@ -3,7 +3,7 @@
 ``create_app(Settings(...))`` builds the application; ``naturkapital serve`` runs it.
 """
 
-from naturkapital.api.app import create_app
-from naturkapital.api.config import Settings
+from naturkapital.server.app import create_app
+from naturkapital.server.config import Settings
 
 __all__ = ["Settings", "create_app"]

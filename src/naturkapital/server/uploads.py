@@ -2,8 +2,8 @@
 
 The bytes are written to a fresh temporary folder under a fixed name chosen here
 (``zones.geojson`` / ``zones.gpkg``); the client's file name is only kept as text.
-Reading goes through :func:`naturkapital.nki.api.load_zones` and the index through
-:func:`naturkapital.nki.api.compute_nki`, like the command line. Every problem with the
+Reading goes through :func:`naturkapital.nki.compute.load_zones` and the index through
+:func:`naturkapital.nki.compute.compute_nki`, like the command line. Every problem with the
 file becomes an :class:`UploadError` (HTTP 4xx) whose message names the client's file.
 """
 
@@ -21,9 +21,9 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from naturkapital.errors import InputError
+from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.nki import api as nki_api
+from naturkapital.nki import compute as nki_compute
 from naturkapital.store import ZoneRecord
 
 GPKG_MAGIC = b"SQLite format 3\x00"
@@ -53,7 +53,7 @@ class ZoneUpload:
     sha256: str
     id_field: str
     name_field: str | None
-    zones: nki_api.Zones
+    zones: nki_compute.Zones
 
 
 def display_name(name: str | None) -> str:
@@ -145,7 +145,7 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
             raise UploadError(422, f"{shown}: field '{f}' not found (fields: "
                                    f"{', '.join(fields) or 'none'})")
     try:
-        zones = nki_api.load_zones(path, id_field, name_field or None)
+        zones = nki_compute.load_zones(path, id_field, name_field or None)
     except InputError as exc:
         raise UploadError(422, f"{shown}: {exc.problem}") from None
     except Exception as exc:  # malformed content GDAL/GEOS could not handle
@@ -158,10 +158,10 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
                       name_field or None, zones)
 
 
-def compute_upload(up: ZoneUpload, epoch: str) -> nki_api.NKIResult:
+def compute_upload(up: ZoneUpload, epoch: str) -> nki_compute.NKIResult:
     """The index of the uploaded zones on an embedded epoch."""
     try:
-        return nki_api.compute_nki(up.zones, landcover=epoch)
+        return nki_compute.compute_nki(up.zones, landcover=epoch)
     except InputError as exc:
         raise UploadError(422, f"{up.filename}: {exc.problem}") from None
 

@@ -1,0 +1,1 @@
+"""Benchmark harness and synthetic national inputs (not used by the models)."""

@@ -1,0 +1,1 @@
+"""Core: errors and sourced tables shared by every layer."""
