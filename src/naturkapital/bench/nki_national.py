@@ -8,7 +8,7 @@ memory of the process and its children (sampled every 20 ms) are recorded per me
   read once, block by block, and one ``np.bincount`` over zone × class (plus one
   weighted by the bioscore). Single thread; cell-centre zones (no exact boundaries);
   the same small GDAL block cache as the engine.
-* **engine** — :func:`naturkapital.engine.zonal.chunked_class_areas`.
+* **engine** — :func:`naturkapital.nki.chunked.chunked_class_areas`.
 * **exactextract** — the in-memory path, :func:`naturkapital.nki.zonal.zonal_class_areas`.
 * **rasterstats** — ``zonal_stats(categorical=True)`` on the class raster plus a
   ``sum`` on the bioscore for a sample of zones; time extrapolated by zone area.
@@ -37,11 +37,11 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from naturkapital.bench.national_input import BIOSCORE_NODATA, NationalInput
-from naturkapital.engine.zonal import GDAL_CACHE_MB
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.landcover.sources import Landcover
+from naturkapital.nki.chunked import GDAL_CACHE_MB
 from naturkapital.nki.index import land_type_sums, nki, shares_and_values
 from naturkapital.nki.zonal import ZonalAreas
 
@@ -371,7 +371,7 @@ def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
     time is returned apart, as a long-lived cluster would not pay it per run); its
     worker processes count in the peak memory."""
     from naturkapital.engine.scheduler import dask_runner
-    from naturkapital.engine.zonal import chunked_class_areas
+    from naturkapital.nki.chunked import chunked_class_areas
 
     if not spec.startswith("local"):
         with measure(name, f"scheduler {spec}") as m:
