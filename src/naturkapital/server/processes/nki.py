@@ -7,26 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from naturkapital.core.errors import InputError
+from naturkapital.nki.spec import NKI
 from naturkapital.server.cache import epoch_of, records
-from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.server.processes.inputs import ZonesLandcoverInputs
+from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.uploads import UploadError, compute_upload, read_upload, with_upload_dir
 
 
-class NKIInputs(ZonesLandcoverInputs):
-    """Inputs of the NKI process (default zones: the 98 embedded municipalities)."""
-
-
-ROW_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "object", "properties": {
-        "zone_id": {"type": "string"}, "name": {"type": "string"},
-        "nki": {"type": ["number", "null"]}, "nki_nature": {"type": ["number", "null"]},
-        "rank": {"type": ["integer", "null"]}}},
-}
-
-
-def execute(inputs: NKIInputs, ctx: ProcessContext) -> dict[str, Any]:
+def execute(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """Rows of the NKI table and the method metadata."""
     epoch = epoch_of(inputs.landcover, inputs.year)
     services = ctx.services
@@ -51,20 +38,4 @@ def execute(inputs: NKIInputs, ctx: ProcessContext) -> dict[str, Any]:
     return {"table": records(res.table), "meta": meta}
 
 
-SPEC = register(ProcessSpec(
-    id="nki",
-    title="Naturkapitalindeks (Natural Capital Index)",
-    description="NKI and NKI natur per zone, with rank, group and the area share and "
-                "nature value of each of the 8 land types, on embedded Basemap04 2021 or "
-                "CORINE (open-data method, DCE/DN). Zones: the municipalities or your own "
-                "GeoJSON polygons.",
-    inputs=NKIInputs,
-    outputs={
-        "table": OutputSpec("NKI table", "One row per zone, sorted by rank; the all-zones "
-                                         "row (zone_id 0) last.", ROW_SCHEMA),
-        "meta": OutputSpec("Method", "Method, land cover, scheme, assumptions.",
-                           {"type": "object"}),
-    },
-    execute=execute,
-    keywords=("nki", "naturkapitalindeks", "natural capital", "biodiversity"),
-))
+SPEC = register(ProcessSpec(NKI, execute))
