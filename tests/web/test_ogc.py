@@ -70,7 +70,7 @@ def test_sync_execution_inline_zones(client: TestClient, zone_files: dict[str, P
                     json={"inputs": {"zones": fc, "id_field": "kode", "name_field": "navn"}})
     assert r.status_code == 200, r.text
     rows = {x["zone_id"]: x for x in r.json()["table"]}
-    up = client.post("/api/nki", files={"file": ("z.geojson", zone_files["geojson"]
+    up = client.post("/api/nki", files={"zones": ("z.geojson", zone_files["geojson"]
                                                  .read_bytes())},
                      data={"id_field": "kode", "name_field": "navn"}).json()
     assert rows["563"]["nki"] == pytest.approx(

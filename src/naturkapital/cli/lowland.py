@@ -82,7 +82,8 @@ def _screen_table(table: pd.DataFrame, title: str, top: int | None) -> Table:
 
 
 @spec_command(lowland_app, SCREEN)
-def screen_cmd(parcels: Path, id_field: str, carbon: Path, water_table: Path, peat_depth: Path,
+def screen_cmd(parcels: Path, id_field: str | None, carbon: Path, water_table: Path,
+               peat_depth: Path,
                in_rotation_field: str | None, bid_field: str | None,
                total_bid_field: str | None, synergy_field: str | None,
                applicant_field: str | None, positive_depths: bool, align: bool,
@@ -92,6 +93,8 @@ def screen_cmd(parcels: Path, id_field: str, carbon: Path, water_table: Path, pe
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.screening import screen
 
+    if id_field is None:
+        raise InputError("--id-field", "give the field that identifies each parcel")
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     r, f = _load_tables(rules, emission_factors)

@@ -141,7 +141,8 @@ class ModelSpec:
 
     ``run`` is the model function (the Python API the CLI and the server call);
     ``command`` the command-line path (``("lowland", "screen")``); ``rest`` the path
-    of the REST alias under ``/api`` (``None``: no REST alias).
+    of the REST alias under ``/api`` (``None``: no REST alias); ``process``: offered as
+    an OGC process.
     """
 
     id: str
@@ -152,6 +153,8 @@ class ModelSpec:
     run: Callable[..., Any]
     command: tuple[str, ...]
     rest: str | None = None
+    #: Offered as an OGC process (``/processes/{id}``).
+    process: bool = True
     keywords: tuple[str, ...] = ()
     version: str = "1.0.0"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from naturkapital.core.spec import CLI, HTTP, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.lowland.auction import run_auction
 from naturkapital.lowland.candidates import find_candidates
@@ -23,10 +23,10 @@ PARCELS = Param(
 PARCEL_ID = Param("id_field", "field", Text("Id-felt", "Id field"),
                   Text("Felt med parcel-id.", "Field with the parcel id."), of="parcels",
                   max_length=255)
-PARCEL_ID_HTTP = Param("id_field", "field", PARCEL_ID.label,
-                       Text("Felt med parcel-id (standard: det første felt).",
-                            "Parcel id field (default: the first field)."),
-                       default=None, of="parcels", max_length=255, faces=HTTP)
+PARCEL_ID_OPTIONAL = Param("id_field", "field", PARCEL_ID.label,
+                           Text("Felt med parcel-id (standard over HTTP: det første felt).",
+                                "Parcel id field (over HTTP default: the first field)."),
+                           default=None, of="parcels", max_length=255)
 ROTATION = Param("in_rotation_field", "field", Text("Omdriftsfelt", "In-rotation field"),
                  Text("Felt: i omdrift ja/nej (standard: regeltabellen, en antagelse).",
                       "Field: in rotation yes/no (default: rules table, an assumption)."),
@@ -105,7 +105,7 @@ SCREEN = ModelSpec(
                "(organic carbon %, GVSmax cm, peat depth cm, on one grid): status and failed "
                "criteria with plain reasons, CO2 before/after (SEGES), maximum support and "
                "payment plan."),
-    inputs=(PARCELS, replace(PARCEL_ID, faces=CLI), PARCEL_ID_HTTP,
+    inputs=(PARCELS, PARCEL_ID_OPTIONAL,
             CARBON, WATER_TABLE, PEAT_DEPTH, ROTATION, *APPLICATION_FIELDS, POSITIVE, ALIGN,
             HORIZON, RULES, FACTORS,
             Param("out", "output", Text("Resultat", "Result"),
@@ -203,6 +203,7 @@ AUCTION = ModelSpec(
                     Text("Én række pr. bud med afgørelse og begrundelse.",
                          "One row per bid with decision and reason.")),),
     run=run_auction,
+    process=False,
     command=("lowland", "auction"),
     keywords=("lowland", "auction"),
 )
@@ -224,6 +225,7 @@ REPORT = ModelSpec(
     outputs=(Output("report", "document", Text("Rapport", "Report"),
                     Text("HTML eller PDF.", "HTML or PDF.")),),
     run=screen,
+    process=False,
     command=("lowland", "report"),
     keywords=("lowland", "report"),
 )

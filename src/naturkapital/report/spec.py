@@ -35,6 +35,7 @@ DIAGRAM = ModelSpec(
                Text("PNG eller SVG.", "PNG or SVG."), {"type": "string"}),
     ),
     run=draw_diagram,
+    process=False,
     command=("diagram",),
     rest=None,
     keywords=("nki", "diagram"),

@@ -97,7 +97,6 @@ EVALUATE = ModelSpec(
     ),
     run=evaluate_scenario,
     command=("scenario", "evaluate"),
-    rest="scenario/evaluate",
     keywords=("scenario", "scenarie", "ecosystem services", "økosystemtjenester", "nki"),
 )
 
@@ -125,6 +124,7 @@ REPORT = ModelSpec(
     outputs=(Output("report", "document", Text("Rapport", "Report"),
                     Text("HTML eller PDF.", "HTML or PDF.")),),
     run=evaluate_scenario,
+    process=False,
     command=("scenario", "report"),
     keywords=("scenario", "report"),
 )

@@ -11,7 +11,6 @@ the same bounded checks as ``POST /api/lowland/screen``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from naturkapital.core.errors import InputError
@@ -21,12 +20,12 @@ from naturkapital.server.lowland import (
     LowlandService,
     ScreenFiles,
     ScreenOptions,
-    decode_raster,
     known_kommune,
     screen_doc,
     screen_files,
 )
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
+from naturkapital.server.rest import TIFF_MEDIA, input_file
 from naturkapital.server.uploads import UploadError
 
 
@@ -55,10 +54,9 @@ def execute_screen(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     max_bytes = settings.max_upload_bytes if settings else 20 * 1024 * 1024
     max_parcels = settings.max_zones if settings else 2000
     max_cells = settings.max_raster_cells if settings else 16_000_000
-    rasters = {k: (decode_raster(getattr(inputs, k), k), f"{k}.tif")
+    rasters = {k: input_file(getattr(inputs, k), k, f"{k}.tif", TIFF_MEDIA)
                for k in ("carbon", "water_table", "peat_depth")}
-    files = ScreenFiles(json.dumps(inputs.parcels).encode("utf-8"), "parcels.geojson",
-                        rasters)
+    files = ScreenFiles(*input_file(inputs.parcels, "parcels", "parcels.geojson"), rasters)
     opts = ScreenOptions(inputs.id_field, inputs.in_rotation_field, inputs.positive_depths,
                          inputs.align, inputs.horizon_years)
     ctx.progress(10, "screening the parcels")
