@@ -122,7 +122,7 @@ def cpu_seconds() -> tuple[float, dict[int, float]]:
 
 
 @contextmanager
-def measure(name: str, note: str = "") -> Iterator[Measurement]:
+def timed(name: str, note: str = "") -> Iterator[Measurement]:
     """Time a block; sample its peak memory, CPU time and the load average."""
     m = Measurement(name, 0.0, 0, note)
     load0 = os.getloadavg()[0]
@@ -300,7 +300,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     for rep in range(max(1, repeat)):
         tag = f" (run {rep + 1}/{repeat})" if repeat > 1 else ""
         say(f"(a) bare NumPy pass{tag}")
-        with measure("numpy", "bincount zone × class + Σ bioscore, 1 thread, "
+        with timed("numpy", "bincount zone × class + Σ bioscore, 1 thread, "
                               "cell centres") as m:
             numpy_pass(data.landcover, zpath, data.bioscore, len(zones))
         np_runs.append(m)
@@ -332,7 +332,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     diff = float("nan")
     if with_exact:
         say("(c) exactextract, in-memory path")
-        with measure("exactextract", "nki.zonal (values+coverage+weights), 1 thread") as m_ex:
+        with timed("exactextract", "nki.zonal (values+coverage+weights), 1 thread") as m_ex:
             ref = zonal_class_areas(zones, lc, "zones", data.bioscore, rule)
         m_ex.nki = nki_by_zone(ref, scheme)
         diff = max_nki_diff(m_en.nki, m_ex.nki)
@@ -341,7 +341,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     m_rs = None
     if rasterstats_sample > 0:
         say(f"(d) rasterstats on {rasterstats_sample} zones, extrapolated")
-        with measure("rasterstats") as m_rs:
+        with timed("rasterstats") as m_rs:
             spent, total, n = rasterstats_pass(zones, data.landcover, data.bioscore,
                                                rasterstats_sample)
         m_rs.seconds = total
@@ -374,14 +374,14 @@ def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
     from naturkapital.nki.chunked import chunked_class_areas
 
     if not spec.startswith("local"):
-        with measure(name, f"scheduler {spec}") as m:
+        with timed(name, f"scheduler {spec}") as m:
             res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule, scheduler=spec)
         return m, res, 0.0
     t0 = time.perf_counter()
     with dask_runner(spec) as runner:
         startup = time.perf_counter() - t0
         n = runner.workers
-        with measure(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
+        with timed(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
                            "start-up, not counted)") as m:
             res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule,
                                       scheduler=runner.client.scheduler.address)

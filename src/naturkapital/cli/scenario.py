@@ -102,7 +102,7 @@ def _write(res, out: Path) -> None:
 
 
 @spec_command(scenario_app, REPORT)
-def report_cmd(scenario: str, out: list[Path], landcover: str, year: int | None,
+def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: int | None,
                scheme: Path | None, carbon_pools: Path | None, zones: Path | None,
                id_field: str | None, name_field: str | None, carbon: Path | None,
                water_table: Path | None, peat_depth: Path | None, groundwater: Path | None,

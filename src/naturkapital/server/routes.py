@@ -191,7 +191,7 @@ def diagram_png(request: Request, zone_id: str, landcover: LandcoverQ = "basemap
             responses={200: {"content": {"application/json": {}, "text/csv": {
                 "schema": {"type": "string"}}}, "description": "JSON or CSV"},
                 **responses(422)})
-def compare(request: Request,
+def compare_route(request: Request,
             from_: Annotated[Epoch, Query(alias="from", description="Epoch: basemap2021 or "
                                                                     "corine:YEAR")]
             = "corine:2012",

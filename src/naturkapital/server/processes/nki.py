@@ -52,7 +52,7 @@ def run_nki(values: dict[str, Any], services: Any) -> NKIRun:
     return NKIRun(epoch, up, res)
 
 
-def execute(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+def execute_nki(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """Rows of the NKI table and the method metadata."""
     services = ctx.services
     ctx.progress(10, "computing the index")
@@ -65,7 +65,7 @@ def execute(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     return {"table": records(run.result.table), "meta": run.meta()}
 
 
-SPEC = register(ProcessSpec(NKI, execute))
+SPEC = register(ProcessSpec(NKI, execute_nki))
 
 
 def execute_compare(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from naturkapital.server.uploads import (
 )
 
 
-def execute(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """The long indicator table, the lowland checks and the method metadata."""
     from naturkapital.landcover.sources import resolve_landcover
     from naturkapital.scenario.evaluate import evaluate_scenario
@@ -78,4 +78,4 @@ def execute(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     return {"table": records(res.table), "lowland": lowland, "meta": meta}
 
 
-SPEC = register(ProcessSpec(EVALUATE, execute))
+SPEC = register(ProcessSpec(EVALUATE, execute_scenario))
