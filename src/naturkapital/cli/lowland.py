@@ -240,11 +240,12 @@ def candidates_cmd(kommune: str, top: int | None, out: Path | None, carbon: Path
 
 @spec_command(lowland_app, REPORT)
 def lowland_report_cmd(parcels: Path, id_field: str, ids: list[str], carbon: Path,
-                       water_table: Path, peat_depth: Path, out: Path, in_rotation_field: str | None,
-               bid_field: str | None, total_bid_field: str | None, synergy_field: str | None,
-               applicant_field: str | None, positive_depths: bool, align: bool,
-               horizon_years: float | None, rules: Path | None,
-               emission_factors: Path | None) -> None:
+                       water_table: Path, peat_depth: Path, out: Path,
+                       in_rotation_field: str | None, bid_field: str | None,
+                       total_bid_field: str | None, synergy_field: str | None,
+                       applicant_field: str | None, positive_depths: bool, align: bool,
+                       horizon_years: float | None, rules: Path | None,
+                       emission_factors: Path | None) -> None:
     """Skriv ansøgningsmateriale (HTML/PDF) pr. parcel. Application pack per parcel."""
     from naturkapital.lowland.cells import PARCEL_ID
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
