@@ -83,6 +83,9 @@ class LandTypeRow(BaseModel):
     contribution: float | None = Field(description="share × value / 100, NKI points")
     share_nature_pct: float | None = Field(description="share of the nature area (%), "
                                                        "nature types only")
+    contribution_nature: float | None = Field(
+        None, description="share of the nature area × value / 100, NKI natur points; "
+                          "nature types only")
 
 
 class ZoneBreakdown(BaseModel):
