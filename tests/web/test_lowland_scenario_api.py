@@ -302,6 +302,7 @@ def test_evaluate_demo_matches_python_api(client: TestClient) -> None:
     assert "<svg" in d["before_svg"] and "<svg" in d["after_svg"]
     assert {z["zone_id"] for z in doc["zones"]} == {"615", "0"}
     assert len(doc["lowland"]) == 2 and doc["lowland"][0]["criteria"]
+    assert doc["lowland"] == ref.to_dict("demo:endelave")["lowland"]  # the one serialiser
     assert len(doc["conversions"]["features"]) == 3
     assert doc["meta"]["scenario"] == "demo:endelave"
     assert "/" not in doc["meta"]["carbon_pools"]

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
-from naturkapital.core.jsonable import finite_or_none
+from naturkapital.core.jsonable import finite_or_none, records
 from naturkapital.data.catalogue import CORINE_YEARS
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.landtypes import LAND_TYPES
@@ -56,11 +56,6 @@ def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:
         return f"corine:{y}"
     raise InputError("landcover", f"unknown land cover '{landcover}'; use basemap2021 or "
                                   "corine")
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A table as JSON-ready rows: NaN/NA → None, numpy scalars → Python."""
-    return json.loads(df.to_json(orient="records", force_ascii=False, double_precision=10))
 
 
 def land_type_rows(result: nki_compute.NKIResult, zone_id: str) -> list[dict[str, Any]]:
