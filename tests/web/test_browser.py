@@ -363,3 +363,77 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     assert watch.errors == [], watch.errors
     assert watch.foreign == [], f"requests left the server: {watch.foreign}"
     ctx.close()
+
+
+def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
+                                          tmp_path: Path) -> None:
+    """The editor saves a conversion's oc_pct, gvsmax_cm and peat_depth_cm with the
+    token, reopens the saved scenario and evaluates it again: the same table and the
+    same lowland check as before saving (9 ha square on Fanø → wet meadow, eligible)."""
+    import json
+
+    from .conftest import TOKEN
+    from .test_lowland_scenario_api import _farm_square
+
+    base = live_server.url
+    sq = _farm_square()
+    props = {"name": "vaad", "to_class": 11, "oc_pct": 15.0, "gvsmax_cm": -80.0,
+             "peat_depth_cm": 100.0}
+    path = tmp_path / "genvaad.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection",
+                                "features": [{**sq, "properties": props}]}), encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+    page = ctx.new_page()
+    watch = Watch(page, base)
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.append(r.post_data_json)
+            if r.url.endswith("/api/scenario/evaluate") else None)
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-class option').length > 3",
+                           timeout=15_000)
+    page.set_input_files("#scn-file", str(path))
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 1",
+                           timeout=15_000)
+
+    def evaluate(run: int) -> tuple[list[str], list[str]]:
+        page.locator("#scn-run").click()
+        page.wait_for_function(f"() => document.body.dataset.scenario === '{run}'",
+                               timeout=60_000)
+        table = page.locator("#scn-table tbody").inner_text()
+        lowland = page.locator("#scn-lowland tbody").inner_text()
+        return table, lowland
+
+    table, lowland = evaluate(1)
+    assert "støtteberettiget" in lowland and "attributes oc_pct" in lowland
+
+    page.locator("#scn-save-box summary").click()
+    page.fill("#scn-save-name", "Genvådgøring med tal (browser)")
+    page.fill("#scn-save-token", TOKEN)
+    page.locator("#scn-save-btn").click()
+    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
+                           ".startsWith('Gemt som scenarie')", timeout=15_000)
+    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
+    rec = next(s for s in saved if s["name"] == "Genvådgøring med tal (browser)")
+    (conv,) = rec["conversions"]
+    assert {k: conv[k] for k in props} == props
+
+    # Load something else, then reopen the saved scenario and evaluate it again.
+    page.wait_for_function("() => document.querySelectorAll('#scn-demo option').length === 4",
+                           timeout=15_000)
+    page.select_option("#scn-demo", "endelave")
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 3",
+                           timeout=15_000)
+    page.locator("#scn-saved-box summary").click()
+    page.wait_for_function("(id) => [...document.querySelectorAll('#scn-saved option')]"
+                           ".some((o) => o.value === id)", arg=rec["id"], timeout=15_000)
+    page.select_option("#scn-saved", rec["id"])
+    page.locator("#scn-open").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 1",
+                           timeout=15_000)
+    assert evaluate(2) == (table, lowland)
+    first, again = sent[0]["scenario"], sent[-1]["scenario"]
+    assert again["features"][0]["properties"] == first["features"][0]["properties"] == props
+    assert watch.errors == [], watch.errors
+    ctx.close()

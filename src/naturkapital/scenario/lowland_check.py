@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from naturkapital.core.jsonable import jsonable
 from naturkapital.landcover.sources import Landcover
 from naturkapital.lowland.budget import Budget
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters, ParcelCells
@@ -48,9 +50,10 @@ class RewettingCheck:
     """Screening of one rewetting conversion.
 
     ``area_ha``: polygon area; ``rewetted_ha``: area converted from drained to wet
-    land types (ha); ``criteria``: rows with name_da, name_en, requirement, measured,
-    unit, result; ``gvsmax_before_cm`` and where it came from (attribute, raster or
-    the assumed default of ``services/tables/parameters.csv``); ``co2e_*``: t CO2e/yr
+    land types (ha); ``criteria``: rows with key, name_da, name_en, requirement,
+    measured, unit, result, result_da, explanation; ``gvsmax_before_cm`` and where it
+    came from (attribute, raster or the assumed default of
+    ``services/tables/parameters.csv``); ``co2e_*``: t CO2e/yr
     of the polygon before and after (NaN without carbon data).
     """
 
@@ -72,6 +75,22 @@ class RewettingCheck:
     @property
     def status_da(self) -> str:
         return STATUS_DA_ALL.get(self.status, self.status)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as one JSON-ready record (NaN → ``None``): the single serialisation
+        used by the CLI's metadata, the HTTP API, the ``scenario-evaluate`` process and
+        the report. ``max_support_dkk`` and ``budget_dkk`` repeat the budget's maximum
+        support and total; ``budget`` holds the whole plan with its instalments."""
+        return jsonable({
+            "conv_id": self.conv_id, "name": self.name, "status": self.status,
+            "status_da": self.status_da, "area_ha": self.area_ha,
+            "rewetted_ha": self.rewetted_ha, "max_support_dkk": self.budget.max_support_dkk,
+            "budget_dkk": self.budget.total_dkk, "gvsmax_before_cm": self.gvsmax_before_cm,
+            "gvsmax_basis": self.gvsmax_basis, "data_basis": self.data_basis,
+            "co2e_before_t_per_year": self.co2e_before_t_per_year,
+            "co2e_after_t_per_year": self.co2e_after_t_per_year,
+            "criteria": self.criteria,
+            "budget": self.budget, "notes": self.notes, "assumptions": self.assumptions})
 
 
 def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],

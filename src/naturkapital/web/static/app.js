@@ -293,8 +293,8 @@
         state.lang === "da" ? lt.da : lt.en),
       el("td", { class: "num" }, fmt(state.natureOnly ? lt.share_nature_pct : lt.share_pct)),
       el("td", { class: "num" }, fmt(lt.value, 0)),
-      el("td", { class: "num" }, fmt(state.natureOnly && lt.share_nature_pct !== null && lt.value !== null
-        ? lt.share_nature_pct * lt.value / 100 : lt.contribution)))));
+      el("td", { class: "num" }, fmt(state.natureOnly && lt.contribution_nature !== null
+        ? lt.contribution_nature : lt.contribution)))));
     renderChange(zoneId);
   }
 
