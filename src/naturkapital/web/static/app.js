@@ -3,7 +3,9 @@
    server or the user's files is always inserted as text, never as HTML.
    The lowland view (lowland.js) and the scenario editor (scenario.js) are modules in
    window.NK_MODULES; this file calls their hooks: init(nk), onMapReady(map),
-   onSelect(zoneId), onTab(name), onLanguage(). */
+   onSelect(zoneId), onTab(name), onLanguage(). Forms of models (the zone upload here,
+   lowland screening in lowland.js) are rendered by forms.js from /processes/{id}; the
+   land-cover epochs come from the API too. */
 "use strict";
 (function () {
   const TEXTS = window.NK_TEXTS;
