@@ -145,3 +145,32 @@ def test_forms_follow_the_process_descriptions(browser: Any, live_server: Server
     assert watch.errors == [], watch.errors
     assert watch.foreign == [], watch.foreign
     page.close()
+
+
+def test_renamed_input_renames_the_form_field(browser: Any,  # noqa: F811
+                                              live_server: Server) -> None:
+    """The form knows no input names of its own: serve a description whose ``carbon`` is
+    called ``kulstof`` and the form's field, label and multipart body follow."""
+    import json
+
+    base = live_server.url
+    doc = httpx.get(base + "/processes/lowland-screen").json()
+    doc["inputs"] = {("kulstof" if k == "carbon" else k): v for k, v in doc["inputs"].items()}
+    doc["inputs"]["kulstof"]["x-naturkapital"]["label"] = {"da": "Kulstof X", "en": "Carbon X"}
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.route("**/processes/lowland-screen", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(doc)))
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    form, tab, details = FORMS["lowland-screen"]
+    _open(page, tab, details, form)
+    names = page.eval_on_selector_all(f"{form} [name]", "es => es.map(e => e.name)")
+    assert names == list(doc["inputs"]) and "carbon" not in names
+    assert page.locator(f"{form} label[for$=-kulstof] .field-label").inner_text().startswith(
+        "Kulstof X")
+    page.set_input_files(f"{form} [name=kulstof]", files=[
+        {"name": "k.tif", "mimeType": "image/tiff", "buffer": b"II*\x00"}])
+    keys = page.evaluate("""() => Array.from(window.NKForms.forms
+      .find((f) => f.id === 'lowland-screen').formData().keys())""")
+    assert "kulstof" in keys and "carbon" not in keys
+    page.close()
