@@ -129,6 +129,37 @@ class Extraction:
     def parcel_index(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.parcel_ids)), np.diff(self.offsets))
 
+    @classmethod
+    def from_cells(cls, cells: Mapping[str, ParcelCells], crs: str = "",
+                   cell_ha: float = float("nan")) -> Extraction:
+        """An extraction from per-parcel cells (e.g. values given per polygon instead
+        of read from rasters), parcels in the order of ``cells``."""
+        ids = list(cells)
+        parts = [cells[pid] for pid in ids]
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum([p.area_ha.size for p in parts], out=offsets[1:])
+
+        def cat(attr: str) -> np.ndarray:
+            arrays = [np.asarray(getattr(p, attr), dtype=float) for p in parts]
+            return np.concatenate(arrays) if arrays else np.array([], dtype=float)
+
+        return cls(parcel_ids=ids, offsets=offsets,
+                   parcel_ha=np.array([p.parcel_ha for p in parts], dtype=float),
+                   area_ha=cat("area_ha"), carbon=cat("carbon"), gvsmax=cat("gvsmax"),
+                   peat=cat("peat"), crs=crs, cell_ha=cell_ha, aligned=False)
+
+
+def segment_sums(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``weights`` per parcel index (``idx`` sorted ascending, values 0…n−1),
+    with ``np.add.reduceat`` over each parcel's segment."""
+    counts = np.bincount(idx, minlength=n)
+    out = np.zeros(n)
+    if weights.size:
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        nz = counts > 0
+        out[nz] = np.add.reduceat(weights, starts[nz])
+    return out
+
 
 def check_same_grid(ref: rasterio.DatasetReader, other: rasterio.DatasetReader,
                     other_path: Path, what: str, ref_name: str) -> None:
