@@ -13,6 +13,7 @@ from naturkapital.lowland.rules import (
     DEFAULT_RULES,
     RULE_KEYS,
     load_candidate_params,
+    load_conditions,
     load_emission_factors,
     load_rules,
 )
@@ -107,3 +108,21 @@ def test_broken_emission_table_is_one_clean_error(tmp_path: Path, old: str, new:
 def test_missing_table_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found"):
         load_rules(tmp_path / "klimaskovfonden_2031.csv")
+
+
+def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
+    c = load_conditions()
+    assert c.version == "klimaskovfonden_2024_conditions"
+    after = c.stage("after_project")
+    assert [r.key for r in after] == ["permanent_nature", "no_inputs_or_installations",
+                                      "registered_on_title", "no_pumping"]
+    assert {r.key for r in c.stage("application")} == {"applicants", "ranking"}
+    assert all(r.source.startswith("Klimaskovfonden") and r.da and r.en for r in c.rows)
+    assert c.sources == "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+    bad = tmp_path / "c.csv"
+    bad.write_text("key,stage,da,en,source\nx,later,a,b,s\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown stage later"):
+        load_conditions(bad)
+    bad.write_text("key,da,en\nx,a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        load_conditions(bad)
