@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from naturkapital.lowland.rules import (
     load_conditions,
     load_emission_factors,
     load_rules,
+    rules_document,
 )
 
 #: PRODUCT.md §B, transcribed by hand.
@@ -126,3 +128,18 @@ def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
     bad.write_text("key,da,en\nx,a,b\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing column"):
         load_conditions(bad)
+
+
+def test_rules_document_is_one_json_ready_serialisation() -> None:
+    doc = rules_document(load_rules(), load_emission_factors(), load_candidate_params(),
+                         load_conditions())
+    rows = {r["key"]: r for r in doc["rules"]["rows"]}
+    # "Dansk / English" descriptions are split; max support 160 000 DKK/ha (PRODUCT.md §B)
+    assert rows["max_support_dkk_per_ha"]["value"] == 160_000
+    assert rows["min_peat_area_ha"]["description_da"].startswith("Mindste areal")
+    assert rows["min_peat_area_ha"]["description_en"] == "minimum peat-soil area"
+    rewetted = next(r for r in doc["emission_factors"]["rows"] if r["water_table"] == "high")
+    assert (rewetted["co2"], rewetted["n2o"], rewetted["ch4"], rewetted["total"]) == (
+        0.0, 0.0, 6.8, 6.8)
+    assert doc["conditions"][0]["stage"] == "after_project"
+    assert json.loads(json.dumps(doc)) == doc

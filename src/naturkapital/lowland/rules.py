@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -332,3 +332,43 @@ def load_conditions(path: str | Path | None = None) -> Conditions:
                             "text")
     rows = [Condition(r.key, r.stage, r.da, r.en, r.source) for r in t.itertuples()]
     return Conditions(version=p.stem, path=p, rows=rows)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """'Dansk / English' → ('Dansk', 'English'); text without " / " is both."""
+    da, sep, en = str(text).partition(" / ")
+    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
+
+
+def param_records(table: ParamTable) -> list[dict[str, object]]:
+    """The rows of a parameter table as records: key, value, unit, source, the Danish
+    and English description, and ``assumption`` (no published source)."""
+    out: list[dict[str, object]] = []
+    for key, r in table.table.iterrows():
+        da, en = _split(r["description"])
+        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
+                    "source": str(r["source"]), "description_da": da, "description_en": en,
+                    "assumption": is_assumption(r["source"])})
+    return out
+
+
+def factor_records(factors: EmissionFactors) -> list[dict[str, object]]:
+    """One record per SEGES situation: its factors per gas and their total (t CO2e per
+    ha per year), source and ``assumption``."""
+    return [{"situation": s.name, "in_rotation": s.in_rotation, "water_table": s.water_table,
+             "oc_interval_pct": s.interval,
+             **{g: float(s.factors.get(g, 0.0)) for g in GASES},
+             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
+             "assumption": bool(s.is_assumption)} for s in factors.situations]
+
+
+def rules_document(rules: ParamTable, factors: EmissionFactors, params: ParamTable,
+                   conditions: Conditions) -> dict[str, object]:
+    """Every lowland rule as one JSON-ready document: the rules table, the emission
+    factors (with the GWPs), the candidate-search parameters and the conditions."""
+    return {"rules": {"version": rules.version, "rows": param_records(rules)},
+            "emission_factors": {"version": factors.version, "unit": "t CO2e/ha/yr",
+                                 "rows": factor_records(factors), "gwp": dict(factors.gwp)},
+            "candidate_search": {"version": params.version, "rows": param_records(params)},
+            "conditions": [asdict(c) for c in conditions.rows],
+            "conditions_source": conditions.sources}

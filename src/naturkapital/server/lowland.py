@@ -22,7 +22,7 @@ import base64
 import binascii
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -158,24 +158,6 @@ class ScreenResult(BaseModel):
 
 
 # ---------------------------------------------------------------- service
-def _split(text: str) -> tuple[str, str]:
-    """'Dansk / English' → ('Dansk', 'English')."""
-    da, sep, en = str(text).partition(" / ")
-    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
-
-
-def _param_rows(table: Any) -> list[dict[str, Any]]:
-    from naturkapital.lowland.rules import is_assumption
-
-    out = []
-    for key, r in table.table.iterrows():
-        da, en = _split(r["description"])
-        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
-                    "source": str(r["source"]), "description_da": da, "description_en": en,
-                    "assumption": is_assumption(r["source"])})
-    return out
-
-
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
     """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
     wgs = gdf[columns + ["geometry"]].to_crs(4326)
@@ -212,24 +194,10 @@ class LowlandService:
         return self._tables.get("conditions", load_conditions)
 
     def rules_doc(self) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
-            f = self.factors()
-            rows = []
-            for s in f.situations:
-                rows.append({"situation": s.name, "in_rotation": s.in_rotation,
-                             "water_table": s.water_table, "oc_interval_pct": s.interval,
-                             **{g: float(s.factors.get(g, 0.0)) for g in ("co2", "n2o", "ch4")},
-                             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
-                             "assumption": bool(s.is_assumption)})
-            r, p, c = self.rules(), self.candidate_params(), self.conditions()
-            return {"rules": {"version": r.version, "rows": _param_rows(r)},
-                    "emission_factors": {"version": f.version, "unit": "t CO2e/ha/yr",
-                                         "rows": rows, "gwp": dict(f.gwp)},
-                    "candidate_search": {"version": p.version, "rows": _param_rows(p)},
-                    "conditions": [asdict(row) for row in c.rows],
-                    "conditions_source": c.sources}
+        from naturkapital.lowland.rules import rules_document
 
-        return self._tables.get("rules_doc", make)
+        return self._tables.get("rules_doc", lambda: rules_document(
+            self.rules(), self.factors(), self.candidate_params(), self.conditions()))
 
     def rules_json(self) -> bytes:
         return self._bytes.get("rules", lambda: json.dumps(
