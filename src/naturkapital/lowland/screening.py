@@ -224,18 +224,32 @@ def status_arrays(results: Mapping[str, np.ndarray]) -> np.ndarray:
                     np.where(secs.any(axis=1), SECONDARY, ELIGIBLE))
 
 
-def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str],
-                   rules: ParamTable) -> list[Criterion]:
+def requirements(rules: ParamTable) -> dict[str, str]:
+    """The requirement of each criterion in words (Danish numbers), e.g. "2–10 ha"."""
+    r = rules
+    return {
+        "peat_area": f"{num_da(r['min_peat_area_ha'], 0)}–{num_da(r['max_peat_area_ha'], 0)} ha",
+        "oc_share": f"≥ {num_da(r['min_share_oc_above_pct'], 0)} % af arealet med OC > "
+                    f"{num_da(r['share_oc_threshold_pct'], 0)} %",
+        "gvsmax": f"dybere end {num_da(r['max_gvsmax_cm'])} cm",
+        "drained_peat": f"≥ {num_da(r['min_drained_peat_cm'], 0)} cm",
+        "budget": f"≤ {num_da(r['max_support_dkk_per_ha'], 0)} kr./ha",
+        "price": f"≤ {num_da(r['max_dkk_per_t_co2e'], 0)} kr./t",
+    }
+
+
+def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str], rules: ParamTable,
+                   req: Mapping[str, str]) -> list[Criterion]:
     """The four soil and water criteria of one parcel: measured values ``m``, the
-    results ``res`` from :func:`judge_arrays`, and the sentence that explains a fail or
-    secondary."""
+    results ``res`` from :func:`judge_arrays`, the requirements ``req`` (see
+    :func:`requirements`), and the sentence that explains a fail or secondary."""
     r = rules
     lo, hi = r["min_peat_area_ha"], r["max_peat_area_ha"]
     out: list[Criterion] = []
 
     pa = m["peat_area_ha"]
     crit = partial(Criterion, "peat_area", "Areal med tørvejord", "peat-soil area",
-                   f"{num_da(lo, 0)}–{num_da(hi, 0)} ha", pa, "ha", res["peat_area"])
+                   req["peat_area"], pa, "ha", res["peat_area"])
     if res["peat_area"] == FAIL and np.isnan(pa):
         out.append(crit("Der er ingen kulstofdata for parcellen, så arealet med tørvejord "
                         "kan ikke opgøres.", "no carbon data for the parcel; peat area unknown"))
@@ -253,8 +267,7 @@ def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str],
     share = m["share_oc_above_6_pct"]
     need, thr = r["min_share_oc_above_pct"], r["share_oc_threshold_pct"]
     crit = partial(Criterion, "oc_share", "Andel med kulstof over 6 %", "share with OC > 6 %",
-                   f"≥ {num_da(need, 0)} % af arealet med OC > {num_da(thr, 0)} %", share, "%",
-                   res["oc_share"])
+                   req["oc_share"], share, "%", res["oc_share"])
     if res["oc_share"] == FAIL and np.isnan(share):
         out.append(crit("Der er ingen kulstofdata for parcellen.", "no carbon data"))
     elif res["oc_share"] == FAIL:
@@ -267,7 +280,7 @@ def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str],
 
     g, lim = m["gvsmax_cm"], r["max_gvsmax_cm"]
     crit = partial(Criterion, "gvsmax", "Vandstand før (GVSmax)", "water table before (GVSmax)",
-                   f"dybere end {num_da(lim)} cm", g, "cm", res["gvsmax"])
+                   req["gvsmax"], g, "cm", res["gvsmax"])
     if res["gvsmax"] == FAIL and np.isnan(g):
         out.append(crit("Der er ingen data om vandstanden (GVSmax) for parcellen.",
                         "no water-table data"))
@@ -280,7 +293,7 @@ def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str],
 
     d, need_d = m["drained_peat_cm"], r["min_drained_peat_cm"]
     crit = partial(Criterion, "drained_peat", "Drænet tørvelag", "drained peat",
-                   f"≥ {num_da(need_d, 0)} cm", d, "cm", res["drained_peat"])
+                   req["drained_peat"], d, "cm", res["drained_peat"])
     if res["drained_peat"] == FAIL and np.isnan(d):
         no_peat = not np.isnan(pa) and pa <= 0
         out.append(crit("Der er ingen tørvejord i parcellen at måle tørvelaget på." if no_peat
@@ -297,22 +310,21 @@ def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str],
 
 
 def _money_criteria(area_ha: float, total_dkk: float, price: float, res: Mapping[str, str],
-                    problems: tuple[str, str], horizon: float,
-                    rules: ParamTable) -> list[Criterion]:
+                    problems: tuple[str, str], horizon: float, rules: ParamTable,
+                    req: Mapping[str, str]) -> list[Criterion]:
     """Budget and price criteria of one parcel: area (ha), budget total (DKK), price
-    (DKK/t CO2e), results from :func:`judge_arrays` and the Danish/English sentences
-    of the budget's breaches."""
+    (DKK/t CO2e), results from :func:`judge_arrays`, the Danish/English sentences of
+    the budget's breaches and the requirements ``req``."""
     cap = rules["max_dkk_per_t_co2e"]
-    req_price = f"≤ {num_da(cap, 0)} kr./t"
-    price_name = ("price", "Pris pr. ton CO2e", "price per t CO2e", req_price, price, "DKK/t")
+    price_name = ("price", "Pris pr. ton CO2e", "price per t CO2e", req["price"], price,
+                  "DKK/t")
     if res["budget"] == NA:
         return [Criterion("budget", "Budget inden for grænserne", "budget within limits",
                           "intet bud / no bid", np.nan, "DKK/ha", NA),
                 Criterion(*price_name, NA)]
     out = [Criterion("budget", "Budget inden for grænserne", "budget within limits",
-                     f"≤ {num_da(rules['max_support_dkk_per_ha'], 0)} kr./ha",
-                     total_dkk / area_ha if area_ha else np.nan, "DKK/ha", res["budget"],
-                     *problems)]
+                     req["budget"], total_dkk / area_ha if area_ha else np.nan, "DKK/ha",
+                     res["budget"], *problems)]
     if res["price"] == FAIL and np.isnan(price):
         out.append(Criterion(*price_name, FAIL, "Projektet giver ingen CO2-reduktion, så "
                              "prisen pr. ton kan ikke beregnes.", "no CO2 reduction"))
@@ -383,10 +395,13 @@ class Screened:
         if res["budget"] == FAIL:
             budget = budget or self.budget.row(i, self.rules)
             problems = (" ".join(budget.problems_da), "; ".join(budget.problems_en))
-        return (_soil_criteria(m, res, self.rules)
+        req = self.__dict__.get("_requirements")
+        if req is None:
+            req = self.__dict__["_requirements"] = requirements(self.rules)
+        return (_soil_criteria(m, res, self.rules, req)
                 + _money_criteria(m["area_ha"], float(self.budget.total_dkk[i]),
                                   float(self.price[i]), res, problems, self.horizon,
-                                  self.rules))
+                                  self.rules, req))
 
     def reasons(self, i: int) -> tuple[list[str], list[str]]:
         """Danish and English sentences of the failed and secondary criteria."""
