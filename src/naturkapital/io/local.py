@@ -47,6 +47,7 @@ GEOJSON_CRS_NAME = re.compile(r"^(EPSG:{1,2}\d{4,6}|urn:ogc:def:crs:EPSG:[0-9.]*
 _ROOT = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
 _PROLOG = re.compile(rb"^(\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>))*\s*", re.DOTALL)
 MAX_VRT_DEPTH = 5
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
 
 
 def vrt_allowed() -> bool:
@@ -57,7 +58,9 @@ def vrt_allowed() -> bool:
 def is_remote(name: str) -> bool:
     """A URL or a GDAL virtual file system path (``/vsicurl/…``, ``/vsis3/…``)."""
     text = name.strip()
-    return "://" in text or text.lower().startswith("/vsi") or text.lower().startswith("\\vsi")
+    # ``http:/host`` too: a URL passed through pathlib loses one slash
+    return ("://" in text or _URL_SCHEME.match(text) is not None
+            or text.lower().startswith(("/vsi", "\\vsi")))
 
 
 def xml_root(head: bytes) -> str | None:
