@@ -41,8 +41,8 @@ def _library_error(exc: BaseException) -> str | None:
     if isinstance(exc, (rasterio.errors.RasterioError, pyogrio.errors.DataSourceError,
                         pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                         pyogrio.errors.GeometryError, pyogrio.errors.CRSError)):
-        text = one_line(str(exc)) or type(exc).__name__
-        return f"cannot read the data ({text}); the file may be truncated or damaged"
+        return (f"cannot read the data ({_chain_text(exc)}); the file may be truncated "
+                "or damaged")
     if isinstance(exc, csv.Error):
         return f"cannot read a CSV table ({one_line(str(exc))})"
     if isinstance(exc, OSError) and getattr(exc, "filename", None):
@@ -50,6 +50,21 @@ def _library_error(exc: BaseException) -> str | None:
     if isinstance(exc, RecursionError):
         return "the input is nested too deeply to read"
     return None
+
+
+def _chain_text(exc: BaseException) -> str:
+    """The messages of an exception and its causes ("Read failed. See previous
+    exception" is followed by GDAL's own message, which names the file)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        text = one_line(str(e), 300)
+        if text and "see previous exception" not in text.lower() and text not in parts:
+            parts.append(text)
+        e = e.__cause__ or e.__context__
+    return "; ".join(parts) or type(exc).__name__
 
 
 def main() -> None:

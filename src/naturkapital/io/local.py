@@ -140,6 +140,22 @@ def check_vrt_sources(path: Path, what: str, depth: int = 0) -> None:
             elif root in POINTER_ROOTS:
                 raise InputError(path, f"{what}: the VRT source {name!r} is "
                                        f"{POINTER_ROOTS[root]}; only local data are read")
+            elif tree.getroot().tag == "VRTDataset" and tag == "SourceFilename":
+                _check_raster_source(path, src, name, what)
+
+
+def _check_raster_source(vrt: Path, src: Path, name: str, what: str) -> None:
+    """A raster VRT's source opens as a raster (else the read fails later, far away)."""
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    try:
+        with rasterio.open(src):
+            pass
+    except RasterioError as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise InputError(vrt, f"{what}: the VRT source {name!r} cannot be read as a raster "
+                              f"({first})") from None
 
 
 def check_geojson_crs(doc: Any) -> None:
