@@ -56,8 +56,8 @@ def assert_clean_error(r: Run, *needles: str) -> None:
     """Exit 2, one line ``Fejl (error): …`` on stderr naming the needles, no traceback."""
     assert r.code == 2, (r.code, r.out[-2000:], r.err[-2000:])
     assert "Traceback" not in r.text
-    lines = [ln for ln in r.err.splitlines() if ln.strip()]
-    assert len(lines) == 1, r.err
+    lines = r.err.splitlines()
+    assert len(lines) == 1, r.err  # exactly one line: no blank line, no progress bar
     assert lines[0].startswith("Fejl (error):"), r.err
     for n in needles:
         assert n in lines[0], (n, lines[0])

@@ -401,6 +401,20 @@ simple("diagram-second-bad", lambda c: (["diagram", "--zone", "A", "--zones",
                                          "--landcover", str(c.lc["raster"]), "--scheme",
                                          str(c.lc["scheme"]), "--second", "corine:abc",
                                          "--out", str(c.d / "d.png")], ("corine:abc",)))
+simple("calibrate-out-read-only", lambda c: (["calibrate", "--out-dir", str(ro_folder(c))],
+                                            ("basemap04.csv", "cannot write")))
+simple("calibrate-out-missing", lambda c: (["calibrate", "--out-dir", str(c.d / "nope")],
+                                           ("nope", "does not exist")))
+simple("calibrate-published-missing", lambda c: (["calibrate", "--published",
+                                                  str(c.d / "pub.csv"), "--out-dir",
+                                                  str(c.d)], ("pub.csv", "not found")))
+simple("calibrate-published-empty", lambda c: (["calibrate", "--published", str(c.file(
+    "pub.csv", b"")), "--out-dir", str(c.d)], ("pub.csv", "empty")))
+simple("calibrate-published-columns", lambda c: (["calibrate", "--published", str(c.file(
+    "pub.csv", "kode,nki\n101,30\n")), "--out-dir", str(c.d)], ("pub.csv", "kommune_code")))
+simple("calibrate-published-range", lambda c: (["calibrate", "--published", str(c.file(
+    "pub.csv", "kommune_code,nki_2020\n101,inf\n")), "--out-dir", str(c.d)],
+    ("pub.csv", "0 to 100")))
 simple("validate-scheme-bad", lambda c: (["validate", "--scheme", str(c.file(
     "s.csv", "a\n1\n"))], ("s.csv",)))
 

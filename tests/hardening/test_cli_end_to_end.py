@@ -27,7 +27,7 @@ def run(*args: object) -> subprocess.CompletedProcess[str]:
 def one_line_error(p: subprocess.CompletedProcess[str], *needles: str) -> str:
     assert p.returncode == 2, (p.returncode, p.stdout[-1500:], p.stderr[-1500:])
     assert "Traceback" not in p.stdout + p.stderr
-    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    lines = p.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Fejl (error): "), p.stderr
     for n in needles:
         assert n in lines[0], (n, lines[0])

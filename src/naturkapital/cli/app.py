@@ -91,7 +91,11 @@ def _global_options(
 
 @contextmanager
 def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar; yields a callback ``advance(n)``."""
+    """A rich progress bar; yields a callback ``advance(n)``. Without a terminal (a log
+    file, a pipe, a test) there is no bar, so an error stays the only line on stderr."""
+    if not console_err.is_terminal:
+        yield lambda _n: None
+        return
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console_err, transient=True) as prog:
         task = prog.add_task(escape(description), total=total)

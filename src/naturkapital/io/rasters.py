@@ -14,8 +14,8 @@ from naturkapital.io.local import check_local
 CELL_BUDGET_ENV = "NATURKAPITAL_CELL_BUDGET"
 #: Default: twice Denmark at 10 m (~1.7e9 cells); a raster over the budget is refused.
 DEFAULT_CELL_BUDGET = 4_000_000_000
-#: At most this many GeoTIFF blocks are checked against the file size.
-MAX_BLOCKS_CHECKED = 20_000
+#: Up to this many GeoTIFF blocks, every block is checked against the file size.
+MAX_BLOCKS_CHECKED = 256
 
 
 def cell_budget() -> int:
@@ -85,8 +85,10 @@ def _check_tiff_blocks(ds: rasterio.DatasetReader, p: Path, band: int, what: str
     nx, ny = -(-ds.width // bw), -(-ds.height // bh)
     if nx * ny <= MAX_BLOCKS_CHECKED:
         blocks = [(x, y) for y in range(ny) for x in range(nx)]
-    else:  # a very large raster: the corners and the last row
-        blocks = [(0, 0), (nx - 1, 0), (0, ny - 1)] + [(x, ny - 1) for x in range(nx)]
+    else:  # a large raster: the first block, the last row and the last column (a cut
+        # file loses its end, where GDAL and COG writers put the last full-size blocks)
+        blocks = ([(0, 0)] + [(x, ny - 1) for x in range(nx)]
+                  + [(nx - 1, y) for y in range(ny - 1)])
     for x, y in blocks:
         off = ds.get_tag_item(f"BLOCK_OFFSET_{x}_{y}", "TIFF", bidx=band)
         n = ds.get_tag_item(f"BLOCK_SIZE_{x}_{y}", "TIFF", bidx=band)
