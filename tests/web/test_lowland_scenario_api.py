@@ -555,7 +555,7 @@ def test_openapi_lists_new_endpoints(client: TestClient) -> None:
 
 
 def test_web_app_ships_the_new_views(client: TestClient) -> None:
-    html = client.get("/").text
+    html = client.get("/", headers={"Accept": "text/html"}).text
     for needle in ('data-tab="lowland"', 'data-tab="scenario"', "/static/lowland.js",
                    "/static/scenario.js", 'id="scn-draw"'):
         assert needle in html

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +28,16 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
+from naturkapital.core.numbers import check_number
+from naturkapital.io.local import check_local
 from naturkapital.lowland.budget import budget_arrays
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text
 from naturkapital.lowland.rules import ParamTable
 from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da, price_within_cap
 
+#: The longest CO2 horizon accepted (years).
+MAX_HORIZON_YEARS = 200.0
 REQUIRED = ("area_ha", "bid_dkk_per_ha", "total_bid_dkk", "synergy_points")
 FUNDED, NOT_FUNDED, REJECTED = "funded", "not_funded", "rejected"
 DECISION_DA = {FUNDED: "får tilsagn", NOT_FUNDED: "får afslag (konkurrence)",
@@ -53,9 +58,14 @@ def read_bids(path: str | Path) -> pd.DataFrame:
     if not p.exists():
         raise InputError(p, "file not found / filen findes ikke")
     if p.suffix.lower() in (".csv", ".txt"):
+        p = check_local(p, "bids file")
+        if p.is_dir() or p.stat().st_size == 0:
+            raise InputError(p, "the bids file is empty (0 bytes); give a CSV with a header "
+                                "row and one row per bid")
         try:
             return pd.read_csv(p, encoding="utf-8-sig", sep=None, engine="python")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+                csv.Error) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "empty"
             raise InputError(p, f"cannot read the bids CSV ({first})") from None
     from naturkapital.io.vectors import read_vector
@@ -70,6 +80,9 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     compensation, DKK/ha), total_bid_dkk (DKK), synergy_points; optional status,
     applicant_type, co2e_reduction_t_per_year and horizon_years. Rows with neither
     bid nor total (e.g. screened parcels that do not bid) are left out and counted."""
+    budget_dkk = check_number(budget_dkk, "--budget", above=0)
+    horizon_years = check_number(horizon_years, "--horizon-years", above=0,
+                                 at_most=MAX_HORIZON_YEARS)
     b, without_bid = _validate(bids, rules, id_col, source)
     horizon = (float(horizon_years) if horizon_years is not None
                else rules["default_horizon_years"])
@@ -227,6 +240,17 @@ def _validate(bids: pd.DataFrame, rules: ParamTable, id_col: str,
             raise InputError(source, f"column {c} must hold a number for every bid; bid "
                                      f"{b.loc[bad, id_col].iloc[0]} has '{b.loc[bad, c].iloc[0]}'")
         b[c] = nums.astype(float)
+        inf = np.isinf(b[c])
+        if inf.any():
+            raise InputError(source, f"column {c} must hold finite numbers; bid "
+                                     f"{b.loc[inf, id_col].iloc[0]} has "
+                                     f"'{bids.loc[inf[inf].index[0], c]}'")
+    for c in ("bid_dkk_per_ha", "total_bid_dkk"):
+        neg = b[c] < 0
+        if neg.any():
+            raise InputError(source, f"column {c} must not be negative; bid "
+                                     f"{b.loc[neg, id_col].iloc[0]} has "
+                                     f"{b.loc[neg, c].iloc[0]:g}")
     if (b["area_ha"] <= 0).any():
         raise InputError(source, f"area_ha must be above 0; bid "
                                  f"{b.loc[b['area_ha'] <= 0, id_col].iloc[0]}")

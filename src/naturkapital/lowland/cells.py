@@ -309,6 +309,14 @@ def _check_ranges(ext: Extraction, r: LowlandRasters) -> None:
         v = getattr(ext, attr)
         return v[~np.isnan(v)]
 
+    if ext.carbon.size:
+        for attr, path, what in (("carbon", r.carbon, "carbon raster"),
+                                 ("gvsmax", r.water_table, "water-table raster"),
+                                 ("peat", r.peat_depth, "peat-depth raster")):
+            if np.isnan(getattr(ext, attr)).all():
+                raise InputError(path, f"the {what} has no data inside any parcel (every "
+                                       "cell there is nodata); check the nodata value and "
+                                       "the extent")
     oc = seen("carbon")
     if oc.size and (oc.min() < 0 or oc.max() > 100):
         raise InputError(r.carbon, f"carbon raster values must be organic carbon in % (0–100)"

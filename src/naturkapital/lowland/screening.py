@@ -37,6 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from naturkapital.core.numbers import check_number
 from naturkapital.lowland.budget import Budget, BudgetArrays, budget_arrays
 from naturkapital.lowland.cells import (
     PARCEL_ID,
@@ -458,6 +459,7 @@ def screen(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: ParamTable
     ``horizon_years`` defaults to the rules table's ``default_horizon_years`` (an
     assumption, then listed as such). Returns a :class:`ScreenResult`.
     """
+    check_number(horizon_years, "--horizon-years", above=0, at_most=200)
     ext = extract_cells(parcels, rasters, parcels_source, progress)
     return screen_extracted(parcels, ext, rasters, rules, factors, horizon_years)
 
@@ -466,6 +468,7 @@ def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: Lowlan
                      rules: ParamTable, factors: EmissionFactors,
                      horizon_years: float | None = None) -> ScreenResult:
     """Screening from already extracted cells (see :func:`screen`)."""
+    horizon_years = check_number(horizon_years, "--horizon-years", above=0, at_most=200)
     horizon_given = horizon_years is not None
     horizon = float(horizon_years if horizon_given else rules["default_horizon_years"])
     screened = screen_arrays(parcels, ext, rules, factors, horizon)
