@@ -19,7 +19,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from naturkapital.accounts.condition import ALL_TYPES, condition_account, indicators
+from naturkapital.accounts.condition import (
+    ALL_TYPES,
+    condition_account,
+    epoch_condition,
+    indicators,
+)
 from naturkapital.accounts.extent import (
     EXTENT_ITEMS,
     check_codes,
@@ -29,9 +34,11 @@ from naturkapital.accounts.extent import (
     with_total,
 )
 from naturkapital.accounts.typology import BY_TYPE, TYPE_KEYS, typology_for
+from naturkapital.data.catalogue import CORINE_YEARS
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.nki.compute import NATIONAL_ID, Zones, load_zones
+from naturkapital.nki.zonal import zonal_class_areas
 
 METHOD = ("SEEA EA 2021 extent and condition accounts (United Nations et al. 2021, ch. 4–5) "
           "on the MAES ecosystem typology (Maes et al. 2013); exact cell coverage at zone "
@@ -177,3 +184,41 @@ def compute_accounts(
         "units": {"extent": "ha", "change_matrix": "ha", "condition": "see indicators"},
     }
     return AccountsResult(table, extent, matrix, condition, z.gdf, names, meta)
+
+
+def series_epochs(from_epoch: str | Path, to_epoch: str | Path) -> list[str]:
+    """The epochs of a condition series: every embedded CORINE year from ``from_epoch``
+    to ``to_epoch`` when both are CORINE years, else just the two."""
+    a, b = str(from_epoch), str(to_epoch)
+    if a.startswith("corine:") and b.startswith("corine:"):
+        try:
+            y0, y1 = int(a.split(":", 1)[1]), int(b.split(":", 1)[1])
+        except ValueError:
+            return [a, b]
+        lo, hi = min(y0, y1), max(y0, y1)
+        years = [y for y in sorted(CORINE_YEARS) if lo <= y <= hi]
+        return [f"corine:{y}" for y in (years if y0 <= y1 else years[::-1])]
+    return list(dict.fromkeys([a, b]))
+
+
+def condition_series(
+    epochs: list[str | Path],
+    zones: str | Path | Zones | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    scheme: str | Path | None = None,
+    typology: str | Path | None = None,
+) -> pd.DataFrame:
+    """Condition indicators at every epoch (one exact zonal pass per epoch).
+
+    Rows: zone_id, ecosystem_type (``all`` for zone indicators), indicator, year,
+    value. Zone ``"0"`` is all zones together.
+    """
+    z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
+    parts = []
+    for spec in epochs:
+        lc = resolve_landcover(spec, scheme=scheme)
+        typ = typology_for(lc.label, typology)
+        areas = zonal_class_areas(z.gdf, lc, z.source)
+        parts.append(epoch_condition(areas.classes, lc, typ).assign(year=epoch_year(lc)))
+    return pd.concat(parts, ignore_index=True)

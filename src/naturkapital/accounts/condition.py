@@ -96,3 +96,9 @@ def condition_account(pairs: pd.DataFrame, frm: Landcover, to: Landcover, tf: Ty
     out["opening_index"] = out["opening"] / out["reference_level"]
     out["closing_index"] = out["closing"] / out["reference_level"]
     return out
+
+
+def epoch_condition(classes: pd.DataFrame, lc: Landcover, typ: Typology) -> pd.DataFrame:
+    """Indicator values of one epoch from its class areas (zone_id, value, area_ha):
+    rows zone_id, ecosystem_type, indicator, value; zone ``"0"`` = all zones."""
+    return _epoch_condition(classes[[ZONE_ID, "value", "area_ha"]], lc, typ)

@@ -72,6 +72,12 @@ ACCOUNTS_SPEC = ModelSpec(
               Text("Udstrækning primo/ultimo og nettoændring for --zone (.png/.svg).",
                    "Opening/closing extent and net change of --zone (.png/.svg)."),
               default=None, faces=CLI, suffixes=(".png", ".svg")),
+        Param("condition_chart", "output", Text("Tilstandsfigur", "Condition chart"),
+              Text("Tilstand over tid for --zone: NKI, NKI natur, våd natur og naturværdi "
+                   "pr. type i hver CORINE-periode fra --from til --to (.png/.svg).",
+                   "Condition over time of --zone: NKI, NKI natur, wet nature and nature "
+                   "value per type at every CORINE epoch from --from to --to (.png/.svg)."),
+              default=None, faces=CLI, suffixes=(".png", ".svg")),
         Param("zone", "text", Text("Zone", "Zone"),
               Text("Zone-id der udskrives og tegnes; 0 = alle zoner (hele landet).",
                    "Zone id to print and chart; 0 = all zones (national)."),

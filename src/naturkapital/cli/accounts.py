@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table
 
-from naturkapital.accounts.compute import AccountsResult, compute_accounts
+from naturkapital.accounts.compute import (
+    AccountsResult,
+    compute_accounts,
+    condition_series,
+    series_epochs,
+)
 from naturkapital.accounts.extent import EXTENT_ITEMS, ITEM_LABELS
 from naturkapital.accounts.spec import ACCOUNTS_SPEC, LONG_SUFFIXES
 from naturkapital.accounts.typology import BY_TYPE, TYPE_KEYS
@@ -17,7 +22,7 @@ from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
 from naturkapital.io.output import check_out, write_atomic, write_table
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.nki.compute import load_zones
+from naturkapital.nki.compute import Zones, load_zones
 
 
 def _ha(x: float) -> str:
@@ -83,12 +88,17 @@ def write_long(res: AccountsResult, table: pd.DataFrame, out: Path) -> Path:
 def accounts_cmd(from_epoch: str, to_epoch: str, zones: Path | None, id_field: str | None,
                  name_field: str | None, account: str, scheme: Path | None,
                  typology: Path | None, out: Path | None, workbook: Path | None,
-                 chart: Path | None, zone: str, quiet: bool) -> None:
+                 chart: Path | None, condition_chart: Path | None, zone: str,
+                 quiet: bool) -> None:
     """Compute the accounts; print one zone's accounts and write the outputs."""
-    from naturkapital.report.accounts import draw_extent_chart, write_workbook
+    from naturkapital.report.accounts import (
+        draw_condition_chart,
+        draw_extent_chart,
+        write_workbook,
+    )
 
     for path, suffixes in ((out, LONG_SUFFIXES), (workbook, (".xlsx",)),
-                           (chart, (".png", ".svg"))):
+                           (chart, (".png", ".svg")), (condition_chart, (".png", ".svg"))):
         if path is not None:
             check_out(path, suffixes)
     z = load_zones(zones, id_field, name_field)
@@ -120,3 +130,14 @@ def accounts_cmd(from_epoch: str, to_epoch: str, zones: Path | None, id_field: s
     if chart is not None:
         draw_extent_chart(res, zid, chart)
         console.print(f"Skrev (wrote) {chart}")
+    if condition_chart is not None:
+        epochs = series_epochs(from_epoch, to_epoch)
+        one = z if zid == "0" else Zones(z.gdf[z.gdf[ZONE_ID].astype(str) == zid], z.source)
+        with progress_bar("Tilstand over tid (condition over time)", len(epochs)) as advance:
+            series = []
+            for e in epochs:
+                series.append(condition_series([e], one, scheme=scheme, typology=typology))
+                advance(1)
+        draw_condition_chart(pd.concat(series, ignore_index=True), zid, res.names[zid],
+                             condition_chart)
+        console.print(f"Skrev (wrote) {condition_chart}")

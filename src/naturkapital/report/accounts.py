@@ -225,6 +225,7 @@ def draw_extent_chart(res: AccountsResult, zone: str, path: str | Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     p = check_out(path, (".png", ".svg"))
     zid = _zone_check(res, zone)
@@ -261,17 +262,83 @@ def draw_extent_chart(res: AccountsResult, zone: str, path: str | Path) -> Path:
                color=[BY_TYPE[k].colour for k in keys], edgecolor="#333333", linewidth=0.6,
                label="Nettoændring (net change)")
     right.axvline(0, color="#333333", linewidth=0.8)
+    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     right.set_yticks(list(ys), [BY_TYPE[k].label for k in keys])
     right.invert_yaxis()
     right.set_xlabel("ha")
     right.set_title(f"Ændring {y0}–{y1} (change)")
-    right.legend(loc="lower right", fontsize=8)
+    from matplotlib.patches import Patch
+
+    right.legend(handles=[Patch(color="#4d9221", label="Tilgang (additions)"),
+                          Patch(color="#c51b7d", label="Afgang (reductions)"),
+                          Patch(facecolor="white", edgecolor="#333333",
+                                label="Nettoændring (net change), typens farve")],
+                 loc="lower right", fontsize=8)
     handles, lbls = left.get_legend_handles_labels()
     fig.legend(handles[::-1], lbls[::-1], loc="lower center", ncol=4, fontsize=7.5,
                frameon=False)
     fig.suptitle(f"Naturkapitalregnskab (ecosystem extent account): {res.names[zid]} — "
                  f"{res.meta['from']} → {res.meta['to']}", fontsize=12)
     fig.tight_layout(rect=(0, 0.1, 1, 0.96))
+
+    def save(tmp: Path) -> None:
+        fig.savefig(tmp, dpi=130, format=p.suffix.lstrip(".").lower())
+
+    try:
+        return write_atomic(p, save)
+    finally:
+        plt.close(fig)
+
+
+def draw_condition_chart(series: pd.DataFrame, zone: str, name: str,
+                         path: str | Path) -> Path:
+    """Condition over time of one zone: NKI and NKI natur (left), share of wet nature
+    (middle), nature value per ecosystem type (right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    p = check_out(path, (".png", ".svg"))
+    s = series[series[ZONE_ID] == str(zone)]
+    if s.empty:
+        raise InputError("--zone", f"no condition values for zone {zone}")
+    ind = indicators().set_index("key")
+    years = sorted(s["year"].unique(), key=str)
+    x = list(range(len(years)))
+
+    def line(ax, rows: pd.DataFrame, **kw) -> None:
+        v = rows.set_index("year")["value"].reindex(years)
+        ax.plot(x, v.to_numpy(dtype=float), marker="o", **kw)
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8))
+    zone_rows = s[s["ecosystem_type"] == ALL_TYPES]
+    for key, colour in (("nki", "#1b7837"), ("nki_nature", "#762a83")):
+        line(axes[0], zone_rows[zone_rows["indicator"] == key], color=colour,
+             label=f"{ind.loc[key, 'da']} / {ind.loc[key, 'en']}")
+    axes[0].set_ylim(0, 100)
+    axes[0].set_ylabel("indeks 0–100 (reference 100)")
+    axes[0].set_title("Naturkapitalindeks (NKI)")
+    axes[0].legend(fontsize=8, loc="center right")
+    line(axes[1], zone_rows[zone_rows["indicator"] == "wet_nature_share"], color="#2c7fb8")
+    axes[1].set_ylim(bottom=0)
+    axes[1].set_ylabel("% af kortlagt areal (% of mapped area)")
+    axes[1].set_title("Andel våd natur (share of wet nature)")
+    nv = s[(s["indicator"] == "nature_value") & (s["ecosystem_type"] != ALL_TYPES)]
+    for k in TYPE_KEYS:
+        rows = nv[nv["ecosystem_type"] == k]
+        if not rows.empty and rows["value"].notna().any():
+            line(axes[2], rows, color=BY_TYPE[k].colour, label=BY_TYPE[k].en,
+                 markeredgecolor="#555555")
+    axes[2].set_ylim(0, 105)
+    axes[2].set_ylabel("naturværdi 0–100 (nature value)")
+    axes[2].set_title("Naturværdi pr. økosystemtype (by type)")
+    axes[2].legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    for ax in axes:
+        ax.set_xticks(x, [str(y) for y in years])
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    fig.suptitle(f"Tilstand over tid (condition over time): {name}", fontsize=12)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
 
     def save(tmp: Path) -> None:
         fig.savefig(tmp, dpi=130, format=p.suffix.lstrip(".").lower())
