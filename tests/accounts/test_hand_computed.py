@@ -75,12 +75,15 @@ def test_extent_account(res):
 def test_long_table(res):
     t = res.table
     assert list(t.columns) == ["zone_id", "name", "account", "ecosystem_type",
-                               "ecosystem_type_label", "item", "period", "unit", "value"]
+                               "ecosystem_type_label", "item", "period", "unit", "value",
+                               "kind", "assumption"]
     row = t[(t.zone_id == "A") & (t.account == "change_matrix")
             & (t.ecosystem_type == "cropland") & (t.item == "to_woodland_forest")]
     assert row["value"].iloc[0] == pytest.approx(0.01)
     assert row["name"].iloc[0] == "A" and row["unit"].iloc[0] == "ha"
-    assert set(t["account"]) == {"extent", "change_matrix", "condition"}
+    assert set(t["account"]) == {"extent", "change_matrix", "condition", "services"}
+    assert set(t["kind"]) == {"physical", "monetary"}
+    assert set(t.loc[t["account"] == "extent", "assumption"]) == {"no"}
 
 
 def test_condition_hand_computed(res):
@@ -125,3 +128,32 @@ def test_builtin_typologies_cover_the_embedded_classes():
         assert set(typ.index) == set(sch.index), name
         assert (typ["nki_land_type"] == sch.loc[typ.index, "land_type"]).all(), name
         assert (typ["source"].str.len() > 0).all()
+
+
+# t C/ha of the built-in pools, by land type (Basemap04 class of the land type):
+# skov 60+14+95+20, mark 5+65.6, by_graa 2+1+30, andet 0, eng_mose 2+4.4+87
+POOL = {"woodland_forest": 189.0, "cropland": 70.6, "urban": 33.0, "sparsely_vegetated": 0.0,
+        "wetlands": 93.4}
+N_LEACH = {"woodland_forest": 5.0, "cropland": 55.0, "urban": 5.0, "sparsely_vegetated": 5.0,
+           "wetlands": 5.0}
+
+
+def test_services_hand_computed(res):
+    s = res.services[res.services["zone_id"] == "A"].set_index(
+        ["item", "period", "ecosystem_type"])["value"]
+    for t, (opening, *_rest, closing) in EXTENT_A.items():
+        if t == "unmapped":
+            continue
+        assert s[("carbon_stock", "1990", t)] == pytest.approx(opening * POOL[t])
+        assert s[("carbon_stock", "2018", t)] == pytest.approx(closing * POOL[t])
+        assert s[("nitrogen_leaching", "1990", t)] == pytest.approx(opening * N_LEACH[t])
+    change = sum((EXTENT_A[t][4] - EXTENT_A[t][0]) * POOL[t] for t in POOL)
+    got = s.xs("carbon_stock_change", level="item").sum()
+    assert got == pytest.approx(change) and change == pytest.approx(1.264)
+    rate = s.xs("carbon_stock_change_rate", level="item").sum()
+    assert rate == pytest.approx(change * 44 / 12 / 28)
+    value = s.xs("carbon_stock_change_value", level="item").sum()
+    assert value == pytest.approx(rate * 360)
+    kinds = res.services.drop_duplicates("item").set_index("item")["kind"]
+    assert kinds["carbon_stock_change_value"] == "monetary"
+    assert kinds["carbon_stock"] == "physical"

@@ -44,6 +44,10 @@ def test_all_municipalities_and_denmark(run):
     net = dk["net_change"]
     assert net["woodland_forest"] > 0 and net["urban"] > 0 and net["cropland"] < 0
     assert "Danmark" in run["stdout"] and "Skov og krat" in run["stdout"]
+    svc = t[(t["account"] == "services") & (t["zone_id"] == "0")]
+    stock = svc[svc["item"] == "carbon_stock"].groupby("period")["value"].sum()
+    assert 2e8 < stock["1990"] < 5e8  # t C in Danish land, order of magnitude
+    assert set(svc["kind"]) == {"physical", "monetary"}
 
 
 def test_workbook_opens_in_the_seea_layout(run):
@@ -51,7 +55,8 @@ def test_workbook_opens_in_the_seea_layout(run):
 
     wb = load_workbook(run["xlsx"], read_only=True)
     assert wb.sheetnames == ["Om (about)", "Udstrækning (extent)", "Ændringsmatrix (change)",
-                             "Tilstand (condition)", "Typologi (typology)"]
+                             "Tilstand (condition)", "Tjenester (services)",
+                             "Typologi (typology)"]
     rows = list(wb["Udstrækning (extent)"].iter_rows(min_row=3, max_row=9, values_only=True))
     assert rows[0][0].startswith("Danmark")
     assert [r[0].split(" / ")[1] for r in rows[2:7]] == [

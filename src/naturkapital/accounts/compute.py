@@ -33,6 +33,7 @@ from naturkapital.accounts.extent import (
     type_matrix,
     with_total,
 )
+from naturkapital.accounts.services import service_account
 from naturkapital.accounts.typology import BY_TYPE, TYPE_KEYS, typology_for
 from naturkapital.data.catalogue import CORINE_YEARS
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME
@@ -40,7 +41,8 @@ from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.nki.compute import NATIONAL_ID, Zones, load_zones
 from naturkapital.nki.zonal import zonal_class_areas
 
-METHOD = ("SEEA EA 2021 extent and condition accounts (United Nations et al. 2021, ch. 4–5) "
+METHOD = ("SEEA EA 2021 extent, condition and service accounts (United Nations et al. 2021, "
+          "ch. 4–7) "
           "on the MAES ecosystem typology (Maes et al. 2013); exact cell coverage at zone "
           "boundaries / SEEA EA udstræknings- og tilstandsregnskaber")
 SEEA_SOURCE = ("United Nations et al. (2021). System of Environmental-Economic Accounting — "
@@ -48,7 +50,7 @@ SEEA_SOURCE = ("United Nations et al. (2021). System of Environmental-Economic A
                "https://seea.un.org/ecosystem-accounting: table 4.1 physical ecosystem extent "
                "account, table 4.2 ecosystem type change matrix, chapter 5 condition accounts")
 LONG_COLUMNS = [ZONE_ID, ZONE_NAME, "account", "ecosystem_type", "ecosystem_type_label",
-                "item", "period", "unit", "value"]
+                "item", "period", "unit", "value", "kind", "assumption"]
 
 
 @dataclass
@@ -56,17 +58,21 @@ class AccountsResult:
     """The accounts of a zone set between two epochs.
 
     ``table``: the long table ``zone_id, name, account, ecosystem_type,
-    ecosystem_type_label, item, period, unit, value`` (accounts ``extent``,
-    ``change_matrix``, ``condition``). ``extent``: zone_id, ecosystem_type and the five
+    ecosystem_type_label, item, period, unit, value, kind, assumption`` (accounts
+    ``extent``, ``change_matrix``, ``condition``, ``services``; kind ``physical`` or
+    ``monetary``; assumption ``yes`` when a coefficient behind the value has no
+    published source). ``extent``: zone_id, ecosystem_type and the five
     items (ha). ``matrix``: zone_id, from_type, to_type, area_ha. ``condition``:
     zone_id, ecosystem_type, indicator, opening, closing, change, reference_level,
-    opening_index, closing_index. ``names``: zone_id → name (``"0"`` = all zones).
+    opening_index, closing_index. ``services``: zone_id, ecosystem_type, item, period,
+    unit, kind, value, assumption. ``names``: zone_id → name (``"0"`` = all zones).
     """
 
     table: pd.DataFrame
     extent: pd.DataFrame
     matrix: pd.DataFrame
     condition: pd.DataFrame
+    services: pd.DataFrame
     zones: gpd.GeoDataFrame
     names: dict[str, str]
     meta: dict = field(default_factory=dict)
@@ -87,7 +93,8 @@ def _label(key: str) -> str:
 
 
 def long_table(extent: pd.DataFrame, matrix: pd.DataFrame, condition: pd.DataFrame,
-               names: dict[str, str], y0: str, y1: str) -> pd.DataFrame:
+               services: pd.DataFrame, names: dict[str, str], y0: str, y1: str,
+               condition_assumed: bool = False) -> pd.DataFrame:
     """The accounts as one long table (one value per row)."""
     period = f"{y0}-{y1}"
     ext = extent.melt(id_vars=[ZONE_ID, "ecosystem_type"], value_vars=list(EXTENT_ITEMS),
@@ -111,10 +118,18 @@ def long_table(extent: pd.DataFrame, matrix: pd.DataFrame, condition: pd.DataFra
         cond.append(part)
     con = pd.concat(cond, ignore_index=True)
     con["account"] = "condition"
-    out = pd.concat([ext, mat, con], ignore_index=True)
+    con["assumption"] = np.where(
+        con["indicator"].isin(["nature_value", "nki", "nki_nature"]) & condition_assumed,
+        "yes", "no")
+    con.loc[con["period"] == "reference", "assumption"] = con["indicator"].map(
+        ind["is_assumption"]).map({True: "yes", False: "no"})
+    ext["assumption"] = mat["assumption"] = "no"
+    svc = services.assign(account="services")
+    out = pd.concat([ext, mat, con, svc], ignore_index=True)
+    out["kind"] = out["kind"].fillna("physical")
     out[ZONE_NAME] = out[ZONE_ID].map(names)
     out["ecosystem_type_label"] = out["ecosystem_type"].map(_label)
-    acc = {"extent": 0, "change_matrix": 1, "condition": 2}
+    acc = {"extent": 0, "change_matrix": 1, "condition": 2, "services": 3}
     zorder = {z: i for i, z in enumerate(names)}
     tkeys = list(TYPE_KEYS) + [ALL_TYPES]
     out = out.assign(_z=out[ZONE_ID].map(zorder), _a=out["account"].map(acc),
@@ -156,16 +171,19 @@ def compute_accounts(
     extent = extent_account(matrix)
     condition = condition_account(pa.pairs, frm, to, tf, tt)
     y0, y1 = epoch_year(frm), epoch_year(to)
-    table = long_table(extent, matrix, condition, names, y0, y1)
+    services, service_notes = service_account(pa.pairs, frm, to, tf, tt, y0, y1)
 
     used_f = pa.pairs["from_code"].dropna().astype(int).unique().tolist()
     used_t = pa.pairs["to_code"].dropna().astype(int).unique().tolist()
+    scheme_notes = (frm.scheme.assumptions(np.array(used_f))
+                    + to.scheme.assumptions(np.array(used_t)))
+    table = long_table(extent, matrix, condition, services, names, y0, y1,
+                       condition_assumed=bool(scheme_notes))
     ind = indicators()
     assumptions = list(dict.fromkeys(
-        tf.assumptions(used_f) + tt.assumptions(used_t)
-        + frm.scheme.assumptions(np.array(used_f)) + to.scheme.assumptions(np.array(used_t))
+        tf.assumptions(used_f) + tt.assumptions(used_t) + scheme_notes
         + [f"condition indicator {r.key}: {r.source}" for r in ind[ind["is_assumption"]]
-           .itertuples()]))
+           .itertuples()] + service_notes))
     zone_area = pa.zones["area_ha"].sum()
     meta = {
         "method": METHOD,
@@ -181,9 +199,10 @@ def compute_accounts(
                        for r in ind.itertuples()},
         "assumptions": assumptions,
         "zone_area_ha": float(zone_area),
-        "units": {"extent": "ha", "change_matrix": "ha", "condition": "see indicators"},
+        "units": {"extent": "ha", "change_matrix": "ha", "condition": "see indicators",
+                  "services": "see the unit column (t C, t CO2e/yr, kg N/yr, ha, DKK/yr)"},
     }
-    return AccountsResult(table, extent, matrix, condition, z.gdf, names, meta)
+    return AccountsResult(table, extent, matrix, condition, services, z.gdf, names, meta)
 
 
 def series_epochs(from_epoch: str | Path, to_epoch: str | Path) -> list[str]:

@@ -14,13 +14,14 @@ from naturkapital.nki.spec import EPOCH_HELP, ID_FIELD, NAME_FIELD, ZONES
 #: Suffixes of the long table.
 LONG_SUFFIXES: tuple[str, ...] = (".csv", ".json")
 #: Which accounts to return.
-ACCOUNTS: tuple[str, ...] = ("all", "extent", "change_matrix", "condition")
+ACCOUNTS: tuple[str, ...] = ("all", "extent", "change_matrix", "condition", "services")
 
 TABLE_SCHEMA = {"type": "array", "items": {"type": "object", "properties": {
     "zone_id": {"type": "string"}, "name": {"type": "string"}, "account": {"type": "string"},
     "ecosystem_type": {"type": "string"}, "ecosystem_type_label": {"type": "string"},
     "item": {"type": "string"}, "period": {"type": "string"}, "unit": {"type": "string"},
-    "value": {"type": ["number", "null"]}}}}
+    "value": {"type": ["number", "null"]}, "kind": {"enum": ["physical", "monetary"]},
+    "assumption": {"enum": ["yes", "no"]}}}}
 
 ACCOUNTS_SPEC = ModelSpec(
     id="accounts",
@@ -29,12 +30,16 @@ ACCOUNTS_SPEC = ModelSpec(
         "Økosystemregnskaber efter FN's SEEA EA for hver zone og hele landet mellem to "
         "perioder: udstrækning (primo, tilgang, afgang, nettoændring, ultimo pr. "
         "økosystemtype efter EU's MAES-typologi), ændringsmatrix (fra-type × til-type, ha) "
-        "og tilstand (naturværdi, NKI, NKI natur, andel våd natur med referenceniveau).",
+        "tilstand (naturværdi, NKI, NKI natur, andel våd natur med referenceniveau) og "
+        "økosystemtjenester (kulstoflager og -ændring, kvælstofudvaskning, "
+        "grundvandsbeskyttelse, levesteder; fysisk og i kroner).",
         "Ecosystem accounts in the UN SEEA EA format for every zone and all zones between "
         "two epochs: extent (opening, additions, reductions, net change, closing per "
         "ecosystem type of the EU MAES typology), the change matrix (from type × to type, "
         "ha; boundary cells by covered fraction) and condition (nature value, NKI, NKI "
-        "natur, share of wet nature, with reference levels)."),
+        "natur, share of wet nature, with reference levels) and services (carbon stock and "
+        "its change, nitrogen leaching, groundwater protection, habitat; physical and "
+        "monetary, assumptions flagged)."),
     inputs=(
         Param("from_epoch", "epoch", Text("Fra (primo)", "From (opening)"), EPOCH_HELP,
               default="corine:1990", choices=EPOCHS, flag="--from"),
@@ -42,8 +47,8 @@ ACCOUNTS_SPEC = ModelSpec(
               default="corine:2018", choices=EPOCHS, flag="--to"),
         ZONES, ID_FIELD, NAME_FIELD,
         Param("account", "choice", Text("Regnskab", "Account"),
-              Text("Hvilke regnskaber: all, extent, change_matrix eller condition.",
-                   "Which accounts: all, extent, change_matrix or condition."),
+              Text("Hvilke regnskaber: all, extent, change_matrix, condition eller services.",
+                   "Which accounts: all, extent, change_matrix, condition or services."),
               default="all", choices=ACCOUNTS),
         Param("scheme", "table", Text("Klassifikationstabel", "Scheme"),
               Text("NKI-tabel (naturværdier) for en bruger-raster: "

@@ -71,6 +71,27 @@ def _condition_table(res: AccountsResult, zid: str) -> Table:
     return t
 
 
+def _services_table(res: AccountsResult, zid: str) -> Table:
+    from naturkapital.accounts.services import SERVICE_ITEMS
+
+    s = res.services[res.services[ZONE_ID] == zid]
+    tot = s.groupby(["item", "period"], sort=False).agg(
+        value=("value", "sum"), unit=("unit", "first"), kind=("kind", "first"),
+        assumption=("assumption", lambda a: "yes" if (a == "yes").any() else "no"))
+    order = {k: i for i, k in enumerate(SERVICE_ITEMS)}
+    tot = tot.iloc[sorted(range(len(tot)), key=lambda i: (order[tot.index[i][0]],
+                                                          str(tot.index[i][1])))]
+    t = Table(title="Økosystemtjenester, alle typer (ecosystem services, all types)",
+              header_style="bold")
+    for col in ("Post (item)", "Periode (period)", "Enhed (unit)", "Værdi (value)",
+                "Art (kind)", "Antagelse (assumption)"):
+        t.add_column(col, justify="right" if col.startswith("Værdi") else "left")
+    for (item, period), r in tot.iterrows():
+        t.add_row(SERVICE_ITEMS[item][0], str(period), r["unit"], _ha(r["value"]), r["kind"],
+                  r["assumption"])
+    return t
+
+
 def write_long(res: AccountsResult, table: pd.DataFrame, out: Path) -> Path:
     """The long table as CSV (UTF-8 with BOM, opens in Excel) or JSON with the meta."""
     if out.suffix.lower() == ".csv":
@@ -115,6 +136,8 @@ def accounts_cmd(from_epoch: str, to_epoch: str, zones: Path | None, id_field: s
             console.print(_top_changes(res, zid))
         if account in ("all", "condition"):
             console.print(_condition_table(res, zid))
+        if account in ("all", "services"):
+            console.print(_services_table(res, zid))
         console.print(f"[bold]Metode (method):[/] {res.meta['method']}", highlight=False)
         if res.meta["assumptions"]:
             console.print(f"[yellow]Antagelser (assumptions, no published source):[/] "

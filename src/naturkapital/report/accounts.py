@@ -185,6 +185,57 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = "A3"
 
+    # services (SEEA EA supply table: services in rows, ecosystem types in columns)
+    from naturkapital.accounts.services import SERVICE_ITEMS
+
+    ws = wb.create_sheet("Tjenester (services)")
+    ws.cell(row=1, column=1, value="Økosystemtjenester / Ecosystem services supply (SEEA EA "
+            "ch. 6–7): fysisk og monetært pr. økosystemtype / physical and monetary by "
+            "ecosystem type").font = title_font
+    ws.cell(row=2, column=1, value="Antagelse = ja: en koefficient bag værdien har ingen "
+            "publiceret kilde (se arket Om) / assumption = yes: a coefficient behind the "
+            "value has no published source (see the about sheet)")
+    svc_types = [k for k in TYPE_KEYS if k != UNMAPPED]
+    svc_labels = [BY_TYPE[k].label for k in svc_types]
+    svc = res.services.set_index([ZONE_ID, "item", "period", "ecosystem_type"]).sort_index()
+    keys = list(dict.fromkeys(zip(res.services["item"], res.services["period"],
+                                  strict=True)))
+    iorder = {k: i for i, k in enumerate(SERVICE_ITEMS)}
+    keys.sort(key=lambda k: (iorder[k[0]], str(k[1])))
+    row = 4
+    for zid in ids:
+        zone_row(ws, row, zid, len(svc_labels) + 6)
+        header(ws, row + 1, ["Tjeneste (service)", "Periode (period)", "Enhed (unit)",
+                             "Art (kind)"] + svc_labels + ["I alt (total)",
+                                                           "Antagelse (assumption)"])
+        r = row + 2
+        for item, period in keys:
+            try:
+                part = svc.loc[(zid, item, period)]
+            except KeyError:
+                continue
+            vals = part["value"].reindex(svc_types)
+            label, unit, kind = SERVICE_ITEMS[item]
+            for j, v in enumerate([label, str(period), unit,
+                                   "fysisk (physical)" if kind == "physical"
+                                   else "monetær (monetary)"], start=1):
+                ws.cell(row=r, column=j, value=v)
+            for j, v in enumerate(vals.tolist(), start=5):
+                c = ws.cell(row=r, column=j, value=None if pd.isna(v) else float(v))
+                c.number_format = NUMBER
+            ws.cell(row=r, column=5 + len(svc_types),
+                    value=float(vals.fillna(0.0).sum())).number_format = NUMBER
+            ws.cell(row=r, column=6 + len(svc_types),
+                    value="ja (yes)" if (part["assumption"] == "yes").any() else "nej (no)")
+            r += 1
+        row = r + 1
+    ws.column_dimensions["A"].width = 52
+    for j, w in enumerate([16, 14, 16], start=2):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    for j in range(5, len(svc_types) + 7):
+        ws.column_dimensions[get_column_letter(j)].width = 16
+    ws.freeze_panes = "B4"
+
     # typology
     ws = wb.create_sheet("Typologi (typology)")
     ws.cell(row=1, column=1, value="Økosystemtyper / Ecosystem types (MAES, Maes et al. "
