@@ -12,7 +12,7 @@ from naturkapital.landcover.sources import EPOCHS
 from naturkapital.nki.spec import EPOCH_HELP, ID_FIELD, NAME_FIELD, ZONES
 
 #: Suffixes of the long table.
-LONG_SUFFIXES: tuple[str, ...] = (".csv", ".json")
+LONG_SUFFIXES: tuple[str, ...] = (".csv", ".json", ".parquet")
 #: Which accounts to return.
 ACCOUNTS: tuple[str, ...] = ("all", "extent", "change_matrix", "condition", "services")
 
@@ -64,10 +64,10 @@ ACCOUNTS_SPEC = ModelSpec(
                    "built-in one of CORINE/Basemap04."),
               default=None, faces=CLI, columns=("value", "ecosystem_type", "source")),
         Param("out", "output", Text("Lang tabel", "Long table"),
-              Text("zone_id, account, ecosystem_type, item, period, unit, value: .csv eller "
-                   ".json.",
-                   "zone_id, account, ecosystem_type, item, period, unit, value: .csv or "
-                   ".json."),
+              Text("zone_id, account, ecosystem_type, item, period, unit, value: .csv, .json "
+                   "eller .parquet.",
+                   "zone_id, account, ecosystem_type, item, period, unit, value: .csv, .json "
+                   "or .parquet."),
               default=None, faces=CLI, suffixes=LONG_SUFFIXES),
         Param("workbook", "output", Text("Excel-projektmappe", "Excel workbook"),
               Text("Regnskaberne i SEEA EA-opstilling, ét ark pr. regnskab (.xlsx).",

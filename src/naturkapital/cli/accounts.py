@@ -93,9 +93,21 @@ def _services_table(res: AccountsResult, zid: str) -> Table:
 
 
 def write_long(res: AccountsResult, table: pd.DataFrame, out: Path) -> Path:
-    """The long table as CSV (UTF-8 with BOM, opens in Excel) or JSON with the meta."""
+    """The long table as CSV (UTF-8 with BOM, opens in Excel), Parquet (the metadata in
+    the file's key-value metadata) or JSON with the meta."""
     if out.suffix.lower() == ".csv":
         return write_table(table, out)
+    if out.suffix.lower() == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        def write_parquet(tmp: Path) -> None:
+            t = pa.Table.from_pandas(table, preserve_index=False)
+            meta = {**(t.schema.metadata or {}),
+                    b"naturkapital": json.dumps(res.meta, ensure_ascii=False).encode()}
+            pq.write_table(t.replace_schema_metadata(meta), tmp)
+
+        return write_atomic(out, write_parquet)
 
     def write(tmp: Path) -> None:
         rows = json.loads(table.to_json(orient="records", force_ascii=False))

@@ -1,0 +1,38 @@
+"""``naturkapital accounts`` on the tiny two-epoch raster: Parquet, JSON and the workbook
+hold the numbers of the Python API."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from naturkapital.accounts.compute import compute_accounts
+from tests.conftest import run_cli
+
+
+def test_outputs_equal_the_api(two_epochs, tmp_path):
+    e = two_epochs
+    outs = {s: tmp_path / f"acc.{s}" for s in ("parquet", "json", "xlsx")}
+    base = ["accounts", "--from", str(e["from"]), "--to", str(e["to"]), "--zones",
+            str(e["zones"]), "--id-field", "zid", "--scheme", str(e["scheme"]), "--typology",
+            str(e["typology"]), "--zone", "A"]
+    r = run_cli(*base, "--out", str(outs["parquet"]), "--workbook", str(outs["xlsx"]))
+    assert r.returncode == 0, r.stderr
+    assert "Udstrækning (extent)" in r.stdout and "Tilstand (condition)" in r.stdout
+    r = run_cli(*base, "--account", "extent", "-q", "--out", str(outs["json"]))
+    assert r.returncode == 0, r.stderr
+    api = compute_accounts(e["from"], e["to"], e["zones"], "zid", scheme=e["scheme"],
+                           typology=e["typology"]).table
+    pt = pd.read_parquet(outs["parquet"])
+    assert len(pt) == len(api)
+    assert pt["value"].fillna(-1).to_numpy() == pytest.approx(
+        api["value"].fillna(-1).to_numpy())
+    meta = json.loads(pq.read_schema(outs["parquet"]).metadata[b"naturkapital"])
+    assert meta["period"] == "1990-2018" and meta["assumptions"]
+    doc = json.loads(outs["json"].read_text(encoding="utf-8"))
+    assert {row["account"] for row in doc["rows"]} == {"extent"}
+    assert doc["metadata"]["from"] == "lc1990.tif"
+    assert outs["xlsx"].stat().st_size > 5_000
