@@ -43,3 +43,31 @@ def test_bad_upload_is_an_input_error():
     inputs = proc.inputs(zones={"type": "FeatureCollection", "features": []}, id_field="x")
     with pytest.raises(InputError, match="zones"):
         proc.execute(inputs, _ctx())
+
+
+def test_rest_alias_is_the_process():
+    """POST /api/accounts (multipart form from the spec) answers the process outputs."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from naturkapital.server import errors, routes
+    from naturkapital.server.config import Settings
+
+    z = load_zones().gdf
+    fanoe = z[z["zone_id"] == "563"].rename(columns={"zone_id": "kode", "name": "navn"})
+    app = FastAPI()
+    errors.install(app)
+    app.state.settings = Settings(warm_cache=False)
+    app.state.services = SimpleNamespace(settings=SimpleNamespace(max_upload_bytes=2_000_000,
+                                                                  max_zones=50))
+    app.include_router(routes.router)
+    c = TestClient(app)
+    r = c.post("/api/accounts", files={"zones": ("f.geojson", fanoe.to_crs(4326).to_json())},
+               data={"id_field": "kode", "from_epoch": "corine:2012", "to_epoch": "corine:2018",
+                     "account": "condition"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert {row["account"] for row in doc["table"]} == {"condition"}
+    assert doc["meta"]["period"] == "2012-2018"
+    bad = c.post("/api/accounts", data={"from_epoch": "corine:1991"})
+    assert bad.status_code == 422 and "from_epoch" in bad.text

@@ -103,7 +103,7 @@ ACCOUNTS_SPEC = ModelSpec(
     ),
     run=compute_accounts,
     command=("accounts",),
-    rest=None,
+    rest="accounts",
     keywords=("accounts", "regnskab", "SEEA", "ecosystem extent", "condition"),
 )
 
