@@ -91,12 +91,13 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
     ws.cell(row=1, column=1, value="Fysisk udstrækningsregnskab / Physical ecosystem extent "
             f"account (SEEA EA table 4.1), ha, {res.meta['from']} → {res.meta['to']}"
             ).font = title_font
-    ext = res.extent.set_index([ZONE_ID, "ecosystem_type"])
+    ext = {zid: g.set_index("ecosystem_type").reindex(list(TYPE_KEYS))
+           for zid, g in res.extent.groupby(ZONE_ID, sort=False)}
     row = 3
     for zid in ids:
         zone_row(ws, row, zid, len(labels) + 2)
         header(ws, row + 1, ["Post (item)"] + labels + ["I alt (total)"])
-        block = ext.loc[zid].reindex(list(TYPE_KEYS))
+        block = ext[zid]
         for i, item in enumerate(EXTENT_ITEMS):
             r = row + 2 + i
             ws.cell(row=r, column=1, value=ITEM_LABELS[item]).font = (
@@ -116,13 +117,14 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
     ws.cell(row=1, column=1, value="Ændringsmatrix / Ecosystem type change matrix (SEEA EA "
             f"table 4.2), ha: rækker = primo {y0} (opening), kolonner = ultimo {y1} "
             "(closing)").font = title_font
-    mat = res.matrix.set_index([ZONE_ID, "from_type", "to_type"])["area_ha"]
+    mats = {zid: g.pivot(index="from_type", columns="to_type", values="area_ha").reindex(
+                index=list(TYPE_KEYS), columns=list(TYPE_KEYS)).fillna(0.0)
+            for zid, g in res.matrix.groupby(ZONE_ID, sort=False)}
     row = 3
     for zid in ids:
         zone_row(ws, row, zid, len(labels) + 2)
         header(ws, row + 1, [f"Fra {y0} ↓ / til {y1} →"] + labels + [f"Primo {y0} (opening)"])
-        m = mat.loc[zid].unstack("to_type").reindex(index=list(TYPE_KEYS),
-                                                    columns=list(TYPE_KEYS)).fillna(0.0)
+        m = mats[zid]
         for i, k in enumerate(TYPE_KEYS):
             r = row + 2 + i
             ws.cell(row=r, column=1, value=labels[i])
@@ -197,7 +199,12 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
             "value has no published source (see the about sheet)")
     svc_types = [k for k in TYPE_KEYS if k != UNMAPPED]
     svc_labels = [BY_TYPE[k].label for k in svc_types]
-    svc = res.services.set_index([ZONE_ID, "item", "period", "ecosystem_type"]).sort_index()
+    grouped = res.services.groupby([ZONE_ID, "item", "period"], sort=False)
+    svc_piv = res.services.pivot_table(index=[ZONE_ID, "item", "period"],
+                                       columns="ecosystem_type", values="value",
+                                       aggfunc="sum").reindex(columns=svc_types)
+    svc_vals = dict(zip(svc_piv.index, svc_piv.to_numpy(), strict=True))
+    svc_flag = (grouped["assumption"].agg(lambda a: bool((a == "yes").any()))).to_dict()
     keys = list(dict.fromkeys(zip(res.services["item"], res.services["period"],
                                   strict=True)))
     iorder = {k: i for i, k in enumerate(SERVICE_ITEMS)}
@@ -210,11 +217,9 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
                                                            "Antagelse (assumption)"])
         r = row + 2
         for item, period in keys:
-            try:
-                part = svc.loc[(zid, item, period)]
-            except KeyError:
+            if (zid, item, period) not in svc_vals:
                 continue
-            vals = part["value"].reindex(svc_types)
+            vals = pd.Series(svc_vals[(zid, item, period)], index=svc_types)
             label, unit, kind = SERVICE_ITEMS[item]
             for j, v in enumerate([label, str(period), unit,
                                    "fysisk (physical)" if kind == "physical"
@@ -226,7 +231,7 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
             ws.cell(row=r, column=5 + len(svc_types),
                     value=float(vals.fillna(0.0).sum())).number_format = NUMBER
             ws.cell(row=r, column=6 + len(svc_types),
-                    value="ja (yes)" if (part["assumption"] == "yes").any() else "nej (no)")
+                    value="ja (yes)" if svc_flag[(zid, item, period)] else "nej (no)")
             r += 1
         row = r + 1
     ws.column_dimensions["A"].width = 52
