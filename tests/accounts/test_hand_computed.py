@@ -6,6 +6,7 @@ half of two more (boundary cells count by their covered fraction in both epochs)
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from naturkapital.accounts.compute import compute_accounts
@@ -98,6 +99,8 @@ def test_condition_hand_computed(res):
     assert c.loc[("A", "woodland_forest", "nature_value"), "opening"] == pytest.approx(80.0)
     assert c.loc[("A", "woodland_forest", "nature_value"), "opening_index"] == \
         pytest.approx(0.8)
+    # class 4 is NKI land type Andet (no nature value of its own): no value for its type
+    assert pd.isna(c.loc[("A", "sparsely_vegetated", "nature_value"), "opening"])
 
 
 def test_condition_nki_is_the_index(res, two_epochs):

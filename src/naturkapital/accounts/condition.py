@@ -4,7 +4,9 @@ closing epoch, each with its reference level and the source of that level.
 Indicators (``tables/condition_indicators.csv``):
 
 * ``nature_value`` per zone × ecosystem type — the area-weighted mean NKI nature value
-  (0–100) of the classes of that type, from the land-cover scheme;
+  (0–100) of the classes of that type, from the land-cover scheme (classes of the NKI
+  land type Andet, which have no value of their own, are left out; a type of only
+  such classes has no value);
 * ``nki`` and ``nki_nature`` per zone — the Natural Capital Index and NKI natur,
   computed by the index's own functions (:mod:`naturkapital.nki.index`);
 * ``wet_nature_share`` per zone — the share (%) of mapped area in the NKI land type
@@ -49,8 +51,14 @@ def _epoch_condition(classes: pd.DataFrame, lc: Landcover, typ: Typology) -> pd.
     c = classes.copy()
     c["ecosystem_type"] = c["value"].map(typ.type_of()).fillna(UNMAPPED)
     c["value_ha"] = c["area_ha"] * c["value"].map(nv).astype(float)
-    g = c.groupby([ZONE_ID, "ecosystem_type"], sort=False)[["area_ha", "value_ha"]].sum()
-    per_type = (g["value_ha"] / g["area_ha"].where(g["area_ha"] > 0)).rename("value")
+    # classes of the NKI land type Andet have no nature value of their own (the index
+    # gives Andet the zone's mean): they do not enter a type's mean nature value
+    c["valued_ha"] = c["area_ha"].where(c["value"].map(lt) != "andet", 0.0)
+    c["valued_value_ha"] = c["value_ha"].where(c["value"].map(lt) != "andet", 0.0)
+    g = c.groupby([ZONE_ID, "ecosystem_type"], sort=False)[["valued_ha",
+                                                             "valued_value_ha"]].sum()
+    per_type = (g["valued_value_ha"] / g["valued_ha"].where(g["valued_ha"] > 0)
+                ).rename("value")
     rows = [per_type.reset_index().assign(indicator="nature_value")]
 
     area, value_ha = land_type_sums(c[[ZONE_ID, "value", "area_ha"]], lt, nv)
@@ -65,10 +73,10 @@ def _epoch_condition(classes: pd.DataFrame, lc: Landcover, typ: Typology) -> pd.
         rows.append(pd.DataFrame({ZONE_ID: s.index.astype(str), "ecosystem_type": ALL_TYPES,
                                   "value": s.to_numpy(dtype=float), "indicator": key}))
     # the national nature value per type: area-weighted over all zones
-    nat = c.groupby("ecosystem_type", sort=False)[["area_ha", "value_ha"]].sum()
+    nat = c.groupby("ecosystem_type", sort=False)[["valued_ha", "valued_value_ha"]].sum()
     rows.append(pd.DataFrame({ZONE_ID: "0", "ecosystem_type": nat.index,
-                              "value": (nat["value_ha"] / nat["area_ha"].where(
-                                  nat["area_ha"] > 0)).to_numpy(),
+                              "value": (nat["valued_value_ha"] / nat["valued_ha"].where(
+                                  nat["valued_ha"] > 0)).to_numpy(),
                               "indicator": "nature_value"}))
     out = pd.concat(rows, ignore_index=True)
     return out[out["ecosystem_type"] != UNMAPPED]

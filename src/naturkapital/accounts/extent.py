@@ -104,12 +104,13 @@ def paired_class_areas(zones: gpd.GeoDataFrame, frm: Landcover, to: Landcover,
         x, y = a.read(frm.band, window=win), b.read(to.band, window=win)
         from_codes, ix = _codes(x, a.nodata)
         to_codes, iy = _codes(y, b.nodata)
-        pair = ix * np.uint32(to_codes.size + 1) + iy
+        n_pairs = (from_codes.size + 1) * (to_codes.size + 1)
+        dtype = np.uint16 if n_pairs <= np.iinfo(np.uint16).max else np.uint32
+        pair = (ix * np.uint32(to_codes.size + 1) + iy).astype(dtype, copy=False)
         profile = {"driver": "GTiff", "width": int(win.width), "height": int(win.height),
-                   "count": 1, "dtype": "uint32", "crs": a.crs, "nodata": 0,
+                   "count": 1, "dtype": np.dtype(dtype).name, "crs": a.crs, "nodata": 0,
                    "transform": a.window_transform(win), "tiled": True,
                    "blockxsize": 256, "blockysize": 256}
-    n_pairs = (from_codes.size + 1) * (to_codes.size + 1)
     scheme = Scheme("pairs", pd.DataFrame({"value": np.arange(n_pairs, dtype=np.int64)}))
     with tempfile.TemporaryDirectory(prefix="naturkapital-pairs-") as tmp:
         path = Path(tmp) / "pairs.tif"
