@@ -29,14 +29,14 @@ ACCOUNTS_SPEC = ModelSpec(
     about=Text(
         "Økosystemregnskaber efter FN's SEEA EA for hver zone og hele landet mellem to "
         "perioder: udstrækning (primo, tilgang, afgang, nettoændring, ultimo pr. "
-        "økosystemtype efter EU's MAES-typologi), ændringsmatrix (fra-type × til-type, ha) "
+        "økosystemtype efter EU's MAES-typologi), ændringsmatrix (fra-type × til-type, ha), "
         "tilstand (naturværdi, NKI, NKI natur, andel våd natur med referenceniveau) og "
         "økosystemtjenester (kulstoflager og -ændring, kvælstofudvaskning, "
         "grundvandsbeskyttelse, levesteder; fysisk og i kroner).",
         "Ecosystem accounts in the UN SEEA EA format for every zone and all zones between "
         "two epochs: extent (opening, additions, reductions, net change, closing per "
         "ecosystem type of the EU MAES typology), the change matrix (from type × to type, "
-        "ha; boundary cells by covered fraction) and condition (nature value, NKI, NKI "
+        "ha; boundary cells by covered fraction), condition (nature value, NKI, NKI "
         "natur, share of wet nature, with reference levels) and services (carbon stock and "
         "its change, nitrogen leaching, groundwater protection, habitat; physical and "
         "monetary, assumptions flagged)."),
