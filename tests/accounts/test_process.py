@@ -71,3 +71,7 @@ def test_rest_alias_is_the_process():
     assert doc["meta"]["period"] == "2012-2018"
     bad = c.post("/api/accounts", data={"from_epoch": "corine:1991"})
     assert bad.status_code == 422 and "from_epoch" in bad.text
+    grids = c.post("/api/accounts", data={"from_epoch": "basemap2021",
+                                          "to_epoch": "corine:2018"})
+    assert grids.status_code == 422 and "to_epoch" in grids.text
+    assert "/" not in grids.json()["detail"].split(":")[0]  # no server path

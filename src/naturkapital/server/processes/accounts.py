@@ -28,6 +28,11 @@ def _meta(res: AccountsResult, account: str) -> dict[str, Any]:
 def execute_accounts(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """The long table (all accounts or one) and the method, sources and assumptions."""
     frm, to, account = inputs.from_epoch, inputs.to_epoch, inputs.account
+    if frm != to and not (str(frm).startswith("corine") and str(to).startswith("corine")):
+        # said here, so the error names the input and not a file on the server
+        raise InputError("to_epoch", f"{to} is not on the grid of {frm}; a change matrix "
+                                     "needs two CORINE years (Basemap04 2021 is a separate "
+                                     "series: give basemap2021 for both)")
     if inputs.zones is None:
         ctx.progress(10, "accounts of the municipalities")
         res = municipal_accounts(frm, to)
