@@ -1,5 +1,6 @@
-"""``naturkapital accounts`` on the tiny two-epoch raster: Parquet, JSON and the workbook
-hold the numbers of the Python API."""
+"""``naturkapital accounts`` on the tiny two-epoch raster (in-process; the real-data test
+runs the installed command): Parquet, JSON and the workbook hold the numbers of the
+Python API."""
 
 from __future__ import annotations
 
@@ -8,22 +9,27 @@ import json
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from typer.main import get_command
 
 from naturkapital.accounts.compute import compute_accounts
-from tests.conftest import run_cli
+from naturkapital.cli.app import app
 
 
-def test_outputs_equal_the_api(two_epochs, tmp_path):
+def run(*args: str, capsys) -> str:
+    get_command(app).main(list(args), standalone_mode=False)
+    return capsys.readouterr().out
+
+
+def test_outputs_equal_the_api(two_epochs, tmp_path, capsys):
     e = two_epochs
     outs = {s: tmp_path / f"acc.{s}" for s in ("parquet", "json", "xlsx")}
     base = ["accounts", "--from", str(e["from"]), "--to", str(e["to"]), "--zones",
             str(e["zones"]), "--id-field", "zid", "--scheme", str(e["scheme"]), "--typology",
             str(e["typology"]), "--zone", "A"]
-    r = run_cli(*base, "--out", str(outs["parquet"]), "--workbook", str(outs["xlsx"]))
-    assert r.returncode == 0, r.stderr
-    assert "Udstrækning (extent)" in r.stdout and "Tilstand (condition)" in r.stdout
-    r = run_cli(*base, "--account", "extent", "-q", "--out", str(outs["json"]))
-    assert r.returncode == 0, r.stderr
+    out = run(*base, "--out", str(outs["parquet"]), "--workbook", str(outs["xlsx"]),
+              capsys=capsys)
+    assert "Udstrækning (extent)" in out and "Tilstand (condition)" in out
+    run(*base, "--account", "extent", "-q", "--out", str(outs["json"]), capsys=capsys)
     api = compute_accounts(e["from"], e["to"], e["zones"], "zid", scheme=e["scheme"],
                            typology=e["typology"]).table
     pt = pd.read_parquet(outs["parquet"])
