@@ -42,3 +42,20 @@ def test_outputs_equal_the_api(two_epochs, tmp_path, capsys):
     assert {row["account"] for row in doc["rows"]} == {"extent"}
     assert doc["metadata"]["from"] == "lc1990.tif"
     assert outs["xlsx"].stat().st_size > 5_000
+
+
+def test_geopackage_for_qgis(two_epochs, tmp_path, capsys):
+    """.gpkg: one row per zone with its polygon and the extent per type, for maps."""
+    import geopandas as gpd
+
+    e = two_epochs
+    out = tmp_path / "acc.gpkg"
+    run("accounts", "--from", str(e["from"]), "--to", str(e["to"]), "--zones", str(e["zones"]),
+        "--id-field", "zid", "--scheme", str(e["scheme"]), "--typology", str(e["typology"]),
+        "-q", "--out", str(out), capsys=capsys)
+    g = gpd.read_file(out, layer="acc").set_index("zone_id")
+    assert sorted(g.index) == ["A", "B"] and g.crs is not None
+    assert g.loc["A", "urban_closing_ha"] == pytest.approx(0.04)
+    assert g.loc["A", "sparsely_vegetated_net_change_ha"] == pytest.approx(-0.01)
+    assert g.loc["B", "area_ha"] == pytest.approx(0.03)
+    assert g.loc["A", "nki_opening"] == pytest.approx(560 / 13)

@@ -241,3 +241,26 @@ def condition_series(
         areas = zonal_class_areas(z.gdf, lc, z.source)
         parts.append(epoch_condition(areas.classes, lc, typ).assign(year=epoch_year(lc)))
     return pd.concat(parts, ignore_index=True)
+
+
+def wide_table(res: AccountsResult) -> pd.DataFrame:
+    """One row per zone for maps (QGIS): zone area, then per ecosystem type the opening,
+    closing and net change (ha), then the zone's condition indicators at opening and
+    closing. Column names are ``{type}_{item}`` and ``{indicator}_{opening|closing}``."""
+    ext = res.extent.pivot_table(index=ZONE_ID, columns="ecosystem_type",
+                                 values=["opening", "closing", "net_change"], aggfunc="sum")
+    cols = {}
+    for t in TYPE_KEYS:
+        for item in ("opening", "closing", "net_change"):
+            cols[f"{t}_{item}_ha"] = ext[(item, t)] if (item, t) in ext.columns else 0.0
+    out = pd.DataFrame(cols, index=ext.index)
+    out.insert(0, "area_ha", ext["opening"].sum(axis=1))
+    cond = res.condition[res.condition["ecosystem_type"] == ALL_TYPES]
+    for ind in dict.fromkeys(cond["indicator"]):
+        part = cond[cond["indicator"] == ind].set_index(ZONE_ID)
+        out[f"{ind}_opening"] = part["opening"].reindex(out.index)
+        out[f"{ind}_closing"] = part["closing"].reindex(out.index)
+    out = out.reset_index()
+    out.insert(1, ZONE_NAME, out[ZONE_ID].map(res.names))
+    order = {z: i for i, z in enumerate(res.names)}
+    return out.sort_values(ZONE_ID, key=lambda s: s.map(order)).reset_index(drop=True)

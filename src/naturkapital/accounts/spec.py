@@ -12,7 +12,7 @@ from naturkapital.landcover.sources import EPOCHS
 from naturkapital.nki.spec import EPOCH_HELP, ID_FIELD, NAME_FIELD, ZONES
 
 #: Suffixes of the long table.
-LONG_SUFFIXES: tuple[str, ...] = (".csv", ".json", ".parquet")
+LONG_SUFFIXES: tuple[str, ...] = (".csv", ".json", ".parquet", ".gpkg")
 #: Which accounts to return.
 ACCOUNTS: tuple[str, ...] = ("all", "extent", "change_matrix", "condition", "services")
 
@@ -65,9 +65,11 @@ ACCOUNTS_SPEC = ModelSpec(
               default=None, faces=CLI, columns=("value", "ecosystem_type", "source")),
         Param("out", "output", Text("Lang tabel", "Long table"),
               Text("zone_id, account, ecosystem_type, item, period, unit, value: .csv, .json "
-                   "eller .parquet.",
+                   "eller .parquet; .gpkg: én række pr. zone med polygon (primo, ultimo, "
+                   "nettoændring pr. type og tilstand) til kort i QGIS.",
                    "zone_id, account, ecosystem_type, item, period, unit, value: .csv, .json "
-                   "or .parquet."),
+                   "or .parquet; .gpkg: one row per zone with its polygon (opening, closing, "
+                   "net change per type and condition) for maps in QGIS."),
               default=None, faces=CLI, suffixes=LONG_SUFFIXES),
         Param("workbook", "output", Text("Excel-projektmappe", "Excel workbook"),
               Text("Regnskaberne i SEEA EA-opstilling, ét ark pr. regnskab (.xlsx).",

@@ -13,6 +13,7 @@ from naturkapital.accounts.compute import (
     compute_accounts,
     condition_series,
     series_epochs,
+    wide_table,
 )
 from naturkapital.accounts.extent import EXTENT_ITEMS, ITEM_LABELS
 from naturkapital.accounts.spec import ACCOUNTS_SPEC, LONG_SUFFIXES
@@ -97,6 +98,12 @@ def write_long(res: AccountsResult, table: pd.DataFrame, out: Path) -> Path:
     the file's key-value metadata) or JSON with the meta."""
     if out.suffix.lower() == ".csv":
         return write_table(table, out)
+    if out.suffix.lower() == ".gpkg":  # one row per zone with its polygon, for QGIS
+        wide = wide_table(res)
+        wide = wide[wide[ZONE_ID].isin(set(res.zones[ZONE_ID].astype(str)))]
+        meta = {k: v for k, v in res.meta.items() if k in ("method", "from", "to", "period",
+                                                           "zones", "sources", "assumptions")}
+        return write_table(wide, out, meta, res.zones)
     if out.suffix.lower() == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
