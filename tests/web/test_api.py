@@ -97,6 +97,9 @@ def test_zone_breakdown(client: TestClient) -> None:
     assert contrib == pytest.approx(z["nki"], abs=1e-6)  # NKI = Σ a_t·v_t
     nat = [lt for lt in z["land_types"] if lt["nature"]]
     assert sum(lt["share_nature_pct"] or 0 for lt in nat) == pytest.approx(100.0, abs=1e-6)
+    contrib_nat = sum(lt["contribution_nature"] or 0.0 for lt in nat)
+    assert contrib_nat == pytest.approx(z["nki_nature"], abs=1e-6)  # over nature types only
+    assert all(lt["contribution_nature"] is None for lt in z["land_types"] if not lt["nature"])
     assert z["diagram_svg"].startswith("/api/nki/563/diagram.svg")
     national = client.get("/api/nki/0").json()
     assert national["rank"] is None and 0 < national["nki"] < 100
@@ -149,7 +152,7 @@ def test_bad_reads_are_clear_4xx(client: TestClient, url: str, status: int,
 
 
 def test_web_app_and_static_files(client: TestClient) -> None:
-    r = client.get("/")
+    r = client.get("/", headers={"Accept": "text/html"})  # a browser
     assert r.status_code == 200 and "maplibre-gl.js" in r.text
     assert "default-src 'self'" in r.headers["content-security-policy"]
     js = client.get("/static/vendor/maplibre-gl.js")

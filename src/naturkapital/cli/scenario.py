@@ -93,11 +93,8 @@ def evaluate_cmd(scenario: str, landcover: str, year: int | None, scheme: Path |
 
 
 def _write(res, out: Path) -> None:
-    meta = dict(res.meta)
-    meta["lowland"] = [{"conv_id": c.conv_id, "status": c.status,
-                        "rewetted_ha": c.rewetted_ha, "budget_dkk": c.budget.total_dkk}
-                       for c in res.lowland]
-    write_table(res.table, out, meta, res.zones)
+    doc = res.to_dict()
+    write_table(res.table, out, {**doc["meta"], "lowland": doc["lowland"]}, res.zones)
     console.print(f"Skrev (wrote) {out}")
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from naturkapital.io.output import check_out, write_atomic
 from naturkapital.io.vectors import ZONE_NAME
-from naturkapital.landcover.landtypes import KEYS, NATURE_KEYS
+from naturkapital.landcover.landtypes import KEYS
 from naturkapital.nki.compute import NKIResult, Zones, compute_nki, load_zones
 from naturkapital.report.diagram import DiagramData, nki_figure, save_figure
 
@@ -50,21 +50,17 @@ def draw_diagram(
     data = diagram_data(res, zone_id)
     other = None
     if second is not None:
-        other = diagram_data(compute_nki(load_zones(zones, id_field, name_field)
-                                         if not isinstance(zones, Zones) else zones,
-                                         landcover=second), zone_id)
+        res2 = compute_nki(load_zones(zones, id_field, name_field)
+                           if not isinstance(zones, Zones) else zones, landcover=second)
+        other = diagram_data(res2, zone_id)
+        if nature_only:
+            nat = res2.row(zone_id)["nki_nature"]
+            other = DiagramData(other.name, other.shares, other.values,
+                                0.0 if pd.isna(nat) else float(nat), epoch=other.epoch)
     if nature_only:
         data = _nature_only(data, res, zone_id)
-        if other is not None:
-            other = DiagramData(other.name, other.shares, other.values,
-                                float(other.values and _nature(other)), epoch=other.epoch)
     fig = nki_figure(data, other, nature_only=nature_only)
     return write_atomic(path, lambda tmp: save_figure(fig, tmp))
-
-
-def _nature(d: DiagramData) -> float:
-    total = sum(d.shares[k] for k in NATURE_KEYS)
-    return sum(d.shares[k] / total * (d.values[k] or 0.0) for k in NATURE_KEYS) if total else 0.0
 
 
 def _nature_only(d: DiagramData, res: NKIResult, zone_id: str | int) -> DiagramData:

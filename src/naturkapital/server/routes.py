@@ -152,7 +152,8 @@ def _breakdown(svc: NKIService, epoch: str, row: dict[str, Any], q: str) -> dict
     return {**{k: row.get(k) for k in ("zone_id", "name", "nki", "nki_nature", "rank",
                                       "rank_nature", "group", "group_da", "area_ha",
                                       "coverage_pct")},
-            "n_ranked": svc.n_ranked(epoch), "land_types": land_type_rows(row),
+            "n_ranked": svc.n_ranked(epoch),
+            "land_types": land_type_rows(svc.result(epoch), zone_id),
             "meta": svc.meta(epoch),
             "diagram_svg": f"/api/nki/{zone_id}/diagram.svg{q}",
             "diagram_png": f"/api/nki/{zone_id}/diagram.png{q}"}

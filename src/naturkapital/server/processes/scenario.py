@@ -9,7 +9,6 @@ from typing import Any
 
 from naturkapital.core.errors import InputError
 from naturkapital.scenario.spec import EVALUATE
-from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.uploads import (
     UploadError,
@@ -65,17 +64,8 @@ def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         except InputError as exc:
             src = "scenario" if str(tmp) in exc.source else exc.source
             raise InputError(src, exc.problem.replace(str(tmp) + "/", "")) from None
-    meta = {k: v for k, v in res.meta.items() if k not in ("scenario", "carbon_pools")}
-    meta["scenario"] = inputs.scenario if isinstance(inputs.scenario, str) else "upload"
-    lowland = [{"conv_id": c.conv_id, "status": c.status, "status_da": c.status_da,
-                "area_ha": c.area_ha, "rewetted_ha": c.rewetted_ha,
-                "budget_dkk": c.budget.total_dkk, "gvsmax_before_cm": c.gvsmax_before_cm,
-                "gvsmax_basis": c.gvsmax_basis,
-                "criteria": [{k: v for k, v in cr.items() if k != "explanation"}
-                             | {"measured": None if cr["measured"] != cr["measured"]
-                                else cr["measured"]} for cr in c.criteria]}
-               for c in res.lowland]
-    return {"table": records(res.table), "lowland": lowland, "meta": meta}
+    doc = res.to_dict(inputs.scenario if isinstance(inputs.scenario, str) else "upload")
+    return {k: doc[k] for k in ("table", "lowland", "meta")}
 
 
 SPEC = register(ProcessSpec(EVALUATE, execute_scenario))
