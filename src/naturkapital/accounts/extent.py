@@ -112,7 +112,7 @@ def paired_class_areas(zones: gpd.GeoDataFrame, frm: Landcover, to: Landcover,
                    "transform": a.window_transform(win), "tiled": True,
                    "blockxsize": 256, "blockysize": 256}
     scheme = Scheme("pairs", pd.DataFrame({"value": np.arange(n_pairs, dtype=np.int64)}))
-    with tempfile.TemporaryDirectory(prefix="naturkapital-pairs-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nk-pairs-") as tmp:
         path = Path(tmp) / "pairs.tif"
         with rasterio.open(path, "w", **profile) as dst:
             dst.write(pair, 1)
