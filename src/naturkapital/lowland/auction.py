@@ -34,7 +34,13 @@ from naturkapital.lowland.budget import budget_arrays
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text
 from naturkapital.lowland.rules import ParamTable
-from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da, price_within_cap
+from naturkapital.lowland.screening import (
+    INELIGIBLE,
+    SECONDARY,
+    num_da,
+    price_over_cap_da,
+    price_within_cap,
+)
 
 #: The longest CO2 horizon accepted (years).
 MAX_HORIZON_YEARS = 200.0
@@ -125,8 +131,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
                 da.append("Projektet giver ingen CO2-reduktion.")
                 en.append("no CO2 reduction")
             elif over_cap[i]:
-                da.append(f"Buddet svarer til {num_da(price, 0)} kr. pr. ton CO2e over "
-                          f"{num_da(h, 0)} år; højst {num_da(cap_t, 0)} kr./t er tilladt.")
+                da.append(price_over_cap_da(price, h, cap_t))
                 en.append(f"{price:.0f} DKK/t CO2e exceeds {cap_t:g}")
         reasons_da.append(da)
         reasons_en.append(en)
