@@ -125,6 +125,10 @@ def test_user_journey(browser: object, live_server: Server,
     assert page.locator("#zone-nki").inner_text() == da(fanoe["nki_nature"])
     assert page.locator("#legend-title").inner_text() == "NKI natur"
     assert page.locator("#landtypes tbody tr").count() == 4
+    # the contributions shown (NKI natur points, one decimal each) add up to NKI natur
+    shown = page.locator("#landtypes tbody td:nth-child(4)").all_inner_texts()
+    total = sum(float(x.replace(".", "").replace(",", ".")) for x in shown if x != "–")
+    assert total == pytest.approx(fanoe["nki_nature"], abs=0.25)
     _shot(page, "03-kun-natur")
 
     # English.
