@@ -436,6 +436,7 @@ def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
                            timeout=15_000)
     assert evaluate(2) == (table, lowland)
     first, again = sent[0]["scenario"], sent[-1]["scenario"]
-    assert again["features"][0]["properties"] == first["features"][0]["properties"] == props
+    assert again["features"][0]["properties"] == first["features"][0]["properties"] == {
+        **props, "conv_id": "vaad"}  # the id read from the file's unique name
     assert watch.errors == [], watch.errors
     ctx.close()

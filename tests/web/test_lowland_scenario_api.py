@@ -456,8 +456,8 @@ def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
     from naturkapital.scenario.evaluate import evaluate_scenario
 
     sq = _farm_square()
-    props = {"name": "vaad", "to_class": 11, "note": "genvådgøring", "oc_pct": 15.0,
-             "gvsmax_cm": -80.0, "peat_depth_cm": 100.0}
+    props = {"conv_id": "F-1", "name": "vaad", "to_class": 11, "note": "genvådgøring",
+             "oc_pct": 15.0, "gvsmax_cm": -80.0, "peat_depth_cm": 100.0}
     fc = {"type": "FeatureCollection", "features": [{**sq, "properties": props}]}
     first = client.post("/api/scenario/evaluate", json={"scenario": fc})
     assert first.status_code == 200, first.text
@@ -485,6 +485,7 @@ def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
                 r[col] for r in ref["table"] if (r["zone_id"], r["indicator"]) == key),
                 nan_ok=True), (key, col)
     (chk,) = b["lowland"]
+    assert chk["conv_id"] == "F-1" and chk["name"] == "vaad"
     assert chk["status"] == "eligible" and chk["area_ha"] == pytest.approx(9.0)
     assert chk["gvsmax_before_cm"] == -80.0 and chk["gvsmax_basis"] == "attribute gvsmax_cm"
     assert chk["data_basis"] == "attributes oc_pct, gvsmax_cm, peat_depth_cm"

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import finite_or_none
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.scenario.read import CONV_ID, CONVERSION_FIELDS
+from naturkapital.scenario.read import CONVERSION_FIELDS
 from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
@@ -215,7 +215,7 @@ class ScenarioService:
             from naturkapital.scenario.read import read_scenario
 
             conv = read_scenario(f"demo:{key}", resolve_landcover("basemap2021", None).scheme)
-            fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS])
+            fc = _fc_4326(conv, list(CONVERSION_FIELDS))
             fc["demo"] = f"demo:{key}"
             return json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
@@ -249,7 +249,7 @@ class ScenarioService:
         lt = dict(zip(lc.scheme.table["value"].astype(int), lc.scheme.table["land_type"],
                       strict=True))
         conv["land_type"] = conv["to_class"].map(lt)
-        fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS, "land_type"])
+        fc = _fc_4326(conv, [*CONVERSION_FIELDS, "land_type"])
         return {"filename": shown, "epoch": epoch, "conversions": fc}
 
     # -- evaluation -------------------------------------------------------------------
