@@ -591,7 +591,7 @@ def test_geojson_crs_links_are_refused_not_fetched(client: TestClient,
             {**_poly(SQ), "properties": {"id": "a", "to_class": 11}}]}
         raw = json.dumps(fc).encode()
         answers = [
-            client.post("/api/nki", files={"file": ("z.geojson", raw)}),
+            client.post("/api/nki", files={"zones": ("z.geojson", raw)}),
             client.post("/api/scenario/read", files={"file": ("s.geojson", raw)}),
             client.post("/api/scenario/evaluate", json={"scenario": fc}),
             client.post("/processes/scenario-evaluate/execution", json={"inputs": {
@@ -611,5 +611,5 @@ def test_geojson_crs_links_are_refused_not_fetched(client: TestClient,
              "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
              "features": [{"type": "Feature", "properties": {"id": "x"},
                            "geometry": mapping(box(463_000, 6_140_000, 468_000, 6_145_000))}]}
-    ok = client.post("/api/nki", files={"file": ("n.geojson", json.dumps(named).encode())})
+    ok = client.post("/api/nki", files={"zones": ("n.geojson", json.dumps(named).encode())})
     assert ok.status_code == 200, ok.text

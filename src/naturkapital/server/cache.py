@@ -28,6 +28,7 @@ from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.landtypes import LAND_TYPES
 from naturkapital.nki import compute as nki_compute
 from naturkapital.nki.index import contributions, nature_shares
+from naturkapital.report.nki_diagram import draw_diagram
 
 T = TypeVar("T")
 
@@ -191,7 +192,7 @@ class NKIService:
             with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
                 out = Path(tmp) / f"diagram.{fmt}"
                 with _PLOT_LOCK:
-                    nki_compute.draw_diagram(zone_id, out, result=res, nature_only=nature_only)
+                    draw_diagram(zone_id, out, result=res, nature_only=nature_only)
                 return out.read_bytes()
 
         return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt), make)

@@ -16,8 +16,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import tempfile
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from typing import Annotated, Any, Literal
 import geopandas as gpd
 import pandas as pd
 import shapely
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -35,8 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.lowland.spec import SCREEN
 from naturkapital.server.cache import _Memo, records
 from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.rest import add_rest_route, extra, input_file
 from naturkapital.server.uploads import UploadError, display_name, sniff
 
 router = APIRouter(prefix="/api/lowland", tags=["lowland"])
@@ -447,23 +447,6 @@ def screen_doc(out: ScreenOut) -> dict[str, Any]:
             "parcels": _geojson(geo, [c for c in PARCEL_MAP_COLUMNS if c in geo.columns])}
 
 
-def decode_raster(value: Any, name: str) -> bytes:
-    """An OGC binary input: ``{"value": base64, "mediaType": "image/tiff"}`` or base64."""
-    if isinstance(value, dict):
-        media = value.get("mediaType")
-        if media is not None and media not in ("image/tiff", "image/tiff; application=geotiff",
-                                               "image/geotiff"):
-            raise InputError(name, f"mediaType must be image/tiff, not {media!r}")
-        value = value.get("value")
-    if not isinstance(value, str) or not value:
-        raise InputError(name, "give the GeoTIFF as base64 text (qualified value "
-                               "{\"value\": …, \"mediaType\": \"image/tiff\"})")
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise InputError(name, "not valid base64") from None
-
-
 # ---------------------------------------------------------------- routes
 def _svc(request: Request) -> LowlandService:
     return request.app.state.lowland
@@ -506,63 +489,51 @@ async def lowland_candidates(
         "Content-Disposition": f'attachment; filename="lavbund_kandidater_{kommune}.{format}"'})
 
 
-@router.post("/screen", response_model=ScreenResult,
-             summary="Screen uploaded parcels against Klimaskovfonden's criteria",
-             description="Parcels (GeoJSON or GeoPackage polygons, any CRS) and three "
-                         "GeoTIFFs on one grid: organic carbon % (Kulstof 2022 form), GVSmax "
-                         "cm relative to the surface (negative below), peat depth cm. Public; "
-                         "nothing is stored. format=csv or gpkg downloads the table.",
-             responses={200: {"content": {"application/json": {}, "text/csv": {
-                 "schema": {"type": "string"}}, GPKG: {"schema": {
-                     "type": "string", "format": "binary"}}},
-                 "description": "JSON, CSV or GeoPackage"},
-                 **responses(413, 415, 422)})
-async def lowland_screen(
-    request: Request,
-    parcels: Annotated[UploadFile, File(description="Parcel polygons (.geojson, .gpkg)")],
-    carbon: Annotated[UploadFile, File(description="Organic carbon, % (GeoTIFF)")],
-    water_table: Annotated[UploadFile, File(description="GVSmax, cm relative to the surface, "
-                                                        "negative below (GeoTIFF)")],
-    peat_depth: Annotated[UploadFile, File(description="Peat depth, cm (GeoTIFF)")],
-    id_field: Annotated[str | None, Form(max_length=255, description="Parcel id field "
-                                         "(default: the first field)")] = None,
-    in_rotation_field: Annotated[str | None, Form(max_length=255, description="Field: in "
-                                                  "rotation yes/no")] = None,
-    positive_depths: Annotated[bool, Form(description="GVSmax given as positive depths")]
-    = False,
-    align: Annotated[bool, Form(description="Resample water table and peat depth onto the "
-                                            "carbon grid (cell-area average)")] = False,
-    horizon_years: Annotated[float | None, Form(gt=0, le=200)] = None,
-    format: Annotated[Literal["json", "csv", "gpkg"], Form()] = "json",
-) -> Response:
+def screen_respond(request: Request, values: dict[str, Any], format: str = "json") -> Response:
+    """``POST /api/lowland/screen``: the lowland-screen process on uploaded files; JSON,
+    CSV or GeoPackage."""
     settings = request.app.state.settings
     limit = settings.max_upload_bytes
-    files = ScreenFiles(await parcels.read(limit + 1), parcels.filename, {
-        "carbon": (await carbon.read(limit + 1), carbon.filename),
-        "water_table": (await water_table.read(limit + 1), water_table.filename),
-        "peat_depth": (await peat_depth.read(limit + 1), peat_depth.filename)})
-    opts = ScreenOptions(id_field or None, in_rotation_field or None, positive_depths, align,
-                         horizon_years)
+    if values["parcels"] is None:
+        raise ApiError(422, "parcels: upload a parcel file")
+    files = ScreenFiles(*input_file(values["parcels"], "parcels", "parcels.geojson"), {
+        k: input_file(values[k], k, f"{k}.tif") for k in ("carbon", "water_table",
+                                                           "peat_depth")})
+    opts = ScreenOptions(values["id_field"], values["in_rotation_field"],
+                         bool(values["positive_depths"]), bool(values["align"]),
+                         values["horizon_years"])
     svc = _svc(request)
+    try:
+        out = screen_files(files, opts, limit, settings.max_zones, settings.max_raster_cells,
+                           svc.factors(), svc.rules())
+    except UploadError as exc:
+        raise ApiError(exc.status, exc.detail) from None
+    if format == "json":
+        return Response(json.dumps(screen_doc(out), ensure_ascii=False,
+                                   allow_nan=False).encode("utf-8"),
+                        media_type="application/json")
+    from naturkapital.io.output import write_table
 
-    def run() -> Response:
-        try:
-            out = screen_files(files, opts, limit, settings.max_zones,
-                               settings.max_raster_cells, svc.factors(), svc.rules())
-        except UploadError as exc:
-            raise ApiError(exc.status, exc.detail) from None
-        if format == "json":
-            return Response(json.dumps(screen_doc(out), ensure_ascii=False,
-                                       allow_nan=False).encode("utf-8"),
-                            media_type="application/json")
-        from naturkapital.io.output import write_table
+    with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
+        path = Path(tmp) / f"screening.{format}"
+        write_table(out.table, path, out.meta, out.parcels[["parcel_id", "geometry"]],
+                    key="parcel_id")
+        data = path.read_bytes()
+    return Response(data, media_type=CSV if format == "csv" else GPKG, headers={
+        "Content-Disposition": f'attachment; filename="lavbund_screening.{format}"'})
 
-        with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
-            path = Path(tmp) / f"screening.{format}"
-            write_table(out.table, path, out.meta, out.parcels[["parcel_id", "geometry"]],
-                        key="parcel_id")
-            data = path.read_bytes()
-        return Response(data, media_type=CSV if format == "csv" else GPKG, headers={
-            "Content-Disposition": f'attachment; filename="lavbund_screening.{format}"'})
 
-    return await run_in_threadpool(run)
+add_rest_route(
+    router, SCREEN, screen_respond,
+    extras=(extra("format", Annotated[Literal["json", "csv", "gpkg"], Form()], "json"),),
+    summary="Screen uploaded parcels against Klimaskovfonden's criteria",
+    description="Parcels (GeoJSON or GeoPackage polygons, any CRS) and three GeoTIFFs on one "
+                "grid: organic carbon % (Kulstof 2022 form), GVSmax cm relative to the "
+                "surface (negative below), peat depth cm. Public; nothing is stored. "
+                "format=csv or gpkg downloads the table. The lowland-screen process "
+                "(POST /processes/lowland-screen/execution) on uploaded files.",
+    response_model=ScreenResult,
+    responses={200: {"content": {"application/json": {}, "text/csv": {
+        "schema": {"type": "string"}}, GPKG: {"schema": {"type": "string",
+                                                         "format": "binary"}}},
+        "description": "JSON, CSV or GeoPackage"}, **responses(413, 415, 422)})

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Any
 
 from naturkapital.core.errors import InputError
-from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.server.processes.inputs import ZonesLandcoverInputs
+from naturkapital.scenario.spec import EVALUATE
+from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.uploads import (
     UploadError,
     check_crs_member,
@@ -19,35 +17,8 @@ from naturkapital.server.uploads import (
     with_upload_dir,
 )
 
-DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
 
-
-class ScenarioInputs(ZonesLandcoverInputs):
-    """Inputs of the scenario-evaluate process."""
-
-    scenario: dict[str, Any] | DemoName = Field(
-        ..., title="Scenario / scenarie",
-        description="GeoJSON FeatureCollection of conversion polygons (EPSG:4326, or with a "
-                    "'crs' member), each with property to_class (Basemap04 class code, e.g. "
-                    "11 wet nature, 8 forest) and optionally name, oc_pct, gvsmax_cm, "
-                    "peat_depth_cm; or an embedded demo: demo:byn_so, demo:endelave, "
-                    "demo:aastrup_kaer.")
-    zones: dict[str, Any] | None = Field(
-        None, title="Zones / zoner",
-        description="GeoJSON FeatureCollection of zone polygons. Default: the embedded "
-                    "municipalities the scenario touches.")
-
-ROW_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "object", "properties": {
-        "zone_id": {"type": "string"}, "indicator": {"type": "string"},
-        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
-        "scenario": {"type": ["number", "null"]}, "delta": {"type": ["number", "null"]},
-        "source": {"type": "string"}, "assumption": {"type": "string"}}},
-}
-
-
-def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
+def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """The long indicator table, the lowland checks and the method metadata."""
     from naturkapital.landcover.sources import resolve_landcover
     from naturkapital.scenario.evaluate import evaluate_scenario
@@ -97,25 +68,4 @@ def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
     return {k: doc[k] for k in ("table", "lowland", "meta")}
 
 
-SPEC = register(ProcessSpec(
-    id="scenario-evaluate",
-    title="Scenarie: økosystemtjenester og NKI (land-conversion scenario)",
-    description="Carbon stock (InVEST Carbon formula), greenhouse gases from organic soils "
-                "(SEGES), nitrogen leaching and removal, groundwater protection, flood "
-                "mitigation, NKI and NKI natur per zone, baseline and scenario, with the "
-                "lowland (Klimaskovfonden) check and budget of rewetting conversions. "
-                "Coefficients without a published source are flagged as assumptions.",
-    inputs=ScenarioInputs,
-    outputs={
-        "table": OutputSpec("Indicator table", "Long table: zone_id, indicator, unit, "
-                                               "baseline, scenario, delta, source, name, "
-                                               "label, assumption, note; total row zone_id 0.",
-                            ROW_SCHEMA),
-        "lowland": OutputSpec("Lowland checks", "Eligibility and budget of each rewetting "
-                                                "conversion.", {"type": "array"}),
-        "meta": OutputSpec("Method", "Method, inputs, assumptions and notes.",
-                           {"type": "object"}),
-    },
-    execute=execute,
-    keywords=("scenario", "scenarie", "ecosystem services", "økosystemtjenester", "nki"),
-))
+SPEC = register(ProcessSpec(EVALUATE, execute_scenario))

@@ -404,7 +404,7 @@
   // ---------------------------------------------------------------- upload
   function uploadForm(format) {
     const fd = new FormData();
-    fd.append("file", state.uploadFile);
+    fd.append("zones", state.uploadFile);
     const idf = $("#upload-id").value.trim(), nf = $("#upload-name").value.trim();
     if (idf) fd.append("id_field", idf);
     if (nf) fd.append("name_field", nf);
