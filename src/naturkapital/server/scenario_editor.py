@@ -263,42 +263,7 @@ class ScenarioService:
 
     def _evaluate(self, scenario: str | dict[str, Any], canon: str, epoch: str,
                   max_bytes: int) -> Any:
-        from naturkapital.scenario.evaluate import evaluate_scenario
-
-        lc = _landcover(epoch)
-        if isinstance(scenario, str):
-            if epoch != "basemap2021":
-                raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
-                                              "evaluate them on basemap2021")
-            try:
-                return evaluate_scenario(scenario, lc)
-            except InputError as exc:
-                raise InputError("scenario", exc.problem) from None
-        data = canon.encode("utf-8")
-        if len(data) > max_bytes:
-            raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
-        if scenario.get("type") != "FeatureCollection":
-            raise InputError("scenario", "must be a GeoJSON FeatureCollection (or a demo name)")
-        feats = scenario.get("features")
-        if not isinstance(feats, list) or not feats:
-            raise InputError("scenario", "the FeatureCollection has no features; draw or "
-                                         "upload at least one polygon")
-        if len(feats) > MAX_CONVERSIONS:
-            raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
-        try:
-            check_crs_member(scenario)
-        except ValueError as exc:
-            raise InputError("scenario", str(exc)) from None
-        with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
-            path = Path(tmp) / "scenario.geojson"
-            path.write_bytes(data)
-            try:
-                return evaluate_scenario(path, lc)
-            except InputError as exc:
-                raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
-            except Exception as exc:  # malformed content GDAL/GEOS could not handle
-                raise InputError("scenario", "cannot evaluate the scenario ("
-                                 + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+        return evaluate_request(scenario, _landcover(epoch), max_bytes, canon=canon)
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
@@ -335,6 +300,56 @@ class ScenarioService:
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
             "diagram": self.diagram(res, key, zone),
         }
+
+
+def evaluate_request(scenario: str | dict[str, Any], lc: Any, max_bytes: int,
+                     zones: Any = None, canon: str | None = None) -> Any:
+    """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
+    — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
+    process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
+    under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
+    the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
+    shows no server path. Returns the ScenarioResult."""
+    from naturkapital.scenario.evaluate import evaluate_scenario
+    from naturkapital.scenario.read import read_scenario
+
+    if isinstance(scenario, str):
+        if lc.scheme.name != _landcover("basemap2021").scheme.name:
+            raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
+                                          "evaluate them on basemap2021")
+        try:
+            return evaluate_scenario(scenario, lc, zones=zones)
+        except InputError as exc:
+            raise InputError("scenario", exc.problem) from None
+    data = (canon if canon is not None else json.dumps(scenario)).encode("utf-8")
+    if len(data) > max_bytes:
+        raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
+    if scenario.get("type") != "FeatureCollection":
+        raise InputError("scenario", "must be a GeoJSON FeatureCollection (or a demo name)")
+    feats = scenario.get("features")
+    if not isinstance(feats, list) or not feats:
+        raise InputError("scenario", "the FeatureCollection has no features; draw or "
+                                     "upload at least one polygon")
+    if len(feats) > MAX_CONVERSIONS:
+        raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
+    try:
+        check_crs_member(scenario)  # GDAL would fetch a 'link' CRS
+    except ValueError as exc:
+        raise InputError("scenario", str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
+        path = Path(tmp) / "scenario.geojson"
+        path.write_bytes(data)
+        try:
+            read_scenario(path, lc.scheme)
+        except InputError as exc:
+            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
+        except Exception as exc:  # malformed content GDAL/GEOS could not handle
+            raise InputError("scenario", "cannot read the scenario ("
+                             + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+        try:
+            return evaluate_scenario(path, lc, zones=zones)
+        except InputError as exc:
+            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
 
 
 # ---------------------------------------------------------------- routes
