@@ -17,7 +17,7 @@ import io
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +33,11 @@ from naturkapital.scenario.read import CONVERSION_FIELDS
 from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
+
+if TYPE_CHECKING:
+    from naturkapital.landcover.sources import Landcover
+    from naturkapital.nki.compute import Zones
+    from naturkapital.scenario.evaluate import ScenarioResult
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
@@ -302,8 +307,8 @@ class ScenarioService:
         }
 
 
-def evaluate_request(scenario: str | dict[str, Any], lc: Any, max_bytes: int,
-                     zones: Any = None, canon: str | None = None) -> Any:
+def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
+                     zones: Zones | None = None, canon: str | None = None) -> ScenarioResult:
     """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
     — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
     process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
