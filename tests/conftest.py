@@ -75,3 +75,65 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "naturkapital", *args], capture_output=True,
                           text=True, cwd=cwd, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
                           timeout=600)
+
+
+# ------------------------------------------------------------------- the network canary
+class Canary:
+    """A TCP listener on loopback that records every connection it receives.
+
+    Hostile inputs (GeoJSON ``crs`` links, ``/vsicurl/`` paths, VRT sources, URLs) point
+    at :attr:`url`; the process must never open them, so :attr:`hits` stays empty for
+    the whole test session (checked again in ``pytest_sessionfinish``)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = int(self.sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.hits: list[bytes] = []
+        self._thread = threading.Thread(target=self._serve, name="canary", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                conn.settimeout(1.0)
+                try:
+                    data = conn.recv(512)
+                except OSError:
+                    data = b""
+                self.hits.append(data or b"<connection>")
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+_CANARY: list[Canary] = []
+
+
+@pytest.fixture(scope="session")
+def canary() -> Canary:
+    """The session's loopback listener (see :class:`Canary`)."""
+    if not _CANARY:
+        _CANARY.append(Canary())
+    return _CANARY[0]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The canary must have received nothing during the whole session."""
+    if _CANARY and _CANARY[0].hits:
+        hits = _CANARY[0].hits
+        session.config.get_terminal_writer().line(
+            f"NETWORK CANARY: {len(hits)} connection(s) reached the loopback listener, "
+            f"first: {hits[0][:120]!r}", red=True)
+        session.exitstatus = 1

@@ -152,7 +152,7 @@ def test_bad_reads_are_clear_4xx(client: TestClient, url: str, status: int,
 
 
 def test_web_app_and_static_files(client: TestClient) -> None:
-    r = client.get("/")
+    r = client.get("/", headers={"Accept": "text/html"})  # a browser
     assert r.status_code == 200 and "maplibre-gl.js" in r.text
     assert "default-src 'self'" in r.headers["content-security-policy"]
     js = client.get("/static/vendor/maplibre-gl.js")

@@ -180,9 +180,13 @@ def test_user_journey(browser: object, live_server: Server,
 
     # Upload your own zones.
     page.locator(".tabs button[data-tab=upload]").click()
-    page.set_input_files("#upload-file", str(zone_files["geojson"]))
-    page.fill("#upload-id", "kode")
-    page.fill("#upload-name", "navn")
+    page.wait_for_selector("#form-nki[data-rendered]", state="attached", timeout=15_000)
+    page.set_input_files("#form-nki [name=zones]", str(zone_files["geojson"]))
+    # The GeoJSON's property names fill the field selects.
+    page.wait_for_selector("#form-nki select[name=id_field] option[value=kode]",
+                           state="attached", timeout=10_000)
+    page.select_option("#form-nki [name=id_field]", "kode")
+    page.select_option("#form-nki [name=name_field]", "navn")
     page.locator("#upload-submit").click()
     page.wait_for_selector("#upload-results:not([hidden])", timeout=60_000)
     assert page.locator("#upload-table tbody tr").count() == 3
@@ -302,12 +306,16 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     _shot(page, "11-lowland")
     # Screen own parcels with three rasters (hand-made scene: 'ok' eligible, 4 ha).
     page.locator("#lowland-screen-box summary").click()
-    page.set_input_files("#ls-parcels", str(lowland_scene["geojson_path"]))
-    page.set_input_files("#ls-carbon", str(lowland_scene["carbon_path"]))
-    page.set_input_files("#ls-water", str(lowland_scene["water_path"]))
-    page.set_input_files("#ls-peat", str(lowland_scene["peat_path"]))
-    page.fill("#ls-id", "pid")
-    page.fill("#ls-rot", "omdrift")
+    form = "#form-lowland-screen"
+    page.wait_for_selector(f"{form}[data-rendered]", state="attached", timeout=15_000)
+    page.set_input_files(f"{form} [name=parcels]", str(lowland_scene["geojson_path"]))
+    page.set_input_files(f"{form} [name=carbon]", str(lowland_scene["carbon_path"]))
+    page.set_input_files(f"{form} [name=water_table]", str(lowland_scene["water_path"]))
+    page.set_input_files(f"{form} [name=peat_depth]", str(lowland_scene["peat_path"]))
+    page.wait_for_selector(f"{form} select[name=id_field] option[value=pid]", state="attached",
+                           timeout=10_000)
+    page.select_option(f"{form} [name=id_field]", "pid")
+    page.select_option(f"{form} [name=in_rotation_field]", "omdrift")
     page.locator("#ls-submit").click()
     page.wait_for_selector("#ls-results:not([hidden])", timeout=30_000)
     assert page.locator("#ls-status").inner_text() == "2 parceller screenet."

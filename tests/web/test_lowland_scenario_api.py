@@ -168,6 +168,7 @@ def test_screen_upload(client: TestClient, scene: dict[str, Any]) -> None:
     ("not_vector", 415, "not a GeoJSON or GeoPackage"),
     ("off_raster", 422, "no parcel overlaps"),
     ("horizon", 422, "horizon_years"),
+    ("geographic", 422, "geographic coordinates"),
 ])
 def test_bad_screen_uploads(client: TestClient, scene: dict[str, Any], case: str, status: int,
                             needle: str) -> None:
@@ -191,11 +192,28 @@ def test_bad_screen_uploads(client: TestClient, scene: dict[str, Any], case: str
         files["parcels"] = ("far.geojson", far.to_json().encode())
     elif case == "horizon":
         data["horizon_years"] = "0"
+    elif case == "geographic":
+        files["carbon"] = ("lonlat.tif", _geographic_tiff())
     r = client.post("/api/lowland/screen", files=files, data=data)
     assert r.status_code == status, r.text
     detail = r.json()["detail"]
     assert needle in detail
     assert "/tmp" not in detail and "nk-lowland" not in detail
+    if case == "geographic":
+        assert detail.startswith("lonlat.tif: ")
+
+
+def _geographic_tiff() -> bytes:
+    """A 4 × 4 GeoTIFF in EPSG:4326 (degrees: cell areas would not be in metres)."""
+    import numpy as np
+    from rasterio.io import MemoryFile
+    from rasterio.transform import from_origin
+
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=4, height=4, count=1, dtype="float32",
+                      crs="EPSG:4326", transform=from_origin(8.0, 56.0, 0.001, 0.001)) as ds:
+            ds.write(np.full((1, 4, 4), 15.0, dtype="float32"))
+        return mem.read()
 
 
 def test_screen_raster_cell_limit(store: Store, nki_service: NKIService,
@@ -555,7 +573,7 @@ def test_openapi_lists_new_endpoints(client: TestClient) -> None:
 
 
 def test_web_app_ships_the_new_views(client: TestClient) -> None:
-    html = client.get("/").text
+    html = client.get("/", headers={"Accept": "text/html"}).text
     for needle in ('data-tab="lowland"', 'data-tab="scenario"', "/static/lowland.js",
                    "/static/scenario.js", 'id="scn-draw"'):
         assert needle in html

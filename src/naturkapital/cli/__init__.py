@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 from naturkapital.cli.app import app, console_err
 from naturkapital.core.errors import InputError
 
@@ -16,13 +18,62 @@ from naturkapital.cli import serve as _serve  # noqa: E402,F401  isort: skip
 from naturkapital.cli import reference as _reference  # noqa: E402,F401  isort: skip
 
 
+def one_line(text: str, limit: int = 500) -> str:
+    """Collapse a message onto one line (GDAL and friends add newlines)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def _fail(message: str) -> None:
+    console_err.print(f"[bold red]Fejl (error):[/] {escape(one_line(message))}",
+                      highlight=False, soft_wrap=True, markup=True)
+    sys.exit(2)
+
+
+def _library_error(exc: BaseException) -> str | None:
+    """A one-line message for errors of the data libraries that reach ``main``: a file
+    GDAL could open but not read (truncated, broken VRT), a malformed CSV, an OS error
+    on a named file. None for anything else (a bug: the traceback is shown)."""
+    import csv
+
+    import pyogrio.errors
+    import rasterio.errors
+
+    if isinstance(exc, (rasterio.errors.RasterioError, pyogrio.errors.DataSourceError,
+                        pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+                        pyogrio.errors.GeometryError, pyogrio.errors.CRSError)):
+        return (f"cannot read the data ({_chain_text(exc)}); the file may be truncated "
+                "or damaged")
+    if isinstance(exc, csv.Error):
+        return f"cannot read a CSV table ({one_line(str(exc))})"
+    if isinstance(exc, OSError) and getattr(exc, "filename", None):
+        return f"{exc.filename}: {exc.strerror or type(exc).__name__}"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read"
+    return None
+
+
+def _chain_text(exc: BaseException) -> str:
+    """The messages of an exception and its causes ("Read failed. See previous
+    exception" is followed by GDAL's own message, which names the file)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        text = one_line(str(e), 300)
+        if text and "see previous exception" not in text.lower() and text not in parts:
+            parts.append(text)
+        e = e.__cause__ or e.__context__
+    return "; ".join(parts) or type(exc).__name__
+
+
 def main() -> None:
     """Entry point: run the app; bad input → one line on stderr, exit code 2."""
     try:
         app(standalone_mode=False)
     except InputError as exc:
-        console_err.print(f"[bold red]Fejl (error):[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
     except KeyboardInterrupt:
         console_err.print("Afbrudt (interrupted)")
         sys.exit(130)
@@ -36,4 +87,7 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
-        raise
+        message = _library_error(exc)
+        if message is None:
+            raise
+        _fail(message)

@@ -159,11 +159,10 @@ def calibrate_cmd(
 
     if not out_dir.is_dir():
         raise InputError(out_dir, "folder does not exist")
-    pub_path = published or dataset_path("nki_published_2020")
-    pub = pd.read_csv(pub_path)
-    if not {"kommune_code", "nki_2020"} <= set(pub.columns):
-        raise InputError(pub_path, "needs columns kommune_code,nki_2020")
-    pub["zone_id"], pub["nki"] = pub["kommune_code"].astype(str), pub["nki_2020"]
+    check_out(out_dir / "basemap04.csv", (".csv",))
+    from naturkapital.landcover.calibrate import read_published
+
+    pub = read_published(published or dataset_path("nki_published_2020"))
     z = compute.load_zones()
     lc = resolve_landcover("basemap2021")
     with progress_bar("Arealer (areas)", _zone_count(z)) as advance:

@@ -9,6 +9,7 @@ import pyogrio
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import check_geojson_file, check_local
 
 #: Column names of a normalised zone table.
 ZONE_ID = "zone_id"
@@ -16,10 +17,12 @@ ZONE_NAME = "name"
 
 
 def read_vector(path: str | Path) -> gpd.GeoDataFrame:
-    """Read any OGR vector file, failing with a one-line :class:`InputError`."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(p, "file not found / filen findes ikke")
+    """Read any OGR vector file, failing with a one-line :class:`InputError`.
+
+    The file must be local data (no URL, VRT or service description, no GeoJSON ``crs``
+    link; see :mod:`naturkapital.io.local`)."""
+    p = check_local(path, "file")
+    check_geojson_file(p)
     try:
         gdf = gpd.read_file(p, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
@@ -53,7 +56,12 @@ def read_zones(
     if gdf[id_field].isna().any():
         raise InputError(p, f"{int(gdf[id_field].isna().sum())} feature(s) have no "
                             f"value in id field '{id_field}'")
-    gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    if missing.any():
+        first = gdf.loc[missing, id_field].map(_id_text).iloc[0]
+        raise InputError(p, f"{int(missing.sum())} feature(s) have no geometry (null or "
+                            f"empty), first {id_field}={first}; draw it or delete the "
+                            "feature")
     kinds = set(gdf.geom_type.unique())
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise InputError(p, f"zones must be polygons, found {', '.join(sorted(kinds))}")

@@ -154,3 +154,28 @@ def corine_from_basemap(basemap: pd.DataFrame) -> pd.DataFrame:
         rows.append({"value": r.value, "label": f"{r.clc_code} {r.label}",
                      "land_type": r.land_type, "nature_value": value, "source": source})
     return pd.DataFrame(rows)
+
+
+def read_published(path: str | Path) -> pd.DataFrame:
+    """Published NKI values (columns ``kommune_code,nki_2020``) with ``zone_id`` and
+    ``nki`` added; a one-line :class:`InputError` naming the file otherwise."""
+    from naturkapital.core.errors import InputError
+    from naturkapital.io.local import check_local
+
+    p = check_local(path, "published-NKI table")
+    if p.is_dir() or p.stat().st_size == 0:
+        raise InputError(p, "the published-NKI table is empty or a folder; give a CSV with "
+                            "kommune_code,nki_2020")
+    try:
+        pub = pd.read_csv(p)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            OSError) as exc:
+        first = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputError(p, f"cannot read the CSV ({first})") from None
+    if not {"kommune_code", "nki_2020"} <= set(pub.columns):
+        raise InputError(p, "needs columns kommune_code,nki_2020")
+    nki = pd.to_numeric(pub["nki_2020"], errors="coerce")
+    if nki.isna().any() or not np.isfinite(nki).all() or ((nki < 0) | (nki > 100)).any():
+        raise InputError(p, "nki_2020 must be a number from 0 to 100 in every row")
+    pub["zone_id"], pub["nki"] = pub["kommune_code"].astype(str), nki
+    return pub

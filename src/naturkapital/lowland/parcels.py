@@ -92,7 +92,13 @@ def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = 
     if blank.any():
         raise InputError(p, f"{int(blank.sum())} feature(s) have no value in id field "
                             f"'{id_field}'")
-    gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty].copy()
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    if missing.any():
+        first = id_text(gdf.loc[missing, id_field].iloc[0])
+        raise InputError(p, f"{int(missing.sum())} feature(s) have no geometry (null or "
+                            f"empty), first {id_field}={first}; draw it or delete the "
+                            "feature")
+    gdf = gdf.copy()
     kinds = set(gdf.geom_type.unique())
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise InputError(p, f"parcels must be polygons, found {', '.join(sorted(kinds))}")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.data.catalogue import NOT_MUNICIPALITIES, dataset_path
+from naturkapital.io.rasters import open_raster
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_zones
 from naturkapital.landcover.bioscore import DEFAULT_RULE, parse_rule
 from naturkapital.landcover.landtypes import KEYS
@@ -204,8 +205,16 @@ def compare(
     delta = delta_area + delta_value exactly (see :mod:`naturkapital.nki.change`).
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
-    r1 = compute_nki(z, landcover=from_spec, scheme=scheme_from, progress=progress)
-    r2 = compute_nki(z, landcover=to_spec, scheme=scheme_to, progress=progress)
+    # Both epochs are checked before either is computed (a bad --to fails at once).
+    lc1 = from_spec if isinstance(from_spec, Landcover) else resolve_landcover(
+        from_spec, None, scheme_from)
+    lc2 = to_spec if isinstance(to_spec, Landcover) else resolve_landcover(
+        to_spec, None, scheme_to)
+    for lc in (lc1, lc2):
+        with open_raster(lc.path, lc.band, "land-cover raster"):
+            pass
+    r1 = compute_nki(z, landcover=lc1, progress=progress)
+    r2 = compute_nki(z, landcover=lc2, progress=progress)
     parts = decompose(r1.shares, r1.values, r2.shares, r2.values)
     t1 = r1.table.set_index(ZONE_ID)
     t2 = r2.table.set_index(ZONE_ID)

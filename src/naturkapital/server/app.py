@@ -11,12 +11,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from naturkapital.io.output import process_temp_dir
 from naturkapital.server import errors, lowland, ogc, routes, scenario_editor
 from naturkapital.server.cache import NKIService
 from naturkapital.server.config import Settings
@@ -65,31 +67,44 @@ class BodyLimit:
                     await self._refuse(send)
                     return
         seen = 0
-        started = False
+        exceeded = False
+        refused = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:  # the app asks again after the refusal: the client is gone
+                return {"type": "http.disconnect"}
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.limit:
+                    exceeded = True
                     raise _TooLarge
             return msg
 
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
+        async def guarded_send(msg: Message) -> None:
+            # Once the body was too large, whatever the app answers (FastAPI turns the
+            # exception into "400 error parsing the body") is replaced by one 413.
+            nonlocal refused
+            if exceeded:
+                if not refused and msg["type"] == "http.response.start":
+                    refused = True
+                    await self._refuse(send)
+                return
             await send(msg)
 
         try:
-            await self.app(scope, limited, tracking_send)
+            await self.app(scope, limited, guarded_send)
         except _TooLarge:
-            if not started:
-                await self._refuse(send)
+            pass
+        if exceeded and not refused:
+            refused = True
+            await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        resp = errors.problem(413, f"request body over the limit of {self.limit / 1e6:.0f} MB")
+        size = (f"{self.limit / 1e6:.0f} MB" if self.limit >= 1_000_000
+                else f"{self.limit:,} bytes")
+        resp = errors.problem(413, f"request body over the limit of {size}")
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(k.encode(), v.encode()) for k, v in resp.headers.items()]})
         await send({"type": "http.response.body", "body": resp.body})
@@ -138,6 +153,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Upload and report work folders live in <tmp>/naturkapital-<pid>; those of a
+        # server that was killed are removed here.
+        process_temp_dir()
         n = st.fail_interrupted_jobs()
         if n:
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
@@ -173,9 +191,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(ogc.router)
 
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
+    def index(request: Request) -> Response:
+        """The OGC API landing page (JSON) or the web app (HTML), by ``?f=`` or Accept."""
+        if wants_json(request):
+            doc = ogc.landing()
+            doc["links"] = [({**lk, "href": "/"} if lk["rel"] == "self" else lk)
+                            for lk in doc["links"]]
+            doc["links"].append({"href": "/api", "rel": "alternate",
+                                 "type": "application/json", "title": "HTTP API landing page"})
+            return JSONResponse(doc, headers={"Vary": "Accept"})
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
-                            headers={"Cache-Control": "no-cache"})
+                            headers={"Cache-Control": "no-cache", "Vary": "Accept"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -189,8 +215,46 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
     _add_problem_schema(app)
     app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:  # off by default: browsers on other sites get no access
+        origins = list(settings.cors_origins)
+        app.add_middleware(CORSMiddleware, allow_origins=origins,
+                           allow_credentials=False,
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "Prefer"],
+                           expose_headers=["Location", "Preference-Applied"], max_age=600)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def wants_json(request: Request) -> bool:
+    """``?f=json`` / ``?f=html``, else the Accept header: HTML only when it is asked for
+    (browsers); OGC clients sending ``*/*`` or ``application/json`` get JSON."""
+    f = (request.query_params.get("f") or "").lower()
+    if f in ("json", "application/json"):
+        return True
+    if f in ("html", "text/html"):
+        return False
+    accept = request.headers.get("accept", "").lower()
+    best_html = _quality(accept, ("text/html", "application/xhtml+xml"))
+    best_json = _quality(accept, ("application/json", "application/geo+json"))
+    return best_json > 0 and best_json >= best_html if best_html or best_json else True
+
+
+def _quality(accept: str, types: tuple[str, ...]) -> float:
+    best = 0.0
+    for part in accept.split(","):
+        fields = [x.strip() for x in part.split(";")]
+        if fields[0] not in types:
+            continue
+        q = 1.0
+        for p in fields[1:]:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        best = max(best, q)
+    return best
 
 
 def _warm(nki: NKIService) -> None:

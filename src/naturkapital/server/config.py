@@ -2,8 +2,10 @@
 
 Values come from arguments (``naturkapital serve --db --token``) or the environment:
 ``NATURKAPITAL_DB``, ``NATURKAPITAL_TOKEN``, ``NATURKAPITAL_MAX_UPLOAD_MB``,
-``NATURKAPITAL_MAX_ZONES``, ``NATURKAPITAL_MAX_RASTER_CELLS``. Without a token, every
-write endpoint answers 403.
+``NATURKAPITAL_MAX_ZONES``, ``NATURKAPITAL_MAX_RASTER_CELLS``,
+``NATURKAPITAL_CORS_ORIGINS`` (comma-separated origins allowed to call the API from a
+browser on another site, or ``*``; unset = no CORS headers, same-origin only). Without a
+token, every write endpoint answers 403.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ def _env_int(name: str, default: int) -> int:
         raise InputError(name, f"must be a whole number, not {raw!r}") from None
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name) or ""
+    return tuple(x.strip().rstrip("/") for x in raw.split(",") if x.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app needs to start. ``token=None`` disables writes."""
@@ -36,6 +43,7 @@ class Settings:
     max_body_bytes: int = 25 * 1024 * 1024
     job_workers: int = 1
     warm_cache: bool = True
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, db_url: str | None = None, token: str | None = None,
@@ -49,6 +57,7 @@ class Settings:
             max_zones=_env_int("NATURKAPITAL_MAX_ZONES", 2000),
             max_raster_cells=_env_int("NATURKAPITAL_MAX_RASTER_CELLS", 16_000_000),
             max_body_bytes=upload_mb * 1024 * 1024 + 1024 * 1024,
+            cors_origins=_env_list("NATURKAPITAL_CORS_ORIGINS"),
         )
         if overrides:
             from dataclasses import replace

@@ -68,8 +68,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        errs = exc.errors()
+        broken = next((e for e in errs if e.get("type") == "json_invalid"), None)
+        if broken is not None:  # the body is not JSON at all: 400, as documented
+            ctx = broken.get("ctx") or {}
+            where = f" ({ctx['error']})" if isinstance(ctx, dict) and ctx.get("error") else ""
+            return problem(400, f"the request body is not valid JSON{where}",
+                           "about:blank#bad-body")
         msgs = []
-        for e in exc.errors()[:5]:
+        for e in errs[:5]:
             msgs.append(f"{_loc(e.get('loc', ()))}: {e.get('msg', 'invalid')}")
         return problem(422, "; ".join(msgs) or "invalid request", "about:blank#validation")
 
@@ -80,7 +87,11 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = "not found: no such page or API path (see /docs)"
         if exc.status_code == 405:  # Allow: every method of every route on this path
-            headers["Allow"] = ", ".join(sorted(_allowed(req)))
+            allowed = _allowed(req) | {m.strip() for m in headers.get("Allow", "").split(",")
+                                       if m.strip()}
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            headers["Allow"] = ", ".join(sorted(allowed))
             detail = f"method {req.method} not allowed here; allowed: {headers['Allow']}"
         return problem(exc.status_code, detail, None, headers or None)
 
@@ -91,17 +102,33 @@ def install(app: FastAPI) -> None:
                             "server log / uventet fejl")
 
 
-def _allowed(req: Request) -> set[str]:
-    from starlette.routing import Match
+def _flat_routes(routes: Any, prefix: str = "") -> Any:
+    """(prefix, route) for every route, looking inside included routers."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:  # FastAPI's included router: its routes carry their prefix
+            ctx = getattr(route, "include_context", None)
+            extra = getattr(ctx, "prefix", "") or ""
+            yield from _flat_routes(inner.routes, prefix + (extra if isinstance(extra, str)
+                                                            else ""))
+        else:
+            yield prefix, route
 
+
+def _allowed(req: Request) -> set[str]:
+    """Every method some route accepts on the request's path."""
+    from starlette.routing import compile_path
+
+    path = req.scope.get("path", "")
     methods: set[str] = set()
-    for route in req.app.router.routes:
-        match, _ = route.matches({**req.scope, "method": "GET"})
+    for prefix, route in _flat_routes(req.app.router.routes):
         route_methods = getattr(route, "methods", None)
-        if match != Match.NONE and route_methods:
+        route_path = getattr(route, "path", None)
+        if not route_methods or not isinstance(route_path, str):
+            continue
+        regex = route.path_regex if not prefix else compile_path(prefix + route_path)[0]
+        if regex.match(path):
             methods |= set(route_methods)
-    if "GET" in methods:
-        methods.add("HEAD")
     return methods
 
 

@@ -4,14 +4,16 @@
   (:func:`naturkapital.lowland.candidates.find_candidates`, as ``naturkapital lowland
   candidates``), computed once per municipality and kept; always labelled
   *vejledende / indicative*, because no carbon map is embedded.
-* The rules as data: the Klimaskovfonden table, the SEGES emission factors and the
-  candidate-search parameters, each row with its source (rows without a published
-  source are flagged as assumptions).
+* The rules as data: the Klimaskovfonden table, its funding conditions, the SEGES
+  emission factors and the candidate-search parameters, each row with its source
+  (rows without a published source are flagged as assumptions).
 * Screening of uploaded parcels with the user's three rasters (organic carbon %,
   GVSmax cm, peat depth cm), bounded: every file is size-limited, the rasters must be
-  single GeoTIFFs (checked by their bytes and opened with the GTiff driver only) of at
-  most ``max_raster_cells`` cells, at most ``max_zones`` parcels. The bytes go into a
-  fresh temporary folder under fixed names; the client's names are only shown as text.
+  single GeoTIFFs (checked by their bytes, then by
+  :func:`naturkapital.io.rasters.check_raster_file` with the GTiff driver only: a
+  projected CRS, at most ``max_raster_cells`` cells), at most ``max_zones`` parcels.
+  The bytes go into a fresh temporary folder under fixed names; the client's names are
+  only shown as text.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.io.rasters import check_raster_file
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.lowland.spec import SCREEN
 from naturkapital.server.cache import _Memo, records
@@ -58,29 +61,6 @@ PARCEL_MAP_COLUMNS = ["parcel_id", "status", "status_da", "failed_criteria", "ar
 KommunePath = Annotated[str, PathParam(
     pattern=r"^[0-9]{1,4}$", description="Kommunekode / municipality code, e.g. 563 Fanø, "
                                          "760 Ringkøbing-Skjern", examples=["563"])]
-
-#: Conditions of the funding that are not numbers (PRODUCT.md §B), shown beside the table.
-CONDITIONS: list[dict[str, str]] = [
-    {"da": "Efter projektet: permanent natur; kun ekstensiv afgræsning eller slæt.",
-     "en": "After the project: permanent nature; extensive grazing or mowing only."},
-    {"da": "Ingen sprøjtning, gødskning eller dræning; ingen solceller eller andre anlæg.",
-     "en": "No spraying, fertilising or drainage; no solar or other installations."},
-    {"da": "Varige rådighedsindskrænkninger tinglyses på ejendommen.",
-     "en": "Permanent restrictions are registered on the title."},
-    {"da": "Projekter der kræver løbende pumpning er som hovedregel ikke tilladt; "
-           "spunsvægge og tørvegravning kun undtagelsesvis.",
-     "en": "Projects needing ongoing pumping are as a rule not allowed; sheet piling and "
-           "peat excavation only by exception."},
-    {"da": "Ansøgere: private ejere, virksomheder, kirker/menighedsråd, regioner, kommuner.",
-     "en": "Applicants: private owners, companies, churches/parish councils, regions, "
-           "municipalities."},
-    {"da": "Ansøgninger i en runde rangeres efter laveste bud på lodsejerkompensation "
-           "(kr./ha).",
-     "en": "Applications in a round are ranked by the lowest income-compensation bid "
-           "(DKK/ha)."},
-]
-CONDITIONS_SOURCE = "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
-
 
 # ---------------------------------------------------------------- models
 class RuleRow(BaseModel):
@@ -120,8 +100,11 @@ class FactorTable(BaseModel):
 
 
 class Condition(BaseModel):
+    key: str
+    stage: str = Field(description="after_project or application")
     da: str
     en: str
+    source: str
 
 
 class LowlandRules(BaseModel):
@@ -175,24 +158,6 @@ class ScreenResult(BaseModel):
 
 
 # ---------------------------------------------------------------- service
-def _split(text: str) -> tuple[str, str]:
-    """'Dansk / English' → ('Dansk', 'English')."""
-    da, sep, en = str(text).partition(" / ")
-    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
-
-
-def _param_rows(table: Any) -> list[dict[str, Any]]:
-    from naturkapital.lowland.rules import is_assumption
-
-    out = []
-    for key, r in table.table.iterrows():
-        da, en = _split(r["description"])
-        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
-                    "source": str(r["source"]), "description_da": da, "description_en": en,
-                    "assumption": is_assumption(r["source"])})
-    return out
-
-
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
     """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
     wgs = gdf[columns + ["geometry"]].to_crs(4326)
@@ -223,24 +188,16 @@ class LowlandService:
 
         return self._tables.get("params", load_candidate_params)
 
-    def rules_doc(self) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
-            f = self.factors()
-            rows = []
-            for s in f.situations:
-                rows.append({"situation": s.name, "in_rotation": s.in_rotation,
-                             "water_table": s.water_table, "oc_interval_pct": s.interval,
-                             **{g: float(s.factors.get(g, 0.0)) for g in ("co2", "n2o", "ch4")},
-                             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
-                             "assumption": bool(s.is_assumption)})
-            r, p = self.rules(), self.candidate_params()
-            return {"rules": {"version": r.version, "rows": _param_rows(r)},
-                    "emission_factors": {"version": f.version, "unit": "t CO2e/ha/yr",
-                                         "rows": rows, "gwp": dict(f.gwp)},
-                    "candidate_search": {"version": p.version, "rows": _param_rows(p)},
-                    "conditions": CONDITIONS, "conditions_source": CONDITIONS_SOURCE}
+    def conditions(self) -> Any:
+        from naturkapital.lowland.rules import load_conditions
 
-        return self._tables.get("rules_doc", make)
+        return self._tables.get("conditions", load_conditions)
+
+    def rules_doc(self) -> dict[str, Any]:
+        from naturkapital.lowland.rules import rules_document
+
+        return self._tables.get("rules_doc", lambda: rules_document(
+            self.rules(), self.factors(), self.candidate_params(), self.conditions()))
 
     def rules_json(self) -> bytes:
         return self._bytes.get("rules", lambda: json.dumps(
@@ -326,30 +283,6 @@ class ScreenOut:
     meta: dict[str, Any]
 
 
-def _check_raster(path: Path, shown: str, what: str, max_cells: int) -> None:
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
-    try:
-        with rasterio.open(path, driver="GTiff") as ds:
-            cells = int(ds.width) * int(ds.height)
-            crs = ds.crs
-            count = ds.count
-    except (RasterioIOError, ValueError, TypeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
-        first = first.replace(str(path), shown).replace(str(path.parent) + "/", "")[:200]
-        raise UploadError(422, f"{shown}: cannot read the {what} as a GeoTIFF ({first})") \
-            from None
-    if cells > max_cells:
-        raise UploadError(413, f"{shown}: the {what} has {cells:,} cells; at most "
-                               f"{max_cells:,} (clip it to the parcels' area)")
-    if count < 1:
-        raise UploadError(422, f"{shown}: the {what} has no band")
-    if crs is None:
-        raise UploadError(422, f"{shown}: the {what} has no CRS; assign one, e.g. "
-                               "gdal_edit.py -a_srs EPSG:25832")
-
-
 def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_parcels: int,
                  max_cells: int, factors: Any = None, rules: Any = None) -> ScreenOut:
     """Check and screen an upload. Problems raise :class:`UploadError` (HTTP 4xx)."""
@@ -389,7 +322,12 @@ def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_pa
                 raise UploadError(415, f"{shown}: the {what} must be a GeoTIFF (.tif)")
             path = tmp / f"{key}.tif"
             path.write_bytes(data)
-            _check_raster(path, shown, what, max_cells)
+            try:
+                check_raster_file(path, what, max_cells, shown, driver="GTiff")
+            except TooLargeError as exc:
+                raise UploadError(413, str(exc)) from None
+            except InputError as exc:
+                raise UploadError(422, str(exc)) from None
             paths[key] = path
             names[str(path)] = shown
         try:

@@ -22,6 +22,7 @@ import pyogrio
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import check_geojson_crs
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.nki import compute as nki_compute
 from naturkapital.store import ZoneRecord
@@ -29,9 +30,6 @@ from naturkapital.store import ZoneRecord
 GPKG_MAGIC = b"SQLite format 3\x00"
 NAME_FIELDS = ("navn", "name", "label_dk", "label", "titel", "title", "kommune")
 SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-#: CRS names a GeoJSON upload may carry (no links, no WKT, nothing fetched).
-CRS_NAME = re.compile(r"^(EPSG:{1,2}\d{4,6}|urn:ogc:def:crs:EPSG:[0-9.]*:\d{4,6}|"
-                      r"urn:ogc:def:crs:OGC:1\.3:CRS84|OGC:CRS84)$", re.IGNORECASE)
 
 
 class UploadError(Exception):
@@ -72,6 +70,9 @@ def sniff(data: bytes, filename: str) -> str:
     if head in (b"{",):
         try:
             doc = json.loads(data.decode("utf-8-sig"))
+        except RecursionError:
+            raise UploadError(422, f"{filename}: the JSON is nested too deeply to be "
+                                   "GeoJSON") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise UploadError(422, f"{filename}: not valid JSON ({exc})") from None
         kind = doc.get("type") if isinstance(doc, dict) else None
@@ -88,27 +89,14 @@ def sniff(data: bytes, filename: str) -> str:
 
 
 def check_crs_member(doc: Any) -> None:
-    """Allow only a named CRS in a GeoJSON ``crs`` member (ValueError otherwise).
+    """Allow only a named CRS in a GeoJSON ``crs`` member, anywhere (ValueError otherwise).
 
-    GDAL follows ``{"type": "link", "properties": {"href": URL}}`` over the network, so
-    an upload could make the server fetch any URL; only ``{"type": "name",
-    "properties": {"name": "EPSG:25832"}}`` (or an OGC URN of an EPSG code / CRS84) is
-    accepted, at the top level and on features."""
-    objs = [doc] if isinstance(doc, dict) else []
-    feats = doc.get("features") if isinstance(doc, dict) else None
-    if isinstance(feats, list):
-        objs += [f for f in feats if isinstance(f, dict)]
-    for obj in objs:
-        if "crs" not in obj or obj["crs"] is None:
-            continue
-        crs = obj["crs"]
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(
-            crs.get("properties"), dict) else None
-        if not (isinstance(crs, dict) and crs.get("type") == "name" and isinstance(name, str)
-                and CRS_NAME.match(name.strip())):
-            raise ValueError("unsupported 'crs' member: use {\"type\": \"name\", "
-                             "\"properties\": {\"name\": \"EPSG:25832\"}} (an EPSG code), or "
-                             "leave it out for EPSG:4326")
+    GDAL follows ``{"type": "link", "properties": {"href": URL}}`` — at the top level,
+    on a feature or on a geometry — so an upload could make the server fetch any URL;
+    only ``{"type": "name", "properties": {"name": "EPSG:25832"}}`` (or an OGC URN of an
+    EPSG code / CRS84) is accepted. See :func:`naturkapital.io.local.check_geojson_crs`
+    (and :mod:`naturkapital.io.network`: GDAL cannot fetch URLs in this process anyway)."""
+    check_geojson_crs(doc)
 
 
 def _fields(path: Path, filename: str) -> list[str]:

@@ -25,7 +25,7 @@ from naturkapital.io.output import check_out
 from naturkapital.io.rasters import open_raster
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters
 from naturkapital.lowland.parcels import APPLICANT_TYPES
-from naturkapital.lowland.rules import EmissionFactors, ParamTable
+from naturkapital.lowland.rules import EmissionFactors, ParamTable, load_conditions
 from naturkapital.lowland.screening import FAIL, NA, PASS, SECONDARY, ScreenResult, Verdict, num_da
 from naturkapital.report.html import write_html_or_pdf
 
@@ -39,11 +39,8 @@ CLASS_COLOURS = ["#e8e1c8", "#b5a46b", "#5b3e1f"]  # < 6 %, 6–12 %, > 12 % OC
 
 def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     """Base64 PNG: carbon classes around the parcel with its outline (raster CRS)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     x0, y0, x1, y1 = geom_raster_crs.bounds
@@ -61,7 +58,8 @@ def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     cls[(data >= 6) & (data <= 12)] = 1
     cls[data > 12] = 2
     extent = (t.c, t.c + t.a * data.shape[1], t.f + t.e * data.shape[0], t.f)
-    fig, ax = plt.subplots(figsize=(6.2, 4.6), dpi=110)
+    fig = Figure(figsize=(6.2, 4.6), dpi=110)  # no pyplot: the user's backend is untouched
+    ax = fig.subplots()
     ax.imshow(np.ma.masked_invalid(cls), cmap=ListedColormap(CLASS_COLOURS), vmin=0, vmax=2,
               extent=extent, interpolation="nearest")
     gpd.GeoSeries([geom_raster_crs]).boundary.plot(ax=ax, color="#c62828", linewidth=2)
@@ -80,7 +78,6 @@ def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     ax.legend(handles=handles, loc="lower left", fontsize=6, framealpha=0.85)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -159,7 +156,7 @@ def _context(v: Verdict, geom, crs: str, map_png: str, rules: ParamTable,
     }
 
 
-def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
+def render_application_pack(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                 rules: ParamTable, factors: EmissionFactors) -> str:
     """The application pack for the parcels ``ids`` as an HTML string."""
     known = set(result.verdicts)
@@ -182,11 +179,13 @@ def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                f"{factors.version}: " + "; ".join(sorted({s.source for s in factors.situations
                                                           if not s.is_assumption}))]
     return tpl.render(parcels=parcels, meta=meta, generated=date.today().isoformat(),
-                      rule_sources=sources)
+                      rule_sources=sources,
+                      conditions=load_conditions().stage("after_project"))
 
 
-def write_report(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
+def write_application_pack(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                  rules: ParamTable, factors: EmissionFactors, out: str | Path) -> Path:
     """Write the pack as ``.html`` or ``.pdf`` (weasyprint), atomically."""
     check_out(out, (".html", ".pdf"))
-    return write_html_or_pdf(render_html(result, ids, rasters, rules, factors), out, TEMPLATE_DIR)
+    html = render_application_pack(result, ids, rasters, rules, factors)
+    return write_html_or_pdf(html, out, TEMPLATE_DIR)
