@@ -166,11 +166,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _svg(fig: Any) -> str:
-    import matplotlib.pyplot as plt
-
+    """A pyplot-free matplotlib Figure as SVG text."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -272,10 +270,10 @@ class ScenarioService:
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
-        from naturkapital.scenario.evaluate import diagram_pair
+        from naturkapital.report.nki_diagram import scenario_diagram_pair
 
         def make() -> dict[str, Any]:
-            before, after = diagram_pair(res, zone_id)
+            before, after = scenario_diagram_pair(res, zone_id)
             with _PLOT_LOCK:
                 svg_b = _svg(nki_figure(before))
                 svg_a = _svg(nki_figure(after, second=before))
