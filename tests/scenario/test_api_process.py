@@ -61,3 +61,22 @@ def test_bad_class_is_422(client: TestClient) -> None:
     r = client.post("/processes/scenario-evaluate/execution", json={"inputs": {"scenario": gj}})
     assert r.status_code == 422, r.text
     assert "to_class 99" in r.text and "/tmp" not in r.text
+
+
+def test_process_checks_requests_as_the_editor_does(client: TestClient) -> None:
+    """The process and POST /api/scenario/evaluate share one request check."""
+    from naturkapital.server.scenario_editor import MAX_CONVERSIONS
+
+    square = {"type": "Feature", "properties": {"to_class": 11}, "geometry": {
+        "type": "Polygon", "coordinates": [[[8.40, 55.43], [8.41, 55.43], [8.41, 55.44],
+                                            [8.40, 55.44], [8.40, 55.43]]]}}
+    cases = [
+        ({"scenario": {"type": "FeatureCollection",
+                       "features": [square] * (MAX_CONVERSIONS + 1)}}, "at most 500"),
+        ({"scenario": {"type": "FeatureCollection", "features": []}}, "no features"),
+        ({"scenario": "demo:endelave", "landcover": "corine", "year": 2018}, "Basemap04"),
+    ]
+    for inputs, needle in cases:
+        r = client.post("/processes/scenario-evaluate/execution", json={"inputs": inputs})
+        assert r.status_code == 422, r.text
+        assert needle in r.json()["detail"] and "/tmp" not in r.text

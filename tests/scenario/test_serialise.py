@@ -56,7 +56,7 @@ def test_rewetting_check_record_hand_computed(tiny, whole, pools, tmp_path):
     # maximum support 160 000 DKK/ha × 0.04 ha, of which ≤ 110 000/ha income compensation
     assert d["max_support_dkk"] == pytest.approx(6400) == pytest.approx(d["budget_dkk"])
     assert d["budget"]["max_income_comp_dkk"] == pytest.approx(4400)
-    assert d["budget"]["basis"] == "max_support"
+    assert d["budget"]["basis"] == "max_support"  # no bid: the maximum support
     assert d["gvsmax_before_cm"] == -80.0 and d["gvsmax_basis"] == "attribute gvsmax_cm"
     # in rotation, > 12 % C: 42.17 + 3.87 t CO2e/ha/yr before, 6.8 rewetted
     assert d["co2e_before_t_per_year"] == pytest.approx(area * 46.04)
@@ -87,3 +87,23 @@ def test_record_without_data_has_nulls_not_nan(tiny, whole, pools, tmp_path):
     assert rows[("A", "ghg_organic_soils_t_co2e_per_year")]["delta"] is None
     # without a name the paths stay (the CLI's own metadata)
     assert res.to_dict()["meta"]["scenario"] == str(s)
+
+
+@pytest.mark.parametrize("attrs,ids", [
+    # conv_id wins when unique; then name, navn, id; else the feature numbers
+    ({"conv_id": ["k1", "k2"], "name": ["a", "b"]}, ["k1", "k2"]),
+    ({"conv_id": ["k1", None], "name": ["a", "b"]}, ["a", "b"]),
+    ({"name": ["a", "a"], "id": ["7", "8"]}, ["7", "8"]),
+    ({"name": ["a", "a"]}, ["#1", "#2"]),
+])
+def test_conversion_ids(tiny, tmp_path, attrs, ids):
+    from naturkapital.landcover.scheme import load_scheme
+    from naturkapital.scenario.read import read_scenario
+
+    parts = [{"to_class": 1, "cells": (0, 0, 1, 1)}, {"to_class": 1, "cells": (1, 0, 2, 1)}]
+    for k, vals in attrs.items():
+        for part, v in zip(parts, vals, strict=True):
+            part[k] = v
+    s = write_scenario(tmp_path / "s.gpkg", parts)
+    conv = read_scenario(s, load_scheme(tiny["scheme"]))
+    assert conv["conv_id"].tolist() == ids

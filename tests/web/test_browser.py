@@ -81,6 +81,20 @@ def _click_zone(page: object, zone_id: str) -> None:
     page.mouse.click(cx, cy)
 
 
+def _save_scenario(page: object, base: str, name: str) -> dict:
+    """Save the editor's scenario with the token; the stored record (GET /api/scenarios)."""
+    from .conftest import TOKEN
+
+    page.locator("#scn-save-box summary").click()
+    page.fill("#scn-save-name", name)
+    page.fill("#scn-save-token", TOKEN)
+    page.locator("#scn-save-btn").click()
+    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
+                           ".startsWith('Gemt som scenarie')", timeout=15_000)
+    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
+    return next(s for s in saved if s["name"] == name)
+
+
 def _diagram_loaded(page: object, selector: str = "#diagram") -> None:
     page.wait_for_function(
         "(sel) => { const i = document.querySelector(sel); return i && i.complete && "
@@ -125,6 +139,10 @@ def test_user_journey(browser: object, live_server: Server,
     assert page.locator("#zone-nki").inner_text() == da(fanoe["nki_nature"])
     assert page.locator("#legend-title").inner_text() == "NKI natur"
     assert page.locator("#landtypes tbody tr").count() == 4
+    # the contributions shown (NKI natur points, one decimal each) add up to NKI natur
+    shown = page.locator("#landtypes tbody td:nth-child(4)").all_inner_texts()
+    total = sum(float(x.replace(".", "").replace(",", ".")) for x in shown if x != "–")
+    assert total == pytest.approx(fanoe["nki_nature"], abs=0.25)
     _shot(page, "03-kun-natur")
 
     # English.
@@ -256,7 +274,6 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     diagrams before/after, lowland check) and saved with the token."""
     from shapely.geometry import shape
 
-    from .conftest import TOKEN
 
     base = live_server.url
     cands = httpx.get(base + "/api/lowland/candidates/563", timeout=60).json()
@@ -358,14 +375,7 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     _shot(page, "13-scenario-results")
 
     # Save it (token), then it is listed with its classes.
-    page.locator("#scn-save-box summary").click()
-    page.fill("#scn-save-name", "Endelave + skov (browser)")
-    page.fill("#scn-save-token", TOKEN)
-    page.locator("#scn-save-btn").click()
-    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
-                           ".startsWith('Gemt som scenarie')", timeout=15_000)
-    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
-    rec = next(s for s in saved if s["name"] == "Endelave + skov (browser)")
+    rec = _save_scenario(page, base, "Endelave + skov (browser)")
     assert sorted(c["to_class"] for c in rec["conversions"]) == [8, 8, 11, 11]
     _shot(page, "14-scenario-saved")
     assert watch.errors == [], watch.errors
@@ -380,7 +390,6 @@ def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
     same lowland check as before saving (9 ha square on Fanø → wet meadow, eligible)."""
     import json
 
-    from .conftest import TOKEN
     from .test_lowland_scenario_api import _farm_square
 
     base = live_server.url
@@ -416,14 +425,7 @@ def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
     table, lowland = evaluate(1)
     assert "støtteberettiget" in lowland and "attributes oc_pct" in lowland
 
-    page.locator("#scn-save-box summary").click()
-    page.fill("#scn-save-name", "Genvådgøring med tal (browser)")
-    page.fill("#scn-save-token", TOKEN)
-    page.locator("#scn-save-btn").click()
-    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
-                           ".startsWith('Gemt som scenarie')", timeout=15_000)
-    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
-    rec = next(s for s in saved if s["name"] == "Genvådgøring med tal (browser)")
+    rec = _save_scenario(page, base, "Genvådgøring med tal (browser)")
     (conv,) = rec["conversions"]
     assert {k: conv[k] for k in props} == props
 
@@ -442,6 +444,7 @@ def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
                            timeout=15_000)
     assert evaluate(2) == (table, lowland)
     first, again = sent[0]["scenario"], sent[-1]["scenario"]
-    assert again["features"][0]["properties"] == first["features"][0]["properties"] == props
+    assert again["features"][0]["properties"] == first["features"][0]["properties"] == {
+        **props, "conv_id": "vaad"}  # the id read from the file's unique name
     assert watch.errors == [], watch.errors
     ctx.close()

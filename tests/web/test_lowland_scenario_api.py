@@ -474,8 +474,8 @@ def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
     from naturkapital.scenario.evaluate import evaluate_scenario
 
     sq = _farm_square()
-    props = {"name": "vaad", "to_class": 11, "note": "genvådgøring", "oc_pct": 15.0,
-             "gvsmax_cm": -80.0, "peat_depth_cm": 100.0}
+    props = {"conv_id": "F-1", "name": "vaad", "to_class": 11, "note": "genvådgøring",
+             "oc_pct": 15.0, "gvsmax_cm": -80.0, "peat_depth_cm": 100.0}
     fc = {"type": "FeatureCollection", "features": [{**sq, "properties": props}]}
     first = client.post("/api/scenario/evaluate", json={"scenario": fc})
     assert first.status_code == 200, first.text
@@ -503,6 +503,7 @@ def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
                 r[col] for r in ref["table"] if (r["zone_id"], r["indicator"]) == key),
                 nan_ok=True), (key, col)
     (chk,) = b["lowland"]
+    assert chk["conv_id"] == "F-1" and chk["name"] == "vaad"
     assert chk["status"] == "eligible" and chk["area_ha"] == pytest.approx(9.0)
     assert chk["gvsmax_before_cm"] == -80.0 and chk["gvsmax_basis"] == "attribute gvsmax_cm"
     assert chk["data_basis"] == "attributes oc_pct, gvsmax_cm, peat_depth_cm"
@@ -519,6 +520,23 @@ def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
     assert c["lowland"][0]["status"] == "incomplete"
     assert next(r for r in c["table"] if r["zone_id"] == "563" and r["indicator"]
                 == "ghg_organic_soils_t_co2e_per_year")["scenario"] is None
+
+
+def test_store_keeps_conversion_numbers_exactly(store: Store) -> None:
+    """The store's JSON (SQLite text, PostgreSQL JSONB numeric) gives back the very floats,
+    and null stays null."""
+    conv = [{"geometry": _poly(SQ)["geometry"], "to_class": 11, "to_land_type": "eng_mose",
+             "conv_id": "k1", "name": "eng", "note": "", "oc_pct": 15.123456789012345,
+             "gvsmax_cm": -42.50000000000001, "peat_depth_cm": None},
+            {"geometry": _poly(SQ)["geometry"], "to_class": 8, "to_land_type": "skov",
+             "conv_id": None, "name": "", "note": "x", "oc_pct": 1e-300, "gvsmax_cm": -0.0,
+             "peat_depth_cm": 99999.99999999999}]
+    rec = store.create_scenario("præcision", "", "basemap2021", conv)
+    again = store.get_scenario(rec["id"])
+    assert again is not None and again["conversions"] == conv
+    for a, b in zip(again["conversions"], conv, strict=True):
+        for k in ("oc_pct", "gvsmax_cm", "peat_depth_cm"):
+            assert repr(a[k]) == repr(b[k]) or (a[k] == b[k] == 0.0), (k, a[k], b[k])
 
 
 @pytest.mark.parametrize("field,value", [("oc_pct", 101), ("oc_pct", -1),

@@ -105,7 +105,7 @@ def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: in
                water_table: Path | None, peat_depth: Path | None, groundwater: Path | None,
                zone: str | None, table: Path | None) -> None:
     """Rapport (HTML/PDF) med kort, tabel, NKI-diagrammer, lavbund og omkostning."""
-    from naturkapital.scenario.report import write_report
+    from naturkapital.report.scenario_report import write_scenario_report
 
     for o in out:
         check_out(o, (".html", ".pdf"))
@@ -116,7 +116,7 @@ def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: in
     if zone is not None and zone not in res.names:
         raise InputError("--zone", f"unknown zone id {zone}; zones: {', '.join(res.names)}")
     for o in out:
-        write_report(res, o, zone)
+        write_scenario_report(res, o, zone)
         console.print(f"Skrev (wrote) {o}")
     if table is not None:
         _write(res, table)

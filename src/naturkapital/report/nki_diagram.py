@@ -11,6 +11,7 @@ from naturkapital.io.vectors import ZONE_NAME
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.nki.compute import NKIResult, Zones, compute_nki, load_zones
 from naturkapital.report.diagram import DiagramData, nki_figure, save_figure
+from naturkapital.scenario.evaluate import ScenarioResult
 
 
 def diagram_data(result: NKIResult, zone_id: str | int, epoch: str = "") -> DiagramData:
@@ -68,3 +69,27 @@ def _nature_only(d: DiagramData, res: NKIResult, zone_id: str | int) -> DiagramD
     rank = None if pd.isna(row["rank_nature"]) else int(row["rank_nature"])
     return DiagramData(d.name, d.shares, d.values, float(row["nki_nature"]), rank,
                        d.n_ranked, d.epoch, d.note)
+
+
+def scenario_diagram_pair(result: ScenarioResult, zone_id: str
+                          ) -> tuple[DiagramData, DiagramData]:
+    """NKI diagram data of one zone before and after a scenario (the report's and the
+    web editor's diagrams)."""
+    zid = str(zone_id)
+    out = []
+    for when, label in (("baseline", "Før (baseline)"), ("scenario", "Efter (scenario)")):
+        sh, va = result.shares[when], result.values[when]
+        key = "nki"
+        val = result.value(zid, key, when)
+        out.append(DiagramData(
+            name=result.names[zid],
+            shares={k: float(100.0 * sh.loc[zid, k]) if pd.notna(sh.loc[zid, k]) else 0.0
+                    for k in KEYS},
+            values={k: None if pd.isna(va.loc[zid, k]) else float(va.loc[zid, k])
+                    for k in KEYS},
+            nki=val, epoch=f"{label} · {result.meta['landcover']}",
+            note="Open-data NKI (land-use proxy); scenario: "
+                 f"{Path(result.meta['scenario']).name}"
+                 + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
+                    "docs/calibration.md" if result.meta["assumptions"] else "")))
+    return out[0], out[1]

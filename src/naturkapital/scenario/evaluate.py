@@ -24,13 +24,11 @@ import shapely
 from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import jsonable, records
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
-from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.rules import load_emission_factors, load_rules
 from naturkapital.nki.compute import Zones, load_zones
 from naturkapital.nki.zonal import zonal_class_areas
-from naturkapital.report.diagram import DiagramData
 from naturkapital.scenario.apply import (
     PIECE_ID,
     Applied,
@@ -551,25 +549,3 @@ def _conversion_summary(conv: gpd.GeoDataFrame, moves: pd.DataFrame, lt_of: dict
                  .set_index(CONV_ID)["from_value"])
     out["main_from_class"] = out[CONV_ID].map(main_from)
     return out
-
-
-def diagram_pair(result: ScenarioResult, zone_id: str) -> tuple[DiagramData, DiagramData]:
-    """NKI diagram data of one zone before and after the scenario."""
-    zid = str(zone_id)
-    out = []
-    for when, label in (("baseline", "Før (baseline)"), ("scenario", "Efter (scenario)")):
-        sh, va = result.shares[when], result.values[when]
-        key = "nki"
-        val = result.value(zid, key, when)
-        out.append(DiagramData(
-            name=result.names[zid],
-            shares={k: float(100.0 * sh.loc[zid, k]) if pd.notna(sh.loc[zid, k]) else 0.0
-                    for k in KEYS},
-            values={k: None if pd.isna(va.loc[zid, k]) else float(va.loc[zid, k])
-                    for k in KEYS},
-            nki=val, epoch=f"{label} · {result.meta['landcover']}",
-            note="Open-data NKI (land-use proxy); scenario: "
-                 f"{Path(result.meta['scenario']).name}"
-                 + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
-                    "docs/calibration.md" if result.meta["assumptions"] else "")))
-    return out[0], out[1]

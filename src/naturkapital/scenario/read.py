@@ -5,6 +5,8 @@ A scenario is a GeoPackage or GeoJSON (any OGR vector) of polygons with the fiel
 Basemap04 11 wet nature, 8 forest). Optional fields per polygon:
 
 * ``name`` (or ``navn``) — a label shown in outputs,
+* ``conv_id`` — the conversion's id in outputs (what the web editor keeps); without
+  it the unique ``name``, ``navn`` or ``id`` values, else ``#1``, ``#2`` …,
 * ``oc_pct`` — organic carbon of the soil, % (0–100): used for the greenhouse-gas
   indicator and the lowland check where no ``--carbon`` raster is given,
 * ``gvsmax_cm`` — summer water table before, cm relative to the surface (negative
@@ -55,7 +57,7 @@ OPTIONAL_NUMBER_HELP: dict[str, str] = {
 }
 #: Every attribute of a conversion a scenario keeps besides its geometry (what a saved
 #: scenario must store and the editor must send back).
-CONVERSION_FIELDS: tuple[str, ...] = ("name", TO_CLASS, "note", *OPTIONAL_NUMBERS)
+CONVERSION_FIELDS: tuple[str, ...] = (CONV_ID, "name", TO_CLASS, "note", *OPTIONAL_NUMBERS)
 #: Overlaps smaller than this (m²) are taken as shared edges (digitising noise).
 OVERLAP_TOLERANCE_M2 = 1.0
 
@@ -77,7 +79,8 @@ def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
     """Read a scenario file (or ``demo:NAME``) and check it against ``scheme``.
 
     Returns a GeoDataFrame in the file's CRS with columns ``conv_id`` (text: the
-    ``name`` field or ``#n``, the 1-based feature number), ``to_class`` (int),
+    ``conv_id``, ``name``, ``navn`` or ``id`` field when unique, or ``#n``, the 1-based
+    feature number), ``to_class`` (int),
     ``name``, ``note``, ``oc_pct``, ``gvsmax_cm``, ``peat_depth_cm`` (NaN where not given) and
     geometry (2-D polygons).
     """
@@ -128,8 +131,9 @@ def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
 
 
 def _names(gdf: gpd.GeoDataFrame) -> list[str]:
-    """Feature names for messages and ids: the name field when unique, else ``#n``."""
-    for field in ("name", "navn", "id"):
+    """Feature names for messages and ids: the conv_id, name, navn or id field when
+    unique, else ``#n``."""
+    for field in (CONV_ID, "name", "navn", "id"):
         if field in gdf.columns:
             vals = gdf[field]
             text = [str(v).strip() if v is not None and not (isinstance(v, float) and

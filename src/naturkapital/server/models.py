@@ -197,6 +197,8 @@ class Conversion(BaseModel):
     to_class: int | None = Field(None, ge=0, le=65535, description="Class code of the "
                                  "scenario land cover's scheme, e.g. Basemap04 11 wet nature, "
                                  "8 forest (see /api/landcover/classes)")
+    conv_id: str | None = Field(None, max_length=200, description="The conversion's id in "
+                                "results (default: its name when unique, else #1, #2 …)")
     name: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
     oc_pct: float | None = _optional_number("oc_pct")

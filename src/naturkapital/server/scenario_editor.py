@@ -17,7 +17,7 @@ import io
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -29,10 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import finite_or_none
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.scenario.read import CONV_ID, CONVERSION_FIELDS
+from naturkapital.scenario.read import CONVERSION_FIELDS
 from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
+
+if TYPE_CHECKING:
+    from naturkapital.landcover.sources import Landcover
+    from naturkapital.nki.compute import Zones
+    from naturkapital.scenario.evaluate import ScenarioResult
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
@@ -161,11 +166,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _svg(fig: Any) -> str:
-    import matplotlib.pyplot as plt
-
+    """A pyplot-free matplotlib Figure as SVG text."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -215,7 +218,7 @@ class ScenarioService:
             from naturkapital.scenario.read import read_scenario
 
             conv = read_scenario(f"demo:{key}", resolve_landcover("basemap2021", None).scheme)
-            fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS])
+            fc = _fc_4326(conv, list(CONVERSION_FIELDS))
             fc["demo"] = f"demo:{key}"
             return json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
@@ -249,7 +252,7 @@ class ScenarioService:
         lt = dict(zip(lc.scheme.table["value"].astype(int), lc.scheme.table["land_type"],
                       strict=True))
         conv["land_type"] = conv["to_class"].map(lt)
-        fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS, "land_type"])
+        fc = _fc_4326(conv, [*CONVERSION_FIELDS, "land_type"])
         return {"filename": shown, "epoch": epoch, "conversions": fc}
 
     # -- evaluation -------------------------------------------------------------------
@@ -263,49 +266,14 @@ class ScenarioService:
 
     def _evaluate(self, scenario: str | dict[str, Any], canon: str, epoch: str,
                   max_bytes: int) -> Any:
-        from naturkapital.scenario.evaluate import evaluate_scenario
-
-        lc = _landcover(epoch)
-        if isinstance(scenario, str):
-            if epoch != "basemap2021":
-                raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
-                                              "evaluate them on basemap2021")
-            try:
-                return evaluate_scenario(scenario, lc)
-            except InputError as exc:
-                raise InputError("scenario", exc.problem) from None
-        data = canon.encode("utf-8")
-        if len(data) > max_bytes:
-            raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
-        if scenario.get("type") != "FeatureCollection":
-            raise InputError("scenario", "must be a GeoJSON FeatureCollection (or a demo name)")
-        feats = scenario.get("features")
-        if not isinstance(feats, list) or not feats:
-            raise InputError("scenario", "the FeatureCollection has no features; draw or "
-                                         "upload at least one polygon")
-        if len(feats) > MAX_CONVERSIONS:
-            raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
-        try:
-            check_crs_member(scenario)
-        except ValueError as exc:
-            raise InputError("scenario", str(exc)) from None
-        with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
-            path = Path(tmp) / "scenario.geojson"
-            path.write_bytes(data)
-            try:
-                return evaluate_scenario(path, lc)
-            except InputError as exc:
-                raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
-            except Exception as exc:  # malformed content GDAL/GEOS could not handle
-                raise InputError("scenario", "cannot evaluate the scenario ("
-                                 + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+        return evaluate_request(scenario, _landcover(epoch), max_bytes, canon=canon)
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
-        from naturkapital.scenario.evaluate import diagram_pair
+        from naturkapital.report.nki_diagram import scenario_diagram_pair
 
         def make() -> dict[str, Any]:
-            before, after = diagram_pair(res, zone_id)
+            before, after = scenario_diagram_pair(res, zone_id)
             with _PLOT_LOCK:
                 svg_b = _svg(nki_figure(before))
                 svg_a = _svg(nki_figure(after, second=before))
@@ -335,6 +303,56 @@ class ScenarioService:
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
             "diagram": self.diagram(res, key, zone),
         }
+
+
+def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
+                     zones: Zones | None = None, canon: str | None = None) -> ScenarioResult:
+    """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
+    — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
+    process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
+    under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
+    the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
+    shows no server path. Returns the ScenarioResult."""
+    from naturkapital.scenario.evaluate import evaluate_scenario
+    from naturkapital.scenario.read import read_scenario
+
+    if isinstance(scenario, str):
+        if lc.scheme.name != _landcover("basemap2021").scheme.name:
+            raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
+                                          "evaluate them on basemap2021")
+        try:
+            return evaluate_scenario(scenario, lc, zones=zones)
+        except InputError as exc:
+            raise InputError("scenario", exc.problem) from None
+    data = (canon if canon is not None else json.dumps(scenario)).encode("utf-8")
+    if len(data) > max_bytes:
+        raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
+    if scenario.get("type") != "FeatureCollection":
+        raise InputError("scenario", "must be a GeoJSON FeatureCollection (or a demo name)")
+    feats = scenario.get("features")
+    if not isinstance(feats, list) or not feats:
+        raise InputError("scenario", "the FeatureCollection has no features; draw or "
+                                     "upload at least one polygon")
+    if len(feats) > MAX_CONVERSIONS:
+        raise InputError("scenario", f"{len(feats)} conversions; at most {MAX_CONVERSIONS}")
+    try:
+        check_crs_member(scenario)  # GDAL would fetch a 'link' CRS
+    except ValueError as exc:
+        raise InputError("scenario", str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
+        path = Path(tmp) / "scenario.geojson"
+        path.write_bytes(data)
+        try:
+            read_scenario(path, lc.scheme)
+        except InputError as exc:
+            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
+        except Exception as exc:  # malformed content GDAL/GEOS could not handle
+            raise InputError("scenario", "cannot read the scenario ("
+                             + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+        try:
+            return evaluate_scenario(path, lc, zones=zones)
+        except InputError as exc:
+            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
 
 
 # ---------------------------------------------------------------- routes

@@ -9,7 +9,7 @@
   const EMPTY = { type: "FeatureCollection", features: [] };
   // Every attribute of a conversion (scenario.read.CONVERSION_FIELDS): kept from demos and
   // files, sent for evaluation, saved and reopened.
-  const KEEP = ["name", "to_class", "note", "oc_pct", "gvsmax_cm", "peat_depth_cm"];
+  const KEEP = ["conv_id", "name", "to_class", "note", "oc_pct", "gvsmax_cm", "peat_depth_cm"];
   const NUMBERS = ["to_class", "oc_pct", "gvsmax_cm", "peat_depth_cm"];
   const DIGITS = { "0-100": 1, ha: 2, "t C": 0, "t CO2e/yr": 1, "kg N/yr": 0, m3: 0, DKK: 0 };
   const CLOSE_PX = 10;

@@ -2,7 +2,7 @@
 diagrams before and after, lowland eligibility and budget of the rewetting parts,
 the total cost and every assumption used.
 
-HTML from a jinja2 template (``scenario/templates/scenario_report.html.j2``), PDF by
+HTML from a jinja2 template (``report/templates/scenario_report.html.j2``), PDF by
 weasyprint from the same HTML. Figures are matplotlib PNGs embedded as base64, so
 the HTML is one self-contained file.
 """
@@ -14,41 +14,32 @@ import io
 from datetime import date
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from rasterio.windows import from_bounds
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from rasterio.windows import from_bounds  # noqa: E402
-
-from naturkapital.io.output import check_out  # noqa: E402
-from naturkapital.io.rasters import open_raster  # noqa: E402
-from naturkapital.io.vectors import ZONE_ID  # noqa: E402
-from naturkapital.landcover.landtypes import BY_KEY  # noqa: E402
-from naturkapital.lowland.screening import num_da  # noqa: E402
-from naturkapital.report.diagram import nki_figure  # noqa: E402
+from naturkapital.io.output import check_out
+from naturkapital.io.rasters import open_raster
+from naturkapital.io.vectors import ZONE_ID
+from naturkapital.landcover.landtypes import BY_KEY
+from naturkapital.lowland.screening import num_da
+from naturkapital.report.diagram import nki_figure
 from naturkapital.report.html import write_html_or_pdf
-from naturkapital.scenario.evaluate import (  # noqa: E402
-    BY_KEY as INDICATOR,
-)
-from naturkapital.scenario.evaluate import (  # noqa: E402
-    TOTAL_ID,
-    ScenarioResult,
-    diagram_pair,
-)
+from naturkapital.report.nki_diagram import scenario_diagram_pair
+from naturkapital.scenario.evaluate import BY_KEY as INDICATOR
+from naturkapital.scenario.evaluate import TOTAL_ID, ScenarioResult
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAP_MARGIN_M = 1200.0
 
 
-def _png(fig: plt.Figure) -> str:
+def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -72,7 +63,8 @@ def conversion_map_png(res: ScenarioResult) -> str:
     index = np.zeros(data.shape, dtype=np.int32)
     for i, code in enumerate(codes, start=1):
         index[data == code] = i
-    fig, ax = plt.subplots(figsize=(7.5, 7.5))
+    fig = Figure(figsize=(7.5, 7.5))  # no pyplot: the user's backend is untouched
+    ax = fig.subplots()
     ax.imshow(index, cmap=ListedColormap(colours), vmin=0, vmax=len(codes),
               extent=extent, interpolation="nearest", alpha=0.75)
     zones.boundary.plot(ax=ax, color="#333333", linewidth=0.8, linestyle="--")
@@ -116,13 +108,13 @@ def _signed(x: float, unit: str) -> str:
     return ("+" + s) if x is not None and np.isfinite(x) and x > 0 else s
 
 
-def render_html(res: ScenarioResult, zone: str | None = None) -> str:
+def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
     """The report as an HTML string."""
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
                       autoescape=select_autoescape(["html", "j2"]))
     tpl = env.get_template("scenario_report.html.j2")
     zid = str(zone) if zone is not None else res.main_zone()
-    before, after = diagram_pair(res, zid)
+    before, after = scenario_diagram_pair(res, zid)
     diag_before = _png(nki_figure(before))
     diag_after = _png(nki_figure(after, second=before))
     zones = []
@@ -175,7 +167,8 @@ def render_html(res: ScenarioResult, zone: str | None = None) -> str:
         units={k: INDICATOR[k].unit for k in INDICATOR})
 
 
-def write_report(res: ScenarioResult, out: str | Path, zone: str | None = None) -> Path:
+def write_scenario_report(res: ScenarioResult, out: str | Path,
+                          zone: str | None = None) -> Path:
     """Write the report as ``.html`` or ``.pdf`` (weasyprint), atomically."""
     check_out(out, (".html", ".pdf"))
-    return write_html_or_pdf(render_html(res, zone), out, TEMPLATE_DIR)
+    return write_html_or_pdf(render_scenario_html(res, zone), out, TEMPLATE_DIR)
