@@ -1,0 +1,77 @@
+"""The spec of the urban-nature model (Kunming-Montreal GBF target 12): ``urban``.
+
+Without ``city`` it ranks the zones (default: all municipalities) on coarse 100 m
+land-use indicators; with ``city`` it computes the fine indicators per dwelling and
+per district of one city from OpenStreetMap. Each input is declared here once; the
+command line, the OGC process and ``docs/reference.md`` are generated from it.
+"""
+
+from __future__ import annotations
+
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.io.output import TABLE_SUFFIXES
+from naturkapital.nki.spec import ID_FIELD, NAME_FIELD, TOP, ZONES
+from naturkapital.urban.compute import run_urban
+
+TABLE_SCHEMA = {"type": "array", "items": {"type": "object"}}
+
+URBAN = ModelSpec(
+    id="urban",
+    title=Text("Bynatur (KM-GBF mål 12)", "Urban nature (KM-GBF target 12)"),
+    about=Text(
+        "Uden --city: grove indikatorer pr. kommune (eller zone) fra Basemap04 2021 på "
+        "100 m — bebygget areal, grønningsprocent, andel af bebyggelsen inden for 300 m "
+        "af et naturområde — og ændringen i CORINE 141 (grønne byområder) 1990–2018. "
+        "Med --city: afstand ad stier fra hver bolig til nærmeste grønne område, 300 m-"
+        "reglen, 3-30-300, lighed (Gini) pr. bydel og hvor nye grønne områder når flest.",
+        "Without --city: coarse indicators per municipality (or zone) from Basemap04 2021 "
+        "at 100 m — built-up area, greening %, share of built-up land within 300 m of a "
+        "nature area — and the change in CORINE 141 (green urban areas) 1990–2018. With "
+        "--city: walking distance from every dwelling to the nearest green area, the "
+        "300 m rule, 3-30-300, equity (Gini) per district and where new green would reach "
+        "the most residents."),
+    inputs=(
+        ZONES, ID_FIELD, NAME_FIELD,
+        Param("rule_m", "number", Text("Afstandsregel", "Distance rule"),
+              Text("Største afstand til et naturområde (Fredericias 300 m-regel).",
+                   "Largest distance to a nature area (Fredericia's 300 m rule)."),
+              default=300.0, unit="m", exclusive_minimum=0, maximum=5000),
+        Param("min_nature_ha", "number", Text("Mindste naturområde", "Smallest nature area"),
+              Text("Naturområder mindre end dette tæller ikke med i afstandsreglen.",
+                   "Nature areas smaller than this do not count for the distance rule."),
+              default=1.0, unit="ha", minimum=0, maximum=1000),
+        Param("fabric_gap_m", "number", Text("Bymæssig sammenhæng", "Urban fabric gap"),
+              Text("Grov kørsel: huller op til ca. 2× denne afstand mellem bebyggede celler "
+                   "hører til byen (lukning).",
+                   "Coarse run: gaps up to about twice this distance between built-up "
+                   "cells belong to the urban fabric (morphological closing)."),
+              default=200.0, unit="m", minimum=0, maximum=2000),
+        Param("min_urban_ha", "number", Text("Mindste byområde", "Smallest urban area"),
+              Text("Grov kørsel: sammenhængende byområder mindre end dette er landområde.",
+                   "Coarse run: connected urban areas smaller than this count as rural."),
+              default=10.0, unit="ha", minimum=0, maximum=10000),
+        Param("out", "output", Text("Resultat", "Result"),
+              Text("Resultatfil: .csv, .json eller .gpkg (med geometri).",
+                   "Result file: .csv, .json or .gpkg (with geometry)."),
+              default=None, faces=CLI, suffixes=TABLE_SUFFIXES),
+        TOP,
+        Param("quiet", "flag", Text("Stille", "Quiet"),
+              Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
+              short="-q"),
+    ),
+    outputs=(
+        Output("table", "table", Text("Bynatur pr. zone", "Urban nature per zone"),
+               Text("Én række pr. zone efter grønningsprocent; alle zoner (zone_id 0) "
+                    "sidst. Grov: 100 m arealanvendelse som proxy.",
+                    "One row per zone ranked by greening %; the all-zones row (zone_id 0) "
+                    "last. Coarse: 100 m land-use proxy."), TABLE_SCHEMA),
+        Output("meta", "object", Text("Metode", "Method"),
+               Text("Metode, regel, klasseroller, antagelser, grov-mærkning.",
+                    "Method, rule, class roles, assumptions, the coarse label.")),
+    ),
+    run=run_urban,
+    command=("urban",),
+    keywords=("urban", "bynatur", "target 12", "3-30-300", "greening", "grønne områder"),
+)
+
+SPECS: tuple[ModelSpec, ...] = (URBAN,)
