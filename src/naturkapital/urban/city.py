@@ -300,6 +300,10 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
     dw["pass_300"] = dw["within_rule"]
     dw["pass_3_30_300"] = dw["pass_3"] & dw["pass_30"] & dw["pass_300"]
     dw["used"] = keep_edge | ~dw["near_edge"]
+    if not dw["used"].any():
+        raise InputError(layers.source, f"every dwelling lies within {rule_m:g} m of the "
+                                        "extract's edge (its nearest park may be outside); "
+                                        "use a larger extract or --keep-edge")
     tick(1)
     table, curves = _district_table(dw, districts, inside, layers, canopy_ha, area_ha,
                                     P["link_m"])
@@ -359,9 +363,9 @@ def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: g
     zones.append((CITY_ID, "Hele byen (whole city)", shapely.union_all(inside.values)))
     for k, (zid, name, geom) in enumerate(zones):
         sel = dw[(dw["district_id"] == zid) if zid != CITY_ID else np.ones(len(dw), bool)]
-        if len(sel) == 0:
-            continue  # a district outside the extract
         used = sel[sel["used"]]
+        if len(used) == 0:
+            continue  # a district outside the extract (or only edge dwellings)
         w = used["residents"].to_numpy()
         wsum = w.sum()
         d = used["network_m"].to_numpy()

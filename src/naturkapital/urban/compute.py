@@ -7,19 +7,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from naturkapital.nki.compute import Zones, load_zones
+from naturkapital.urban.city import CityResult, compute_city, load_city
 from naturkapital.urban.national import UrbanNational, compute_urban_national
 
 
 def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = None,
               name_field: str | None = None, rule_m: float = 300.0,
               min_nature_ha: float = 1.0, fabric_gap_m: float = 200.0,
-              min_urban_ha: float = 10.0,
-              progress: Callable[[int], None] | None = None) -> UrbanNational:
-    """The coarse national indicators of ``zones`` (default: the municipalities).
-
-    ``zones`` is a loaded :class:`~naturkapital.nki.compute.Zones`, a zone file (with
-    ``id_field``) or ``None`` for the embedded municipalities.
-    """
+              min_urban_ha: float = 10.0, city: str | Path | None = None,
+              districts: str | Path | None = None, district_field: str | None = None,
+              keep_edge: bool = False, budget: float = 50_000_000.0,
+              progress: Callable[[int], None] | None = None) -> UrbanNational | CityResult:
+    """Without ``city``: the coarse national indicators of ``zones`` (default: the
+    municipalities; a loaded :class:`~naturkapital.nki.compute.Zones` or a zone file
+    with ``id_field``). With ``city`` (``demo:kobenhavn`` or an ``.osm.pbf``): the
+    fine indicators of that city (:func:`naturkapital.urban.city.compute_city`)."""
+    if city is not None:
+        inputs = load_city(city, districts, district_field)
+        return compute_city(inputs, rule_m=rule_m, min_green_ha=min_nature_ha,
+                            keep_edge=keep_edge, budget_dkk=budget, progress=progress)
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
     return compute_urban_national(z, rule_m=rule_m, min_nature_ha=min_nature_ha,
                                   fabric_gap_m=fabric_gap_m, min_urban_ha=min_urban_ha,

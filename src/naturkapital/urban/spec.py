@@ -37,8 +37,10 @@ URBAN = ModelSpec(
                    "Largest distance to a nature area (Fredericia's 300 m rule)."),
               default=300.0, unit="m", exclusive_minimum=0, maximum=5000),
         Param("min_nature_ha", "number", Text("Mindste naturområde", "Smallest nature area"),
-              Text("Naturområder mindre end dette tæller ikke med i afstandsreglen.",
-                   "Nature areas smaller than this do not count for the distance rule."),
+              Text("Natur-/grønne områder mindre end dette tæller ikke med i afstandsreglen "
+                   "(3-30-300: WHO 0,5–1 ha).",
+                   "Nature/green areas smaller than this do not count for the distance rule "
+                   "(3-30-300: WHO 0.5–1 ha)."),
               default=1.0, unit="ha", minimum=0, maximum=1000),
         Param("fabric_gap_m", "number", Text("Bymæssig sammenhæng", "Urban fabric gap"),
               Text("Grov kørsel: huller op til ca. 2× denne afstand mellem bebyggede celler "
@@ -50,10 +52,42 @@ URBAN = ModelSpec(
               Text("Grov kørsel: sammenhængende byområder mindre end dette er landområde.",
                    "Coarse run: connected urban areas smaller than this count as rural."),
               default=10.0, unit="ha", minimum=0, maximum=10000),
+        Param("city", "text", Text("By", "City"),
+              Text("demo:kobenhavn (indlejret: København 2011 og Frederiksberg) eller en "
+                   "OpenStreetMap .osm.pbf-fil. Uden: de grove nationale indikatorer.",
+                   "demo:kobenhavn (embedded: central Copenhagen 2011 and Frederiksberg) or "
+                   "an OpenStreetMap .osm.pbf file. Without it: the coarse national "
+                   "indicators."),
+              default=None, max_length=1000),
+        Param("districts", "vector", Text("Bydele", "Districts"),
+              Text("Bydelspolygoner til --city med en .osm.pbf (standard: hele udsnittet).",
+                   "District polygons for --city with an .osm.pbf (default: the whole "
+                   "extract)."),
+              default=None, faces=CLI, geometry="polygon"),
+        Param("district_field", "field", Text("Bydelsfelt", "District field"),
+              Text("Felt med bydelens navn/id.", "Field that names each district."),
+              default=None, faces=CLI, of="districts", max_length=255),
+        Param("keep_edge", "flag", Text("Behold kantboliger", "Keep edge dwellings"),
+              Text("Medtag boliger nærmere udsnittets kant end afstandsreglen (deres nærmeste "
+                   "park kan ligge udenfor).",
+                   "Keep dwellings closer to the extract's edge than the rule (their nearest "
+                   "park may lie outside it)."), default=False),
+        Param("budget", "number", Text("Budget", "Budget"),
+              Text("Budget til nye grønne områder (valg af steder, HiGHS).",
+                   "Budget for new green areas (site choice, HiGHS)."),
+              default=50_000_000.0, unit="DKK", minimum=0, maximum=1e12),
         Param("out", "output", Text("Resultat", "Result"),
-              Text("Resultatfil: .csv, .json eller .gpkg (med geometri).",
-                   "Result file: .csv, .json or .gpkg (with geometry)."),
+              Text("Resultatfil: .csv, .json eller .gpkg (med geometri); med --city "
+                   "bydelstabellen.",
+                   "Result file: .csv, .json or .gpkg (with geometry); with --city the "
+                   "district table."),
               default=None, faces=CLI, suffixes=TABLE_SUFFIXES),
+        Param("out_dir", "output", Text("Resultatmappe", "Output folder"),
+              Text("Med --city: mappe til boliger (.gpkg), bydele, Lorenz-kurver, steder, "
+                   "kort (PNG) og rapport (HTML).",
+                   "With --city: folder for dwellings (.gpkg), districts, Lorenz curves, "
+                   "sites, map (PNG) and report (HTML)."),
+              default=None, faces=CLI),
         TOP,
         Param("quiet", "flag", Text("Stille", "Quiet"),
               Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
@@ -62,9 +96,19 @@ URBAN = ModelSpec(
     outputs=(
         Output("table", "table", Text("Bynatur pr. zone", "Urban nature per zone"),
                Text("Én række pr. zone efter grønningsprocent; alle zoner (zone_id 0) "
-                    "sidst. Grov: 100 m arealanvendelse som proxy.",
+                    "sidst. Grov: 100 m arealanvendelse som proxy. Med city: én række pr. "
+                    "bydel, hele byen (district_id 0) sidst.",
                     "One row per zone ranked by greening %; the all-zones row (zone_id 0) "
-                    "last. Coarse: 100 m land-use proxy."), TABLE_SCHEMA),
+                    "last. Coarse: 100 m land-use proxy. With city: one row per district, "
+                    "the whole city (district_id 0) last."), TABLE_SCHEMA),
+        Output("sites", "table", Text("Foreslåede steder", "Suggested sites"),
+               Text("Med city: kandidatsteder rangeret; valgt af HiGHS og af grådig "
+                    "basislinje.",
+                    "With city: candidate sites ranked; chosen by HiGHS and by the greedy "
+                    "baseline."), TABLE_SCHEMA),
+        Output("lorenz", "table", Text("Lorenz-kurver", "Lorenz curves"),
+               Text("Med city: Lorenz-kurve for afstand pr. bydel.",
+                    "With city: Lorenz curve of distance per district."), TABLE_SCHEMA),
         Output("meta", "object", Text("Metode", "Method"),
                Text("Metode, regel, klasseroller, antagelser, grov-mærkning.",
                     "Method, rule, class roles, assumptions, the coarse label.")),

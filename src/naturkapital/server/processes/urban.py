@@ -12,6 +12,7 @@ from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
 from naturkapital.server.uploads import UploadError, read_upload, with_upload_dir
+from naturkapital.urban.city import DEMOS, CityResult
 from naturkapital.urban.compute import run_urban
 from naturkapital.urban.national import UrbanNational
 from naturkapital.urban.spec import URBAN
@@ -24,11 +25,30 @@ def _municipalities(rule_m: float, min_nature_ha: float, fabric_gap_m: float,
                      fabric_gap_m=fabric_gap_m, min_urban_ha=min_urban_ha)
 
 
+@lru_cache(maxsize=8)
+def _demo(city: str, rule_m: float, min_nature_ha: float, keep_edge: bool,
+          budget: float) -> CityResult:
+    res = run_urban(city=city, rule_m=rule_m, min_nature_ha=min_nature_ha,
+                    keep_edge=keep_edge, budget=budget)
+    assert isinstance(res, CityResult)
+    return res
+
+
 def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
-    """Rows of the ranking and the method (with the coarse label)."""
+    """Without ``city``: rows of the ranking and the method (with the coarse label).
+    With ``city`` (an embedded demo over HTTP): the district table, the ranked sites,
+    the Lorenz curves and the method."""
     v = inputs.model_dump()
-    params = {k: v[k] for k in ("rule_m", "min_nature_ha", "fabric_gap_m", "min_urban_ha")}
     ctx.progress(10, "computing urban nature indicators")
+    if v["city"] is not None:
+        if v["city"] not in DEMOS:
+            raise InputError("city", f"over HTTP the city must be one of {', '.join(DEMOS)}")
+        res = _demo(v["city"], v["rule_m"], v["min_nature_ha"], bool(v["keep_edge"]),
+                    v["budget"])
+        return {"table": records(res.districts),
+                "sites": records(res.sites.drop(columns="geometry")),
+                "lorenz": records(res.lorenz), "meta": res.meta}
+    params = {k: v[k] for k in ("rule_m", "min_nature_ha", "fabric_gap_m", "min_urban_ha")}
     if v["zones"] is None:
         res = _municipalities(**params)
     else:
@@ -43,7 +63,7 @@ def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
             except UploadError as exc:
                 raise InputError("zones", exc.detail) from None
             res = run_urban(up.zones, **params)
-    return {"table": records(res.table), "meta": res.meta}
+    return {"table": records(res.table), "sites": [], "lorenz": [], "meta": res.meta}
 
 
 SPEC = register(ProcessSpec(URBAN, execute_urban))

@@ -1,0 +1,118 @@
+"""The city model on a hand-made OSM file: distances per dwelling by hand, 3-30-300,
+the site choice; the demo end to end; bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from naturkapital.core.errors import InputError
+from naturkapital.urban.city import compute_city, load_city
+from tests.conftest import run_cli
+from tests.nki.test_bad_input import check_clean_error
+from tests.urban.conftest import X0, Y0, tiny_city
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    return tiny_city(tmp_path / "tiny.osm")
+
+
+def test_tiny_city_by_hand(tiny) -> None:
+    res = compute_city(load_city(tiny), keep_edge=True)
+    dw = res.dwellings.sort_values("network_m").reset_index(drop=True)
+    # (210,150) is inside the park: 0. (100,20): 20 m to the street, 100 m to s2,
+    # 100 m up the footway to s4, 10 m to the park's edge = 230; straight line to the
+    # edge √(50² + 90²). (390,-15): 15 + 190 + 100 + 10 = 315 > 300.
+    assert dw["network_m"].to_numpy() == pytest.approx([0, 230, 315], abs=0.05)
+    assert dw["straight_m"].to_numpy() == pytest.approx([0, np.hypot(50, 90), np.hypot(130, 125)],
+                                                        abs=0.05)
+    assert dw["within_rule"].tolist() == [True, True, False]
+    assert dw["trees_30m"].tolist() == [0, 3, 0]
+    assert dw["pass_3"].tolist() == [False, True, False]
+    assert dw["near_edge"].all()  # the extract is tiny: every dwelling is near its edge
+    city = res.districts.iloc[-1]
+    assert city["district_id"] == "0" and city["residents"] == 3  # 1 per dwelling
+    assert city["within_rule_pct"] == pytest.approx(200 / 3)
+    assert city["gini_distance"] == pytest.approx(  # mean-difference form, by hand
+        (2 * (230 + 315 + 85)) / (2 * 9 * (545 / 3)), abs=1e-4)
+    # the car park (1 ha, 20 m from s3) brings the third dwelling within 300 m:
+    # 15 m to the street, 10 m to s3, 20 m to the car park's edge
+    s = res.sites
+    assert len(s) == 1 and s["residents_gained"].iloc[0] == pytest.approx(1)
+    assert bool(s["chosen_highs"].iloc[0]) and bool(s["chosen_greedy"].iloc[0])
+    assert res.meta["siting"]["within_rule_pct_after"] == pytest.approx(100)
+
+
+def test_edge_dwellings_left_out(tiny) -> None:
+    with pytest.raises(InputError, match="within 300 m of the extract's edge"):
+        compute_city(load_city(tiny))
+
+
+def test_min_green_size(tiny) -> None:
+    with pytest.raises(InputError, match="no public green area of at least 2 ha"):
+        compute_city(load_city(tiny), min_green_ha=2.0, keep_edge=True)
+
+
+def test_districts_in_another_crs(tiny, tmp_path) -> None:
+    d = gpd.GeoDataFrame({"navn": ["Vest", "Øst"]},
+                         geometry=[box(X0 - 50, Y0 - 200, X0 + 300, Y0 + 300),
+                                   box(X0 + 300, Y0 - 200, X0 + 500, Y0 + 300)],
+                         crs="EPSG:25832").to_crs("EPSG:4326")
+    path = tmp_path / "d.geojson"
+    d.to_file(path, engine="pyogrio")
+    res = compute_city(load_city(tiny, path, "navn"), keep_edge=True)
+    t = res.districts.set_index("name")
+    assert t.loc["Vest", "dwellings"] == 2 and t.loc["Øst", "dwellings"] == 1
+
+
+@pytest.mark.parametrize("kw, needle", [
+    ({"addresses": False}, "no dwellings"),
+    ({"park": False}, "no public green area"),
+    ({"streets": False}, "walking network is empty"),
+])
+def test_bad_city_inputs(tmp_path, kw, needle) -> None:
+    path = tiny_city(tmp_path / "bad.osm", **kw)
+    out = tmp_path / "out"
+    r = run_cli("urban", "--city", str(path), "--keep-edge", "--out-dir", str(out))
+    check_clean_error(r, "bad.osm", needle)
+    assert not out.exists()
+
+
+def test_bad_city_names(tmp_path) -> None:
+    check_clean_error(run_cli("urban", "--city", "demo:aarhus"), "--city", "unknown demo")
+    check_clean_error(run_cli("urban", "--city", str(tmp_path / "nope.osm.pbf")),
+                      "nope.osm.pbf", "not found")
+    check_clean_error(run_cli("urban", "--city", str(tmp_path / "x.txt")), "x.txt",
+                      ".osm.pbf")
+    check_clean_error(run_cli("urban", "--city", "demo:kobenhavn", "--out-dir",
+                              str(tmp_path / "a" / "b")), "does not exist")
+    check_clean_error(run_cli("urban", "--budget", "-1", "--city", "demo:kobenhavn"),
+                      "--budget")
+
+
+def test_demo_end_to_end(tmp_path) -> None:
+    out = tmp_path / "kbh"
+    r = run_cli("urban", "--city", "demo:kobenhavn", "--out-dir", str(out), "--out",
+                str(tmp_path / "districts.json"))
+    assert r.returncode == 0, r.stderr
+    assert "HiGHS" in r.stdout and "Gini" in r.stdout
+    for name in ("districts.csv", "districts.gpkg", "dwellings.gpkg", "lorenz.csv",
+                 "sites.csv", "sites.gpkg", "meta.json", "map.png", "report.html"):
+        assert (out / name).stat().st_size > 0, name
+    t = pd.read_csv(out / "districts.csv", encoding="utf-8-sig", dtype={"district_id": str})
+    city = t.iloc[-1]
+    assert city["district_id"] == "0" and 10_000 < city["dwellings"] < 40_000
+    assert 0 < city["within_rule_pct"] < 100 and 0 < city["gini_distance"] < 1
+    assert {"Indre By", "Frederiksberg", "Nørrebro"} <= set(t["name"])
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["siting"]["highs"]["residents_gained"] >= meta["siting"]["greedy"][
+        "residents_gained"] - 1e-6
+    assert "the dates differ" in meta["data"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Lorenz" in html and "HiGHS" in html and "assumption" in html
