@@ -103,7 +103,7 @@ def test_demo_end_to_end(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     assert "HiGHS" in r.stdout and "Gini" in r.stdout
     for name in ("districts.csv", "districts.gpkg", "dwellings.gpkg", "lorenz.csv",
-                 "sites.csv", "sites.gpkg", "meta.json", "map.png", "report.html"):
+                 "tracking.csv", "sites.csv", "sites.gpkg", "meta.json", "map.png", "report.html"):
         assert (out / name).stat().st_size > 0, name
     t = pd.read_csv(out / "districts.csv", encoding="utf-8-sig", dtype={"district_id": str})
     city = t.iloc[-1]

@@ -68,3 +68,37 @@ def test_overlapping_cover_counts_once() -> None:
     best = max_coverage(cover, w, cost, 4.0)
     assert sorted(best.sites) == [0, 1] and best.covered == pytest.approx(16)
     assert max_coverage(cover, w, cost, 0.0).covered == 0
+
+
+def test_tracking_by_hand(tmp_path) -> None:
+    import pandas as pd
+
+    from naturkapital.core.errors import InputError
+    from naturkapital.urban.targets import load_targets, tracking
+
+    d = pd.DataFrame({"district_id": ["1", "0"], "name": ["A", "By"],
+                      "within_rule_pct": [80.0, 100.0], "greening_pct": [22.0, 30.0],
+                      "public_green_blue_pct": [10.0, np.nan], "pass_3_pct": [0.0, 0.0],
+                      "canopy_pct": [35.0, 10.0], "pass_300_pct": [80.0, 100.0]})
+    own = tmp_path / "plan.csv"
+    own.write_text("target,indicator,threshold,comparison,year,source\n"
+                   "Grønning 25 %,greening_pct,25,>=,2030,Kommuneplan 2025 §4\n",
+                   encoding="utf-8")
+    t = tracking(d, load_targets(own))
+    row = t[(t["indicator"] == "greening_pct") & (t["district_id"] == "1")].iloc[0]
+    assert row["gap"] == pytest.approx(3) and row["status"].endswith("not met")
+    row = t[(t["indicator"] == "greening_pct") & (t["district_id"] == "0")].iloc[0]
+    assert row["gap"] == 0 and row["status"].endswith("met")
+    canopy = t[t["indicator"] == "canopy_pct"].set_index("district_id")
+    assert canopy.loc["1", "status"].endswith("/ met") and canopy.loc["0", "gap"] == 20
+    gbf = t[t["indicator"] == "public_green_blue_pct"].set_index("district_id")
+    assert "no threshold" in gbf.loc["1", "status"] and "no data" in gbf.loc["0", "status"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("target,indicator,threshold,comparison,year,source\nX,trees,3,>=,,\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="unknown indicator trees"):
+        load_targets(bad)
+    bad.write_text("target,indicator,threshold,comparison,year,source\n"
+                   "X,canopy_pct,30,>=,,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs a source"):
+        load_targets(bad)

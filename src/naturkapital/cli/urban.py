@@ -85,6 +85,15 @@ def _print_city(res: CityResult) -> None:
                   highlight=False)
     for p in m["proxies"]:
         console.print(f"[yellow]Proxy:[/] {p}", highlight=False)
+    city = res.tracking[res.tracking["district_id"] == "0"]
+    t = Table(title="Målopfølgning, hele byen (target tracking, whole city)",
+              header_style="bold")
+    for col, just in [("Mål (target)", "left"), ("Værdi", "right"), ("Tærskel", "right"),
+                      ("Mangler (gap)", "right"), ("Status", "left")]:
+        t.add_column(col, justify=just)
+    for r in city.itertuples():
+        t.add_row(str(r.target), _f(r.value), _f(r.threshold), _f(r.gap), str(r.status))
+    console.print(t)
 
 
 def write_city(res: CityResult, out_dir: Path) -> list[Path]:
@@ -97,6 +106,7 @@ def write_city(res: CityResult, out_dir: Path) -> list[Path]:
         write_table(res.districts, out_dir / "districts.gpkg", meta,
                     res.district_geometry, key="district_id"),
         write_table(res.lorenz, out_dir / "lorenz.csv", meta),
+        write_table(res.tracking, out_dir / "tracking.csv", meta),
         write_table(res.sites.drop(columns="geometry"), out_dir / "sites.csv", meta),
     ]
     dw = res.dwellings.copy()
@@ -119,7 +129,8 @@ def write_city(res: CityResult, out_dir: Path) -> list[Path]:
 def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               rule_m: float, min_nature_ha: float, fabric_gap_m: float, min_urban_ha: float,
               city: str | None, districts: Path | None, district_field: str | None,
-              keep_edge: bool, budget: float, out: Path | None, out_dir: Path | None,
+              keep_edge: bool, budget: float, targets: Path | None, out: Path | None,
+              out_dir: Path | None,
               top: int | None, quiet: bool) -> None:
     """Coarse indicators per zone (default), or one city with ``--city``."""
     if out is not None:
@@ -133,7 +144,7 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
         with progress_bar("Bynatur, by (urban nature, city)", 8) as advance:
             res = run_urban(city=city, districts=districts, district_field=district_field,
                             rule_m=rule_m, min_nature_ha=min_nature_ha, keep_edge=keep_edge,
-                            budget=budget, progress=advance)
+                            budget=budget, targets=targets, progress=advance)
         assert isinstance(res, CityResult)
         if not quiet:
             _print_city(res)
@@ -145,8 +156,9 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
             paths = write_city(res, out_dir)
             console.print(f"Skrev (wrote) {len(paths)} filer i (files in) {out_dir}")
         return
-    if out_dir is not None:
-        raise InputError("--out-dir", "only with --city; use --out for the national table")
+    if out_dir is not None or targets is not None:
+        raise InputError("--out-dir" if out_dir is not None else "--targets",
+                         "only with --city; use --out for the national table")
     z = load_zones(zones, id_field, name_field)
     with progress_bar("Bynatur (urban nature)", 2 * len(z.gdf)) as advance:
         res = run_urban(z, rule_m=rule_m, min_nature_ha=min_nature_ha,

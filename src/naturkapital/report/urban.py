@@ -156,14 +156,25 @@ def city_report_html(res: CityResult) -> str:
                       for r in top.itertuples()) + "</table>"
     else:
         siting = f"<p>{_html.escape(s.get('message', ''))}</p>"
+    tr = res.tracking
+    track = "<table><tr><th>Bydel (district)</th><th>Mål (target)</th><th>Værdi (value)</th>" \
+            "<th>Tærskel (threshold)</th><th>Mangler (gap)</th><th>Status</th>" \
+            "<th>Kilde (source)</th></tr>" + "".join(
+                f"<tr><td>{_html.escape(str(r.name))}</td><td>{_html.escape(r.target)}</td>"
+                f"<td>{_fmt(r.value, 1)}</td><td>{_fmt(r.threshold, 1)}</td>"
+                f"<td>{_fmt(r.gap, 1)}</td><td>{_html.escape(r.status)}</td>"
+                f"<td>{_html.escape(r.source)}</td></tr>"
+                for r in tr[tr["district_id"] == CITY_ID].itertuples()) + "</table>" \
+        if len(tr) else ""
     notes = "".join(f"<li>{_html.escape(p)}</li>" for p in m["proxies"])
     assumptions = "".join(f"<li>{_html.escape(a)}</li>" for a in m["assumptions"])
     return f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
 <title>Bynatur — {_html.escape(m['city'])}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;font-size:12px}}td,th{{border:1px solid #ccc;padding:3px 5px;
-text-align:right}}td:first-child,th:first-child{{text-align:left}}tr:last-child td{{
-font-weight:bold}}.note{{color:#555;font-size:12px}}img{{max-width:100%}}</style></head><body>
+text-align:right}}td:first-child,th:first-child{{text-align:left}}
+table.districts tr:last-child td{{font-weight:bold}}
+.note{{color:#555;font-size:12px}}img{{max-width:100%}}</style></head><body>
 <h1>Bynatur og adgang til grønne områder<br><small>Urban nature and access to green space
 (Kunming-Montreal target 12)</small></h1>
 <p class="note">{_html.escape(m['city'])}. {_html.escape(m['data'])}.</p>
@@ -172,7 +183,7 @@ kanten af et offentligt grønt område på mindst {m['min_green_ha']:g} ha.
 Boliger (dwellings): {m['dwellings']:,}; ved udsnittets kant (near the extract's edge,
 {'medtaget / kept' if m['keep_edge'] else 'udeladt / left out'}):
 {m['dwellings_near_edge']:,}.</p>
-<h2>Pr. bydel (per district)</h2><table><tr>{head}</tr>{body}</table>
+<h2>Pr. bydel (per district)</h2><table class="districts"><tr>{head}</tr>{body}</table>
 <p class="note">Gini: ulighed i afstand vægtet med beboere (population-weighted inequality of
 distance; 0 = alle lige langt). Dårligst stillede femtedel: de 20 % af beboerne med længst
 vej (the 20 % of residents with the longest walk).</p>
@@ -180,6 +191,9 @@ vej (the 20 % of residents with the longest walk).</p>
 <h2>Lighed (equity)</h2><img alt="Lorenz" src="data:image/png;base64,{
 _png64(lorenz_figure(res))}">
 <h2>Hvor skal nyt grønt ligge? (where to add green)</h2>{siting}
+<h2>Målopfølgning (target tracking)</h2>{track}
+<p class="note">Hele byen; pr. bydel i tracking.csv (whole city; per district in
+tracking.csv).</p>
 <h2>Metode og forbehold (method and caveats)</h2><ul>{notes}</ul>
 <p class="note">Tæller med (counted): {_html.escape(m['which_green_counts'])}.
 Ikke for adgang (not for access): {_html.escape(m['not_counted_for_access'])}.

@@ -36,6 +36,7 @@ from naturkapital.urban.network import (
 )
 from naturkapital.urban.osm import CRS, OSMLayers, load_tags, read_osm
 from naturkapital.urban.siting import greedy, max_coverage
+from naturkapital.urban.targets import load_targets, tracking
 
 DEMO_DIR = DATA_DIR / "urban"
 DEMOS = ("demo:kobenhavn",)
@@ -69,8 +70,8 @@ class CityInputs:
 class CityResult:
     """``dwellings`` (one row per dwelling with its distances and flags), ``districts``
     (per district, the whole city as ``district_id`` 0 last), ``lorenz`` (per
-    district), ``sites`` (ranked candidate sites), ``meta`` (method, choices,
-    assumptions)."""
+    district), ``sites`` (ranked candidate sites), ``tracking`` (target × district:
+    value, gap, status), ``meta`` (method, choices, assumptions)."""
 
     dwellings: gpd.GeoDataFrame
     districts: pd.DataFrame
@@ -78,6 +79,7 @@ class CityResult:
     lorenz: pd.DataFrame
     sites: gpd.GeoDataFrame
     green: gpd.GeoDataFrame
+    tracking: pd.DataFrame
     meta: dict = field(default_factory=dict)
 
 
@@ -249,10 +251,12 @@ def _components(geoms: np.ndarray, link_m: float) -> tuple[int, float]:
 
 def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float = 1.0,
                  keep_edge: bool = False, budget_dkk: float = 50e6,
+                 targets: str | Path | None = None,
                  progress: Callable[[int], None] | None = None) -> CityResult:
     """All fine-scale indicators of one city. ``progress`` advances by 1 per step (8)."""
     prm = load_parameters()
     P = prm["value"]
+    target_table = load_targets(targets)
     tick = progress or (lambda n: None)
     layers = inputs.layers
     dw = _dwellings(layers)
@@ -344,7 +348,8 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
            if r.source.lower().startswith("assumption")],
         "siting": sites.attrs.get("summary", {}),
     }
-    return CityResult(dw, table, districts, curves, sites, green, meta)
+    track = tracking(table, target_table)
+    return CityResult(dw, table, districts, curves, sites, green, track, meta)
 
 
 def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: gpd.GeoSeries,

@@ -17,6 +17,7 @@ def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = No
               min_urban_ha: float = 10.0, city: str | Path | None = None,
               districts: str | Path | None = None, district_field: str | None = None,
               keep_edge: bool = False, budget: float = 50_000_000.0,
+              targets: str | Path | None = None,
               progress: Callable[[int], None] | None = None) -> UrbanNational | CityResult:
     """Without ``city``: the coarse national indicators of ``zones`` (default: the
     municipalities; a loaded :class:`~naturkapital.nki.compute.Zones` or a zone file
@@ -25,7 +26,8 @@ def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = No
     if city is not None:
         inputs = load_city(city, districts, district_field)
         return compute_city(inputs, rule_m=rule_m, min_green_ha=min_nature_ha,
-                            keep_edge=keep_edge, budget_dkk=budget, progress=progress)
+                            keep_edge=keep_edge, budget_dkk=budget, targets=targets,
+                            progress=progress)
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
     return compute_urban_national(z, rule_m=rule_m, min_nature_ha=min_nature_ha,
                                   fabric_gap_m=fabric_gap_m, min_urban_ha=min_urban_ha,

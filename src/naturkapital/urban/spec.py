@@ -76,6 +76,13 @@ URBAN = ModelSpec(
               Text("Budget til nye grønne områder (valg af steder, HiGHS).",
                    "Budget for new green areas (site choice, HiGHS)."),
               default=50_000_000.0, unit="DKK", minimum=0, maximum=1e12),
+        Param("targets", "table", Text("Mål", "Targets"),
+              Text("Egne mål (CSV: target,indicator,threshold,comparison,year,source) ud "
+                   "over de indbyggede (GBF 12.1, 300 m, 3-30-300).",
+                   "Your own targets (CSV: target,indicator,threshold,comparison,year,source) "
+                   "besides the built-in ones (GBF 12.1, 300 m, 3-30-300)."),
+              default=None, faces=CLI, columns=("target", "indicator", "threshold",
+                                                "comparison", "year", "source")),
         Param("out", "output", Text("Resultat", "Result"),
               Text("Resultatfil: .csv, .json eller .gpkg (med geometri); med --city "
                    "bydelstabellen.",
@@ -109,6 +116,9 @@ URBAN = ModelSpec(
         Output("lorenz", "table", Text("Lorenz-kurver", "Lorenz curves"),
                Text("Med city: Lorenz-kurve for afstand pr. bydel.",
                     "With city: Lorenz curve of distance per district."), TABLE_SCHEMA),
+        Output("tracking", "table", Text("Målopfølgning", "Target tracking"),
+               Text("Med city: mål, værdi, afstand til mål og status pr. bydel.",
+                    "With city: target, value, gap and status per district."), TABLE_SCHEMA),
         Output("meta", "object", Text("Metode", "Method"),
                Text("Metode, regel, klasseroller, antagelser, grov-mærkning.",
                     "Method, rule, class roles, assumptions, the coarse label.")),

@@ -47,7 +47,8 @@ def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                     v["budget"])
         return {"table": records(res.districts),
                 "sites": records(res.sites.drop(columns="geometry")),
-                "lorenz": records(res.lorenz), "meta": res.meta}
+                "lorenz": records(res.lorenz), "tracking": records(res.tracking),
+                "meta": res.meta}
     params = {k: v[k] for k in ("rule_m", "min_nature_ha", "fabric_gap_m", "min_urban_ha")}
     if v["zones"] is None:
         res = _municipalities(**params)
@@ -63,7 +64,8 @@ def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
             except UploadError as exc:
                 raise InputError("zones", exc.detail) from None
             res = run_urban(up.zones, **params)
-    return {"table": records(res.table), "sites": [], "lorenz": [], "meta": res.meta}
+    return {"table": records(res.table), "sites": [], "lorenz": [], "tracking": [],
+            "meta": res.meta}
 
 
 SPEC = register(ProcessSpec(URBAN, execute_urban))
