@@ -116,3 +116,40 @@ def test_demo_end_to_end(tmp_path) -> None:
     assert "the dates differ" in meta["data"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Lorenz" in html and "HiGHS" in html and "assumption" in html
+
+
+def _polys(path, boxes, crs="EPSG:25832", **cols):
+    gpd.GeoDataFrame(cols, geometry=[box(X0 + a, Y0 + b, X0 + c, Y0 + d)
+                                     for a, b, c, d in boxes], crs=crs).to_file(
+        path, engine="pyogrio")
+    return path
+
+
+def test_user_population_and_sites(tiny, tmp_path) -> None:
+    pop = _polys(tmp_path / "pop.gpkg", [(0, -50, 300, 100), (300, -50, 500, 100)],
+                 beboere=[40, 10])
+    # a user site by the third dwelling, joined to nothing: 1 ha, with its own cost
+    sites = _polys(tmp_path / "sites.geojson", [(380, -60, 480, 40)], pris=[1e6],
+                   crs="EPSG:25832")
+    res = compute_city(load_city(tiny, population=pop, population_field="beboere",
+                                 sites=sites, site_cost_field="pris"), keep_edge=True)
+    dw = res.dwellings.sort_values("network_m")
+    # (210,150) lies in no population polygon: 0; (100,20) has 40; (390,-15) has 10
+    assert dw["residents"].tolist() == [0, 40, 10]
+    s = res.sites.iloc[0]
+    assert s["tag"] == "user site" and s["cost_dkk"] == 1e6
+    assert s["residents_gained"] == pytest.approx(10) and bool(s["chosen_highs"])
+
+
+def test_population_outside_the_city(tiny, tmp_path) -> None:
+    far = _polys(tmp_path / "far.gpkg", [(50_000, 0, 50_100, 100)], beboere=[5])
+    with pytest.raises(InputError, match="no population polygon lies inside the city"):
+        load_city(tiny, population=far, population_field="beboere")
+    near = _polys(tmp_path / "near.gpkg", [(0, -50, 300, 100)], beboere=[5])
+    with pytest.raises(InputError, match="give --population-field, one of: beboere"):
+        load_city(tiny, population=near, population_field="folk")
+    pts = tmp_path / "pts.geojson"
+    gpd.GeoDataFrame({"beboere": [1]}, geometry=gpd.points_from_xy([X0], [Y0]),
+                     crs="EPSG:25832").to_file(pts, engine="pyogrio")
+    with pytest.raises(InputError, match="must be polygons"):
+        load_city(tiny, population=pts, population_field="beboere")

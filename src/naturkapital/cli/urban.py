@@ -129,8 +129,9 @@ def write_city(res: CityResult, out_dir: Path) -> list[Path]:
 def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               rule_m: float, min_nature_ha: float, fabric_gap_m: float, min_urban_ha: float,
               city: str | None, districts: Path | None, district_field: str | None,
-              keep_edge: bool, budget: float, targets: Path | None, out: Path | None,
-              out_dir: Path | None,
+              population: Path | None, population_field: str | None, sites: Path | None,
+              site_cost_field: str | None, keep_edge: bool, budget: float,
+              targets: Path | None, out: Path | None, out_dir: Path | None,
               top: int | None, quiet: bool) -> None:
     """Coarse indicators per zone (default), or one city with ``--city``."""
     if out is not None:
@@ -144,7 +145,9 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
         with progress_bar("Bynatur, by (urban nature, city)", 8) as advance:
             res = run_urban(city=city, districts=districts, district_field=district_field,
                             rule_m=rule_m, min_nature_ha=min_nature_ha, keep_edge=keep_edge,
-                            budget=budget, targets=targets, progress=advance)
+                            budget=budget, targets=targets, population=population,
+                            population_field=population_field, sites=sites,
+                            site_cost_field=site_cost_field, progress=advance)
         assert isinstance(res, CityResult)
         if not quiet:
             _print_city(res)

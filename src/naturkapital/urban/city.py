@@ -64,6 +64,9 @@ class CityInputs:
     grid: gpd.GeoDataFrame | None
     label: str
     note: str = ""
+    #: User candidate sites (``site``, ``name``, optional ``cost_dkk``) replacing the
+    #: OSM candidates.
+    sites: gpd.GeoDataFrame | None = None
 
 
 @dataclass
@@ -83,10 +86,43 @@ class CityResult:
     meta: dict = field(default_factory=dict)
 
 
+def _user_polygons(path: str | Path, option: str, extent: shapely.Geometry,
+                   what: str) -> gpd.GeoDataFrame:
+    """A user polygon layer in the model's CRS; one clear line when it has no CRS, is
+    not polygons, or lies wholly outside the city extract."""
+    from naturkapital.io.vectors import read_vector
+
+    raw = read_vector(path)
+    if raw.crs is None:
+        raise InputError(path, "no CRS (coordinate reference system) is set; define one, "
+                               "e.g. EPSG:25832")
+    kinds = set(raw.geom_type.dropna().unique())
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(path, f"{what} must be polygons ({option}), found "
+                               f"{', '.join(sorted(kinds))}")
+    out = raw.to_crs(CRS)
+    out["geometry"] = shapely.make_valid(out.geometry.values)
+    if not out.intersects(extent).any():
+        raise InputError(path, f"no {what} lies inside the city extract (check the CRS and "
+                               "extent)")
+    return out
+
+
+def _field(gdf: gpd.GeoDataFrame, name: str | None, path: str | Path, option: str) -> str:
+    if name is None or name not in gdf.columns:
+        cols = ", ".join(c for c in gdf.columns if c != "geometry")
+        raise InputError(path, f"give {option}, one of: {cols}")
+    return name
+
+
 def load_city(city: str | Path, districts: str | Path | None = None,
-              district_field: str | None = None) -> CityInputs:
+              district_field: str | None = None, population: str | Path | None = None,
+              population_field: str | None = None, sites: str | Path | None = None,
+              site_cost_field: str | None = None) -> CityInputs:
     """``demo:kobenhavn`` (embedded) or an ``.osm.pbf`` file, with optional district
-    polygons (``district_field`` names them; without districts the extract is one)."""
+    polygons (``district_field`` names them; without districts the extract is one),
+    population polygons (a grid or blocks; ``population_field`` = residents) and
+    candidate sites (polygons; ``site_cost_field`` = cost in DKK, else by area)."""
     text = str(city)
     if text.startswith("demo:"):
         if text not in DEMOS:
@@ -96,31 +132,50 @@ def load_city(city: str | Path, districts: str | Path | None = None,
         grid = gpd.read_file(DEMO_DIR / "frederiksberg_population_grid.geojson",
                              engine="pyogrio").to_crs(CRS)
         d["district_id"] = d["district_id"].astype(str)
-        return CityInputs(layers, d[["district_id", "name", "population", "geometry"]], grid,
-                          "demo:kobenhavn (central Copenhagen and Frederiksberg)", DEMO_NOTE)
-    p = Path(text)
-    if p.suffix.lower() not in (".pbf", ".osm") and not text.endswith(".osm.pbf"):
-        raise InputError(p, "the city must be demo:kobenhavn or an OpenStreetMap .osm.pbf "
-                            "file")
-    layers = read_osm(p)
-    if districts is None:
-        d = gpd.GeoDataFrame({"district_id": ["1"], "name": [p.name], "population": [np.nan]},
-                             geometry=[layers.extent], crs=CRS)
+        inputs = CityInputs(layers, d[["district_id", "name", "population", "geometry"]],
+                            grid, "demo:kobenhavn (central Copenhagen and Frederiksberg)",
+                            DEMO_NOTE)
     else:
-        from naturkapital.io.vectors import read_vector
-
-        raw = read_vector(districts)
-        if raw.crs is None:
-            raise InputError(districts, "no CRS (coordinate reference system) is set")
-        if district_field is None or district_field not in raw.columns:
-            cols = ", ".join(c for c in raw.columns if c != "geometry")
-            raise InputError(districts, f"give --district-field, one of: {cols}")
-        raw = raw.to_crs(CRS)
-        d = gpd.GeoDataFrame({"district_id": raw[district_field].astype(str),
-                              "name": raw[district_field].astype(str),
-                              "population": np.nan}, geometry=raw.geometry.values, crs=CRS)
-    return CityInputs(layers, d, None, p.name,
-                      "OpenStreetMap © OpenStreetMap contributors (ODbL)")
+        p = Path(text)
+        if p.suffix.lower() not in (".pbf", ".osm") and not text.endswith(".osm.pbf"):
+            raise InputError(p, "the city must be demo:kobenhavn or an OpenStreetMap "
+                                ".osm.pbf file")
+        layers = read_osm(p)
+        if districts is None:
+            d = gpd.GeoDataFrame({"district_id": ["1"], "name": [p.name],
+                                  "population": [np.nan]}, geometry=[layers.extent], crs=CRS)
+        else:
+            raw = _user_polygons(districts, "--districts", layers.extent, "district")
+            f = _field(raw, district_field, districts, "--district-field")
+            d = gpd.GeoDataFrame({"district_id": raw[f].astype(str),
+                                  "name": raw[f].astype(str), "population": np.nan},
+                                 geometry=raw.geometry.values, crs=CRS)
+        inputs = CityInputs(layers, d, None, p.name,
+                            "OpenStreetMap © OpenStreetMap contributors (ODbL)")
+    if population is not None:
+        raw = _user_polygons(population, "--population", inputs.layers.extent,
+                             "population polygon")
+        f = _field(raw, population_field, population, "--population-field")
+        res = pd.to_numeric(raw[f], errors="coerce")
+        if res.isna().any() or (res < 0).any():
+            raise InputError(population, f"field '{f}' must hold residents (numbers ≥ 0)")
+        inputs.grid = gpd.GeoDataFrame({"residents": res.to_numpy()},
+                                       geometry=raw.geometry.values, crs=CRS)
+        inputs.note += f"; residents from {Path(population).name}"
+    if sites is not None:
+        raw = _user_polygons(sites, "--sites", inputs.layers.extent, "candidate site")
+        out = gpd.GeoDataFrame({"site": [str(i + 1) for i in range(len(raw))],
+                                "name": raw.get("name", pd.Series([""] * len(raw))).astype(
+                                    str).to_numpy()},
+                               geometry=raw.geometry.values, crs=CRS)
+        if site_cost_field is not None:
+            f = _field(raw, site_cost_field, sites, "--site-cost-field")
+            cost = pd.to_numeric(raw[f], errors="coerce")
+            if cost.isna().any() or (cost < 0).any():
+                raise InputError(sites, f"field '{f}' must hold costs in DKK (numbers ≥ 0)")
+            out["cost_dkk"] = cost.to_numpy()
+        inputs.sites = out
+    return inputs
 
 
 def _dwellings(layers: OSMLayers) -> gpd.GeoDataFrame:
@@ -313,7 +368,7 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
                                     P["link_m"])
     tick(1)
     sites = _sites(layers, net, dw, green, rule_m, min_green_ha, budget_dkk,
-                   P["site_cost_dkk_m2"], P["entry_m"])
+                   P["site_cost_dkk_m2"], P["entry_m"], inputs.sites)
     tick(1)
     cut = int(shapely.intersects(green.geometry.values, boundary).sum())
     used_rows = [r for r in prm.itertuples() if r.source.lower().startswith("assumption")]
@@ -418,11 +473,14 @@ def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: g
 
 def _sites(layers: OSMLayers, net: Network, dw: gpd.GeoDataFrame, green: gpd.GeoDataFrame,
            rule_m: float, min_green_ha: float, budget: float, cost_m2: float,
-           entry_m: float) -> gpd.GeoDataFrame:
+           entry_m: float, user: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Candidate sites (OSM candidate tags) that would be a green area of at least
     ``min_green_ha`` — alone or joined to a public green patch they touch — ranked by
     the residents they bring within the rule; the HiGHS choice and the greedy one."""
-    cand = layers.areas[layers.areas["category"] == "candidate"].reset_index(drop=True)
+    if user is not None:
+        cand = user.assign(osm_id=user["site"], tag="user site").reset_index(drop=True)
+    else:
+        cand = layers.areas[layers.areas["category"] == "candidate"].reset_index(drop=True)
     empty = gpd.GeoDataFrame({"site": [], "tag": [], "area_ha": [], "cost_dkk": [],
                               "residents_gained": [], "chosen_highs": [],
                               "chosen_greedy": []}, geometry=[], crs=CRS)
@@ -461,6 +519,8 @@ def _sites(layers: OSMLayers, net: Network, dw: gpd.GeoDataFrame, green: gpd.Geo
     w = dw["residents"].to_numpy()[idx]
     cover = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(idx), len(cand)))
     cost = shapely.area(cand.geometry.values) * cost_m2
+    if "cost_dkk" in cand.columns:
+        cost = cand["cost_dkk"].to_numpy(dtype=float)
     gained = np.asarray(cover.T @ w).ravel()
     keep = np.asarray(cover.sum(axis=1)).ravel() > 0
     cover_k, w_k = cover[keep], w[keep]

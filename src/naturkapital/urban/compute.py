@@ -17,14 +17,17 @@ def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = No
               min_urban_ha: float = 10.0, city: str | Path | None = None,
               districts: str | Path | None = None, district_field: str | None = None,
               keep_edge: bool = False, budget: float = 50_000_000.0,
-              targets: str | Path | None = None,
+              targets: str | Path | None = None, population: str | Path | None = None,
+              population_field: str | None = None, sites: str | Path | None = None,
+              site_cost_field: str | None = None,
               progress: Callable[[int], None] | None = None) -> UrbanNational | CityResult:
     """Without ``city``: the coarse national indicators of ``zones`` (default: the
     municipalities; a loaded :class:`~naturkapital.nki.compute.Zones` or a zone file
     with ``id_field``). With ``city`` (``demo:kobenhavn`` or an ``.osm.pbf``): the
     fine indicators of that city (:func:`naturkapital.urban.city.compute_city`)."""
     if city is not None:
-        inputs = load_city(city, districts, district_field)
+        inputs = load_city(city, districts, district_field, population, population_field,
+                           sites, site_cost_field)
         return compute_city(inputs, rule_m=rule_m, min_green_ha=min_nature_ha,
                             keep_edge=keep_edge, budget_dkk=budget, targets=targets,
                             progress=progress)

@@ -67,6 +67,25 @@ URBAN = ModelSpec(
         Param("district_field", "field", Text("Bydelsfelt", "District field"),
               Text("Felt med bydelens navn/id.", "Field that names each district."),
               default=None, faces=CLI, of="districts", max_length=255),
+        Param("population", "vector", Text("Befolkning", "Population"),
+              Text("Polygoner med beboere (fx 100 m-grid eller karréer) til --city; deles "
+                   "ligeligt mellem boligerne i hver polygon.",
+                   "Polygons with residents (e.g. a 100 m grid or blocks) for --city; shared "
+                   "equally among the dwellings in each polygon."),
+              default=None, faces=CLI, geometry="polygon"),
+        Param("population_field", "field", Text("Beboerfelt", "Residents field"),
+              Text("Felt med antal beboere.", "Field with the number of residents."),
+              default=None, faces=CLI, of="population", max_length=255),
+        Param("sites", "vector", Text("Kandidatsteder", "Candidate sites"),
+              Text("Egne kandidatpolygoner til nye grønne områder (standard: OSM-parkering, "
+                   "byggepladser, restarealer).",
+                   "Your own candidate polygons for new green areas (default: OSM car "
+                   "parks, construction sites, brownfield)."),
+              default=None, faces=CLI, geometry="polygon"),
+        Param("site_cost_field", "field", Text("Omkostningsfelt", "Cost field"),
+              Text("Felt med stedets pris i DKK (standard: areal × enhedspris).",
+                   "Field with the site's cost in DKK (default: area × unit cost)."),
+              default=None, faces=CLI, of="sites", unit="DKK", max_length=255),
         Param("keep_edge", "flag", Text("Behold kantboliger", "Keep edge dwellings"),
               Text("Medtag boliger nærmere udsnittets kant end afstandsreglen (deres nærmeste "
                    "park kan ligge udenfor).",
