@@ -53,3 +53,17 @@ def test_city_path_refused(client: TestClient) -> None:
                     json={"inputs": {"city": "/etc/passwd.osm.pbf"}})
     assert r.status_code in (400, 422), r.text
     assert "demo:kobenhavn" in r.text
+
+
+def test_map_layers_for_the_web_view(client: TestClient) -> None:
+    r = client.get("/api/urban/demo:kobenhavn/map")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    dw = doc["dwellings"]["features"]
+    assert len(dw) > 10_000 and {"d", "s", "edge", "residents"} <= set(dw[0]["properties"])
+    lon, lat = dw[0]["geometry"]["coordinates"]
+    assert 12.4 < lon < 12.7 and 55.6 < lat < 55.8
+    assert doc["green"]["features"] and doc["meta"]["rule_m"] == 300
+    assert client.get("/api/urban/demo:aarhus/map").status_code == 422
+    html = client.get("/").text
+    assert 'data-tab="urban"' in html and "/static/urban.js" in html
