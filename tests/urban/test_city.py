@@ -153,3 +153,17 @@ def test_population_outside_the_city(tiny, tmp_path) -> None:
                      crs="EPSG:25832").to_file(pts, engine="pyogrio")
     with pytest.raises(InputError, match="must be polygons"):
         load_city(tiny, population=pts, population_field="beboere")
+
+
+def test_user_dwellings_and_green(tiny, tmp_path) -> None:
+    # one dwelling (a building) at (100..120, 20..40), its point (110, 30): 30 m to the
+    # street, 90 m to s2, 100 m up the footway, 10 m to the user's green area
+    dw = _polys(tmp_path / "dw.gpkg", [(100, 20, 120, 40)], id=[1])
+    green = _polys(tmp_path / "green.gpkg", [(150, 110, 260, 210)], name=["Min park"])
+    res = compute_city(load_city(tiny, dwellings=dw, green=green), keep_edge=True)
+    assert len(res.dwellings) == 1
+    assert res.dwellings["network_m"].iloc[0] == pytest.approx(30 + 90 + 100 + 10, abs=0.1)
+    assert "green areas from green.gpkg" in res.meta["data"]
+    far = _polys(tmp_path / "far.gpkg", [(90_000, 0, 90_010, 10)], id=[1])
+    with pytest.raises(InputError, match="no dwelling lies inside the city"):
+        load_city(tiny, dwellings=far)

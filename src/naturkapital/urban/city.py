@@ -67,6 +67,8 @@ class CityInputs:
     #: User candidate sites (``site``, ``name``, optional ``cost_dkk``) replacing the
     #: OSM candidates.
     sites: gpd.GeoDataFrame | None = None
+    #: User dwellings (points) replacing the OSM address points.
+    dwellings: gpd.GeoDataFrame | None = None
 
 
 @dataclass
@@ -87,9 +89,10 @@ class CityResult:
 
 
 def _user_polygons(path: str | Path, option: str, extent: shapely.Geometry,
-                   what: str) -> gpd.GeoDataFrame:
-    """A user polygon layer in the model's CRS; one clear line when it has no CRS, is
-    not polygons, or lies wholly outside the city extract."""
+                   what: str, points: bool = False) -> gpd.GeoDataFrame:
+    """A user polygon (or, with ``points``, point or polygon) layer in the model's CRS;
+    one clear line when it has no CRS, has the wrong geometry, or lies wholly outside
+    the city extract."""
     from naturkapital.io.vectors import read_vector
 
     raw = read_vector(path)
@@ -97,9 +100,10 @@ def _user_polygons(path: str | Path, option: str, extent: shapely.Geometry,
         raise InputError(path, "no CRS (coordinate reference system) is set; define one, "
                                "e.g. EPSG:25832")
     kinds = set(raw.geom_type.dropna().unique())
-    if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(path, f"{what} must be polygons ({option}), found "
-                               f"{', '.join(sorted(kinds))}")
+    allowed = {"Polygon", "MultiPolygon"} | ({"Point", "MultiPoint"} if points else set())
+    if not kinds <= allowed:
+        raise InputError(path, f"{what} must be {'points or ' if points else ''}polygons "
+                               f"({option}), found {', '.join(sorted(kinds))}")
     out = raw.to_crs(CRS)
     out["geometry"] = shapely.make_valid(out.geometry.values)
     if not out.intersects(extent).any():
@@ -118,11 +122,14 @@ def _field(gdf: gpd.GeoDataFrame, name: str | None, path: str | Path, option: st
 def load_city(city: str | Path, districts: str | Path | None = None,
               district_field: str | None = None, population: str | Path | None = None,
               population_field: str | None = None, sites: str | Path | None = None,
-              site_cost_field: str | None = None) -> CityInputs:
+              site_cost_field: str | None = None, dwellings: str | Path | None = None,
+              green: str | Path | None = None) -> CityInputs:
     """``demo:kobenhavn`` (embedded) or an ``.osm.pbf`` file, with optional district
     polygons (``district_field`` names them; without districts the extract is one),
     population polygons (a grid or blocks; ``population_field`` = residents) and
-    candidate sites (polygons; ``site_cost_field`` = cost in DKK, else by area)."""
+    candidate sites (polygons; ``site_cost_field`` = cost in DKK, else by area), and
+    dwellings (points or buildings) and public green areas (polygons) replacing the
+    OSM ones; the walking network always comes from the OSM file."""
     text = str(city)
     if text.startswith("demo:"):
         if text not in DEMOS:
@@ -175,6 +182,24 @@ def load_city(city: str | Path, districts: str | Path | None = None,
                 raise InputError(sites, f"field '{f}' must hold costs in DKK (numbers ≥ 0)")
             out["cost_dkk"] = cost.to_numpy()
         inputs.sites = out
+    if dwellings is not None:
+        raw = _user_polygons(dwellings, "--dwellings", inputs.layers.extent, "dwelling",
+                             points=True)
+        pts = shapely.point_on_surface(raw.geometry.values)
+        inputs.dwellings = gpd.GeoDataFrame(geometry=pts, crs=CRS)
+        inputs.note += f"; dwellings from {Path(dwellings).name}"
+    if green is not None:
+        raw = _user_polygons(green, "--green", inputs.layers.extent, "green area")
+        areas = inputs.layers.areas
+        user = gpd.GeoDataFrame({
+            "osm_id": [f"user-{i + 1}" for i in range(len(raw))], "category": "green",
+            "tag": "user green", "public": True, "canopy_share": 0.0,
+            "name": raw["name"].astype(str).to_numpy() if "name" in raw.columns else ""},
+            geometry=raw.geometry.values, crs=CRS)
+        inputs.layers.areas = gpd.GeoDataFrame(
+            pd.concat([areas[areas["category"] != "green"], user], ignore_index=True),
+            crs=CRS)
+        inputs.note += f"; green areas from {Path(green).name} (all counted as public)"
     return inputs
 
 
@@ -314,7 +339,7 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
     target_table = load_targets(targets)
     tick = progress or (lambda n: None)
     layers = inputs.layers
-    dw = _dwellings(layers)
+    dw = _dwellings(layers) if inputs.dwellings is None else inputs.dwellings.copy()
     districts = inputs.districts.reset_index(drop=True)
     j = gpd.sjoin(dw, districts[["district_id", "geometry"]], predicate="within", how="left")
     j = j[~j.index.duplicated()]

@@ -67,6 +67,16 @@ URBAN = ModelSpec(
         Param("district_field", "field", Text("Bydelsfelt", "District field"),
               Text("Felt med bydelens navn/id.", "Field that names each district."),
               default=None, faces=CLI, of="districts", max_length=255),
+        Param("dwellings", "vector", Text("Boliger", "Dwellings"),
+              Text("Boliger (adressepunkter eller bygninger) i stedet for OSM-adresserne; "
+                   "stinettet kommer fra OSM-filen.",
+                   "Dwellings (address points or buildings) instead of the OSM addresses; "
+                   "the walking network comes from the OSM file."),
+              default=None, faces=CLI),
+        Param("green", "vector", Text("Grønne områder", "Green areas"),
+              Text("Offentlige grønne områder (polygoner) i stedet for OSM's.",
+                   "Public green areas (polygons) instead of the OSM ones."),
+              default=None, faces=CLI, geometry="polygon"),
         Param("population", "vector", Text("Befolkning", "Population"),
               Text("Polygoner med beboere (fx 100 m-grid eller karréer) til --city; deles "
                    "ligeligt mellem boligerne i hver polygon.",
