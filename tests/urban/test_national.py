@@ -105,9 +105,11 @@ def _two_municipalities(tmp_path):
 
 def test_cli_two_municipalities(tmp_path) -> None:
     out = tmp_path / "urban.csv"
+    png = tmp_path / "urban.png"
     r = run_cli("urban", "--zones", str(_two_municipalities(tmp_path)), "--id-field",
-                "zone_id", "--name-field", "name", "--out", str(out))
+                "zone_id", "--name-field", "name", "--out", str(out), "--map", str(png))
     assert r.returncode == 0, r.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"
     assert "coarse" in r.stdout
     t = pd.read_csv(out, encoding="utf-8-sig", dtype={"zone_id": str})
     assert list(t["zone_id"]) == ["101", "147", "0"] or set(t["zone_id"]) == {"101", "147",
@@ -126,6 +128,9 @@ def test_bad_out_suffix(tmp_path) -> None:
     out = tmp_path / "o.txt"
     check_clean_error(run_cli("urban", "--out", str(out)), "o.txt", ".csv")
     assert not out.exists()
+    check_clean_error(run_cli("urban", "--map", str(tmp_path / "m.jpg")), "m.jpg", ".png")
+    check_clean_error(run_cli("urban", "--out-dir", str(tmp_path)), "--out-dir",
+                      "only with --city")
 
 
 def test_zones_outside_denmark(tmp_path) -> None:

@@ -133,10 +133,14 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               population_field: str | None, sites: Path | None,
               site_cost_field: str | None, keep_edge: bool, budget: float,
               targets: Path | None, out: Path | None, out_dir: Path | None,
-              top: int | None, quiet: bool) -> None:
+              map: Path | None, top: int | None, quiet: bool) -> None:
     """Coarse indicators per zone (default), or one city with ``--city``."""
+    from naturkapital.report.urban import map_figure, national_map
+
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
+    if map is not None:
+        check_out(map, (".png", ".svg"))
     if city is not None:
         if out_dir is not None and not out_dir.parent.exists():
             raise InputError(out_dir, f"folder {out_dir.parent} does not exist")
@@ -156,6 +160,10 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
         if out is not None:
             write_table(res.districts, out, res.meta, res.district_geometry, key="district_id")
             console.print(f"Skrev (wrote) {out}")
+        if map is not None:
+            write_atomic(map, lambda tmp: map_figure(res).savefig(
+                tmp, format=map.suffix.lower().lstrip(".")))
+            console.print(f"Skrev (wrote) {map}")
         if out_dir is not None:
             out_dir.mkdir(exist_ok=True)
             paths = write_city(res, out_dir)
@@ -182,3 +190,6 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
     if out is not None:
         write_table(res.table, out, res.meta, res.zones)
         console.print(f"Skrev (wrote) {out}")
+    if map is not None:
+        national_map(res, map)
+        console.print(f"Skrev (wrote) {map}")

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from naturkapital.io.output import write_atomic
 from naturkapital.report.html import write_html_or_pdf
 from naturkapital.urban.city import CITY_ID, CityResult
+from naturkapital.urban.national import UrbanNational
 
 BANDS = [0, 100, 200, 300, 500, 800, 1e9]
 COLOURS = ["#1a9850", "#66bd63", "#a6d96a", "#fdae61", "#f46d43", "#a50026"]
@@ -205,3 +206,36 @@ Befolkning (population): {_html.escape(m['population'])}.</p>
 def city_report(res: CityResult, out: Path) -> Path:
     """The report as ``.html`` or ``.pdf``."""
     return write_html_or_pdf(city_report_html(res), out, out.parent)
+
+
+def national_figure(res: UrbanNational) -> Figure:
+    """Two choropleths of the zones: greening % and share of built-up land within the
+    rule, each labelled coarse."""
+    t = res.table[res.table["zone_id"] != "0"]
+    g = res.zones.merge(t[["zone_id", "greening_pct", "within_rule_pct"]], on="zone_id")
+    g = g.to_crs("EPSG:25832")
+    fig = Figure(figsize=(12, 6.8), dpi=110)
+    rule = res.meta["rule_m"]
+    for i, (col, title, cmap) in enumerate([
+            ("greening_pct", "Grønningsprocent i byområder (greening %)", "YlGn"),
+            ("within_rule_pct", f"Bebyggelse ≤ {rule:g} m fra natur ≥ "
+                                f"{res.meta['min_nature_ha']:g} ha (% of built-up)", "RdYlGn")]):
+        ax = fig.add_subplot(1, 2, i + 1)
+        g.plot(column=col, ax=ax, cmap=cmap, legend=True, edgecolor="#666666", linewidth=0.2,
+               missing_kwds={"color": "#dddddd"},
+               legend_kwds={"shrink": 0.6, "label": "%"})
+        ax.set_title(title, fontsize=10)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    fig.suptitle("Bynatur pr. kommune — grov: 100 m arealanvendelse som proxy "
+                 "(urban nature per municipality — coarse: 100 m land-use proxy)", fontsize=11)
+    fig.text(0.01, 0.01, f"{res.meta['landcover']}; {res.meta['coarse']}", fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+    return fig
+
+
+def national_map(res: UrbanNational, out: Path) -> Path:
+    """The national maps as a PNG or SVG."""
+    fig = national_figure(res)
+    fmt = out.suffix.lower().lstrip(".")
+    return write_atomic(out, lambda tmp: fig.savefig(tmp, format=fmt))

@@ -124,6 +124,12 @@ URBAN = ModelSpec(
                    "With --city: folder for dwellings (.gpkg), districts, Lorenz curves, "
                    "sites, map (PNG) and report (HTML)."),
               default=None, faces=CLI),
+        Param("map", "output", Text("Kort", "Map"),
+              Text("Kort (.png/.svg): uden --city grønningsprocent og afstandsreglen pr. "
+                   "kommune; med --city boligerne farvet efter gangafstand.",
+                   "Map (.png/.svg): without --city greening % and the distance rule per "
+                   "municipality; with --city the dwellings coloured by walking distance."),
+              default=None, faces=CLI, suffixes=(".png", ".svg")),
         TOP,
         Param("quiet", "flag", Text("Stille", "Quiet"),
               Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
