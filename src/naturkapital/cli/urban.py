@@ -121,7 +121,7 @@ def write_city(res: CityResult, out_dir: Path) -> list[Path]:
         json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8"))
     paths.append(meta_path)
     paths.append(city_map(res, out_dir / "map.png"))
-    paths.append(city_report(res, out_dir / "report.html"))
+    paths.append(city_report(res, out_dir / "report.html", (out_dir / "map.png").read_bytes()))
     return paths
 
 

@@ -125,9 +125,11 @@ def _fmt(v: object, digits: int) -> str:
     return f"{v:,.{digits}f}"
 
 
-def city_report_html(res: CityResult) -> str:
-    """The report as one self-contained HTML page (figures embedded)."""
+def city_report_html(res: CityResult, map_png: bytes | None = None) -> str:
+    """The report as one self-contained HTML page (figures embedded; ``map_png`` is the
+    map already rendered by :func:`city_map`, drawn here when not given)."""
     m = res.meta
+    map64 = base64.b64encode(map_png).decode("ascii") if map_png else _png64(map_figure(res))
     head = "".join(f"<th>{_html.escape(label)}</th>" for _, label, _ in COLUMNS)
     body = "".join("<tr>" + "".join(f"<td>{_fmt(getattr(r, col), d)}</td>"
                                     for col, _, d in COLUMNS) + "</tr>"
@@ -188,7 +190,7 @@ Boliger (dwellings): {m['dwellings']:,}; ved udsnittets kant (near the extract's
 <p class="note">Gini: ulighed i afstand vægtet med beboere (population-weighted inequality of
 distance; 0 = alle lige langt). Dårligst stillede femtedel: de 20 % af beboerne med længst
 vej (the 20 % of residents with the longest walk).</p>
-<h2>Kort (map)</h2><img alt="map" src="data:image/png;base64,{_png64(map_figure(res))}">
+<h2>Kort (map)</h2><img alt="map" src="data:image/png;base64,{map64}">
 <h2>Lighed (equity)</h2><img alt="Lorenz" src="data:image/png;base64,{
 _png64(lorenz_figure(res))}">
 <h2>Hvor skal nyt grønt ligge? (where to add green)</h2>{siting}
@@ -203,9 +205,9 @@ Befolkning (population): {_html.escape(m['population'])}.</p>
 </body></html>"""
 
 
-def city_report(res: CityResult, out: Path) -> Path:
+def city_report(res: CityResult, out: Path, map_png: bytes | None = None) -> Path:
     """The report as ``.html`` or ``.pdf``."""
-    return write_html_or_pdf(city_report_html(res), out, out.parent)
+    return write_html_or_pdf(city_report_html(res, map_png), out, out.parent)
 
 
 def national_figure(res: UrbanNational) -> Figure:
