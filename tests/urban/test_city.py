@@ -182,3 +182,28 @@ def test_user_dwellings_and_green(tiny, tmp_path) -> None:
     far = _polys(tmp_path / "far.gpkg", [(90_000, 0, 90_010, 10)], id=[1])
     with pytest.raises(InputError, match="no dwelling lies inside the city"):
         load_city(tiny, dwellings=far)
+
+
+def test_canopy_raster(tiny, tmp_path) -> None:
+    from naturkapital.urban.canopy import disc_sums
+    from tests.conftest import write_raster
+
+    m = np.zeros((7, 7), bool)
+    m[3, 3] = m[0, 0] = m[3, 5] = True
+    # radius 2 cells around (3,3): (3,3) and (3,5) but not (0,0); at (1,1): (0,0) only
+    assert disc_sums(m, np.array([3, 1]), np.array([3, 1]), 2.0).tolist() == [2, 1]
+    # 1 m canopy raster over x -100..530, y -220..310 (relative, covers the whole
+    # extract), canopy 80..120 × 10..50
+    a = np.zeros((530, 630), dtype=np.uint8)
+    a[310 - 50:310 - 10, 100 + 80:100 + 120] = 1
+    path = write_raster(tmp_path / "canopy.tif", a, cell=1.0, x0=X0 - 100, y0=Y0 + 310,
+                        nodata=255)
+    res = compute_city(load_city(tiny, canopy=path), keep_edge=True)
+    dw = res.dwellings.sort_values("network_m")
+    assert dw["pass_3"].tolist() == [False, True, False]  # (100,20) sits in the canopy
+    assert dw["canopy_m2_30m"].iloc[1] > 3 * np.pi * 16
+    city = res.districts.iloc[-1]
+    # 1 600 m² of canopy in the extract, all of which the raster covers
+    assert city["canopy_pct"] == pytest.approx(100 * 1600 / (city["area_ha"] * 1e4),
+                                               rel=1e-6)
+    assert "canopy.tif" in res.meta["proxies"][0]

@@ -129,7 +129,8 @@ def write_city(res: CityResult, out_dir: Path) -> list[Path]:
 def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               rule_m: float, min_nature_ha: float, fabric_gap_m: float, min_urban_ha: float,
               city: str | None, districts: Path | None, district_field: str | None,
-              dwellings: Path | None, green: Path | None, population: Path | None,
+              dwellings: Path | None, green: Path | None, canopy: Path | None,
+              population: Path | None,
               population_field: str | None, sites: Path | None,
               site_cost_field: str | None, keep_edge: bool, budget: float,
               targets: Path | None, out: Path | None, out_dir: Path | None,
@@ -153,7 +154,7 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
                             budget=budget, targets=targets, population=population,
                             population_field=population_field, sites=sites,
                             site_cost_field=site_cost_field, dwellings=dwellings,
-                            green=green, progress=advance)
+                            green=green, canopy=canopy, progress=advance)
         assert isinstance(res, CityResult)
         if not quiet:
             _print_city(res)

@@ -25,6 +25,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import DATA_DIR
+from naturkapital.io.rasters import open_raster
+from naturkapital.urban.canopy import canopy_from_raster
 from naturkapital.urban.equity import gini, least_served, lorenz
 from naturkapital.urban.network import (
     Network,
@@ -69,6 +71,8 @@ class CityInputs:
     sites: gpd.GeoDataFrame | None = None
     #: User dwellings (points) replacing the OSM address points.
     dwellings: gpd.GeoDataFrame | None = None
+    #: A canopy raster (cells > 0 = canopy) replacing OSM trees and wood polygons.
+    canopy: Path | None = None
 
 
 @dataclass
@@ -123,7 +127,8 @@ def load_city(city: str | Path, districts: str | Path | None = None,
               district_field: str | None = None, population: str | Path | None = None,
               population_field: str | None = None, sites: str | Path | None = None,
               site_cost_field: str | None = None, dwellings: str | Path | None = None,
-              green: str | Path | None = None) -> CityInputs:
+              green: str | Path | None = None, canopy: str | Path | None = None
+              ) -> CityInputs:
     """``demo:kobenhavn`` (embedded) or an ``.osm.pbf`` file, with optional district
     polygons (``district_field`` names them; without districts the extract is one),
     population polygons (a grid or blocks; ``population_field`` = residents) and
@@ -200,6 +205,10 @@ def load_city(city: str | Path, districts: str | Path | None = None,
             pd.concat([areas[areas["category"] != "green"], user], ignore_index=True),
             crs=CRS)
         inputs.note += f"; green areas from {Path(green).name} (all counted as public)"
+    if canopy is not None:
+        open_raster(canopy, 1, "canopy raster").close()  # exists, CRS, projected
+        inputs.canopy = Path(canopy)
+        inputs.note += f"; canopy from {Path(canopy).name}"
     return inputs
 
 
@@ -371,14 +380,23 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
     dw["near_edge"] = shapely.distance(dw.geometry.values, boundary) < rule_m
     pop, pop_method = _population(dw, inputs, layers.extent)
     dw["residents"] = pop
-    dw["trees_30m"] = _trees_near(dw, layers.buildings, layers.trees, P["trees_within_m"])
-    dw["pass_3"] = dw["trees_30m"] >= P["min_trees"]
-    tick(1)
     inside = districts.geometry.intersection(layers.extent)
-    canopy_ha = _canopy(layers.areas, layers.trees, P["crown_radius_m"], inside)
     area_ha = inside.area.to_numpy() / 1e4
-    canopy_pct = pd.Series(100 * canopy_ha / np.maximum(area_ha, 1e-9),
-                           index=districts["district_id"])
+    if inputs.canopy is None:
+        dw["trees_30m"] = _trees_near(dw, layers.buildings, layers.trees, P["trees_within_m"])
+        dw["pass_3"] = dw["trees_30m"] >= P["min_trees"]
+        canopy_ha = _canopy(layers.areas, layers.trees, P["crown_radius_m"], inside)
+        canopy_den = area_ha
+    else:
+        cr = canopy_from_raster(inputs.canopy, gpd.GeoDataFrame(geometry=inside, crs=CRS),
+                                dw, P["trees_within_m"])
+        dw["canopy_m2_30m"] = cr.near_m2
+        crowns = P["min_trees"] * np.pi * P["crown_radius_m"] ** 2
+        dw["pass_3"] = dw["canopy_m2_30m"].fillna(0) >= crowns
+        canopy_ha, canopy_den = cr.canopy_ha, cr.covered_ha
+    tick(1)
+    canopy_pct = pd.Series(100 * canopy_ha / np.maximum(canopy_den, 1e-9),
+                           index=districts["district_id"]).where(canopy_den > 0)
     dw["canopy_pct_district"] = dw["district_id"].map(canopy_pct).to_numpy()
     dw["pass_30"] = dw["canopy_pct_district"] >= P["canopy_target_pct"]
     dw["pass_300"] = dw["within_rule"]
@@ -389,7 +407,7 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
                                         "extract's edge (its nearest park may be outside); "
                                         "use a larger extract or --keep-edge")
     tick(1)
-    table, curves = _district_table(dw, districts, inside, layers, canopy_ha, area_ha,
+    table, curves = _district_table(dw, districts, inside, layers, canopy_ha, canopy_den,
                                     P["link_m"])
     tick(1)
     sites = _sites(layers, net, dw, green, rule_m, min_green_ha, budget_dkk,
@@ -417,10 +435,15 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
                                                    .apply(lambda r: f"{r.key}={r.value}",
                                                           axis=1))),
         "population": pop_method,
-        "proxies": ["3: tree points within 30 m of the building stand in for 'visible' "
-                    "(no view analysis); trees are sparse in OSM 2011",
-                    "30: canopy = wood/forest (and half of scrub) polygons plus tree "
-                    "crowns of 4 m radius, per district (an approximation)",
+        "proxies": ([f"3: canopy within 30 m of the dwelling ≥ 3 crowns of "
+                     f"{P['crown_radius_m']:g} m radius on {inputs.canopy.name} stands in "
+                     "for 'visible' (no view analysis)",
+                     f"30: canopy % of the district's area covered by {inputs.canopy.name} "
+                     "(cells > 0)"] if inputs.canopy is not None else
+                    ["3: tree points within 30 m of the building stand in for 'visible' "
+                     "(no view analysis); trees are sparse in OSM 2011",
+                     "30: canopy = wood/forest (and half of scrub) polygons plus tree "
+                     "crowns of 4 m radius, per district (an approximation)"]) + [
                     "300: walking distance to the edge of a public green area ≥ "
                     f"{min_green_ha:g} ha"],
         "assumptions": [f"{r.Index} = {r.value:g} {r.unit}: {r.source}" for r in used_rows]
@@ -433,7 +456,7 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
 
 
 def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: gpd.GeoSeries,
-                    layers: OSMLayers, canopy_ha: np.ndarray, area_ha: np.ndarray,
+                    layers: OSMLayers, canopy_ha: np.ndarray, canopy_den: np.ndarray,
                     link_m: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     areas = layers.areas
     gb = areas[areas["category"].isin(["green", "blue"]) & (areas["tag"] != "leisure=pitch")]
@@ -459,6 +482,7 @@ def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: g
         green_ha = float(shapely.area(shapely.intersection(green_u, geom)) / 1e4)
         pub_ha = float(shapely.area(shapely.intersection(pub_union, geom)) / 1e4)
         can = float(canopy_ha.sum() if zid == CITY_ID else canopy_ha[k])
+        den = float(canopy_den.sum() if zid == CITY_ID else canopy_den[k])
         parts = shapely.intersection(shapely.get_parts(gb_union), geom) if len(gb) else \
             np.array([])
         comps, largest = _components(np.asarray(parts), link_m)
@@ -475,7 +499,7 @@ def _district_table(dw: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, inside: g
             "area_ha": area, "green_blue_ha": gb_ha, "green_ha": green_ha,
             "greening_pct": 100 * gb_ha / area if area > 0 else np.nan,
             "public_green_blue_pct": 100 * pub_ha / area if area > 0 else np.nan,
-            "canopy_pct": 100 * can / area if area > 0 else np.nan,
+            "canopy_pct": 100 * can / den if den > 0 else np.nan,
             "within_rule_pct": share("within_rule"),
             "median_network_m": float(np.median(d[finite])) if finite.any() else np.nan,
             "mean_network_m": float(np.average(d[finite], weights=w[finite]))

@@ -20,7 +20,7 @@ def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = No
               targets: str | Path | None = None, population: str | Path | None = None,
               population_field: str | None = None, sites: str | Path | None = None,
               site_cost_field: str | None = None, dwellings: str | Path | None = None,
-              green: str | Path | None = None,
+              green: str | Path | None = None, canopy: str | Path | None = None,
               progress: Callable[[int], None] | None = None) -> UrbanNational | CityResult:
     """Without ``city``: the coarse national indicators of ``zones`` (default: the
     municipalities; a loaded :class:`~naturkapital.nki.compute.Zones` or a zone file
@@ -28,7 +28,7 @@ def run_urban(zones: Zones | str | Path | None = None, id_field: str | None = No
     fine indicators of that city (:func:`naturkapital.urban.city.compute_city`)."""
     if city is not None:
         inputs = load_city(city, districts, district_field, population, population_field,
-                           sites, site_cost_field, dwellings, green)
+                           sites, site_cost_field, dwellings, green, canopy)
         return compute_city(inputs, rule_m=rule_m, min_green_ha=min_nature_ha,
                             keep_edge=keep_edge, budget_dkk=budget, targets=targets,
                             progress=progress)

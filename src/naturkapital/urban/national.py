@@ -179,7 +179,7 @@ def classify_cells(classes: np.ndarray, roles: dict[int, str], cell_m: float,
     return out
 
 
-def _code_scheme(name: str, codes: dict[int, str]) -> Scheme:
+def code_scheme(name: str, codes: dict[int, str]) -> Scheme:
     """A scheme that only names the codes of a derived raster (for the zonal helper)."""
     values = sorted(codes)
     return Scheme(name, pd.DataFrame({
@@ -188,8 +188,10 @@ def _code_scheme(name: str, codes: dict[int, str]) -> Scheme:
         "is_assumption": False}))
 
 
-def _write_codes(path: Path, codes: np.ndarray, profile: dict) -> None:
-    prof = {**profile, "dtype": "uint8", "nodata": 0, "count": 1, "compress": "deflate"}
+def write_codes(path: Path, codes: np.ndarray, profile: dict) -> None:
+    prof = {k: v for k, v in profile.items() if k not in ("blockxsize", "blockysize", "tiled",
+                                                           "interleave")}
+    prof.update(driver="GTiff", dtype="uint8", nodata=0, count=1, compress="deflate")
     with rasterio.open(path, "w", **prof) as dst:
         dst.write(codes, 1)
 
@@ -240,8 +242,8 @@ def compute_urban_national(zones: Zones, landcover: str | Path = "basemap2021",
     codes = classify_cells(classes, roles, cell_m, params, nodata)
     with tempfile.TemporaryDirectory(prefix="naturkapital-urban-") as tmp:
         p = Path(tmp) / "urban_codes.tif"
-        _write_codes(p, codes, profile)
-        areas = zonal_class_areas(zones.gdf, Landcover(p, 1, _code_scheme("urban", CODES),
+        write_codes(p, codes, profile)
+        areas = zonal_class_areas(zones.gdf, Landcover(p, 1, code_scheme("urban", CODES),
                                                        "urban codes"),
                                   zones.source, progress=progress)
         wide = areas.classes.pivot_table(index=ZONE_ID, columns="value", values="area_ha",
@@ -250,9 +252,9 @@ def compute_urban_national(zones: Zones, landcover: str | Path = "basemap2021",
         if corine:
             ccodes, cprof, years = corine_141_codes()
             cp = Path(tmp) / "corine_141.tif"
-            _write_codes(cp, ccodes, cprof)
+            write_codes(cp, ccodes, cprof)
             names = {v: f"epochs bitmask {v - 1}" for v in range(1, 2 ** len(years) + 1)}
-            c_areas = zonal_class_areas(zones.gdf, Landcover(cp, 1, _code_scheme(
+            c_areas = zonal_class_areas(zones.gdf, Landcover(cp, 1, code_scheme(
                 "corine141", names), "CORINE 141"), zones.source, progress=progress)
             c141 = _corine_by_year(c_areas.classes, years)
     table = _indicator_table(wide, zones, c141)

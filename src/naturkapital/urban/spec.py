@@ -77,6 +77,12 @@ URBAN = ModelSpec(
               Text("Offentlige grønne områder (polygoner) i stedet for OSM's.",
                    "Public green areas (polygons) instead of the OSM ones."),
               default=None, faces=CLI, geometry="polygon"),
+        Param("canopy", "raster", Text("Trækronekort", "Canopy raster"),
+              Text("Trækronekort (celler > 0 = trækrone: 0/1, kronehøjde m eller dække %) i "
+                   "stedet for OSM-træer og skovpolygoner i 3-30-300.",
+                   "Canopy raster (cells > 0 = canopy: 0/1, canopy height m or cover %) "
+                   "instead of OSM trees and wood polygons for 3-30-300."),
+              default=None, faces=CLI, projected=True),
         Param("population", "vector", Text("Befolkning", "Population"),
               Text("Polygoner med beboere (fx 100 m-grid eller karréer) til --city; deles "
                    "ligeligt mellem boligerne i hver polygon.",
