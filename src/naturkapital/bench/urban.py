@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from naturkapital.core.errors import InputError
 from naturkapital.urban.city import _dwellings, _network, green_patches, load_city, load_parameters
 from naturkapital.urban.network import (
     Network,
@@ -79,7 +80,11 @@ def _nx_graph(net: Network, nodes: np.ndarray, off: np.ndarray):
 def run_urban_bench(city: str = "demo:kobenhavn", sample: int = 300, repeat: int = 3,
                     seed: int = 0, say: Callable[[str], None] = lambda s: None) -> UrbanBench:
     """Prepare the demo city (not timed), then time both methods."""
-    import networkx as nx
+    try:
+        import networkx as nx
+    except ImportError:
+        raise InputError("networkx", "the baseline needs networkx: pip install -e '.[test]'"
+                         ) from None
 
     t0 = time.perf_counter()
     say(f"reading {city} and building the network (not timed)")
