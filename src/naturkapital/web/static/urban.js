@@ -10,7 +10,8 @@
   const STEPS = [[100, "#1a9850"], [200, "#66bd63"], [300, "#a6d96a"], [500, "#fdae61"],
     [800, "#f46d43"], [1e9, "#a50026"]];
   let nk = null;
-  const st = { doc: null, layers: null, map: null, loading: false };
+  const st = { doc: null, layers: null, map: null, loading: false, national: null,
+    nationalLoading: false };
   const $ = (s) => document.querySelector(s);
   const t = (k, v) => nk.t(k, v);
   const el = (...a) => nk.el(...a);
@@ -74,6 +75,39 @@
     } finally {
       st.loading = false;
     }
+  }
+
+  async function loadNational() {
+    if (st.national || st.nationalLoading) { renderNational(); return; }
+    st.nationalLoading = true;
+    $("#urban-muni").textContent = t("urbMuniLoading");
+    try {
+      const r = await fetch("/processes/urban/execution", { method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ inputs: {} }) });
+      if (!r.ok) throw new Error(r.status + " " + (await r.text()));
+      st.national = await r.json();
+      renderNational();
+    } catch (err) {
+      $("#urban-muni").textContent = err.message;
+    } finally {
+      st.nationalLoading = false;
+    }
+  }
+
+  function renderNational() {
+    const box = $("#urban-muni");
+    if (!st.national) return;
+    const id = nk.state.selected;
+    const rows = st.national.table;
+    const row = rows.find((r) => r.zone_id === String(id)) || rows[rows.length - 1];
+    const n = rows.filter((r) => r.rank_greening !== null).length;
+    box.replaceChildren(
+      el("strong", {}, row.name), " — ",
+      t(row.rank_greening === null ? "urbMuniAll" : "urbMuni", { g: fmt(row.greening_pct, 1),
+        rg: row.rank_greening, n, w: fmt(row.within_rule_pct, 0), rw: row.rank_within_rule,
+        c: nk.signed(row.c141_change_ha, 0) }),
+      el("br"), el("span", { class: "note" }, st.national.meta.coarse));
   }
 
   function lorenzSvg(rows) {
@@ -156,11 +190,12 @@
   window.NK_MODULES.push({
     init(api) { nk = api; },
     onMapReady(map) { addLayers(map); },
+    onSelect() { if (nk.state.tab === "urban") renderNational(); },
     onTab(name) {
       setVisible(name === "urban");
       $("#urban-legend").hidden = name !== "urban";
-      if (name === "urban") load();
+      if (name === "urban") { loadNational(); load(); }
     },
-    onLanguage() { render(); },
+    onLanguage() { render(); renderNational(); },
   });
 })();
