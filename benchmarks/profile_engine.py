@@ -17,10 +17,10 @@ from pathlib import Path
 from pyinstrument import Profiler
 
 from naturkapital.bench.national_input import generate_national
-from naturkapital.engine.zonal import chunked_class_areas
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
+from naturkapital.nki.chunked import chunked_class_areas
 from naturkapital.nki.compute import load_zones
 
 

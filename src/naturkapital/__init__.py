@@ -1,7 +1,7 @@
 """Naturkapital: natural-capital accounting and nature-restoration planning.
 
-The public Python API lives in :mod:`naturkapital.server`; the most used functions
-are re-exported here.
+The public Python API lives in :mod:`naturkapital.nki.compute` and the model
+packages; the most used functions are re-exported here.
 """
 
 from naturkapital.io.network import lock_down
@@ -9,7 +9,8 @@ from naturkapital.io.network import lock_down
 lock_down()  # no URL or /vsi network path can be opened unless the user allows it
 
 from naturkapital.core.errors import InputError  # noqa: E402
-from naturkapital.nki.compute import compare, compute_nki, draw_diagram, validate  # noqa: E402
+from naturkapital.nki.compute import compare, compute_nki, validate  # noqa: E402
+from naturkapital.report.nki_diagram import draw_diagram  # noqa: E402
 
 __all__ = ["InputError", "compare", "compute_nki", "draw_diagram", "validate"]
 __version__ = "0.1.0"

@@ -10,10 +10,10 @@ import rasterio
 from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
-from naturkapital.engine.zonal import _layers, chunked_class_areas
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
+from naturkapital.nki.chunked import _layers, chunked_class_areas
 from naturkapital.nki.compute import Zones, compute_nki
 from naturkapital.nki.zonal import ZonalAreas, zonal_class_areas
 

@@ -1,12 +1,16 @@
-"""Every row of the SEGES table, the OC class boundaries, tonnes of gas, budget and plan."""
+"""Every row of the SEGES table, the OC class boundaries, tonnes of gas, budget and plan.
+
+``parcel_emissions`` and ``make_budget`` are one row of ``emissions_arrays`` and
+``budget_arrays``, the implementation the screening uses.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from naturkapital.lowland.budget import make_budget
-from naturkapital.lowland.co2 import parcel_emissions, price_per_tonne
+from naturkapital.lowland.budget import budget_arrays, make_budget
+from naturkapital.lowland.co2 import emissions_arrays, parcel_emissions, price_per_tonne
 from naturkapital.lowland.rules import load_emission_factors, load_rules
 
 F = load_emission_factors()
@@ -64,7 +68,7 @@ def test_price_per_tonne() -> None:
 
 def test_budget_at_the_maxima_and_the_payment_plan() -> None:
     b = make_budget(4.0, RULES)
-    assert b.basis == "maximum"
+    assert b.basis == "max_support"
     assert (b.max_support_dkk, b.max_income_comp_dkk, b.min_project_costs_dkk) == (
         640_000, 440_000, 200_000)
     assert b.total_dkk == 640_000 and b.income_comp_dkk == 440_000
@@ -88,3 +92,30 @@ def test_budget_limits_of_a_bid(bid: float, total: float, problems: int) -> None
     assert b.project_costs_dkk == pytest.approx(total - 4 * bid)
     assert b.instalments[0].amount_dkk == pytest.approx(0.8 * (total - 4 * bid))
     assert b.instalments[1].amount_dkk == pytest.approx(0.2 * (total - 4 * bid))
+
+
+def test_many_parcels_at_once_match_the_hand_values() -> None:
+    # parcel 0: 1 ha OC 20 % in rotation → before 42.17 + 3.87 = 46.04, after 6.8
+    # parcel 1: 0.5 ha OC 8 % + 0.25 ha OC 3 % not in rotation → before 0.5 × 15.4 = 7.7,
+    #           after 0.5 × 6.8 = 3.4 (mineral soil 0, an assumption)
+    # parcel 2: no cells → 0
+    e = emissions_arrays(np.array([0, 1, 1]), np.array([20.0, 8.0, 3.0]),
+                         np.array([1.0, 0.5, 0.25]), np.array([True, False, True]), F)
+    assert e.before_total == pytest.approx([46.04, 7.7, 0.0])
+    assert e.after_total == pytest.approx([6.8, 3.4, 0.0])
+    assert e.notes[0] == [] and len(e.notes[1]) == 1 and e.notes[2] == []
+    assert e.row(1).used_before == pytest.approx(
+        {"not in rotation low water table 6-12 % C": 0.5, "mineral soil (OC below 6 %)": 0.25})
+
+
+def test_budgets_at_once_and_the_basis() -> None:
+    # 2 ha without a bid: 320 000 in all (maxima); 2 ha with only a total of 300 000:
+    # compensation = 300 000 − 2 × 50 000 = 200 000 (≤ 2 × 110 000), costs 100 000
+    nan = np.nan
+    b = budget_arrays(np.array([2.0, 2.0]), RULES, np.array([nan, nan]),
+                      np.array([nan, 300_000.0]))
+    assert list(b.basis) == ["max_support", "bid"]
+    assert b.total_dkk == pytest.approx([320_000, 300_000])
+    assert b.income_comp_dkk == pytest.approx([220_000, 200_000])
+    assert b.project_costs_dkk == pytest.approx([100_000, 100_000])
+    assert list(b.within_rules) == [True, True]

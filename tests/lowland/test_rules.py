@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from naturkapital.lowland.rules import (
     DEFAULT_RULES,
     RULE_KEYS,
     load_candidate_params,
+    load_conditions,
     load_emission_factors,
     load_rules,
+    rules_document,
 )
 
 #: PRODUCT.md §B, transcribed by hand.
@@ -107,3 +110,36 @@ def test_broken_emission_table_is_one_clean_error(tmp_path: Path, old: str, new:
 def test_missing_table_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found"):
         load_rules(tmp_path / "klimaskovfonden_2031.csv")
+
+
+def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
+    c = load_conditions()
+    assert c.version == "klimaskovfonden_2024_conditions"
+    after = c.stage("after_project")
+    assert [r.key for r in after] == ["permanent_nature", "no_inputs_or_installations",
+                                      "registered_on_title", "no_pumping"]
+    assert {r.key for r in c.stage("application")} == {"applicants", "ranking"}
+    assert all(r.source.startswith("Klimaskovfonden") and r.da and r.en for r in c.rows)
+    assert c.sources == "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+    bad = tmp_path / "c.csv"
+    bad.write_text("key,stage,da,en,source\nx,later,a,b,s\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown stage later"):
+        load_conditions(bad)
+    bad.write_text("key,da,en\nx,a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        load_conditions(bad)
+
+
+def test_rules_document_is_one_json_ready_serialisation() -> None:
+    doc = rules_document(load_rules(), load_emission_factors(), load_candidate_params(),
+                         load_conditions())
+    rows = {r["key"]: r for r in doc["rules"]["rows"]}
+    # "Dansk / English" descriptions are split; max support 160 000 DKK/ha (PRODUCT.md §B)
+    assert rows["max_support_dkk_per_ha"]["value"] == 160_000
+    assert rows["min_peat_area_ha"]["description_da"].startswith("Mindste areal")
+    assert rows["min_peat_area_ha"]["description_en"] == "minimum peat-soil area"
+    rewetted = next(r for r in doc["emission_factors"]["rows"] if r["water_table"] == "high")
+    assert (rewetted["co2"], rewetted["n2o"], rewetted["ch4"], rewetted["total"]) == (
+        0.0, 0.0, 6.8, 6.8)
+    assert doc["conditions"][0]["stage"] == "after_project"
+    assert json.loads(json.dumps(doc)) == doc

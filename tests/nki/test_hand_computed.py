@@ -150,3 +150,26 @@ def test_corine_year_selects_band():
     assert resolve_landcover("corine", 2012).band == 4
     assert resolve_landcover("corine:1990").band == 1
     assert resolve_landcover("basemap2021").scheme.name == "basemap04"
+
+
+def test_contributions_are_the_diagram_bars_and_sum_to_the_index(tiny, tmp_path):
+    from naturkapital.landcover.landtypes import KEYS
+    from naturkapital.nki.index import contributions, nature_shares
+
+    r = run(tiny, tmp_path, {"A": (0, 0, 4, 4)})
+    c = contributions(r.shares, r.values).loc["A"]
+    # 15 mapped cells: skov 4 × 80, mark 4 × 10, eng 2 × 100, by 3 × 0, andet 2 × 560/13
+    assert c["skov"] == pytest.approx(4 / 15 * 80)
+    assert c["mark"] == pytest.approx(4 / 15 * 10)
+    assert c["eng_mose"] == pytest.approx(2 / 15 * 100)
+    assert c["andet"] == pytest.approx(2 / 15 * 560 / 13)
+    assert c["soe"] == 0  # absent: no value, no contribution
+    assert list(c.index) == list(KEYS)
+    assert c.sum() == pytest.approx(560 / 13) == pytest.approx(r.row("A")["nki"])
+    nat = nature_shares(r.shares).loc["A"]
+    # nature area: 4 skov + 2 eng = 6 cells
+    assert nat["skov"] == pytest.approx(4 / 6) and nat["eng_mose"] == pytest.approx(2 / 6)
+    assert nat["soe"] == 0 and nat.sum() == pytest.approx(1.0)
+    cn = contributions(nature_shares(r.shares), r.values[list(nat.index)]).loc["A"]
+    assert cn.sum() == pytest.approx((4 * 80 + 2 * 100) / 6)
+    assert cn.sum() == pytest.approx(r.row("A")["nki_nature"])

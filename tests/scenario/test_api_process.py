@@ -42,6 +42,10 @@ def test_demo_and_uploaded_geojson(client: TestClient, tmp_path: Path) -> None:
     assert total["carbon_stock_t_c"]["delta"] > 0
     assert total["ghg_organic_soils_t_co2e_per_year"]["delta"] is None
     assert doc["lowland"] and doc["meta"]["assumptions"]
+    from naturkapital.scenario.evaluate import evaluate_scenario
+
+    ref = evaluate_scenario("demo:endelave").to_dict("demo:endelave")
+    assert doc["lowland"] == ref["lowland"] and doc["meta"] == ref["meta"]  # one serialiser
     gj = json.loads(gpd.read_file(DEMO_DIR / DEMOS["endelave"]).to_crs(4326).to_json())
     r2 = client.post("/processes/scenario-evaluate/execution",
                      json={"inputs": {"scenario": gj}})

@@ -53,6 +53,10 @@ def test_evaluate_prints_and_writes_json(tmp_path):
 
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["metadata"]["assumptions"] and doc["metadata"]["lowland"]
+    from naturkapital.scenario.evaluate import evaluate_scenario
+
+    ref = evaluate_scenario("demo:endelave").to_dict()
+    assert doc["metadata"]["lowland"] == ref["lowland"]  # the one serialiser
     assert {row["indicator"] for row in doc["rows"]} >= set(REQUIRED)
 
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.web
 
 def _upload(client: TestClient, path: Path, headers: dict | None = None, **form: str):
     with path.open("rb") as f:
-        return client.post("/api/nki", files={"file": (path.name, f.read())}, data=form,
+        return client.post("/api/nki", files={"zones": (path.name, f.read())}, data=form,
                            headers=headers or {})
 
 
@@ -97,6 +97,9 @@ def test_zone_breakdown(client: TestClient) -> None:
     assert contrib == pytest.approx(z["nki"], abs=1e-6)  # NKI = Σ a_t·v_t
     nat = [lt for lt in z["land_types"] if lt["nature"]]
     assert sum(lt["share_nature_pct"] or 0 for lt in nat) == pytest.approx(100.0, abs=1e-6)
+    contrib_nat = sum(lt["contribution_nature"] or 0.0 for lt in nat)
+    assert contrib_nat == pytest.approx(z["nki_nature"], abs=1e-6)  # over nature types only
+    assert all(lt["contribution_nature"] is None for lt in z["land_types"] if not lt["nature"])
     assert z["diagram_svg"].startswith("/api/nki/563/diagram.svg")
     national = client.get("/api/nki/0").json()
     assert national["rank"] is None and 0 < national["nki"] < 100
@@ -237,7 +240,7 @@ BAD_FILES: dict[str, tuple[bytes, dict, int, str]] = {
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_uploads_are_clear_4xx(client: TestClient, case: str) -> None:
     data, form, status, needle = BAD_FILES[case]
-    r = client.post("/api/nki", files={"file": (f"../../{case}.geojson", data)}, data=form)
+    r = client.post("/api/nki", files={"zones": (f"../../{case}.geojson", data)}, data=form)
     assert r.status_code == status, r.text
     detail = r.json()["detail"]
     assert needle in detail
@@ -250,7 +253,7 @@ def test_too_many_zones(client: TestClient) -> None:
                                [8.005 + i * 0.01, 55.005], [8 + i * 0.01, 55.0]]]}}
              for i in range(1, 60)]
     data = json.dumps({"type": "FeatureCollection", "features": feats}).encode()
-    r = client.post("/api/nki", files={"file": ("many.geojson", data)})
+    r = client.post("/api/nki", files={"zones": ("many.geojson", data)})
     assert r.status_code == 422 and "at most 50" in r.json()["detail"]
 
 

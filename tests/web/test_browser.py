@@ -162,9 +162,13 @@ def test_user_journey(browser: object, live_server: Server,
 
     # Upload your own zones.
     page.locator(".tabs button[data-tab=upload]").click()
-    page.set_input_files("#upload-file", str(zone_files["geojson"]))
-    page.fill("#upload-id", "kode")
-    page.fill("#upload-name", "navn")
+    page.wait_for_selector("#form-nki[data-rendered]", state="attached", timeout=15_000)
+    page.set_input_files("#form-nki [name=zones]", str(zone_files["geojson"]))
+    # The GeoJSON's property names fill the field selects.
+    page.wait_for_selector("#form-nki select[name=id_field] option[value=kode]",
+                           state="attached", timeout=10_000)
+    page.select_option("#form-nki [name=id_field]", "kode")
+    page.select_option("#form-nki [name=name_field]", "navn")
     page.locator("#upload-submit").click()
     page.wait_for_selector("#upload-results:not([hidden])", timeout=60_000)
     assert page.locator("#upload-table tbody tr").count() == 3
@@ -285,12 +289,16 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     _shot(page, "11-lowland")
     # Screen own parcels with three rasters (hand-made scene: 'ok' eligible, 4 ha).
     page.locator("#lowland-screen-box summary").click()
-    page.set_input_files("#ls-parcels", str(lowland_scene["geojson_path"]))
-    page.set_input_files("#ls-carbon", str(lowland_scene["carbon_path"]))
-    page.set_input_files("#ls-water", str(lowland_scene["water_path"]))
-    page.set_input_files("#ls-peat", str(lowland_scene["peat_path"]))
-    page.fill("#ls-id", "pid")
-    page.fill("#ls-rot", "omdrift")
+    form = "#form-lowland-screen"
+    page.wait_for_selector(f"{form}[data-rendered]", state="attached", timeout=15_000)
+    page.set_input_files(f"{form} [name=parcels]", str(lowland_scene["geojson_path"]))
+    page.set_input_files(f"{form} [name=carbon]", str(lowland_scene["carbon_path"]))
+    page.set_input_files(f"{form} [name=water_table]", str(lowland_scene["water_path"]))
+    page.set_input_files(f"{form} [name=peat_depth]", str(lowland_scene["peat_path"]))
+    page.wait_for_selector(f"{form} select[name=id_field] option[value=pid]", state="attached",
+                           timeout=10_000)
+    page.select_option(f"{form} [name=id_field]", "pid")
+    page.select_option(f"{form} [name=in_rotation_field]", "omdrift")
     page.locator("#ls-submit").click()
     page.wait_for_selector("#ls-results:not([hidden])", timeout=30_000)
     assert page.locator("#ls-status").inner_text() == "2 parceller screenet."
@@ -362,4 +370,78 @@ def test_lowland_view_and_scenario_editor(browser: object, live_server: Server,
     _shot(page, "14-scenario-saved")
     assert watch.errors == [], watch.errors
     assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+    ctx.close()
+
+
+def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
+                                          tmp_path: Path) -> None:
+    """The editor saves a conversion's oc_pct, gvsmax_cm and peat_depth_cm with the
+    token, reopens the saved scenario and evaluates it again: the same table and the
+    same lowland check as before saving (9 ha square on Fanø → wet meadow, eligible)."""
+    import json
+
+    from .conftest import TOKEN
+    from .test_lowland_scenario_api import _farm_square
+
+    base = live_server.url
+    sq = _farm_square()
+    props = {"name": "vaad", "to_class": 11, "oc_pct": 15.0, "gvsmax_cm": -80.0,
+             "peat_depth_cm": 100.0}
+    path = tmp_path / "genvaad.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection",
+                                "features": [{**sq, "properties": props}]}), encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+    page = ctx.new_page()
+    watch = Watch(page, base)
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.append(r.post_data_json)
+            if r.url.endswith("/api/scenario/evaluate") else None)
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-class option').length > 3",
+                           timeout=15_000)
+    page.set_input_files("#scn-file", str(path))
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 1",
+                           timeout=15_000)
+
+    def evaluate(run: int) -> tuple[list[str], list[str]]:
+        page.locator("#scn-run").click()
+        page.wait_for_function(f"() => document.body.dataset.scenario === '{run}'",
+                               timeout=60_000)
+        table = page.locator("#scn-table tbody").inner_text()
+        lowland = page.locator("#scn-lowland tbody").inner_text()
+        return table, lowland
+
+    table, lowland = evaluate(1)
+    assert "støtteberettiget" in lowland and "attributes oc_pct" in lowland
+
+    page.locator("#scn-save-box summary").click()
+    page.fill("#scn-save-name", "Genvådgøring med tal (browser)")
+    page.fill("#scn-save-token", TOKEN)
+    page.locator("#scn-save-btn").click()
+    page.wait_for_function("() => document.querySelector('#scn-save-status').textContent"
+                           ".startsWith('Gemt som scenarie')", timeout=15_000)
+    saved = httpx.get(base + "/api/scenarios").json()["scenarios"]
+    rec = next(s for s in saved if s["name"] == "Genvådgøring med tal (browser)")
+    (conv,) = rec["conversions"]
+    assert {k: conv[k] for k in props} == props
+
+    # Load something else, then reopen the saved scenario and evaluate it again.
+    page.wait_for_function("() => document.querySelectorAll('#scn-demo option').length === 4",
+                           timeout=15_000)
+    page.select_option("#scn-demo", "endelave")
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 3",
+                           timeout=15_000)
+    page.locator("#scn-saved-box summary").click()
+    page.wait_for_function("(id) => [...document.querySelectorAll('#scn-saved option')]"
+                           ".some((o) => o.value === id)", arg=rec["id"], timeout=15_000)
+    page.select_option("#scn-saved", rec["id"])
+    page.locator("#scn-open").click()
+    page.wait_for_function("() => document.querySelectorAll('#scn-conv tbody tr').length === 1",
+                           timeout=15_000)
+    assert evaluate(2) == (table, lowland)
+    first, again = sent[0]["scenario"], sent[-1]["scenario"]
+    assert again["features"][0]["properties"] == first["features"][0]["properties"] == props
+    assert watch.errors == [], watch.errors
     ctx.close()

@@ -168,6 +168,7 @@ def test_screen_upload(client: TestClient, scene: dict[str, Any]) -> None:
     ("not_vector", 415, "not a GeoJSON or GeoPackage"),
     ("off_raster", 422, "no parcel overlaps"),
     ("horizon", 422, "horizon_years"),
+    ("geographic", 422, "geographic coordinates"),
 ])
 def test_bad_screen_uploads(client: TestClient, scene: dict[str, Any], case: str, status: int,
                             needle: str) -> None:
@@ -191,11 +192,28 @@ def test_bad_screen_uploads(client: TestClient, scene: dict[str, Any], case: str
         files["parcels"] = ("far.geojson", far.to_json().encode())
     elif case == "horizon":
         data["horizon_years"] = "0"
+    elif case == "geographic":
+        files["carbon"] = ("lonlat.tif", _geographic_tiff())
     r = client.post("/api/lowland/screen", files=files, data=data)
     assert r.status_code == status, r.text
     detail = r.json()["detail"]
     assert needle in detail
     assert "/tmp" not in detail and "nk-lowland" not in detail
+    if case == "geographic":
+        assert detail.startswith("lonlat.tif: ")
+
+
+def _geographic_tiff() -> bytes:
+    """A 4 × 4 GeoTIFF in EPSG:4326 (degrees: cell areas would not be in metres)."""
+    import numpy as np
+    from rasterio.io import MemoryFile
+    from rasterio.transform import from_origin
+
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=4, height=4, count=1, dtype="float32",
+                      crs="EPSG:4326", transform=from_origin(8.0, 56.0, 0.001, 0.001)) as ds:
+            ds.write(np.full((1, 4, 4), 15.0, dtype="float32"))
+        return mem.read()
 
 
 def test_screen_raster_cell_limit(store: Store, nki_service: NKIService,
@@ -302,6 +320,7 @@ def test_evaluate_demo_matches_python_api(client: TestClient) -> None:
     assert "<svg" in d["before_svg"] and "<svg" in d["after_svg"]
     assert {z["zone_id"] for z in doc["zones"]} == {"615", "0"}
     assert len(doc["lowland"]) == 2 and doc["lowland"][0]["criteria"]
+    assert doc["lowland"] == ref.to_dict("demo:endelave")["lowland"]  # the one serialiser
     assert len(doc["conversions"]["features"]) == 3
     assert doc["meta"]["scenario"] == "demo:endelave"
     assert "/" not in doc["meta"]["carbon_pools"]
@@ -432,6 +451,101 @@ def test_save_scenario_with_to_class(client: TestClient, auth: dict, store: Stor
         "to_land_type"] == "eng_mose"
 
 
+def _reopened(rec: dict[str, Any]) -> dict[str, Any]:
+    """A saved scenario as the editor reopens it (scenario.js openSaved): each stored
+    conversion becomes a feature with every scenario attribute that is set."""
+    from naturkapital.scenario.read import CONVERSION_FIELDS
+
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": c["geometry"],
+         "properties": {k: c[k] for k in CONVERSION_FIELDS if c.get(k) not in (None, "")}}
+        for c in rec["conversions"]]}
+
+
+def test_saved_scenario_round_trips_every_field(client: TestClient, auth: dict,
+                                                tmp_path: Path) -> None:
+    """Save a rewetting with oc_pct, gvsmax_cm and peat_depth_cm, reopen it and evaluate
+    again: the same numbers, on both databases. A 300 m square (9 ha) of farmland on
+    Fanø → wet meadow with OC 15 %, GVSmax −80 cm, peat 100 cm: the lowland check is
+    eligible (9 ha in 2–10 ha, OC > 6 % on all of it, −80 deeper than −42.5, drained
+    peat min(100, 80) = 80 ≥ 30 cm); CO2e of the polygon, in rotation with > 12 % C,
+    before 9 × (42.17 + 3.87) = 414.36 and after 9 × 6.8 = 61.2 t/yr; maximum support
+    9 × 160 000 = 1 440 000 DKK."""
+    from naturkapital.scenario.evaluate import evaluate_scenario
+
+    sq = _farm_square()
+    props = {"name": "vaad", "to_class": 11, "note": "genvådgøring", "oc_pct": 15.0,
+             "gvsmax_cm": -80.0, "peat_depth_cm": 100.0}
+    fc = {"type": "FeatureCollection", "features": [{**sq, "properties": props}]}
+    first = client.post("/api/scenario/evaluate", json={"scenario": fc})
+    assert first.status_code == 200, first.text
+    saved = client.post("/api/scenarios", headers=auth, json={
+        "name": "Genvådgøring på Fanø", "landcover": "basemap2021",
+        "conversions": [{"geometry": sq["geometry"], **props}]})
+    assert saved.status_code == 201, saved.text
+    rec = client.get(f"/api/scenarios/{saved.json()['id']}").json()
+    (conv,) = rec["conversions"]
+    assert {k: conv[k] for k in props} == props
+    assert conv["to_land_type"] == "eng_mose"
+    again = client.post("/api/scenario/evaluate", json={"scenario": _reopened(rec)})
+    assert again.status_code == 200, again.text
+    a, b = first.json(), again.json()
+    assert b["table"] == a["table"] and b["lowland"] == a["lowland"]
+    # … and the same as the Python API on the reopened scenario as a file
+    p = tmp_path / "reopened.geojson"
+    p.write_text(json.dumps(_reopened(rec)), encoding="utf-8")
+    ref = evaluate_scenario(p).to_dict("upload")
+    assert b["lowland"] == ref["lowland"]
+    rows = {(r["zone_id"], r["indicator"]): r for r in b["table"]}
+    for key, row in rows.items():
+        for col in ("baseline", "scenario", "delta"):
+            assert row[col] == pytest.approx(next(
+                r[col] for r in ref["table"] if (r["zone_id"], r["indicator"]) == key),
+                nan_ok=True), (key, col)
+    (chk,) = b["lowland"]
+    assert chk["status"] == "eligible" and chk["area_ha"] == pytest.approx(9.0)
+    assert chk["gvsmax_before_cm"] == -80.0 and chk["gvsmax_basis"] == "attribute gvsmax_cm"
+    assert chk["data_basis"] == "attributes oc_pct, gvsmax_cm, peat_depth_cm"
+    assert chk["co2e_before_t_per_year"] == pytest.approx(414.36)
+    assert chk["co2e_after_t_per_year"] == pytest.approx(61.2)
+    assert chk["max_support_dkk"] == pytest.approx(1_440_000)
+    drained = next(c for c in chk["criteria"] if c["key"] == "drained_peat")
+    assert drained["measured"] == pytest.approx(80.0)
+    assert rows[("563", "ghg_organic_soils_t_co2e_per_year")]["scenario"] == pytest.approx(61.2)
+    # Without the three numbers the results differ: the round trip is what keeps them.
+    bare = {"type": "FeatureCollection", "features": [
+        {**sq, "properties": {"name": "vaad", "to_class": 11}}]}
+    c = client.post("/api/scenario/evaluate", json={"scenario": bare}).json()
+    assert c["lowland"][0]["status"] == "incomplete"
+    assert next(r for r in c["table"] if r["zone_id"] == "563" and r["indicator"]
+                == "ghg_organic_soils_t_co2e_per_year")["scenario"] is None
+
+
+@pytest.mark.parametrize("field,value", [("oc_pct", 101), ("oc_pct", -1),
+                                         ("peat_depth_cm", -5), ("gvsmax_cm", 20_000),
+                                         ("gvsmax_cm", "deep")])
+def test_saved_conversion_numbers_are_checked(client: TestClient, auth: dict, field: str,
+                                              value: Any) -> None:
+    body = {"name": "x", "conversions": [{"geometry": _poly(SQ)["geometry"], "to_class": 11,
+                                          field: value}]}
+    r = client.post("/api/scenarios", json=body, headers=auth)
+    assert r.status_code == 422 and field in r.json()["detail"], r.text
+
+
+def test_conversion_fields_are_the_editors(client: TestClient) -> None:
+    """The editor keeps, sends and saves exactly the scenario's conversion attributes."""
+    import re
+
+    from naturkapital.scenario.read import CONVERSION_FIELDS
+
+    js = client.get("/static/scenario.js").text
+    keep = re.search(r"const KEEP = \[([^\]]*)\]", js)
+    assert keep is not None
+    assert tuple(re.findall(r'"([a-z_]+)"', keep.group(1))) == CONVERSION_FIELDS
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Conversion"]
+    assert set(CONVERSION_FIELDS) <= set(schema["properties"])
+
+
 def test_openapi_lists_new_endpoints(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for p in ["/api/lowland/candidates/{kommune}", "/api/lowland/rules", "/api/lowland/screen",
@@ -494,7 +608,7 @@ def test_geojson_crs_links_are_refused_not_fetched(client: TestClient,
             {**_poly(SQ), "properties": {"id": "a", "to_class": 11}}]}
         raw = json.dumps(fc).encode()
         answers = [
-            client.post("/api/nki", files={"file": ("z.geojson", raw)}),
+            client.post("/api/nki", files={"zones": ("z.geojson", raw)}),
             client.post("/api/scenario/read", files={"file": ("s.geojson", raw)}),
             client.post("/api/scenario/evaluate", json={"scenario": fc}),
             client.post("/processes/scenario-evaluate/execution", json={"inputs": {
@@ -514,5 +628,5 @@ def test_geojson_crs_links_are_refused_not_fetched(client: TestClient,
              "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
              "features": [{"type": "Feature", "properties": {"id": "x"},
                            "geometry": mapping(box(463_000, 6_140_000, 468_000, 6_145_000))}]}
-    ok = client.post("/api/nki", files={"file": ("n.geojson", json.dumps(named).encode())})
+    ok = client.post("/api/nki", files={"zones": ("n.geojson", json.dumps(named).encode())})
     assert ok.status_code == 200, ok.text

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
 
+from naturkapital.core.spec import ModelSpec, Output, Param, Text
 from naturkapital.server import create_app, processes
 from naturkapital.server.cache import NKIService
-from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec
+from naturkapital.server.processes import ProcessContext, ProcessSpec
 from naturkapital.store import Store
 
 from .conftest import make_settings
@@ -70,7 +70,7 @@ def test_sync_execution_inline_zones(client: TestClient, zone_files: dict[str, P
                     json={"inputs": {"zones": fc, "id_field": "kode", "name_field": "navn"}})
     assert r.status_code == 200, r.text
     rows = {x["zone_id"]: x for x in r.json()["table"]}
-    up = client.post("/api/nki", files={"file": ("z.geojson", zone_files["geojson"]
+    up = client.post("/api/nki", files={"zones": ("z.geojson", zone_files["geojson"]
                                                  .read_bytes())},
                      data={"id_field": "kode", "name_field": "navn"}).json()
     assert rows["563"]["nki"] == pytest.approx(
@@ -146,20 +146,24 @@ def test_interrupted_jobs_fail_on_start(store: Store, nki_service: NKIService) -
     assert info["status"] == "failed" and "interrupted" in info["message"]
 
 
-class _EchoInputs(BaseModel):
-    text: str = "hej"
+ECHO = ModelSpec(
+    id="test-echo", title=Text("Ekko", "Echo"), about=Text("test", "test"),
+    inputs=(Param("text", "text", Text("Tekst", "Text"), Text("tekst", "text"),
+                  default="hej"),),
+    outputs=(Output("echo", "object", Text("Ekko", "Echo"), Text("store bogstaver",
+                                                                 "upper case"),
+                    {"type": "string"}),),
+    run=str.upper, command=("echo",))
 
 
 def test_a_process_is_one_registered_spec(client: TestClient) -> None:
     """Registering a spec is all it takes: listed, described, executable."""
 
-    def run(inputs: _EchoInputs, ctx: ProcessContext) -> dict[str, Any]:
+    def run(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         ctx.progress(50, "echo")
         return {"echo": inputs.text.upper()}
 
-    spec = ProcessSpec(id="test-echo", title="Echo", description="test", inputs=_EchoInputs,
-                       outputs={"echo": OutputSpec("Echo", "upper case",
-                                                   {"type": "string"})}, execute=run)
+    spec = ProcessSpec(ECHO, execute=run)
     processes.register(spec)
     try:
         assert any(p["id"] == "test-echo" for p in client.get("/processes").json()["processes"])
@@ -168,8 +172,7 @@ def test_a_process_is_one_registered_spec(client: TestClient) -> None:
         r = client.post("/processes/test-echo/execution", json={"inputs": {"text": "nki"}})
         assert r.json() == {"echo": "NKI"}
         with pytest.raises(ValueError):
-            processes.register(ProcessSpec(id="test-echo", title="again", description="",
-                                           inputs=_EchoInputs, outputs={}, execute=run))
+            processes.register(ProcessSpec(ECHO, execute=run))
     finally:
         processes._REGISTRY.pop("test-echo", None)
 

@@ -8,7 +8,7 @@ memory of the process and its children (sampled every 20 ms) are recorded per me
   read once, block by block, and one ``np.bincount`` over zone × class (plus one
   weighted by the bioscore). Single thread; cell-centre zones (no exact boundaries);
   the same small GDAL block cache as the engine.
-* **engine** — :func:`naturkapital.engine.zonal.chunked_class_areas`.
+* **engine** — :func:`naturkapital.nki.chunked.chunked_class_areas`.
 * **exactextract** — the in-memory path, :func:`naturkapital.nki.zonal.zonal_class_areas`.
 * **rasterstats** — ``zonal_stats(categorical=True)`` on the class raster plus a
   ``sum`` on the bioscore for a sample of zones; time extrapolated by zone area.
@@ -37,11 +37,11 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from naturkapital.bench.national_input import BIOSCORE_NODATA, NationalInput
-from naturkapital.engine.zonal import GDAL_CACHE_MB
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.landcover.sources import Landcover
+from naturkapital.nki.chunked import GDAL_CACHE_MB
 from naturkapital.nki.index import land_type_sums, nki, shares_and_values
 from naturkapital.nki.zonal import ZonalAreas
 
@@ -122,7 +122,7 @@ def cpu_seconds() -> tuple[float, dict[int, float]]:
 
 
 @contextmanager
-def measure(name: str, note: str = "") -> Iterator[Measurement]:
+def timed(name: str, note: str = "") -> Iterator[Measurement]:
     """Time a block; sample its peak memory, CPU time and the load average."""
     m = Measurement(name, 0.0, 0, note)
     load0 = os.getloadavg()[0]
@@ -300,7 +300,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     for rep in range(max(1, repeat)):
         tag = f" (run {rep + 1}/{repeat})" if repeat > 1 else ""
         say(f"(a) bare NumPy pass{tag}")
-        with measure("numpy", "bincount zone × class + Σ bioscore, 1 thread, "
+        with timed("numpy", "bincount zone × class + Σ bioscore, 1 thread, "
                               "cell centres") as m:
             numpy_pass(data.landcover, zpath, data.bioscore, len(zones))
         np_runs.append(m)
@@ -332,7 +332,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     diff = float("nan")
     if with_exact:
         say("(c) exactextract, in-memory path")
-        with measure("exactextract", "nki.zonal (values+coverage+weights), 1 thread") as m_ex:
+        with timed("exactextract", "nki.zonal (values+coverage+weights), 1 thread") as m_ex:
             ref = zonal_class_areas(zones, lc, "zones", data.bioscore, rule)
         m_ex.nki = nki_by_zone(ref, scheme)
         diff = max_nki_diff(m_en.nki, m_ex.nki)
@@ -341,7 +341,7 @@ def run_national(data: NationalInput, zones: gpd.GeoDataFrame, scheme: Scheme,
     m_rs = None
     if rasterstats_sample > 0:
         say(f"(d) rasterstats on {rasterstats_sample} zones, extrapolated")
-        with measure("rasterstats") as m_rs:
+        with timed("rasterstats") as m_rs:
             spent, total, n = rasterstats_pass(zones, data.landcover, data.bioscore,
                                                rasterstats_sample)
         m_rs.seconds = total
@@ -371,17 +371,17 @@ def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
     time is returned apart, as a long-lived cluster would not pay it per run); its
     worker processes count in the peak memory."""
     from naturkapital.engine.scheduler import dask_runner
-    from naturkapital.engine.zonal import chunked_class_areas
+    from naturkapital.nki.chunked import chunked_class_areas
 
     if not spec.startswith("local"):
-        with measure(name, f"scheduler {spec}") as m:
+        with timed(name, f"scheduler {spec}") as m:
             res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule, scheduler=spec)
         return m, res, 0.0
     t0 = time.perf_counter()
     with dask_runner(spec) as runner:
         startup = time.perf_counter() - t0
         n = runner.workers
-        with measure(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
+        with timed(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
                            "start-up, not counted)") as m:
             res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule,
                                       scheduler=runner.client.scheduler.address)

@@ -10,8 +10,10 @@ import typer
 from rich.table import Table
 
 from naturkapital.cli.app import console, progress_bar, sub_app
+from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.lowland.spec import AUCTION, CANDIDATES, REPORT, SCREEN
 
 lowland_app = sub_app(
     "lowland",
@@ -19,41 +21,21 @@ lowland_app = sub_app(
     "auktion, kandidater og ansøgningsmateriale. Lowland (peat) rewetting.",
 )
 
-ParcelsOpt = Annotated[Path, typer.Option(
-    "--parcels", help="Parcelfil / parcel polygons (GeoPackage, Shapefile, GeoJSON; any CRS).")]
 IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Felt med parcel-id / id field.")]
-RotOpt = Annotated[str | None, typer.Option(
-    "--in-rotation-field", help="Felt: i omdrift ja/nej / in rotation yes/no (default: "
-                                "rules table, an assumption).")]
 BidOpt = Annotated[str | None, typer.Option(
     "--bid-field", help="Felt: bud på lodsejerkompensation, kr./ha / income-compensation bid, "
                         "DKK/ha.")]
-TotalOpt = Annotated[str | None, typer.Option(
-    "--total-bid-field", help="Felt: samlet ansøgt tilskud, kr. / total support applied, DKK.")]
 SynOpt = Annotated[str | None, typer.Option(
     "--synergy-field", help="Felt: synergipoint (0–23) / synergy points.")]
-ApplOpt = Annotated[str | None, typer.Option(
-    "--applicant-field", help="Felt: ansøgertype / applicant type (privat, virksomhed, kirke, "
-                              "region, kommune).")]
 CarbonOpt = Annotated[Path, typer.Option(
     "--carbon", help="Kulstofkort, % organisk kulstof / organic carbon % raster (Kulstof 2022).")]
-WaterOpt = Annotated[Path, typer.Option(
-    "--water-table", help="GVSmax, cm ift. terræn, negativ under / water table, cm relative to "
-                          "the surface, negative below.")]
 PeatOpt = Annotated[Path, typer.Option(
     "--peat-depth", help="Tørvedybde, cm / peat depth raster, cm.")]
-PosOpt = Annotated[bool, typer.Option(
-    "--positive-depths", help="GVSmax-kortet angiver dybde som positive cm / the water-table "
-                              "raster gives depths below the surface as positive cm.")]
 AlignOpt = Annotated[bool, typer.Option(
     "--align", help="Tilpas vandstand og tørvedybde til kulstofkortets gitter (gennemsnit) / "
                     "resample water table and peat depth onto the carbon grid by average.")]
-HorizonOpt = Annotated[float | None, typer.Option(
-    "--horizon-years", help="Tidshorisont, år / CO2 horizon in years (default: rules table).")]
 RulesOpt = Annotated[Path | None, typer.Option(
     "--rules", help="Regeltabel CSV / rules table (default: klimaskovfonden_2024).")]
-FactorsOpt = Annotated[Path | None, typer.Option(
-    "--emission-factors", help="Emissionsfaktorer CSV / emission factors (default: SEGES).")]
 TopOpt = Annotated[int | None, typer.Option("--top", help="Vis kun de første N / print only "
                                                           "the first N rows.")]
 
@@ -99,35 +81,22 @@ def _screen_table(table: pd.DataFrame, title: str, top: int | None) -> Table:
     return t
 
 
-@lowland_app.command("screen")
-def screen_cmd(
-    parcels: ParcelsOpt,
-    id_field: IdFieldOpt,
-    carbon: CarbonOpt,
-    water_table: WaterOpt,
-    peat_depth: PeatOpt,
-    in_rotation_field: RotOpt = None,
-    bid_field: BidOpt = None,
-    total_bid_field: TotalOpt = None,
-    synergy_field: SynOpt = None,
-    applicant_field: ApplOpt = None,
-    positive_depths: PosOpt = False,
-    align: AlignOpt = False,
-    horizon_years: HorizonOpt = None,
-    rules: RulesOpt = None,
-    emission_factors: FactorsOpt = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Resultat / result: .csv, .json or .gpkg (with parcel geometry).")] = None,
-    top: TopOpt = None,
-) -> None:
+@spec_command(lowland_app, SCREEN)
+def screen_cmd(parcels: Path, id_field: str | None, carbon: Path, water_table: Path,
+               peat_depth: Path,
+               in_rotation_field: str | None, bid_field: str | None,
+               total_bid_field: str | None, synergy_field: str | None,
+               applicant_field: str | None, positive_depths: bool, align: bool,
+               horizon_years: float | None, rules: Path | None,
+               emission_factors: Path | None, out: Path | None, top: int | None) -> None:
     """Screen parceller mod Klimaskovfondens kriterier. Screen parcels: verdict, CO2, budget."""
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.screening import screen
 
+    if id_field is None:
+        raise InputError("--id-field", "give the field that identifies each parcel")
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
-    if horizon_years is not None and horizon_years <= 0:
-        raise InputError("--horizon-years", "must be above 0")
     r, f = _load_tables(rules, emission_factors)
     fields = ParcelFields(in_rotation_field, bid_field, total_bid_field, synergy_field,
                           applicant_field)
@@ -158,20 +127,9 @@ def screen_cmd(
         console.print(f"Skrev (wrote) {out}")
 
 
-@lowland_app.command("auction")
-def auction_cmd(
-    bids: Annotated[Path, typer.Option(
-        "--bids", help="Bud / bids: CSV (e.g. lowland screen output with bid fields) or a "
-                       "vector file; columns area_ha, bid_dkk_per_ha, total_bid_dkk, "
-                       "synergy_points.")],
-    id_field: Annotated[str, typer.Option("--id-field", help="Id-kolonne / id column.")]
-        = "parcel_id",
-    budget: Annotated[float | None, typer.Option(
-        "--budget", help="Rundens budget, kr. / the round's budget, DKK (optional).")] = None,
-    horizon_years: HorizonOpt = None,
-    rules: RulesOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help=".csv or .json")] = None,
-) -> None:
+@spec_command(lowland_app, AUCTION)
+def auction_cmd(bids: Path, id_field: str, budget: float | None, horizon_years: float | None,
+                rules: Path | None, out: Path | None) -> None:
     """Afgør en ansøgningsrunde. Rank bids by DKK/ha, synergy gate, 5 % rule, marginal bid."""
     from naturkapital.lowland.auction import read_bids, run_auction
     from naturkapital.lowland.rules import load_rules
@@ -210,28 +168,16 @@ def auction_cmd(
         console.print(f"Skrev (wrote) {out}")
 
 
-@lowland_app.command("candidates")
-def candidates_cmd(
-    zone: Annotated[str, typer.Option("--zone", help="Kommunekode / kommune code, e.g. 760.")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", help=".gpkg (with geometry), .csv or .json")] = None,
-    top: TopOpt = 15,
-    carbon: Annotated[Path | None, typer.Option(
-        "--carbon", help="Optional: screen the units with your carbon raster (% OC).")] = None,
-    water_table: Annotated[Path | None, typer.Option("--water-table")] = None,
-    peat_depth: Annotated[Path | None, typer.Option("--peat-depth")] = None,
-    positive_depths: PosOpt = False,
-    align: AlignOpt = False,
-    horizon_years: HorizonOpt = None,
-    rules: RulesOpt = None,
-    emission_factors: FactorsOpt = None,
-    params: Annotated[Path | None, typer.Option(
-        "--params", help="Søgeparametre CSV / candidate-search parameters.")] = None,
-) -> None:
+@spec_command(lowland_app, CANDIDATES)
+def candidates_cmd(kommune: str, top: int | None, out: Path | None, carbon: Path | None,
+                   water_table: Path | None, peat_depth: Path | None, positive_depths: bool,
+                   align: bool, horizon_years: float | None, rules: Path | None,
+                   emission_factors: Path | None, params: Path | None) -> None:
     """Find vejledende kandidatarealer i en kommune. Indicative candidate areas (embedded data)."""
     from naturkapital.lowland.candidates import candidate_parcels, find_candidates
     from naturkapital.lowland.rules import load_candidate_params
 
+    top = 15 if top is None else top  # printed rows; 0 prints all
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     given = [p for p in (carbon, water_table, peat_depth) if p is not None]
@@ -239,7 +185,7 @@ def candidates_cmd(
         raise InputError("--carbon/--water-table/--peat-depth", "give all three rasters to "
                                                                 "screen the candidates, or none")
     r, f = _load_tables(rules, emission_factors)
-    res = find_candidates(zone, load_candidate_params(params), r)
+    res = find_candidates(kommune, load_candidate_params(params), r)
     units = res.units
     meta = dict(res.meta)
     if given and len(units):
@@ -248,7 +194,7 @@ def candidates_cmd(
         ras = _rasters(carbon, water_table, peat_depth, positive_depths, align)
         parcels = candidate_parcels(units, r)
         with progress_bar("Screener kandidater (screening)", len(parcels)) as advance:
-            sres = screen(parcels, ras, r, f, horizon_years, f"candidates {zone}", advance)
+            sres = screen(parcels, ras, r, f, horizon_years, f"candidates {kommune}", advance)
         keep = ["parcel_id", "status", "failed_criteria", "reasons_da", "peat_area_ha",
                 "share_oc_above_6_pct", "gvsmax_cm", "drained_peat_cm", "nodata_pct",
                 "co2e_reduction_t_per_year", "horizon_years", "max_support_dkk"]
@@ -292,27 +238,14 @@ def candidates_cmd(
         console.print(f"Skrev (wrote) {out}")
 
 
-@lowland_app.command("report")
-def report_cmd(
-    parcels: ParcelsOpt,
-    id_field: IdFieldOpt,
-    ids: Annotated[list[str], typer.Option("--id", help="Parcel-id; gentag for flere / repeat "
-                                                        "for several.")],
-    carbon: CarbonOpt,
-    water_table: WaterOpt,
-    peat_depth: PeatOpt,
-    out: Annotated[Path, typer.Option("--out", help=".html or .pdf")],
-    in_rotation_field: RotOpt = None,
-    bid_field: BidOpt = None,
-    total_bid_field: TotalOpt = None,
-    synergy_field: SynOpt = None,
-    applicant_field: ApplOpt = None,
-    positive_depths: PosOpt = False,
-    align: AlignOpt = False,
-    horizon_years: HorizonOpt = None,
-    rules: RulesOpt = None,
-    emission_factors: FactorsOpt = None,
-) -> None:
+@spec_command(lowland_app, REPORT)
+def lowland_report_cmd(parcels: Path, id_field: str, ids: list[str], carbon: Path,
+                       water_table: Path, peat_depth: Path, out: Path,
+                       in_rotation_field: str | None, bid_field: str | None,
+                       total_bid_field: str | None, synergy_field: str | None,
+                       applicant_field: str | None, positive_depths: bool, align: bool,
+                       horizon_years: float | None, rules: Path | None,
+                       emission_factors: Path | None) -> None:
     """Skriv ansøgningsmateriale (HTML/PDF) pr. parcel. Application pack per parcel."""
     from naturkapital.lowland.cells import PARCEL_ID
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
@@ -320,8 +253,6 @@ def report_cmd(
     from naturkapital.lowland.screening import screen
 
     check_out(out, (".html", ".pdf"))
-    if horizon_years is not None and horizon_years <= 0:
-        raise InputError("--horizon-years", "must be above 0")
     r, f = _load_tables(rules, emission_factors)
     fields = ParcelFields(in_rotation_field, bid_field, total_bid_field, synergy_field,
                           applicant_field)

@@ -10,17 +10,12 @@ import typer
 from rich.table import Table
 
 from naturkapital.cli.app import app, console, progress_bar
-from naturkapital.cli.options import (
-    IdOpt,
-    LandcoverOpt,
-    NameOpt,
-    SchemeOpt,
-    YearOpt,
-    ZonesOpt,
-)
+from naturkapital.cli.generate import option, spec_command
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
-from naturkapital.landcover.bioscore import DEFAULT_RULE
 from naturkapital.nki import compute
+from naturkapital.nki.spec import COMPARE, LANDCOVER, NKI, SCHEME
+from naturkapital.report.nki_diagram import draw_diagram
+from naturkapital.report.spec import DIAGRAM
 
 
 def _zone_count(zones: compute.Zones) -> int:
@@ -55,40 +50,19 @@ def _print_method(meta: dict) -> None:
             console.print(f"  · {a}", highlight=False)
 
 
-@app.command("nki")
-def nki_cmd(
-    zones: ZonesOpt = None,
-    id_field: IdOpt = None,
-    name_field: NameOpt = None,
-    landcover: LandcoverOpt = "basemap2021",
-    year: YearOpt = None,
-    scheme: SchemeOpt = None,
-    bioscore: Annotated[Path | None, typer.Option(
-        "--bioscore", help="Bioscore-raster (e.g. the biodiversity map); replaces the "
-                           "table's nature values where it has data.")] = None,
-    bioscore_rule: Annotated[str, typer.Option(
-        "--bioscore-rule", help="classes:B1,B2,B3,B4 (→ 0/25/50/75/100) or linear:LO,HI.")]
-        = DEFAULT_RULE,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Resultat / result: .csv, .json or .gpkg (with zone geometry).")] = None,
-    top: Annotated[int | None, typer.Option("--top", help="Print only the first N rows.")]
-        = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no table.")] = False,
-    engine: Annotated[str, typer.Option(
-        "--engine", help="exact (in memory) or dask (chunked, bounded memory, national "
-                         "10 m rasters).")] = "exact",
-    scheduler: Annotated[str, typer.Option(
-        "--scheduler", help="With --engine dask: threads, processes, local[:N] or a Dask "
-                            "scheduler address (tcp://host:8786).")] = "threads",
-) -> None:
-    """Beregn naturkapitalindekset for hver zone. Compute the Natural Capital Index per zone."""
+@spec_command(app, NKI)
+def nki_cmd(zones: Path | None, id_field: str | None, name_field: str | None, landcover: str,
+            year: int | None, scheme: Path | None, bioscore: Path | None, bioscore_rule: str,
+            out: Path | None, top: int | None, quiet: bool, engine: str,
+            scheduler: str) -> None:
+    """Compute the index per zone; print the ranking and write ``out``."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
-                              bioscore=bioscore, bioscore_rule=bioscore_rule, progress=advance,
-                              engine=engine, scheduler=scheduler)
+                                  bioscore=bioscore, bioscore_rule=bioscore_rule,
+                                  progress=advance, engine=engine, scheduler=scheduler)
     if not quiet:
         console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}",
                                top))
@@ -98,26 +72,17 @@ def nki_cmd(
         console.print(f"Skrev (wrote) {out}")
 
 
-@app.command("compare")
-def compare_cmd(
-    from_spec: Annotated[str, typer.Option("--from", help="basemap2021, corine:YEAR or a "
-                                                          "raster path.")],
-    to_spec: Annotated[str, typer.Option("--to", help="basemap2021, corine:YEAR or a path.")],
-    zones: ZonesOpt = None,
-    id_field: IdOpt = None,
-    name_field: NameOpt = None,
-    scheme_from: Annotated[Path | None, typer.Option("--scheme-from")] = None,
-    scheme_to: Annotated[Path | None, typer.Option("--scheme-to")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help=".csv, .json or .gpkg")] = None,
-    top: Annotated[int | None, typer.Option("--top")] = None,
-) -> None:
-    """Sammenlign to perioder. Change between two epochs, split into area and value parts."""
+@spec_command(app, COMPARE)
+def compare_cmd(from_epoch: str, to_epoch: str, zones: Path | None, id_field: str | None,
+                name_field: str | None, scheme_from: Path | None, scheme_to: Path | None,
+                out: Path | None, top: int | None) -> None:
+    """Compare two epochs; print the change table and write ``out``."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Sammenligner (comparing)", 2 * _zone_count(z)) as advance:
-        res = compute.compare(from_spec, to_spec, z, scheme_from=scheme_from, scheme_to=scheme_to,
-                          progress=advance)
+        res = compute.compare(from_epoch, to_epoch, z, scheme_from=scheme_from,
+                              scheme_to=scheme_to, progress=advance)
     t = Table(title=f"NKI {res.meta['from']} → {res.meta['to']}", header_style="bold")
     for col in ["Kode", "Navn (name)", "NKI fra", "NKI til", "Δ", "Δ areal (area)",
                 "Δ værdi (value)", "Nr. fra", "Nr. til"]:
@@ -135,38 +100,25 @@ def compare_cmd(
         console.print(f"Skrev (wrote) {out}")
 
 
-@app.command("diagram")
-def diagram_cmd(
-    zone: Annotated[str, typer.Option("--zone", help="Zone-id, e.g. 563 (Fanø); 0 = "
-                                                     "national.")],
-    zones: ZonesOpt = None,
-    id_field: IdOpt = None,
-    name_field: NameOpt = None,
-    landcover: LandcoverOpt = "basemap2021",
-    year: YearOpt = None,
-    scheme: SchemeOpt = None,
-    second: Annotated[str | None, typer.Option(
-        "--second", help="Anden periode som omrids / a second epoch drawn as outlines "
-                         "(basemap2021, corine:YEAR or a path).")] = None,
-    nature_only: Annotated[bool, typer.Option("--kun-natur/--alle", help="Only the four "
-                                              "nature types (NKI natur).")] = False,
-    out: Annotated[Path, typer.Option("--out", help=".png or .svg")] = Path("nki_diagram.png"),
-) -> None:
-    """Tegn NKI-diagrammet for en zone. Draw the NKI mosaic diagram of one zone."""
+@spec_command(app, DIAGRAM)
+def diagram_cmd(zone: str, zones: Path | None, id_field: str | None, name_field: str | None,
+                landcover: str, year: int | None, scheme: Path | None, second: str | None,
+                nature_only: bool, out: Path) -> None:
+    """Draw the diagram of one zone to ``out``."""
     check_out(out, (".png", ".svg"))
     z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
-                              progress=advance)
+                                  progress=advance)
     res.row(zone)  # unknown zone → clean error before drawing
-    compute.draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
+    draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
     console.print(f"Skrev (wrote) {out}")
 
 
 @app.command("validate")
 def validate_cmd(
-    landcover: LandcoverOpt = "basemap2021",
-    scheme: SchemeOpt = None,
+    landcover: option(LANDCOVER) = "basemap2021",  # type: ignore[valid-type]
+    scheme: option(SCHEME) = None,  # type: ignore[valid-type]
 ) -> None:
     """Sammenlign åbne-data-NKI med de publicerede tal 2020. Open-data NKI vs published."""
     z = compute.load_zones()

@@ -10,16 +10,10 @@ import typer
 from rich.table import Table
 
 from naturkapital.cli.app import console, console_err, sub_app
-from naturkapital.cli.options import (
-    IdOpt,
-    LandcoverOpt,
-    NameOpt,
-    SchemeOpt,
-    YearOpt,
-    ZonesOpt,
-)
+from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.scenario.spec import EVALUATE, REPORT
 
 scenario_app = sub_app(
     "scenario",
@@ -27,20 +21,12 @@ scenario_app = sub_app(
     "kvælstof, grundvand, oversvømmelse og NKI. Land-conversion scenarios.",
 )
 
-ScenarioOpt = Annotated[str, typer.Option(
-    "--scenario", help="Scenariefil / scenario polygons (GeoPackage, GeoJSON) with field "
-                       "to_class, or demo:byn_so, demo:endelave, demo:aastrup_kaer.")]
 PoolsOpt = Annotated[Path | None, typer.Option(
     "--carbon-pools", help="Kulstofpuljer CSV / carbon pools: value,c_above,c_below,c_soil,"
                            "c_dead in t C/ha (InVEST Carbon).")]
-CarbonOpt = Annotated[Path | None, typer.Option(
-    "--carbon", help="Kulstofkort, % organisk kulstof / organic carbon % raster (Kulstof "
-                     "2022); without it or an oc_pct field the GHG indicator is not computed.")]
 WaterOpt = Annotated[Path | None, typer.Option(
     "--water-table", help="GVSmax, cm ift. terræn, negativ under / water table before, cm "
                           "(negative below the surface); with --peat-depth.")]
-PeatOpt = Annotated[Path | None, typer.Option(
-    "--peat-depth", help="Tørvedybde, cm / peat depth raster, cm; with --water-table.")]
 GroundwaterOpt = Annotated[Path | None, typer.Option(
     "--groundwater", help="Grundvandsbeskyttelse / groundwater-protection polygons (e.g. "
                           "drinking-water areas, BNBO).")]
@@ -91,24 +77,11 @@ def _print(res) -> None:
                       "column / metadata.[/]")
 
 
-@scenario_app.command("evaluate")
-def evaluate_cmd(
-    scenario: ScenarioOpt,
-    landcover: LandcoverOpt = "basemap2021",
-    year: YearOpt = None,
-    scheme: SchemeOpt = None,
-    carbon_pools: PoolsOpt = None,
-    zones: ZonesOpt = None,
-    id_field: IdOpt = None,
-    name_field: NameOpt = None,
-    carbon: CarbonOpt = None,
-    water_table: WaterOpt = None,
-    peat_depth: PeatOpt = None,
-    groundwater: GroundwaterOpt = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Resultat / result: .csv, .json or .gpkg (long table zone_id, "
-                      "indicator, unit, baseline, scenario, delta, source, …).")] = None,
-) -> None:
+@spec_command(scenario_app, EVALUATE)
+def evaluate_cmd(scenario: str, landcover: str, year: int | None, scheme: Path | None,
+                 carbon_pools: Path | None, zones: Path | None, id_field: str | None,
+                 name_field: str | None, carbon: Path | None, water_table: Path | None,
+                 peat_depth: Path | None, groundwater: Path | None, out: Path | None) -> None:
     """Beregn tjenester og NKI før og efter. Evaluate a scenario per zone."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
@@ -120,37 +93,17 @@ def evaluate_cmd(
 
 
 def _write(res, out: Path) -> None:
-    meta = dict(res.meta)
-    meta["lowland"] = [{"conv_id": c.conv_id, "status": c.status,
-                        "rewetted_ha": c.rewetted_ha, "budget_dkk": c.budget.total_dkk}
-                       for c in res.lowland]
-    write_table(res.table, out, meta, res.zones)
+    doc = res.to_dict()
+    write_table(res.table, out, {**doc["meta"], "lowland": doc["lowland"]}, res.zones)
     console.print(f"Skrev (wrote) {out}")
 
 
-@scenario_app.command("report")
-def report_cmd(
-    scenario: ScenarioOpt,
-    out: Annotated[list[Path], typer.Option(
-        "--out", help="Rapport / report: .html and/or .pdf (repeat --out for both).")],
-    landcover: LandcoverOpt = "basemap2021",
-    year: YearOpt = None,
-    scheme: SchemeOpt = None,
-    carbon_pools: PoolsOpt = None,
-    zones: ZonesOpt = None,
-    id_field: IdOpt = None,
-    name_field: NameOpt = None,
-    carbon: CarbonOpt = None,
-    water_table: WaterOpt = None,
-    peat_depth: PeatOpt = None,
-    groundwater: GroundwaterOpt = None,
-    zone: Annotated[str | None, typer.Option(
-        "--zone", help="Zone til NKI-diagrammerne / zone of the NKI diagrams (default: the "
-                       "zone with the most converted area).")] = None,
-    table: Annotated[Path | None, typer.Option(
-        "--table", help="Skriv også tabellen / also write the table (.csv, .json, .gpkg), as "
-                        "'evaluate --out'.")] = None,
-) -> None:
+@spec_command(scenario_app, REPORT)
+def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: int | None,
+               scheme: Path | None, carbon_pools: Path | None, zones: Path | None,
+               id_field: str | None, name_field: str | None, carbon: Path | None,
+               water_table: Path | None, peat_depth: Path | None, groundwater: Path | None,
+               zone: str | None, table: Path | None) -> None:
     """Rapport (HTML/PDF) med kort, tabel, NKI-diagrammer, lavbund og omkostning."""
     from naturkapital.scenario.report import write_report
 

@@ -19,3 +19,8 @@ class InputError(Exception):
         self.source = str(source)
         self.problem = problem
         super().__init__(f"{self.source}: {problem}")
+
+
+class TooLargeError(InputError):
+    """Input over a size limit (too many cells, features or bytes); the web layer
+    answers it with HTTP 413."""

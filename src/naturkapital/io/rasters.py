@@ -8,7 +8,7 @@ from pathlib import Path
 import rasterio
 from rasterio.errors import RasterioError
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, TooLargeError
 from naturkapital.io.local import check_local
 
 CELL_BUDGET_ENV = "NATURKAPITAL_CELL_BUDGET"
@@ -33,9 +33,11 @@ def cell_budget() -> int:
     return value
 
 
-def open_raster(path: str | Path, band: int = 1, what: str = "raster") -> rasterio.DatasetReader:
+def open_raster(path: str | Path, band: int = 1, what: str = "raster",
+                driver: str | None = None) -> rasterio.DatasetReader:
     """Open a raster for reading after checking it; the caller closes it.
 
+    ``driver``: only this GDAL driver may open it (e.g. ``"GTiff"`` for uploads).
     Raises :class:`InputError` naming the file when it is missing, remote or a pointer
     format (VRT, WMS; see :mod:`naturkapital.io.local`), unreadable or truncated, over
     the cell budget, has no CRS, is in geographic coordinates (cell areas would not be
@@ -43,8 +45,8 @@ def open_raster(path: str | Path, band: int = 1, what: str = "raster") -> raster
     """
     p = check_local(path, what)
     try:
-        ds = rasterio.open(p)
-    except RasterioError as exc:
+        ds = rasterio.open(p, driver=driver)
+    except (RasterioError, ValueError, TypeError) as exc:
         raise InputError(p, f"cannot read as a {what} ({_first_line(exc)})") from None
     try:
         _check(ds, p, band, what)
@@ -60,7 +62,7 @@ def _check(ds: rasterio.DatasetReader, p: Path, band: int, what: str) -> None:
     cells = ds.width * ds.height
     budget = cell_budget()
     if cells > budget:
-        raise InputError(p, f"{what} has {cells:,} cells ({ds.width:,} × {ds.height:,}), over "
+        raise TooLargeError(p, f"{what} has {cells:,} cells ({ds.width:,} × {ds.height:,}), over "
                             f"the budget of {budget:,}; clip or resample it, or raise "
                             f"{CELL_BUDGET_ENV}")
     if ds.crs is None:
@@ -102,6 +104,29 @@ def _check_tiff_blocks(ds: rasterio.DatasetReader, p: Path, band: int, what: str
 def cell_area_ha(ds: rasterio.DatasetReader) -> float:
     """Area of one cell in hectares (projected CRS in metres)."""
     return abs(ds.res[0] * ds.res[1]) * ds.crs.linear_units_factor[1] ** 2 / 10_000.0
+
+
+def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | None = None,
+                      shown: str | None = None, driver: str | None = None) -> int:
+    """Check a raster file as :func:`open_raster` does (readable by ``driver``, a
+    projected CRS, band 1) and that it has at most ``max_cells`` cells.
+
+    Errors name the file as ``shown`` (e.g. an upload's client name instead of a
+    temporary path): :class:`TooLargeError` for too many cells, :class:`InputError`
+    otherwise. Returns the number of cells.
+    """
+    p = Path(path)
+    name = shown or str(p)
+    try:
+        with open_raster(p, 1, what, driver) as ds:
+            cells = int(ds.width) * int(ds.height)
+    except InputError as exc:
+        problem = exc.problem.replace(str(p), name).replace(str(p.parent) + "/", "")
+        raise type(exc)(name, problem[:300]) from None
+    if max_cells is not None and cells > max_cells:
+        raise TooLargeError(name, f"the {what} has {cells:,} cells; at most {max_cells:,} "
+                                  "(clip it to the area of interest)")
+    return cells
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,6 +9,13 @@ from naturkapital.core.errors import InputError
 from naturkapital.data.catalogue import CORINE_YEARS, dataset_path
 from naturkapital.landcover.scheme import Scheme, load_scheme
 
+#: The embedded land-cover maps by name.
+EMBEDDED: tuple[str, ...] = ("basemap2021", "corine")
+#: Years with an embedded map (CORINE epochs and Basemap04 2021).
+YEARS: tuple[int, ...] = tuple(sorted(CORINE_YEARS)) + (2021,)
+#: The embedded epochs as land-cover specs (``basemap2021``, ``corine:YEAR``).
+EPOCHS: tuple[str, ...] = ("basemap2021",) + tuple(f"corine:{y}" for y in sorted(CORINE_YEARS))
+
 
 @dataclass(frozen=True)
 class Landcover:

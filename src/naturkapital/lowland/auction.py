@@ -3,7 +3,7 @@
 1. Gates (a bid failing any is ``rejected``, with the reason): screening status
    ``ineligible`` (when the bids carry a status), an applicant type Klimaskovfonden does
    not accept, fewer than ``min_synergy_points`` synergy points, the budget limits per
-   ha (:func:`naturkapital.lowland.budget.make_budget`), and — when the CO2 reduction is
+   ha (:func:`naturkapital.lowland.budget.budget_arrays`), and — when the CO2 reduction is
    known — a price above ``max_dkk_per_t_co2e`` over the horizon.
 2. The remaining bids are ranked by the income-compensation bid (DKK/ha), lowest
    first; ties by more synergy points, then lower total, then input order. Bids whose
@@ -30,11 +30,11 @@ import pandas as pd
 from naturkapital.core.errors import InputError
 from naturkapital.core.numbers import check_number
 from naturkapital.io.local import check_local
-from naturkapital.lowland.budget import make_budget
+from naturkapital.lowland.budget import budget_arrays
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text
 from naturkapital.lowland.rules import ParamTable
-from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da
+from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da, price_within_cap
 
 #: The longest CO2 horizon accepted (years).
 MAX_HORIZON_YEARS = 200.0
@@ -80,7 +80,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     compensation, DKK/ha), total_bid_dkk (DKK), synergy_points; optional status,
     applicant_type, co2e_reduction_t_per_year and horizon_years. Rows with neither
     bid nor total (e.g. screened parcels that do not bid) are left out and counted."""
-    budget_dkk = check_number(budget_dkk, "--budget", above=0)
+    budget_dkk = check_number(budget_dkk, "--budget", at_least=0)  # bounds as lowland.spec
     horizon_years = check_number(horizon_years, "--horizon-years", above=0,
                                  at_most=MAX_HORIZON_YEARS)
     b, without_bid = _validate(bids, rules, id_col, source)
@@ -89,8 +89,19 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     min_syn, cap_t = rules["min_synergy_points"], rules["max_dkk_per_t_co2e"]
     reasons_da: list[list[str]] = []
     reasons_en: list[list[str]] = []
-    prices = []
-    for r in b.itertuples(index=False):
+    # Budgets and prices of every bid at once (the screening's own formulas).
+    bud = budget_arrays(b["area_ha"].to_numpy(dtype=float), rules,
+                        b["bid_dkk_per_ha"].to_numpy(dtype=float),
+                        b["total_bid_dkk"].to_numpy(dtype=float))
+    hz = (pd.to_numeric(b["horizon_years"], errors="coerce").to_numpy(dtype=float)
+          if "horizon_years" in b.columns and horizon_years is None
+          else np.full(len(b), np.nan))
+    hz = np.where(np.isfinite(hz), hz, horizon)
+    red = (pd.to_numeric(b["co2e_reduction_t_per_year"], errors="coerce").to_numpy(dtype=float)
+           if "co2e_reduction_t_per_year" in b.columns else np.full(len(b), np.nan))
+    prices = price_per_tonne(b["total_bid_dkk"].to_numpy(dtype=float), red, hz)
+    over_cap = np.isfinite(prices) & ~price_within_cap(prices, rules)
+    for i, r in enumerate(b.itertuples(index=False)):
         da, en = [], []
         if "status" in b.columns and str(r.status) == INELIGIBLE:
             da.append("Parcellen opfylder ikke Klimaskovfondens kriterier (se screeningen).")
@@ -104,25 +115,22 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
             da.append(f"Buddet har {num_da(r.synergy_points, 0)} synergipoint; mindst "
                       f"{num_da(min_syn, 0)} af {num_da(rules['max_synergy_points'], 0)} kræves.")
             en.append(f"{r.synergy_points:g} synergy points, at least {min_syn:g} required")
-        bud = make_budget(r.area_ha, rules, r.bid_dkk_per_ha, r.total_bid_dkk)
-        da += bud.problems_da
-        en += bud.problems_en
-        h = getattr(r, "horizon_years", horizon) if horizon_years is None else horizon
-        h = horizon if h is None or not np.isfinite(h) else float(h)
-        red = getattr(r, "co2e_reduction_t_per_year", np.nan)
-        price = price_per_tonne(r.total_bid_dkk, red, h) if np.isfinite(red) else np.nan
-        prices.append(price)
-        if np.isfinite(red):
+        if not bud.within_rules[i]:
+            row = bud.row(i, rules)
+            da += row.problems_da
+            en += row.problems_en
+        if np.isfinite(red[i]):
+            price, h = float(prices[i]), float(hz[i])
             if not np.isfinite(price):
                 da.append("Projektet giver ingen CO2-reduktion.")
                 en.append("no CO2 reduction")
-            elif round(price, 6) > cap_t:
+            elif over_cap[i]:
                 da.append(f"Buddet svarer til {num_da(price, 0)} kr. pr. ton CO2e over "
                           f"{num_da(h, 0)} år; højst {num_da(cap_t, 0)} kr./t er tilladt.")
                 en.append(f"{price:.0f} DKK/t CO2e exceeds {cap_t:g}")
         reasons_da.append(da)
         reasons_en.append(en)
-    b["dkk_per_t_co2e"] = prices
+    b["dkk_per_t_co2e"] = np.where(np.isfinite(red), prices, np.nan)
     b["reason_da"] = [" ".join(x) for x in reasons_da]
     b["reason_en"] = ["; ".join(x) for x in reasons_en]
     valid = b["reason_da"] == ""

@@ -20,7 +20,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import rasterio
-from exactextract import exact_extract
 from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.errors import WindowError
@@ -30,9 +29,8 @@ from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
+from naturkapital.io.zonal import extract_batches
 
-#: Parcels per exactextract call; progress advances per batch.
-BATCH = 2048
 #: Largest raster window (cells) read into memory for one batch; beyond it the batch
 #: is read feature by feature through rasterio (same cells, same coverage).
 MAX_WINDOW_CELLS = 16_000_000
@@ -129,6 +127,37 @@ class Extraction:
     def parcel_index(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.parcel_ids)), np.diff(self.offsets))
 
+    @classmethod
+    def from_cells(cls, cells: Mapping[str, ParcelCells], crs: str = "",
+                   cell_ha: float = float("nan")) -> Extraction:
+        """An extraction from per-parcel cells (e.g. values given per polygon instead
+        of read from rasters), parcels in the order of ``cells``."""
+        ids = list(cells)
+        parts = [cells[pid] for pid in ids]
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum([p.area_ha.size for p in parts], out=offsets[1:])
+
+        def cat(attr: str) -> np.ndarray:
+            arrays = [np.asarray(getattr(p, attr), dtype=float) for p in parts]
+            return np.concatenate(arrays) if arrays else np.array([], dtype=float)
+
+        return cls(parcel_ids=ids, offsets=offsets,
+                   parcel_ha=np.array([p.parcel_ha for p in parts], dtype=float),
+                   area_ha=cat("area_ha"), carbon=cat("carbon"), gvsmax=cat("gvsmax"),
+                   peat=cat("peat"), crs=crs, cell_ha=cell_ha, aligned=False)
+
+
+def segment_sums(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``weights`` per parcel index (``idx`` sorted ascending, values 0…n−1),
+    with ``np.add.reduceat`` over each parcel's segment."""
+    counts = np.bincount(idx, minlength=n)
+    out = np.zeros(n)
+    if weights.size:
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        nz = counts > 0
+        out[nz] = np.add.reduceat(weights, starts[nz])
+    return out
+
 
 def check_same_grid(ref: rasterio.DatasetReader, other: rasterio.DatasetReader,
                     other_path: Path, what: str, ref_name: str) -> None:
@@ -178,9 +207,10 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
                   progress: Callable[[int], None] | None = None) -> Extraction:
     """Cells of every parcel (column ``parcel_id``) on the carbon grid.
 
-    Parcels go to exactextract in batches of :data:`BATCH`; for each batch the
-    rasters' window around the batch is read once and handed over as NumPy arrays,
-    and the three maps' cells are joined by cell id with array operations.
+    Parcels go to exactextract in batches (:func:`naturkapital.io.zonal.extract_batches`);
+    for each batch the rasters' window around the batch is read once and handed over
+    as NumPy arrays, and the three maps' cells are joined by cell id with array
+    operations.
 
     Raises :class:`InputError` when no parcel overlaps the carbon raster, or when a
     raster holds values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm).
@@ -196,18 +226,14 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
         parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0
         pieces: list[tuple[np.ndarray, ...]] = []
         seen = np.zeros(n, dtype=bool)
-        for start in range(0, n, BATCH):
-            part = pr.iloc[start:start + BATCH]
-            feats = part[[PARCEL_ID, "geometry"]].reset_index(drop=True)
-            feats["_i"] = np.arange(start, start + len(part), dtype=np.int64)
-            srcs, ncell = _batch_sources(carbon, sources, part.total_bounds)
-            res = exact_extract(srcs, feats[["_i", "geometry"]],
-                                ["values", "coverage", "cell_id"], include_cols=["_i"],
-                                output="pandas")
-            seen[res["_i"].to_numpy(dtype=np.int64)] = True
-            pieces.append(_join_batch(res, ncell))
-            if progress:
-                progress(len(part))
+        feats = pr[[PARCEL_ID, "geometry"]].reset_index(drop=True)
+        feats["_i"] = np.arange(n, dtype=np.int64)
+        for batch in extract_batches(
+                feats, sources, ["values", "coverage", "cell_id"], ["_i"], carbon.res,
+                sources_for=lambda part: _batch_sources(carbon, sources, part.total_bounds),
+                progress=progress):
+            seen[batch.result["_i"].to_numpy(dtype=np.int64)] = True
+            pieces.append(_join_batch(batch.result, batch.info))
         crs = carbon.crs.to_string()
     idx, cover, carbon_v, water, peat = (np.concatenate(x) for x in zip(*pieces, strict=True))
     if rasters.positive_depths:

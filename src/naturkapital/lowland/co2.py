@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naturkapital.core.errors import InputError
-from naturkapital.lowland.rules import EmissionFactors, Situation
+from naturkapital.lowland.rules import EmissionFactors
 
 
 @dataclass(frozen=True)
@@ -55,71 +55,46 @@ class Emissions:
         return co2e / self.gwp[gas]
 
 
-def _apply(situations: list[Situation], oc: np.ndarray, area: np.ndarray,
-           what: str, factors: EmissionFactors) -> tuple[dict[str, float], dict[str, float],
-                                                         list[str]]:
-    totals = {"co2": 0.0, "n2o": 0.0, "ch4": 0.0}
-    used: dict[str, float] = {}
-    notes: list[str] = []
-    done = np.zeros(oc.size, dtype=bool)
-    for s in situations:
-        hit = s.contains(oc) & ~done
-        if not hit.any():
-            continue
-        if (s.contains(oc) & done).any():
-            raise InputError(factors.path, f"OC intervals overlap for the {what} situation "
-                                           f"'{s.name}'")
-        a = float(area[hit].sum())
-        for gas, f in s.factors.items():
-            totals[gas] += a * f
-        used[s.name] = used.get(s.name, 0.0) + a
-        done |= hit
-        if s.is_assumption:
-            notes.append(f"{factors.version}: '{s.name}' {s.interval} % OC — {s.source}")
-    if not done.all():
-        missing = oc[~done]
-        raise InputError(factors.path, f"no {what} emission factor for OC {missing[0]:g} %; "
-                                       "the OC intervals must cover 0–100 %")
-    return totals, used, notes
-
-
 def parcel_emissions(oc: np.ndarray, area_ha: np.ndarray, in_rotation: bool,
                      factors: EmissionFactors) -> Emissions:
-    """Emissions before (drained) and after rewetting for one parcel's cells.
+    """Emissions before (drained) and after rewetting for one parcel's cells: one row
+    of :func:`emissions_arrays`.
 
     ``oc``: organic carbon % per cell (NaN = no data, skipped); ``area_ha``: covered
     cell areas in ha. Factors are t CO2e/ha/yr, so results are t CO2e/yr.
     """
-    ok = ~np.isnan(oc)
-    oc, area = oc[ok], area_ha[ok]
-    before, used_b, notes_b = _apply(factors.select(in_rotation, "low"), oc, area,
-                                     "before (drained)", factors)
-    after, used_a, notes_a = _apply(factors.select(False, "high"), oc, area,
-                                    "after (rewetted)", factors)
-    notes = list(dict.fromkeys(notes_b + notes_a))
-    return Emissions(before=before, after=after, gwp=dict(factors.gwp), used_before=used_b,
-                     used_after=used_a, assumptions=notes)
+    oc = np.asarray(oc, dtype=float)
+    idx = np.zeros(oc.size, dtype=np.int64)
+    return emissions_arrays(idx, oc, np.asarray(area_ha, dtype=float),
+                            np.array([bool(in_rotation)]), factors).row(0)
 
 
-def price_per_tonne(total_dkk: float, reduction_t_per_year: float,
-                    horizon_years: float) -> float:
-    """DKK per t CO2e over the horizon; NaN when there is no reduction."""
-    total_t = reduction_t_per_year * horizon_years
-    if not np.isfinite(total_dkk) or total_t <= 0:
-        return float("nan")
-    return float(total_dkk / total_t)
+def price_per_tonne(total_dkk: float | np.ndarray, reduction_t_per_year: float | np.ndarray,
+                    horizon_years: float) -> float | np.ndarray:
+    """DKK per t CO2e over the horizon: total / (reduction × years); NaN where there is
+    no reduction or no total. Scalars give a float, arrays an array."""
+    total = np.asarray(total_dkk, dtype=float)
+    total_t = np.asarray(reduction_t_per_year, dtype=float) * horizon_years
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(np.isfinite(total) & (total_t > 0), total / total_t, np.nan)
+    return float(out) if out.ndim == 0 else out
 
 
 @dataclass
 class EmissionArrays:
     """Emissions of many parcels at once: t CO2e/yr per parcel by gas.
 
-    ``notes``: per parcel the assumption notes, in the order :func:`parcel_emissions`
-    gives them."""
+    ``notes``: per parcel the assumption notes (situations without a published
+    source), before-situations first. ``used``: per parcel the area (ha) each
+    situation was applied to, ``{"before": {name: ha}, "after": {name: ha}}``, in the
+    order of the factor table; only situations that hit a cell of the parcel.
+    """
 
     before: dict[str, np.ndarray]
     after: dict[str, np.ndarray]
     notes: list[list[str]]
+    gwp: dict[str, float] = field(default_factory=dict)
+    used: list[dict[str, dict[str, float]]] = field(default_factory=list)
 
     @property
     def before_total(self) -> np.ndarray:
@@ -129,16 +104,47 @@ class EmissionArrays:
     def after_total(self) -> np.ndarray:
         return self.after["co2"] + self.after["n2o"] + self.after["ch4"]
 
+    def take(self, pos: np.ndarray) -> EmissionArrays:
+        """The parcels at positions ``pos`` (−1: a parcel without cells, all zero)."""
+        def pick(x: np.ndarray) -> np.ndarray:
+            return np.where(pos >= 0, x[np.maximum(pos, 0)], 0.0) if x.size else \
+                np.zeros(pos.size)
+
+        empty: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+        return EmissionArrays(
+            before={k: pick(v) for k, v in self.before.items()},
+            after={k: pick(v) for k, v in self.after.items()},
+            notes=[list(self.notes[p]) if p >= 0 else [] for p in pos.tolist()],
+            gwp=dict(self.gwp),
+            used=[self.used[p] if p >= 0 else empty for p in pos.tolist()])
+
+    def row(self, i: int) -> Emissions:
+        """The emissions of parcel ``i``."""
+        used = self.used[i] if self.used else {"before": {}, "after": {}}
+        return Emissions(before={k: float(v[i]) for k, v in self.before.items()},
+                         after={k: float(v[i]) for k, v in self.after.items()},
+                         gwp=dict(self.gwp), used_before=dict(used["before"]),
+                         used_after=dict(used["after"]), assumptions=list(self.notes[i]))
+
 
 def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
                      in_rotation: np.ndarray, factors: EmissionFactors) -> EmissionArrays:
-    """:func:`parcel_emissions` for all parcels: cells with parcel index ``idx``,
-    OC % and covered area; ``in_rotation`` one flag per parcel."""
+    """Emissions before (drained) and after rewetting of every parcel.
+
+    Cells with parcel index ``idx``, OC % (NaN = no data, skipped) and covered area
+    (ha); ``in_rotation`` one flag per parcel. Areas are summed per parcel and
+    situation in cell order (``np.bincount``). Before: each cell takes the factor of
+    its OC class and its parcel's rotation state at a low water table; after: the
+    not-in-rotation, high-water-table factor. Factors are t CO2e/ha/yr, so results
+    are t CO2e/yr. Raises :class:`InputError` when the OC intervals of the factor
+    table overlap or leave an OC value uncovered.
+    """
     n = in_rotation.size
     ok = ~np.isnan(oc)
     rot_cell = in_rotation[idx]
     out: dict[str, dict[str, np.ndarray]] = {}
     hits: list[tuple[str, np.ndarray]] = []  # (note, parcels hit) in note order
+    used_hits: list[tuple[str, str, np.ndarray, np.ndarray]] = []  # when, name, ha, hit
     for when, water, what in (("before", "low", "before (drained)"),
                               ("after", "high", "after (rewetted)")):
         totals = {g: np.zeros(n) for g in ("co2", "n2o", "ch4")}
@@ -161,6 +167,7 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
                 for gas, f in s.factors.items():
                     totals[gas] += a * f
                 done |= hit
+                used_hits.append((when, s.name, a, np.bincount(idx[hit], minlength=n) > 0))
                 if s.is_assumption:
                     hits.append((f"{factors.version}: '{s.name}' {s.interval} % OC — "
                                  f"{s.source}", np.bincount(idx[hit], minlength=n) > 0))
@@ -175,4 +182,10 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
         for i in np.flatnonzero(hit):
             if note not in notes[i]:
                 notes[i].append(note)
-    return EmissionArrays(before=out["before"], after=out["after"], notes=notes)
+    used: list[dict[str, dict[str, float]]] = [{"before": {}, "after": {}} for _ in range(n)]
+    for when, name, a, hit in used_hits:
+        for i in np.flatnonzero(hit).tolist():
+            d = used[i][when]
+            d[name] = d.get(name, 0.0) + float(a[i])
+    return EmissionArrays(before=out["before"], after=out["after"], notes=notes,
+                          gwp=dict(factors.gwp), used=used)

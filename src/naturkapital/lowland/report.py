@@ -25,7 +25,7 @@ from naturkapital.io.output import check_out
 from naturkapital.io.rasters import open_raster
 from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters
 from naturkapital.lowland.parcels import APPLICANT_TYPES
-from naturkapital.lowland.rules import EmissionFactors, ParamTable
+from naturkapital.lowland.rules import EmissionFactors, ParamTable, load_conditions
 from naturkapital.lowland.screening import FAIL, NA, PASS, SECONDARY, ScreenResult, Verdict, num_da
 from naturkapital.report.html import write_html_or_pdf
 
@@ -182,7 +182,8 @@ def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                f"{factors.version}: " + "; ".join(sorted({s.source for s in factors.situations
                                                           if not s.is_assumption}))]
     return tpl.render(parcels=parcels, meta=meta, generated=date.today().isoformat(),
-                      rule_sources=sources)
+                      rule_sources=sources,
+                      conditions=load_conditions().stage("after_project"))
 
 
 def write_report(result: ScreenResult, ids: list[str], rasters: LowlandRasters,

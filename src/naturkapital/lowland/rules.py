@@ -11,6 +11,9 @@ Every number the lowland module uses comes from one of three tables in
   ``situation,in_rotation,water_table,oc_interval_pct,gas,value,unit,source``; values
   in t CO2e per ha per year, GWP rows (situation ``gwp``) in t CO2e per t gas.
 * ``candidate_search.csv`` — parameters of the indicative candidate search.
+* ``klimaskovfonden_2024_conditions.csv`` — ``key,stage,da,en,source``: the funding
+  conditions that are not numbers (after the project, who may apply, how a round is
+  ranked), in Danish and English; ``stage`` is ``after_project`` or ``application``.
 
 A row whose ``source`` is empty or starts with "assumption" has no published source;
 every output that uses it lists it as an assumption.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,9 @@ TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"
 DEFAULT_FACTORS = TABLE_DIR / "seges_emission_factors.csv"
 DEFAULT_CANDIDATE_PARAMS = TABLE_DIR / "candidate_search.csv"
+DEFAULT_CONDITIONS = TABLE_DIR / "klimaskovfonden_2024_conditions.csv"
+#: Stages of a funding condition: kept after the project, or about the application.
+CONDITION_STAGES = ("after_project", "application")
 
 #: Keys every rules table must define (see the module docstring for units).
 RULE_KEYS = (
@@ -278,3 +284,94 @@ def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
     return EmissionFactors(version=p.stem, path=p, situations=situations, gwp=gwp,
                            gwp_sources=dict(zip(gwp_rows["gas"], gwp_rows["source"],
                                                 strict=True)))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One funding condition that is not a number, in Danish and English."""
+
+    key: str
+    stage: str  # "after_project" or "application"
+    da: str
+    en: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The conditions of a funding round (``version``: the file stem)."""
+
+    version: str
+    path: Path
+    rows: list[Condition]
+
+    def stage(self, stage: str) -> list[Condition]:
+        """The conditions of one stage, in table order."""
+        return [c for c in self.rows if c.stage == stage]
+
+    @property
+    def sources(self) -> str:
+        """The distinct sources of the rows, joined by "; "."""
+        return "; ".join(dict.fromkeys(c.source for c in self.rows))
+
+
+def load_conditions(path: str | Path | None = None) -> Conditions:
+    """Load a funding-conditions table (default: the 2024 round) and check it."""
+    p = Path(path or DEFAULT_CONDITIONS)
+    t = _read_csv(p, "conditions table")
+    cols = ("key", "stage", "da", "en", "source")
+    missing = [c for c in cols if c not in t.columns]
+    if missing:
+        raise InputError(p, f"conditions table is missing column(s) {', '.join(missing)}; "
+                            f"expected {','.join(cols)}")
+    t = t.apply(lambda c: c.str.strip())
+    bad = sorted(set(t["stage"]) - set(CONDITION_STAGES))
+    if bad:
+        raise InputError(p, f"unknown stage {', '.join(bad)}; use "
+                            f"{' or '.join(CONDITION_STAGES)}")
+    empty = t[(t["da"] == "") | (t["en"] == "")]
+    if not empty.empty:
+        raise InputError(p, f"condition {empty['key'].iloc[0]} needs a Danish and an English "
+                            "text")
+    rows = [Condition(r.key, r.stage, r.da, r.en, r.source) for r in t.itertuples()]
+    return Conditions(version=p.stem, path=p, rows=rows)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """'Dansk / English' → ('Dansk', 'English'); text without " / " is both."""
+    da, sep, en = str(text).partition(" / ")
+    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
+
+
+def param_records(table: ParamTable) -> list[dict[str, object]]:
+    """The rows of a parameter table as records: key, value, unit, source, the Danish
+    and English description, and ``assumption`` (no published source)."""
+    out: list[dict[str, object]] = []
+    for key, r in table.table.iterrows():
+        da, en = _split(r["description"])
+        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
+                    "source": str(r["source"]), "description_da": da, "description_en": en,
+                    "assumption": is_assumption(r["source"])})
+    return out
+
+
+def factor_records(factors: EmissionFactors) -> list[dict[str, object]]:
+    """One record per SEGES situation: its factors per gas and their total (t CO2e per
+    ha per year), source and ``assumption``."""
+    return [{"situation": s.name, "in_rotation": s.in_rotation, "water_table": s.water_table,
+             "oc_interval_pct": s.interval,
+             **{g: float(s.factors.get(g, 0.0)) for g in GASES},
+             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
+             "assumption": bool(s.is_assumption)} for s in factors.situations]
+
+
+def rules_document(rules: ParamTable, factors: EmissionFactors, params: ParamTable,
+                   conditions: Conditions) -> dict[str, object]:
+    """Every lowland rule as one JSON-ready document: the rules table, the emission
+    factors (with the GWPs), the candidate-search parameters and the conditions."""
+    return {"rules": {"version": rules.version, "rows": param_records(rules)},
+            "emission_factors": {"version": factors.version, "unit": "t CO2e/ha/yr",
+                                 "rows": factor_records(factors), "gwp": dict(factors.gwp)},
+            "candidate_search": {"version": params.version, "rows": param_records(params)},
+            "conditions": [asdict(c) for c in conditions.rows],
+            "conditions_source": conditions.sources}

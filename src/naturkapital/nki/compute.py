@@ -25,7 +25,6 @@ from naturkapital.nki.change import decompose
 from naturkapital.nki.index import land_type_sums, nki, nki_nature, shares_and_values
 from naturkapital.nki.ranking import GROUP_LABELS, group_of, rank_desc
 from naturkapital.nki.zonal import zonal_class_areas
-from naturkapital.report.diagram import DiagramData
 
 NATIONAL_ID = "0"
 OPEN_DATA_METHOD = "open-data NKI (land-use proxy) / åbne data, arealanvendelse som proxy"
@@ -114,7 +113,7 @@ def compute_nki(
     if engine == "dask":
         from functools import partial
 
-        from naturkapital.engine.zonal import chunked_class_areas
+        from naturkapital.nki.chunked import chunked_class_areas
 
         extract = partial(chunked_class_areas, scheduler=scheduler)
     extracted = extract(z.gdf, lc, z.source,
@@ -261,69 +260,3 @@ def validate(result: NKIResult | None = None,
     mae = float(np.abs(mun["error"]).mean())
     return ValidationResult(mun.reset_index(drop=True), rho, mae, float(nat["nki"]),
                             float(nat["nki_2020"]))
-
-
-def diagram_data(result: NKIResult, zone_id: str | int, epoch: str = "") -> DiagramData:
-    """What the diagram of one zone shows, from a computed result."""
-    row = result.row(zone_id)
-    zid = str(zone_id)
-    n_ranked = int(result.table["rank"].notna().sum())
-    shares = {k: float(100.0 * result.shares.loc[zid, k]) for k in KEYS}
-    values = {k: (None if pd.isna(result.values.loc[zid, k]) else
-                  float(result.values.loc[zid, k])) for k in KEYS}
-    note = (f"{result.meta['method']}. Data: {result.meta['landcover']}"
-            + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
-               "docs/calibration.md" if result.meta["assumptions"] else ""))
-    return DiagramData(name=str(row[ZONE_NAME]), shares=shares, values=values,
-                       nki=float(row["nki"]),
-                       rank=None if pd.isna(row["rank"]) else int(row["rank"]),
-                       n_ranked=n_ranked, epoch=epoch or result.meta["landcover"], note=note)
-
-
-def draw_diagram(
-    zone_id: str | int,
-    out: str | Path,
-    landcover: str | Path = "basemap2021",
-    year: int | None = None,
-    scheme: str | Path | None = None,
-    zones: str | Path | Zones | None = None,
-    id_field: str | None = None,
-    name_field: str | None = None,
-    second: str | Path | None = None,
-    nature_only: bool = False,
-    result: NKIResult | None = None,
-) -> Path:
-    """Draw the NKI diagram of one zone to PNG or SVG; ``second`` adds another epoch
-    (a land-cover spec) as outlines. Returns the written path."""
-    from naturkapital.io.output import check_out, write_atomic
-    from naturkapital.report.diagram import nki_figure, save_figure
-
-    path = check_out(out, (".png", ".svg"))
-    res = result or compute_nki(zones, id_field, name_field, landcover, year, scheme)
-    data = diagram_data(res, zone_id)
-    other = None
-    if second is not None:
-        other = diagram_data(compute_nki(load_zones(zones, id_field, name_field)
-                                         if not isinstance(zones, Zones) else zones,
-                                         landcover=second), zone_id)
-    if nature_only:
-        data = _nature_only(data, res, zone_id)
-        if other is not None:
-            other = DiagramData(other.name, other.shares, other.values,
-                                float(other.values and _nature(other)), epoch=other.epoch)
-    fig = nki_figure(data, other, nature_only=nature_only)
-    return write_atomic(path, lambda tmp: save_figure(fig, tmp))
-
-
-def _nature(d: DiagramData) -> float:
-    from naturkapital.landcover.landtypes import NATURE_KEYS
-
-    total = sum(d.shares[k] for k in NATURE_KEYS)
-    return sum(d.shares[k] / total * (d.values[k] or 0.0) for k in NATURE_KEYS) if total else 0.0
-
-
-def _nature_only(d: DiagramData, res: NKIResult, zone_id: str | int) -> DiagramData:
-    row = res.row(zone_id)
-    rank = None if pd.isna(row["rank_nature"]) else int(row["rank_nature"])
-    return DiagramData(d.name, d.shares, d.values, float(row["nki_nature"]), rank,
-                       d.n_ranked, d.epoch, d.note)

@@ -64,15 +64,30 @@ def shares_and_values(area: pd.DataFrame, value_ha: pd.DataFrame
             pd.DataFrame(values, index=area.index, columns=cols))
 
 
+def contributions(shares: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Each land type's contribution a_t · v_t in index points (shares as fractions,
+    values 0–100); a type without a value (absent from the zone) contributes 0.
+
+    It is the area of the land type's bar in the NKI diagram; a zone's contributions
+    sum to its NKI.
+    """
+    return shares * values.fillna(0.0)
+
+
+def nature_shares(shares: pd.DataFrame) -> pd.DataFrame:
+    """Shares of the four nature types renormalised to sum to 1 (NaN without nature)."""
+    nat = shares[list(NATURE_KEYS)]
+    total = nat.sum(axis=1)
+    return nat.div(total.where(total > 0), axis=0)
+
+
 def nki(shares: pd.DataFrame, values: pd.DataFrame) -> pd.Series:
     """NKI = Σ a_t · v_t (shares as fractions, values 0–100)."""
-    contrib = (shares * values.fillna(0.0)).sum(axis=1, min_count=1)
+    contrib = contributions(shares, values).sum(axis=1, min_count=1)
     return contrib.where(shares.sum(axis=1) > 0)
 
 
 def nki_nature(shares: pd.DataFrame, values: pd.DataFrame) -> pd.Series:
     """NKI natur: the index over the four nature types, shares renormalised."""
-    nat = shares[list(NATURE_KEYS)]
-    total = nat.sum(axis=1)
-    renorm = nat.div(total.where(total > 0), axis=0)
-    return nki(renorm, values[list(NATURE_KEYS)]).where(total > 0)
+    renorm = nature_shares(shares)
+    return nki(renorm, values[list(NATURE_KEYS)]).where(renorm.notna().any(axis=1))

@@ -16,7 +16,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-from exactextract import exact_extract
 from exactextract.raster import RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
@@ -25,11 +24,9 @@ from shapely.geometry import box
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.io.zonal import extract_batches
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
-
-#: Zones per exactextract call; progress advances per batch.
-BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -66,13 +63,12 @@ def zonal_class_areas(
         cell_ha = cell_area_ha(ds)
         source = RasterioRasterSource(ds, landcover.band)
         weights = _aligned_bioscore(bioscore, ds) if bioscore is not None else None
+        ops = ["values", "coverage"] + (["weights"] if weights is not None else [])
         try:
             rows = []
-            for start in range(0, len(zr), BATCH):
-                part = zr.iloc[start:start + BATCH]
-                rows.extend(_extract(part, source, weights, cell_ha, rule))
-                if progress:
-                    progress(len(part))
+            for batch in extract_batches(zr, source, ops, [ZONE_ID], ds.res, weights=weights,
+                                         progress=progress):
+                rows.extend(_class_rows(batch.result, weights is not None, cell_ha, rule))
         finally:
             if weights is not None:
                 weights.ds.src_dataset.close()
@@ -120,12 +116,10 @@ def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
     return ZonalAreas(classes=classes, zones=zone_table)
 
 
-def _extract(part: gpd.GeoDataFrame, source: RasterioRasterSource,
-             weights: RasterioRasterSource | None, cell_ha: float,
-             rule: BioscoreRule | None) -> list[tuple]:
-    ops = ["values", "coverage"] + (["weights"] if weights is not None else [])
-    res = exact_extract(source, part[[ZONE_ID, "geometry"]], ops, weights=weights,
-                        include_cols=[ZONE_ID], output="pandas")
+def _class_rows(res: pd.DataFrame, with_weights: bool, cell_ha: float,
+                rule: BioscoreRule | None) -> list[tuple]:
+    """(zone, class code, area ha, bio area ha, bio value ha·points) per class of each
+    zone of one batch's exactextract output."""
     rows: list[tuple] = []
     for rec in res.itertuples(index=False):
         values = np.asarray(rec.values)
@@ -134,7 +128,7 @@ def _extract(part: gpd.GeoDataFrame, source: RasterioRasterSource,
         area = np.asarray(rec.coverage, dtype=float) * cell_ha
         codes, inverse = np.unique(values.astype(np.int64), return_inverse=True)
         class_area = np.bincount(inverse, weights=area, minlength=codes.size)
-        if weights is not None and rule is not None:
+        if with_weights and rule is not None:
             nature = rule.apply(np.asarray(rec.weights, dtype=float))
             has = ~np.isnan(nature)
             bio_area = np.bincount(inverse, weights=area * has, minlength=codes.size)

@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-
-from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS  # noqa: E402
+from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,8 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
                nature_only: bool = False) -> Figure:
     """Build the diagram as a matplotlib Figure (no file written)."""
     by_key = {t.key: t for t in LAND_TYPES}
-    fig, ax = plt.subplots(figsize=(10, 6.2), dpi=150)
+    fig = Figure(figsize=(10, 6.2), dpi=150)  # no pyplot: the user's backend is untouched
+    ax = fig.subplots()
     x = 0.0
     for key, width, value in _bars(d, nature_only):
         t = by_key[key]
@@ -110,4 +107,3 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
 def save_figure(fig: Figure, out: Path) -> None:
     """Write PNG or SVG by suffix."""
     fig.savefig(out, format=out.suffix.lstrip(".").lower())
-    plt.close(fig)

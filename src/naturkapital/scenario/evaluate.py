@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.core.jsonable import jsonable, records
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.sources import Landcover, resolve_landcover
@@ -51,6 +53,8 @@ from naturkapital.services.tables import (
 )
 
 TOTAL_ID = "0"
+#: Entries of ``ScenarioResult.meta`` that name input files.
+INPUT_FILES = ("zones", "carbon_pools", "carbon", "water_table", "peat_depth", "groundwater")
 TOTAL_NAME = "I alt (total)"
 
 
@@ -117,6 +121,35 @@ class ScenarioResult:
         t = self.table
         hit = t[(t[ZONE_ID] == str(zone_id)) & (t["indicator"] == indicator)]
         return float(hit[column].iloc[0]) if not hit.empty else float("nan")
+
+    def to_dict(self, scenario: str | None = None) -> dict[str, Any]:
+        """The result as JSON-ready parts, the single serialisation used by the CLI, the
+        HTTP API and the ``scenario-evaluate`` process: ``table`` (rows of the long
+        table), ``zones`` (``zone_id``, ``name``), ``lowland`` (each
+        :meth:`RewettingCheck.to_dict`) and ``meta``. With ``scenario`` (the name to
+        show, e.g. ``demo:byn_so`` or ``upload``) the meta shows it instead of the
+        scenario's path, and every other input file by its name only, so a server
+        reveals none of its paths."""
+        meta = dict(self.meta)
+        if scenario is not None:
+            meta["scenario"] = scenario
+            for k in INPUT_FILES:
+                if meta.get(k) and Path(str(meta[k])).is_absolute():
+                    meta[k] = Path(str(meta[k])).name
+        return {"table": records(self.table),
+                "zones": [{"zone_id": z, "name": n} for z, n in self.names.items()],
+                "lowland": [c.to_dict() for c in self.lowland], "meta": jsonable(meta)}
+
+    def main_zone(self) -> str:
+        """The zone with the most converted area, where the NKI diagrams of the report
+        and the web editor look by default; the total (zone ``0``) when nothing is
+        converted. Ties go to the zone listed first."""
+        t = self.table[(self.table["indicator"] == "converted_area_ha")
+                       & (self.table[ZONE_ID] != TOTAL_ID)]
+        ha = t["scenario"].fillna(0.0)
+        if t.empty or not (ha > 0).any():
+            return TOTAL_ID
+        return str(t[ZONE_ID].iloc[int(ha.to_numpy().argmax())])
 
 
 def scenario_zones(conversions: gpd.GeoDataFrame, zones: str | Path | Zones | None,

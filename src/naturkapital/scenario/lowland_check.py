@@ -3,7 +3,7 @@
 A conversion is *rewetting* where it turns a drained land type (water table ``low``
 in ``services/tables/land_management.csv``, e.g. fields) into a wet one (``high``,
 e.g. meadow and bog). Each such polygon is screened with the lowland module's own
-functions (:func:`naturkapital.lowland.screening.verdict_for`, its rules and SEGES
+functions (:func:`naturkapital.lowland.screening.screen_arrays`, its rules and SEGES
 tables), from, in order of preference:
 
 * the polygon's attributes ``oc_pct``, ``gvsmax_cm``, ``peat_depth_cm`` (one value
@@ -22,17 +22,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from naturkapital.core.jsonable import jsonable
 from naturkapital.landcover.sources import Landcover
 from naturkapital.lowland.budget import Budget
-from naturkapital.lowland.cells import PARCEL_ID, LowlandRasters, ParcelCells
+from naturkapital.lowland.cells import PARCEL_ID, Extraction, LowlandRasters, ParcelCells
 from naturkapital.lowland.cells import extract_cells as lowland_cells
 from naturkapital.lowland.rules import EmissionFactors, ParamTable
-from naturkapital.lowland.screening import FAIL, NA, STATUS_DA, verdict_for
+from naturkapital.lowland.screening import FAIL, NA, STATUS_DA, screen_arrays
 from naturkapital.scenario.read import CONV_ID
 from naturkapital.services.ghg import extract_cells as oc_cells
 
@@ -48,9 +50,10 @@ class RewettingCheck:
     """Screening of one rewetting conversion.
 
     ``area_ha``: polygon area; ``rewetted_ha``: area converted from drained to wet
-    land types (ha); ``criteria``: rows with name_da, name_en, requirement, measured,
-    unit, result; ``gvsmax_before_cm`` and where it came from (attribute, raster or
-    the assumed default of ``services/tables/parameters.csv``); ``co2e_*``: t CO2e/yr
+    land types (ha); ``criteria``: rows with key, name_da, name_en, requirement,
+    measured, unit, result, result_da, explanation; ``gvsmax_before_cm`` and where it
+    came from (attribute, raster or the assumed default of
+    ``services/tables/parameters.csv``); ``co2e_*``: t CO2e/yr
     of the polygon before and after (NaN without carbon data).
     """
 
@@ -72,6 +75,22 @@ class RewettingCheck:
     @property
     def status_da(self) -> str:
         return STATUS_DA_ALL.get(self.status, self.status)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as one JSON-ready record (NaN → ``None``): the single serialisation
+        used by the CLI's metadata, the HTTP API, the ``scenario-evaluate`` process and
+        the report. ``max_support_dkk`` and ``budget_dkk`` repeat the budget's maximum
+        support and total; ``budget`` holds the whole plan with its instalments."""
+        return jsonable({
+            "conv_id": self.conv_id, "name": self.name, "status": self.status,
+            "status_da": self.status_da, "area_ha": self.area_ha,
+            "rewetted_ha": self.rewetted_ha, "max_support_dkk": self.budget.max_support_dkk,
+            "budget_dkk": self.budget.total_dkk, "gvsmax_before_cm": self.gvsmax_before_cm,
+            "gvsmax_basis": self.gvsmax_basis, "data_basis": self.data_basis,
+            "co2e_before_t_per_year": self.co2e_before_t_per_year,
+            "co2e_after_t_per_year": self.co2e_after_t_per_year,
+            "criteria": self.criteria,
+            "budget": self.budget, "notes": self.notes, "assumptions": self.assumptions})
 
 
 def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
@@ -100,7 +119,9 @@ def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
         basis = "carbon raster"
     horizon = rules["default_horizon_years"]
     metric = polys.to_crs(lc_crs(lc))
-    out: list[RewettingCheck] = []
+    final: dict[str, ParcelCells] = {}
+    areas: list[float] = []
+    attrs_used: list[list[str]] = []
     for (_, row), geom in zip(polys.iterrows(), metric.geometry, strict=True):
         pid = row[CONV_ID]
         area = float(geom.area / 10_000.0)
@@ -115,10 +136,20 @@ def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
             if np.isfinite(row[attr]):
                 arrays[key][:] = row[attr]
                 used_attr.append(attr)
-        c = ParcelCells(c.area_ha, arrays["carbon"], arrays["gvsmax"], arrays["peat"], area)
-        attrs = pd.Series({"in_rotation": in_rotation.get(pid, True),
-                           "bid_dkk_per_ha": np.nan, "total_bid_dkk": np.nan})
-        v = verdict_for(pid, c, attrs, rules, factors, horizon)
+        final[pid] = ParcelCells(c.area_ha, arrays["carbon"], arrays["gvsmax"],
+                                 arrays["peat"], area)
+        areas.append(area)
+        attrs_used.append(used_attr)
+    ids = list(final)
+    screened = screen_arrays(
+        pd.DataFrame({PARCEL_ID: ids, "in_rotation": [in_rotation.get(p, True) for p in ids]}),
+        Extraction.from_cells(final), rules, factors, horizon)
+    out: list[RewettingCheck] = []
+    for i, ((_, row), area, used_attr) in enumerate(zip(polys.iterrows(), areas, attrs_used,
+                                                        strict=True)):
+        pid = row[CONV_ID]  # conversion ids are unique: row i is parcel i of ``screened``
+        c = final[pid]
+        v = screened.verdict(i)
         crits, missing, failed = [], False, False
         for k in v.criteria:
             result = k.result

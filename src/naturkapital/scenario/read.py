@@ -45,6 +45,17 @@ OPTIONAL_NUMBERS: dict[str, tuple[float, float]] = {
     "gvsmax_cm": (-10_000.0, 10_000.0),
     "peat_depth_cm": (0.0, 100_000.0),
 }
+#: Optional numbers of a conversion: what each means, in its unit.
+OPTIONAL_NUMBER_HELP: dict[str, str] = {
+    "oc_pct": "Organic carbon of the soil, % (greenhouse gases and the lowland check where "
+              "no carbon raster is given)",
+    "gvsmax_cm": "Summer water table before, cm relative to the surface, negative below it "
+                 "(flood mitigation and the lowland check)",
+    "peat_depth_cm": "Peat thickness, cm (the lowland check)",
+}
+#: Every attribute of a conversion a scenario keeps besides its geometry (what a saved
+#: scenario must store and the editor must send back).
+CONVERSION_FIELDS: tuple[str, ...] = ("name", TO_CLASS, "note", *OPTIONAL_NUMBERS)
 #: Overlaps smaller than this (m²) are taken as shared edges (digitising noise).
 OVERLAP_TOLERANCE_M2 = 1.0
 

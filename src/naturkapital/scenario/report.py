@@ -116,23 +116,12 @@ def _signed(x: float, unit: str) -> str:
     return ("+" + s) if x is not None and np.isfinite(x) and x > 0 else s
 
 
-def report_zone(res: ScenarioResult, zone: str | None = None) -> str:
-    """Zone of the diagrams: ``zone`` or the one with the most converted area."""
-    if zone is not None:
-        return str(zone)
-    t = res.table[(res.table["indicator"] == "converted_area_ha")
-                  & (res.table[ZONE_ID] != TOTAL_ID)]
-    if t.empty:
-        return TOTAL_ID
-    return str(t.sort_values("scenario", ascending=False)[ZONE_ID].iloc[0])
-
-
 def render_html(res: ScenarioResult, zone: str | None = None) -> str:
     """The report as an HTML string."""
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
                       autoescape=select_autoescape(["html", "j2"]))
     tpl = env.get_template("scenario_report.html.j2")
-    zid = report_zone(res, zone)
+    zid = str(zone) if zone is not None else res.main_zone()
     before, after = diagram_pair(res, zid)
     diag_before = _png(nki_figure(before))
     diag_after = _png(nki_figure(after, second=before))
@@ -154,26 +143,26 @@ def render_html(res: ScenarioResult, zone: str | None = None) -> str:
              "rewetted": num_da(r.rewetted_ha, 2), "cost": num_da(r.cost_dkk, 0)}
             for r in res.conversions.itertuples()]
     lowland = []
-    for c in res.lowland:
-        b = c.budget
+    for c in res.to_dict()["lowland"]:
+        b = c["budget"]
         lowland.append({
-            "id": c.conv_id, "status": c.status, "status_da": c.status_da,
-            "area": num_da(c.area_ha, 2), "rewetted": num_da(c.rewetted_ha, 2),
-            "basis": c.data_basis,
-            "gvsmax": f"{num_da(c.gvsmax_before_cm, 1)} cm ({c.gvsmax_basis})",
-            "co2_before": _fmt(c.co2e_before_t_per_year, "t"),
-            "co2_after": _fmt(c.co2e_after_t_per_year, "t"),
+            "id": c["conv_id"], "status": c["status"], "status_da": c["status_da"],
+            "area": num_da(c["area_ha"], 2), "rewetted": num_da(c["rewetted_ha"], 2),
+            "basis": c["data_basis"],
+            "gvsmax": f"{num_da(c['gvsmax_before_cm'], 1)} cm ({c['gvsmax_basis']})",
+            "co2_before": _fmt(c["co2e_before_t_per_year"], "t"),
+            "co2_after": _fmt(c["co2e_after_t_per_year"], "t"),
             "criteria": [{**k, "measured_txt": (num_da(k["measured"], 1) + " " + k["unit"]
-                                                if np.isfinite(k["measured"]) else "–")}
-                         for k in c.criteria],
-            "max_support": num_da(b.max_support_dkk, 0),
-            "income_comp": num_da(b.max_income_comp_dkk, 0),
-            "project_costs": num_da(b.project_costs_dkk, 0),
-            "min_project_costs": num_da(b.min_project_costs_dkk, 0),
-            "instalments": [{"da": i.stage_da, "en": i.stage_en,
-                             "amount": num_da(i.amount_dkk, 0), "pct": num_da(i.share_pct, 0)}
-                            for i in b.instalments],
-            "notes": c.notes})
+                                                if k["measured"] is not None else "–")}
+                         for k in c["criteria"]],
+            "max_support": num_da(b["max_support_dkk"], 0),
+            "income_comp": num_da(b["max_income_comp_dkk"], 0),
+            "project_costs": num_da(b["project_costs_dkk"], 0),
+            "min_project_costs": num_da(b["min_project_costs_dkk"], 0),
+            "instalments": [{"da": i["stage_da"], "en": i["stage_en"],
+                             "amount": num_da(i["amount_dkk"], 0),
+                             "pct": num_da(i["share_pct"], 0)} for i in b["instalments"]],
+            "notes": c["notes"]})
     total_cost = res.value(TOTAL_ID, "cost_dkk", "scenario")
     notes_conv = [n for n in dict.fromkeys(res.conversions["note"].astype(str)) if n]
     return tpl.render(

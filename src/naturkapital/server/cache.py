@@ -22,10 +22,13 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.core.jsonable import finite_or_none, records
 from naturkapital.data.catalogue import CORINE_YEARS
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.landcover.landtypes import LAND_TYPES, NATURE_KEYS
+from naturkapital.landcover.landtypes import LAND_TYPES
 from naturkapital.nki import compute as nki_compute
+from naturkapital.nki.index import contributions, nature_shares
+from naturkapital.report.nki_diagram import draw_diagram
 
 T = TypeVar("T")
 
@@ -56,25 +59,28 @@ def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:
                                   "corine")
 
 
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A table as JSON-ready rows: NaN/NA → None, numpy scalars → Python."""
-    return json.loads(df.to_json(orient="records", force_ascii=False, double_precision=10))
-
-
-def land_type_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per land type: share (%), nature value, contribution (NKI points), nature share."""
-    nature_total = sum((row.get(f"share_{k}") or 0.0) for k in NATURE_KEYS)
+def land_type_rows(result: nki_compute.NKIResult, zone_id: str) -> list[dict[str, Any]]:
+    """Per land type of one zone: share (% of the mapped area), nature value, contribution
+    (NKI points, :func:`naturkapital.nki.index.contributions`), and for the nature types
+    their share of the nature area (%) and contribution to NKI natur. ``None`` where a
+    value does not apply (a type absent from the zone has no value)."""
+    shares = result.shares.loc[[zone_id]]
+    values = result.values.loc[[zone_id]]
+    nat_shares = nature_shares(shares)
+    contrib = contributions(shares, values).iloc[0]
+    contrib_nat = contributions(nat_shares, values[nat_shares.columns]).iloc[0]
     out = []
     for t in LAND_TYPES:
-        share = row.get(f"share_{t.key}")
-        value = row.get(f"value_{t.key}")
-        contribution = (share * value / 100.0) if share is not None and value is not None \
-            else None
-        share_nat = (100.0 * share / nature_total) if t.nature and share is not None \
-            and nature_total > 0 else None
+        share = finite_or_none(100.0 * shares.iloc[0][t.key])
+        value = finite_or_none(values.iloc[0][t.key])
+        known = share is not None and value is not None
         out.append({"key": t.key, "da": t.da, "en": t.en, "nature": t.nature,
                     "colour": t.colour, "share_pct": share, "value": value,
-                    "contribution": contribution, "share_nature_pct": share_nat})
+                    "contribution": finite_or_none(contrib[t.key]) if known else None,
+                    "share_nature_pct": (finite_or_none(100.0 * nat_shares.iloc[0][t.key])
+                                         if t.nature else None),
+                    "contribution_nature": (finite_or_none(contrib_nat[t.key])
+                                            if t.nature and known else None)})
     return out
 
 
@@ -186,7 +192,7 @@ class NKIService:
             with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
                 out = Path(tmp) / f"diagram.{fmt}"
                 with _PLOT_LOCK:
-                    nki_compute.draw_diagram(zone_id, out, result=res, nature_only=nature_only)
+                    draw_diagram(zone_id, out, result=res, nature_only=nature_only)
                 return out.read_bytes()
 
         return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt), make)

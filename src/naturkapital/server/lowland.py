@@ -4,20 +4,20 @@
   (:func:`naturkapital.lowland.candidates.find_candidates`, as ``naturkapital lowland
   candidates``), computed once per municipality and kept; always labelled
   *vejledende / indicative*, because no carbon map is embedded.
-* The rules as data: the Klimaskovfonden table, the SEGES emission factors and the
-  candidate-search parameters, each row with its source (rows without a published
-  source are flagged as assumptions).
+* The rules as data: the Klimaskovfonden table, its funding conditions, the SEGES
+  emission factors and the candidate-search parameters, each row with its source
+  (rows without a published source are flagged as assumptions).
 * Screening of uploaded parcels with the user's three rasters (organic carbon %,
   GVSmax cm, peat depth cm), bounded: every file is size-limited, the rasters must be
-  single GeoTIFFs (checked by their bytes and opened with the GTiff driver only) of at
-  most ``max_raster_cells`` cells, at most ``max_zones`` parcels. The bytes go into a
-  fresh temporary folder under fixed names; the client's names are only shown as text.
+  single GeoTIFFs (checked by their bytes, then by
+  :func:`naturkapital.io.rasters.check_raster_file` with the GTiff driver only: a
+  projected CRS, at most ``max_raster_cells`` cells), at most ``max_zones`` parcels.
+  The bytes go into a fresh temporary folder under fixed names; the client's names are
+  only shown as text.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import tempfile
 from dataclasses import dataclass
@@ -27,16 +27,19 @@ from typing import Annotated, Any, Literal
 import geopandas as gpd
 import pandas as pd
 import shapely
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.io.rasters import check_raster_file
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.lowland.spec import SCREEN
 from naturkapital.server.cache import _Memo, records
 from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.rest import add_rest_route, extra, input_file
 from naturkapital.server.uploads import UploadError, display_name, sniff
 
 router = APIRouter(prefix="/api/lowland", tags=["lowland"])
@@ -58,29 +61,6 @@ PARCEL_MAP_COLUMNS = ["parcel_id", "status", "status_da", "failed_criteria", "ar
 KommunePath = Annotated[str, PathParam(
     pattern=r"^[0-9]{1,4}$", description="Kommunekode / municipality code, e.g. 563 Fanø, "
                                          "760 Ringkøbing-Skjern", examples=["563"])]
-
-#: Conditions of the funding that are not numbers (PRODUCT.md §B), shown beside the table.
-CONDITIONS: list[dict[str, str]] = [
-    {"da": "Efter projektet: permanent natur; kun ekstensiv afgræsning eller slæt.",
-     "en": "After the project: permanent nature; extensive grazing or mowing only."},
-    {"da": "Ingen sprøjtning, gødskning eller dræning; ingen solceller eller andre anlæg.",
-     "en": "No spraying, fertilising or drainage; no solar or other installations."},
-    {"da": "Varige rådighedsindskrænkninger tinglyses på ejendommen.",
-     "en": "Permanent restrictions are registered on the title."},
-    {"da": "Projekter der kræver løbende pumpning er som hovedregel ikke tilladt; "
-           "spunsvægge og tørvegravning kun undtagelsesvis.",
-     "en": "Projects needing ongoing pumping are as a rule not allowed; sheet piling and "
-           "peat excavation only by exception."},
-    {"da": "Ansøgere: private ejere, virksomheder, kirker/menighedsråd, regioner, kommuner.",
-     "en": "Applicants: private owners, companies, churches/parish councils, regions, "
-           "municipalities."},
-    {"da": "Ansøgninger i en runde rangeres efter laveste bud på lodsejerkompensation "
-           "(kr./ha).",
-     "en": "Applications in a round are ranked by the lowest income-compensation bid "
-           "(DKK/ha)."},
-]
-CONDITIONS_SOURCE = "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
-
 
 # ---------------------------------------------------------------- models
 class RuleRow(BaseModel):
@@ -120,8 +100,11 @@ class FactorTable(BaseModel):
 
 
 class Condition(BaseModel):
+    key: str
+    stage: str = Field(description="after_project or application")
     da: str
     en: str
+    source: str
 
 
 class LowlandRules(BaseModel):
@@ -175,24 +158,6 @@ class ScreenResult(BaseModel):
 
 
 # ---------------------------------------------------------------- service
-def _split(text: str) -> tuple[str, str]:
-    """'Dansk / English' → ('Dansk', 'English')."""
-    da, sep, en = str(text).partition(" / ")
-    return (da.strip(), en.strip()) if sep else (str(text).strip(), str(text).strip())
-
-
-def _param_rows(table: Any) -> list[dict[str, Any]]:
-    from naturkapital.lowland.rules import is_assumption
-
-    out = []
-    for key, r in table.table.iterrows():
-        da, en = _split(r["description"])
-        out.append({"key": str(key), "value": float(r["value"]), "unit": str(r["unit"]),
-                    "source": str(r["source"]), "description_da": da, "description_en": en,
-                    "assumption": is_assumption(r["source"])})
-    return out
-
-
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
     """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
     wgs = gdf[columns + ["geometry"]].to_crs(4326)
@@ -223,24 +188,16 @@ class LowlandService:
 
         return self._tables.get("params", load_candidate_params)
 
-    def rules_doc(self) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
-            f = self.factors()
-            rows = []
-            for s in f.situations:
-                rows.append({"situation": s.name, "in_rotation": s.in_rotation,
-                             "water_table": s.water_table, "oc_interval_pct": s.interval,
-                             **{g: float(s.factors.get(g, 0.0)) for g in ("co2", "n2o", "ch4")},
-                             "total": s.total, "unit": "t CO2e/ha/yr", "source": s.source,
-                             "assumption": bool(s.is_assumption)})
-            r, p = self.rules(), self.candidate_params()
-            return {"rules": {"version": r.version, "rows": _param_rows(r)},
-                    "emission_factors": {"version": f.version, "unit": "t CO2e/ha/yr",
-                                         "rows": rows, "gwp": dict(f.gwp)},
-                    "candidate_search": {"version": p.version, "rows": _param_rows(p)},
-                    "conditions": CONDITIONS, "conditions_source": CONDITIONS_SOURCE}
+    def conditions(self) -> Any:
+        from naturkapital.lowland.rules import load_conditions
 
-        return self._tables.get("rules_doc", make)
+        return self._tables.get("conditions", load_conditions)
+
+    def rules_doc(self) -> dict[str, Any]:
+        from naturkapital.lowland.rules import rules_document
+
+        return self._tables.get("rules_doc", lambda: rules_document(
+            self.rules(), self.factors(), self.candidate_params(), self.conditions()))
 
     def rules_json(self) -> bytes:
         return self._bytes.get("rules", lambda: json.dumps(
@@ -326,30 +283,6 @@ class ScreenOut:
     meta: dict[str, Any]
 
 
-def _check_raster(path: Path, shown: str, what: str, max_cells: int) -> None:
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
-    try:
-        with rasterio.open(path, driver="GTiff") as ds:
-            cells = int(ds.width) * int(ds.height)
-            crs = ds.crs
-            count = ds.count
-    except (RasterioIOError, ValueError, TypeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
-        first = first.replace(str(path), shown).replace(str(path.parent) + "/", "")[:200]
-        raise UploadError(422, f"{shown}: cannot read the {what} as a GeoTIFF ({first})") \
-            from None
-    if cells > max_cells:
-        raise UploadError(413, f"{shown}: the {what} has {cells:,} cells; at most "
-                               f"{max_cells:,} (clip it to the parcels' area)")
-    if count < 1:
-        raise UploadError(422, f"{shown}: the {what} has no band")
-    if crs is None:
-        raise UploadError(422, f"{shown}: the {what} has no CRS; assign one, e.g. "
-                               "gdal_edit.py -a_srs EPSG:25832")
-
-
 def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_parcels: int,
                  max_cells: int, factors: Any = None, rules: Any = None) -> ScreenOut:
     """Check and screen an upload. Problems raise :class:`UploadError` (HTTP 4xx)."""
@@ -389,7 +322,12 @@ def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_pa
                 raise UploadError(415, f"{shown}: the {what} must be a GeoTIFF (.tif)")
             path = tmp / f"{key}.tif"
             path.write_bytes(data)
-            _check_raster(path, shown, what, max_cells)
+            try:
+                check_raster_file(path, what, max_cells, shown, driver="GTiff")
+            except TooLargeError as exc:
+                raise UploadError(413, str(exc)) from None
+            except InputError as exc:
+                raise UploadError(422, str(exc)) from None
             paths[key] = path
             names[str(path)] = shown
         try:
@@ -447,23 +385,6 @@ def screen_doc(out: ScreenOut) -> dict[str, Any]:
             "parcels": _geojson(geo, [c for c in PARCEL_MAP_COLUMNS if c in geo.columns])}
 
 
-def decode_raster(value: Any, name: str) -> bytes:
-    """An OGC binary input: ``{"value": base64, "mediaType": "image/tiff"}`` or base64."""
-    if isinstance(value, dict):
-        media = value.get("mediaType")
-        if media is not None and media not in ("image/tiff", "image/tiff; application=geotiff",
-                                               "image/geotiff"):
-            raise InputError(name, f"mediaType must be image/tiff, not {media!r}")
-        value = value.get("value")
-    if not isinstance(value, str) or not value:
-        raise InputError(name, "give the GeoTIFF as base64 text (qualified value "
-                               "{\"value\": …, \"mediaType\": \"image/tiff\"})")
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise InputError(name, "not valid base64") from None
-
-
 # ---------------------------------------------------------------- routes
 def _svc(request: Request) -> LowlandService:
     return request.app.state.lowland
@@ -506,63 +427,51 @@ async def lowland_candidates(
         "Content-Disposition": f'attachment; filename="lavbund_kandidater_{kommune}.{format}"'})
 
 
-@router.post("/screen", response_model=ScreenResult,
-             summary="Screen uploaded parcels against Klimaskovfonden's criteria",
-             description="Parcels (GeoJSON or GeoPackage polygons, any CRS) and three "
-                         "GeoTIFFs on one grid: organic carbon % (Kulstof 2022 form), GVSmax "
-                         "cm relative to the surface (negative below), peat depth cm. Public; "
-                         "nothing is stored. format=csv or gpkg downloads the table.",
-             responses={200: {"content": {"application/json": {}, "text/csv": {
-                 "schema": {"type": "string"}}, GPKG: {"schema": {
-                     "type": "string", "format": "binary"}}},
-                 "description": "JSON, CSV or GeoPackage"},
-                 **responses(413, 415, 422)})
-async def lowland_screen(
-    request: Request,
-    parcels: Annotated[UploadFile, File(description="Parcel polygons (.geojson, .gpkg)")],
-    carbon: Annotated[UploadFile, File(description="Organic carbon, % (GeoTIFF)")],
-    water_table: Annotated[UploadFile, File(description="GVSmax, cm relative to the surface, "
-                                                        "negative below (GeoTIFF)")],
-    peat_depth: Annotated[UploadFile, File(description="Peat depth, cm (GeoTIFF)")],
-    id_field: Annotated[str | None, Form(max_length=255, description="Parcel id field "
-                                         "(default: the first field)")] = None,
-    in_rotation_field: Annotated[str | None, Form(max_length=255, description="Field: in "
-                                                  "rotation yes/no")] = None,
-    positive_depths: Annotated[bool, Form(description="GVSmax given as positive depths")]
-    = False,
-    align: Annotated[bool, Form(description="Resample water table and peat depth onto the "
-                                            "carbon grid (cell-area average)")] = False,
-    horizon_years: Annotated[float | None, Form(gt=0, le=200)] = None,
-    format: Annotated[Literal["json", "csv", "gpkg"], Form()] = "json",
-) -> Response:
+def screen_respond(request: Request, values: dict[str, Any], format: str = "json") -> Response:
+    """``POST /api/lowland/screen``: the lowland-screen process on uploaded files; JSON,
+    CSV or GeoPackage."""
     settings = request.app.state.settings
     limit = settings.max_upload_bytes
-    files = ScreenFiles(await parcels.read(limit + 1), parcels.filename, {
-        "carbon": (await carbon.read(limit + 1), carbon.filename),
-        "water_table": (await water_table.read(limit + 1), water_table.filename),
-        "peat_depth": (await peat_depth.read(limit + 1), peat_depth.filename)})
-    opts = ScreenOptions(id_field or None, in_rotation_field or None, positive_depths, align,
-                         horizon_years)
+    if values["parcels"] is None:
+        raise ApiError(422, "parcels: upload a parcel file")
+    files = ScreenFiles(*input_file(values["parcels"], "parcels", "parcels.geojson"), {
+        k: input_file(values[k], k, f"{k}.tif") for k in ("carbon", "water_table",
+                                                           "peat_depth")})
+    opts = ScreenOptions(values["id_field"], values["in_rotation_field"],
+                         bool(values["positive_depths"]), bool(values["align"]),
+                         values["horizon_years"])
     svc = _svc(request)
+    try:
+        out = screen_files(files, opts, limit, settings.max_zones, settings.max_raster_cells,
+                           svc.factors(), svc.rules())
+    except UploadError as exc:
+        raise ApiError(exc.status, exc.detail) from None
+    if format == "json":
+        return Response(json.dumps(screen_doc(out), ensure_ascii=False,
+                                   allow_nan=False).encode("utf-8"),
+                        media_type="application/json")
+    from naturkapital.io.output import write_table
 
-    def run() -> Response:
-        try:
-            out = screen_files(files, opts, limit, settings.max_zones,
-                               settings.max_raster_cells, svc.factors(), svc.rules())
-        except UploadError as exc:
-            raise ApiError(exc.status, exc.detail) from None
-        if format == "json":
-            return Response(json.dumps(screen_doc(out), ensure_ascii=False,
-                                       allow_nan=False).encode("utf-8"),
-                            media_type="application/json")
-        from naturkapital.io.output import write_table
+    with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
+        path = Path(tmp) / f"screening.{format}"
+        write_table(out.table, path, out.meta, out.parcels[["parcel_id", "geometry"]],
+                    key="parcel_id")
+        data = path.read_bytes()
+    return Response(data, media_type=CSV if format == "csv" else GPKG, headers={
+        "Content-Disposition": f'attachment; filename="lavbund_screening.{format}"'})
 
-        with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmp:
-            path = Path(tmp) / f"screening.{format}"
-            write_table(out.table, path, out.meta, out.parcels[["parcel_id", "geometry"]],
-                        key="parcel_id")
-            data = path.read_bytes()
-        return Response(data, media_type=CSV if format == "csv" else GPKG, headers={
-            "Content-Disposition": f'attachment; filename="lavbund_screening.{format}"'})
 
-    return await run_in_threadpool(run)
+add_rest_route(
+    router, SCREEN, screen_respond,
+    extras=(extra("format", Annotated[Literal["json", "csv", "gpkg"], Form()], "json"),),
+    summary="Screen uploaded parcels against Klimaskovfonden's criteria",
+    description="Parcels (GeoJSON or GeoPackage polygons, any CRS) and three GeoTIFFs on one "
+                "grid: organic carbon % (Kulstof 2022 form), GVSmax cm relative to the "
+                "surface (negative below), peat depth cm. Public; nothing is stored. "
+                "format=csv or gpkg downloads the table. The lowland-screen process "
+                "(POST /processes/lowland-screen/execution) on uploaded files.",
+    response_model=ScreenResult,
+    responses={200: {"content": {"application/json": {}, "text/csv": {
+        "schema": {"type": "string"}}, GPKG: {"schema": {"type": "string",
+                                                         "format": "binary"}}},
+        "description": "JSON, CSV or GeoPackage"}, **responses(413, 415, 422)})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shapely.geometry import shape
 
 from naturkapital.landcover.landtypes import KEYS
+from naturkapital.scenario.read import CONVERSION_FIELDS, OPTIONAL_NUMBER_HELP, OPTIONAL_NUMBERS
 
 LandTypeKey = Literal["skov", "soe", "eng_mose", "hede_overdrev", "mark", "by_groen",
                       "by_graa", "andet"]
@@ -83,6 +84,9 @@ class LandTypeRow(BaseModel):
     contribution: float | None = Field(description="share × value / 100, NKI points")
     share_nature_pct: float | None = Field(description="share of the nature area (%), "
                                                        "nature types only")
+    contribution_nature: float | None = Field(
+        None, description="share of the nature area × value / 100, NKI natur points; "
+                          "nature types only")
 
 
 class ZoneBreakdown(BaseModel):
@@ -177,6 +181,12 @@ class Geometry(BaseModel):
             raise ValueError("coordinates must be longitude/latitude (EPSG:4326)")
 
 
+def _optional_number(key: str) -> Any:
+    """A conversion's optional number with the scenario reader's bounds and meaning."""
+    lo, hi = OPTIONAL_NUMBERS[key]
+    return Field(None, ge=lo, le=hi, description=OPTIONAL_NUMBER_HELP[key])
+
+
 class Conversion(BaseModel):
     """One land conversion of a scenario: this area becomes that land type (or, more
     precisely, that class of the scenario land cover's scheme: ``to_class``)."""
@@ -189,6 +199,9 @@ class Conversion(BaseModel):
                                  "8 forest (see /api/landcover/classes)")
     name: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
+    oc_pct: float | None = _optional_number("oc_pct")
+    gvsmax_cm: float | None = _optional_number("gvsmax_cm")
+    peat_depth_cm: float | None = _optional_number("peat_depth_cm")
 
     @field_validator("geometry")
     @classmethod
@@ -202,6 +215,10 @@ class Conversion(BaseModel):
             raise ValueError("give to_class (a class of the land cover's scheme) or "
                              "to_land_type")
         return self
+
+
+# a saved scenario keeps every attribute a scenario file may give
+assert set(CONVERSION_FIELDS) <= set(Conversion.model_fields)
 
 
 def scheme_land_types(landcover: str) -> dict[int, str]:

@@ -135,7 +135,7 @@ def process_description(process_id: str) -> dict[str, Any]:
                               "content": {"application/json": {"schema": {
                                   "$ref": "#/components/schemas/StatusInfo"}}}},
                         **responses(400, 401, 403, 404, 413, 422)})
-async def execute(request: Request, process_id: str, body: Execute,
+async def execute_process(request: Request, process_id: str, body: Execute,
                   prefer: Annotated[str | None, Header(description="respond-async for a "
                                                                    "job")] = None,
                   ) -> Any:

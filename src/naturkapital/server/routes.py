@@ -3,14 +3,15 @@ stored results and saved scenarios."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, File, Form, Query, Request, Response, Security, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Form, Query, Request, Response, Security
 
 import naturkapital
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.nki.spec import COMPARE, NKI
 from naturkapital.server import models as m
 from naturkapital.server.cache import (
     Epoch,
@@ -23,13 +24,12 @@ from naturkapital.server.cache import (
     write_table_bytes,
 )
 from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.processes.nki import COMPARE_PROCESS, run_nki
+from naturkapital.server.rest import add_rest_route, extra, process_respond
 from naturkapital.server.security import check_token, require_token
 from naturkapital.server.uploads import (
     UploadError,
-    compute_upload,
     params_of,
-    read_upload,
-    with_upload_dir,
     zone_records,
     zones_from_records,
 )
@@ -151,7 +151,8 @@ def _breakdown(svc: NKIService, epoch: str, row: dict[str, Any], q: str) -> dict
     return {**{k: row.get(k) for k in ("zone_id", "name", "nki", "nki_nature", "rank",
                                       "rank_nature", "group", "group_da", "area_ha",
                                       "coverage_pct")},
-            "n_ranked": svc.n_ranked(epoch), "land_types": land_type_rows(row),
+            "n_ranked": svc.n_ranked(epoch),
+            "land_types": land_type_rows(svc.result(epoch), zone_id),
             "meta": svc.meta(epoch),
             "diagram_svg": f"/api/nki/{zone_id}/diagram.svg{q}",
             "diagram_png": f"/api/nki/{zone_id}/diagram.png{q}"}
@@ -191,7 +192,7 @@ def diagram_png(request: Request, zone_id: str, landcover: LandcoverQ = "basemap
             responses={200: {"content": {"application/json": {}, "text/csv": {
                 "schema": {"type": "string"}}}, "description": "JSON or CSV"},
                 **responses(422)})
-def compare(request: Request,
+def compare_route(request: Request,
             from_: Annotated[Epoch, Query(alias="from", description="Epoch: basemap2021 or "
                                                                     "corine:YEAR")]
             = "corine:2012",
@@ -207,65 +208,50 @@ def compare(request: Request,
         "rows": svc.compare_rows(from_, to)})
 
 
-@router.post("/nki", response_model=m.UploadResult, tags=["nki"],
-             summary="Upload zones (GeoJSON or GeoPackage) and get their NKI",
-             description="Public unless store=true, which saves the upload and the result "
-                         "and needs the write token (Authorization: Bearer TOKEN).",
-             responses={**FILE_RESPONSES, **responses(401, 403, 413, 415, 422)})
-async def nki_upload(
-    request: Request,
-    file: Annotated[UploadFile, File(description="Zone polygons: .geojson or .gpkg (any "
-                                                 "CRS; GeoJSON without crs = EPSG:4326)")],
-    id_field: Annotated[str | None, Form(max_length=255, description="Field identifying "
-                                         "each zone (default: the first field)")] = None,
-    name_field: Annotated[str | None, Form(max_length=255)] = None,
-    landcover: Annotated[LandcoverName, Form()] = "basemap2021",
-    year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
-    store: Annotated[bool, Form(description="Save upload and result (needs the token)")]
-    = False,
-    format: Annotated[Literal["json", "csv", "gpkg"], Form()] = "json",
-) -> Any:
+def nki_respond(request: Request, values: dict[str, Any], store: bool = False,
+                format: str = "json") -> Any:
+    """``POST /api/nki``: the nki process on uploaded zones; JSON with simplified zone
+    outlines, CSV or GeoPackage; ``store`` saves upload and result (needs the token)."""
     if store:
         check_token(request)
-    settings = request.app.state.settings
-    epoch = _epoch(landcover, year)
-    data = await file.read(settings.max_upload_bytes + 1)
-    filename = file.filename
-    return await run_in_threadpool(_upload_sync, request, data, filename, id_field or None,
-                                   name_field or None, epoch, store, format)
-
-
-def _upload_sync(request: Request, data: bytes, filename: str | None, id_field: str | None,
-                 name_field: str | None, epoch: str, store: bool, fmt: str) -> Any:
-    settings = request.app.state.settings
-    with with_upload_dir() as tmp:
-        from pathlib import Path
-
-        try:
-            up = read_upload(data, filename, id_field, name_field, settings.max_upload_bytes,
-                             settings.max_zones, Path(tmp))
-            res = compute_upload(up, epoch)
-        except UploadError as exc:
-            raise ApiError(exc.status, exc.detail) from None
-    meta = dict(res.meta)
-    meta.pop("landcover_path", None)
+    if values["zones"] is None:
+        raise ApiError(422, "zones: upload a zone file (the embedded municipalities are at "
+                            "GET /api/nki)")
+    try:
+        run = run_nki(values, request.app.state.services)
+    except UploadError as exc:
+        raise ApiError(exc.status, exc.detail) from None
+    up, res = run.upload, run.result
+    assert up is not None and res is not None
+    meta = run.meta()
     rows = records(res.table)
     upload_id = result_id = None
     if store:
         upload_id, result_id = _store(request).save_upload_result(
             filename=up.filename, fmt=up.fmt, size_bytes=up.size_bytes, sha256=up.sha256,
             id_field=up.id_field, name_field=up.name_field, zones=zone_records(up.zones.gdf),
-            kind="nki", params=params_of(up, epoch), meta=meta, rows=rows)
-    if fmt in ("csv", "gpkg"):
-        data_out = write_table_bytes(res.table, fmt, meta, res.zones)  # type: ignore[arg-type]
-        return _download(data_out, CSV if fmt == "csv" else GPKG, f"nki_upload.{fmt}")
+            kind="nki", params=params_of(up, run.epoch), meta=meta, rows=rows)
+    if format in ("csv", "gpkg"):
+        data_out = write_table_bytes(res.table, format, meta, res.zones)  # type: ignore[arg-type]
+        return _download(data_out, CSV if format == "csv" else GPKG, f"nki_upload.{format}")
     props = res.table[[ZONE_ID, "nki", "nki_nature", "rank"]]
-    import json
-
     zones_fc = json.loads(simplified_geojson(res.zones, 5.0, props))
     return {"meta": meta, "rows": rows, "zones": zones_fc, "stored": store,
             "upload_id": upload_id, "result_id": result_id, "filename": up.filename,
             "id_field": up.id_field}
+
+
+add_rest_route(
+    router, NKI, nki_respond,
+    extras=(extra("store", Annotated[bool, Form(description="Save upload and result (needs "
+                                                            "the token)")], False),
+            extra("format", Annotated[Literal["json", "csv", "gpkg"], Form()], "json")),
+    summary="Upload zones (GeoJSON or GeoPackage) and get their NKI",
+    description="The nki process on your zones (POST /processes/nki/execution). Public "
+                "unless store=true, which saves the upload and the result and needs the "
+                "write token (Authorization: Bearer TOKEN).",
+    response_model=m.UploadResult,
+    responses={**FILE_RESPONSES, **responses(401, 403, 413, 415, 422)})
 
 
 @router.get("/results", response_model=list[m.StoredResultInfo], tags=["results"],
@@ -320,3 +306,6 @@ def get_scenario(request: Request, scenario_id: str) -> dict[str, Any]:
     if rec is None:
         raise ApiError(404, f"no scenario {scenario_id!r}")
     return rec
+
+
+add_rest_route(router, COMPARE, process_respond(COMPARE_PROCESS))

@@ -27,8 +27,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from naturkapital.core.errors import InputError
+from naturkapital.core.jsonable import finite_or_none
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of, records
+from naturkapital.scenario.read import CONV_ID, CONVERSION_FIELDS
+from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
 
@@ -167,14 +169,6 @@ def _svg(fig: Any) -> str:
     return buf.getvalue()
 
 
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if v == v and v not in (float("inf"), float("-inf")) else None
-
-
 class ScenarioService:
     """Demos, classes, and cached evaluations for the scenario editor."""
 
@@ -221,8 +215,7 @@ class ScenarioService:
             from naturkapital.scenario.read import read_scenario
 
             conv = read_scenario(f"demo:{key}", resolve_landcover("basemap2021", None).scheme)
-            fc = _fc_4326(conv, ["conv_id", "name", "to_class", "note", "oc_pct", "gvsmax_cm",
-                                 "peat_depth_cm"])
+            fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS])
             fc["demo"] = f"demo:{key}"
             return json.dumps(fc, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
@@ -256,8 +249,7 @@ class ScenarioService:
         lt = dict(zip(lc.scheme.table["value"].astype(int), lc.scheme.table["land_type"],
                       strict=True))
         conv["land_type"] = conv["to_class"].map(lt)
-        fc = _fc_4326(conv, ["conv_id", "name", "to_class", "land_type", "note", "oc_pct",
-                             "gvsmax_cm", "peat_depth_cm"])
+        fc = _fc_4326(conv, [CONV_ID, *CONVERSION_FIELDS, "land_type"])
         return {"filename": shown, "epoch": epoch, "conversions": fc}
 
     # -- evaluation -------------------------------------------------------------------
@@ -318,62 +310,31 @@ class ScenarioService:
                 svg_b = _svg(nki_figure(before))
                 svg_a = _svg(nki_figure(after, second=before))
             return {"zone_id": zone_id, "name": res.names[zone_id],
-                    "nki_before": _num(res.value(zone_id, "nki", "baseline")),
-                    "nki_after": _num(res.value(zone_id, "nki", "scenario")),
+                    "nki_before": finite_or_none(res.value(zone_id, "nki", "baseline")),
+                    "nki_after": finite_or_none(res.value(zone_id, "nki", "scenario")),
                     "before_svg": svg_b, "after_svg": svg_a}
 
         return self._diagrams.get((key, zone_id), make)
 
     def evaluation(self, body: EvaluateIn, max_bytes: int) -> dict[str, Any]:
-        from naturkapital.scenario.evaluate import INDICATORS, TOTAL_ID
+        from naturkapital.scenario.evaluate import INDICATORS
 
         res, key = self.result(body.scenario, body.landcover, max_bytes)
-        zone = body.zone_id or _main_zone(res, TOTAL_ID)
+        zone = body.zone_id or res.main_zone()
         if zone not in res.names:
             raise InputError("zone_id", f"zone {zone!r} is not in the result (zones: "
                                         f"{', '.join(res.names)})")
-        meta = {k: v for k, v in res.meta.items() if k not in ("scenario", "carbon_pools")}
-        meta["scenario"] = body.scenario if isinstance(body.scenario, str) else "upload"
-        meta["carbon_pools"] = Path(str(res.meta.get("carbon_pools", ""))).name
-        meta["epoch"] = body.landcover
+        doc = res.to_dict(body.scenario if isinstance(body.scenario, str) else "upload")
+        doc["meta"]["epoch"] = body.landcover
         conv = res.conversions.copy()
         conv["note"] = conv["note"].fillna("").astype(str) if "note" in conv else ""
         return {
-            "table": records(res.table),
-            "zones": [{"zone_id": z, "name": n} for z, n in res.names.items()],
+            **doc,
             "indicators": [{"key": i.key, "unit": i.unit, "da": i.da, "en": i.en}
                            for i in INDICATORS],
-            "lowland": [_lowland_row(c) for c in res.lowland],
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
-            "meta": meta,
             "diagram": self.diagram(res, key, zone),
         }
-
-
-def _main_zone(res: Any, total_id: str) -> str:
-    """The zone with the most converted area (the total when nothing converts)."""
-    t = res.table[(res.table["indicator"] == "converted_area_ha")
-                  & (res.table[ZONE_ID] != total_id)]
-    if t.empty or not (t["scenario"].fillna(0) > 0).any():
-        return total_id
-    return str(t.sort_values("scenario", ascending=False)[ZONE_ID].iloc[0])
-
-
-def _lowland_row(c: Any) -> dict[str, Any]:
-    b = c.budget
-    return {"conv_id": c.conv_id, "name": c.name, "status": c.status,
-            "status_da": c.status_da, "area_ha": _num(c.area_ha),
-            "rewetted_ha": _num(c.rewetted_ha), "max_support_dkk": _num(b.max_support_dkk),
-            "budget_dkk": _num(b.total_dkk), "gvsmax_before_cm": _num(c.gvsmax_before_cm),
-            "gvsmax_basis": c.gvsmax_basis, "data_basis": c.data_basis,
-            "co2e_before_t_per_year": _num(c.co2e_before_t_per_year),
-            "co2e_after_t_per_year": _num(c.co2e_after_t_per_year),
-            "notes": list(c.notes),
-            "criteria": [{"key": cr.get("key"), "name_da": cr.get("name_da"),
-                          "name_en": cr.get("name_en"), "requirement": cr.get("requirement"),
-                          "measured": _num(cr.get("measured")), "unit": cr.get("unit"),
-                          "result": cr.get("result"), "result_da": cr.get("result_da")}
-                         for cr in c.criteria]}
 
 
 # ---------------------------------------------------------------- routes

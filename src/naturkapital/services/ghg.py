@@ -22,7 +22,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-from exactextract import exact_extract
 from exactextract.raster import RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
@@ -30,13 +29,11 @@ from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
+from naturkapital.io.zonal import extract_batches
 from naturkapital.landcover.sources import Landcover
 from naturkapital.lowland.co2 import parcel_emissions
 from naturkapital.lowland.rules import EmissionFactors
 from naturkapital.services.tables import Coefficients
-
-#: Features per exactextract call.
-BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -108,12 +105,9 @@ def extract_cells(polys: gpd.GeoDataFrame, id_col: str, carbon: Path, lc: Landco
             sources = [RasterioRasterSource(oc_ds, 1, name="oc"),
                        RasterioRasterSource(vrt, lc.band, name="lc")]
             out: dict[str, Cells] = {}
-            for start in range(0, len(pr), BATCH):
-                part = pr.iloc[start:start + BATCH]
-                res = exact_extract(sources, part[[id_col, "geometry"]],
-                                    ["values", "coverage", "cell_id"], include_cols=[id_col],
-                                    output="pandas")
-                for rec in res.to_dict("records"):
+            for batch in extract_batches(pr, sources, ["values", "coverage", "cell_id"],
+                                         [id_col], oc_ds.res):
+                for rec in batch.result.to_dict("records"):
                     out[rec[id_col]] = _join(rec, cell_ha)
     seen = [c.oc[~np.isnan(c.oc)] for c in out.values()]
     vals = np.concatenate(seen) if seen else np.array([])

@@ -1,11 +1,12 @@
 """OGC API – Processes: a registry of process specs.
 
-A process is one :class:`ProcessSpec` — id, title, a pydantic model of its inputs, its
-outputs and an ``execute`` function — registered with :func:`register`. The process
-description (``/processes/{id}``), input validation, synchronous and asynchronous
-execution and the job API are all generated from that one spec. To add a process
-(e.g. lowland screening) write a module that builds a spec and calls ``register``,
-and add the module's name to :data:`BUILTIN_MODULES`.
+A process is one :class:`ProcessSpec`: a model's :class:`~naturkapital.core.spec.ModelSpec`
+plus the ``execute`` adapter that runs it on HTTP inputs, registered with
+:func:`register`. The process description (``/processes/{id}``), input validation (a
+pydantic model generated from the spec), the REST alias (:mod:`naturkapital.server.rest`),
+synchronous and asynchronous execution and the job API all come from that one spec.
+To add a process write a module that builds a spec and calls ``register``, and add the
+module's name to :data:`BUILTIN_MODULES`.
 """
 
 from __future__ import annotations
@@ -17,19 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from naturkapital.core.spec import ModelSpec, Output, describe, json_schema
+from naturkapital.server.processes.inputs import inputs_model
+
 #: Modules whose import registers the built-in processes.
 BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
                                      "naturkapital.server.processes.scenario",
                                      "naturkapital.server.processes.lowland")
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    """One output of a process: a JSON value described by a JSON schema."""
-
-    title: str
-    description: str
-    schema: dict[str, Any]
 
 
 @dataclass
@@ -42,19 +37,43 @@ class ProcessContext:
 
 @dataclass(frozen=True)
 class ProcessSpec:
-    """Everything about one process, declared once."""
+    """A model offered as an OGC process: its :class:`ModelSpec` and the adapter that
+    executes it on HTTP inputs. Id, title, inputs (a pydantic model generated from the
+    spec), outputs and the description all come from the model spec."""
 
-    id: str
-    title: str
-    description: str
-    inputs: type[BaseModel]
-    outputs: dict[str, OutputSpec]
+    model: ModelSpec
     execute: Callable[[Any, ProcessContext], dict[str, Any]]
-    version: str = "1.0.0"
-    keywords: tuple[str, ...] = ()
     job_control: tuple[str, ...] = ("sync-execute", "async-execute")
     output_transmission: tuple[str, ...] = ("value",)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def title(self) -> str:
+        return self.model.title.both()
+
+    @property
+    def description(self) -> str:
+        return self.model.about.en
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return self.model.keywords
+
+    @property
+    def inputs(self) -> type[BaseModel]:
+        return inputs_model(self.model)
+
+    @property
+    def outputs(self) -> dict[str, Output]:
+        return {o.name: o for o in self.model.outputs}
 
     def summary(self, base: str = "") -> dict[str, Any]:
         """The process summary of ``/processes``."""
@@ -71,39 +90,23 @@ class ProcessSpec:
         }
 
     def description_doc(self, base: str = "") -> dict[str, Any]:
-        """The full process description, inputs and outputs from the spec."""
-        js = self.inputs.model_json_schema(ref_template="#/$defs/{model}")
-        defs = js.get("$defs", {})
-        required = set(js.get("required", []))
-        inputs = {}
-        for name, prop in js.get("properties", {}).items():
-            schema = dict(prop)
-            if defs:
-                schema = _inline(schema, defs)
-            inputs[name] = {
-                "title": prop.get("title", name),
-                "description": prop.get("description", ""),
-                "schema": schema,
-                "minOccurs": 1 if name in required else 0,
-                "maxOccurs": 1,
-            }
-        outputs = {k: {"title": o.title, "description": o.description, "schema": o.schema}
-                   for k, o in self.outputs.items()}
-        return {**self.summary(base), "inputs": inputs, "outputs": outputs}
-
-
-def _inline(schema: Any, defs: dict[str, Any], depth: int = 0) -> Any:
-    """Replace local ``$ref``s by their definitions (descriptions stand alone)."""
-    if depth > 20:
-        return schema
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inline(defs.get(ref.rsplit("/", 1)[-1], {}), defs, depth + 1)
-        return {k: _inline(v, defs, depth + 1) for k, v in schema.items()}
-    if isinstance(schema, list):
-        return [_inline(v, defs, depth + 1) for v in schema]
-    return schema
+        """The full process description, inputs and outputs from the model spec; each
+        input carries ``x-naturkapital`` (kind, Danish/English labels, unit, geometry,
+        projected) for the web form."""
+        inputs = {p.name: {"title": p.label.both(), "description": p.help.en,
+                           "schema": json_schema(p), "minOccurs": 1 if p.required else 0,
+                           "maxOccurs": 1, "x-naturkapital": describe(p)}
+                  for p in self.model.face("http")}
+        outputs = {o.name: {"title": o.label.both(), "description": o.help.en,
+                            "schema": o.schema} for o in self.model.outputs}
+        doc = {**self.summary(base), "inputs": inputs, "outputs": outputs}
+        doc["x-naturkapital"] = {"title": {"da": self.model.title.da,
+                                           "en": self.model.title.en},
+                                 "about": {"da": self.model.about.da,
+                                           "en": self.model.about.en},
+                                 "rest": f"/api/{self.model.rest}" if self.model.rest
+                                 else None}
+        return doc
 
 
 _REGISTRY: dict[str, ProcessSpec] = {}

@@ -2,69 +2,93 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from naturkapital.core.errors import InputError
+from naturkapital.nki.compute import NKIResult, compare
+from naturkapital.nki.spec import COMPARE, NKI
 from naturkapital.server.cache import epoch_of, records
-from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.server.processes.inputs import ZonesLandcoverInputs
-from naturkapital.server.uploads import UploadError, compute_upload, read_upload, with_upload_dir
+from naturkapital.server.processes import ProcessContext, ProcessSpec, register
+from naturkapital.server.rest import input_file
+from naturkapital.server.uploads import (
+    UploadError,
+    ZoneUpload,
+    compute_upload,
+    read_upload,
+    with_upload_dir,
+)
 
 
-class NKIInputs(ZonesLandcoverInputs):
-    """Inputs of the NKI process (default zones: the 98 embedded municipalities)."""
+@dataclass
+class NKIRun:
+    """The index of uploaded zones (``upload``/``result``), or only the epoch when no
+    zones were given (the embedded municipalities, served from the cache)."""
+
+    epoch: str
+    upload: ZoneUpload | None = None
+    result: NKIResult | None = None
+
+    def meta(self) -> dict[str, Any]:
+        assert self.result is not None
+        meta = dict(self.result.meta)
+        meta.pop("landcover_path", None)
+        return meta
 
 
-ROW_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "object", "properties": {
-        "zone_id": {"type": "string"}, "name": {"type": "string"},
-        "nki": {"type": ["number", "null"]}, "nki_nature": {"type": ["number", "null"]},
-        "rank": {"type": ["integer", "null"]}}},
-}
+def run_nki(values: dict[str, Any], services: Any) -> NKIRun:
+    """The NKI of the given zones (a file upload, GeoJSON or qualified value); the one
+    implementation behind the process and its REST alias. Raises :class:`UploadError`."""
+    epoch = epoch_of(values["landcover"], values["year"])
+    if values["zones"] is None:
+        return NKIRun(epoch)
+    data, filename = input_file(values["zones"], "zones", "zones.geojson")
+    with with_upload_dir() as tmp:
+        up = read_upload(data, filename, values["id_field"], values["name_field"],
+                         services.settings.max_upload_bytes, services.settings.max_zones,
+                         Path(tmp))
+        res = compute_upload(up, epoch)
+    return NKIRun(epoch, up, res)
 
 
-def execute(inputs: NKIInputs, ctx: ProcessContext) -> dict[str, Any]:
+def execute_nki(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """Rows of the NKI table and the method metadata."""
-    epoch = epoch_of(inputs.landcover, inputs.year)
     services = ctx.services
+    ctx.progress(10, "computing the index")
+    try:
+        run = run_nki(inputs.model_dump(), services)
+    except UploadError as exc:
+        raise InputError("zones", exc.detail) from None
+    if run.result is None:
+        return {"table": services.nki.rows(run.epoch), "meta": services.nki.meta(run.epoch)}
+    return {"table": records(run.result.table), "meta": run.meta()}
+
+
+SPEC = register(ProcessSpec(NKI, execute_nki))
+
+
+def execute_compare(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+    """The change table and its method between two embedded epochs."""
+    services = ctx.services
+    frm, to = inputs.from_epoch, inputs.to_epoch
     if inputs.zones is None:
-        ctx.progress(10, "computing the index for the municipalities")
-        return {"table": services.nki.rows(epoch), "meta": services.nki.meta(epoch)}
-    data = json.dumps(inputs.zones).encode("utf-8")
+        ctx.progress(10, "comparing the municipalities")
+        res = services.nki.compare(frm, to)
+        return {"table": services.nki.compare_rows(frm, to),
+                "meta": {**res.meta, "from_epoch": frm, "to_epoch": to}}
+    data, filename = input_file(inputs.zones, "zones", "zones.geojson")
     with with_upload_dir() as tmp:
         try:
-            up = read_upload(data, "zones.geojson", inputs.id_field, inputs.name_field,
+            up = read_upload(data, filename, inputs.id_field, inputs.name_field,
                              services.settings.max_upload_bytes, services.settings.max_zones,
                              Path(tmp))
         except UploadError as exc:
             raise InputError("zones", exc.detail) from None
-        ctx.progress(20, f"computing the index for {len(up.zones.gdf)} zones")
-        try:
-            res = compute_upload(up, epoch)
-        except UploadError as exc:
-            raise InputError("zones", exc.detail) from None
-    meta = dict(res.meta)
-    meta.pop("landcover_path", None)
-    return {"table": records(res.table), "meta": meta}
+        ctx.progress(20, f"comparing {len(up.zones.gdf)} zones")
+        res = compare(frm, to, up.zones)
+    return {"table": records(res.table), "meta": {**res.meta, "from_epoch": frm,
+                                                 "to_epoch": to}}
 
 
-SPEC = register(ProcessSpec(
-    id="nki",
-    title="Naturkapitalindeks (Natural Capital Index)",
-    description="NKI and NKI natur per zone, with rank, group and the area share and "
-                "nature value of each of the 8 land types, on embedded Basemap04 2021 or "
-                "CORINE (open-data method, DCE/DN). Zones: the municipalities or your own "
-                "GeoJSON polygons.",
-    inputs=NKIInputs,
-    outputs={
-        "table": OutputSpec("NKI table", "One row per zone, sorted by rank; the all-zones "
-                                         "row (zone_id 0) last.", ROW_SCHEMA),
-        "meta": OutputSpec("Method", "Method, land cover, scheme, assumptions.",
-                           {"type": "object"}),
-    },
-    execute=execute,
-    keywords=("nki", "naturkapitalindeks", "natural capital", "biodiversity"),
-))
+COMPARE_PROCESS = register(ProcessSpec(COMPARE, execute_compare))

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Any
 
 from naturkapital.core.errors import InputError
-from naturkapital.server.cache import records
-from naturkapital.server.processes import OutputSpec, ProcessContext, ProcessSpec, register
-from naturkapital.server.processes.inputs import ZonesLandcoverInputs
+from naturkapital.scenario.spec import EVALUATE
+from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.uploads import (
     UploadError,
     check_crs_member,
@@ -20,35 +17,8 @@ from naturkapital.server.uploads import (
     with_upload_dir,
 )
 
-DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
 
-
-class ScenarioInputs(ZonesLandcoverInputs):
-    """Inputs of the scenario-evaluate process."""
-
-    scenario: dict[str, Any] | DemoName = Field(
-        ..., title="Scenario / scenarie",
-        description="GeoJSON FeatureCollection of conversion polygons (EPSG:4326, or with a "
-                    "'crs' member), each with property to_class (Basemap04 class code, e.g. "
-                    "11 wet nature, 8 forest) and optionally name, oc_pct, gvsmax_cm, "
-                    "peat_depth_cm; or an embedded demo: demo:byn_so, demo:endelave, "
-                    "demo:aastrup_kaer.")
-    zones: dict[str, Any] | None = Field(
-        None, title="Zones / zoner",
-        description="GeoJSON FeatureCollection of zone polygons. Default: the embedded "
-                    "municipalities the scenario touches.")
-
-ROW_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "object", "properties": {
-        "zone_id": {"type": "string"}, "indicator": {"type": "string"},
-        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
-        "scenario": {"type": ["number", "null"]}, "delta": {"type": ["number", "null"]},
-        "source": {"type": "string"}, "assumption": {"type": "string"}}},
-}
-
-
-def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
+def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """The long indicator table, the lowland checks and the method metadata."""
     from naturkapital.landcover.sources import resolve_landcover
     from naturkapital.scenario.evaluate import evaluate_scenario
@@ -94,38 +64,8 @@ def execute(inputs: ScenarioInputs, ctx: ProcessContext) -> dict[str, Any]:
         except InputError as exc:
             src = "scenario" if str(tmp) in exc.source else exc.source
             raise InputError(src, exc.problem.replace(str(tmp) + "/", "")) from None
-    meta = {k: v for k, v in res.meta.items() if k not in ("scenario", "carbon_pools")}
-    meta["scenario"] = inputs.scenario if isinstance(inputs.scenario, str) else "upload"
-    lowland = [{"conv_id": c.conv_id, "status": c.status, "status_da": c.status_da,
-                "area_ha": c.area_ha, "rewetted_ha": c.rewetted_ha,
-                "budget_dkk": c.budget.total_dkk, "gvsmax_before_cm": c.gvsmax_before_cm,
-                "gvsmax_basis": c.gvsmax_basis,
-                "criteria": [{k: v for k, v in cr.items() if k != "explanation"}
-                             | {"measured": None if cr["measured"] != cr["measured"]
-                                else cr["measured"]} for cr in c.criteria]}
-               for c in res.lowland]
-    return {"table": records(res.table), "lowland": lowland, "meta": meta}
+    doc = res.to_dict(inputs.scenario if isinstance(inputs.scenario, str) else "upload")
+    return {k: doc[k] for k in ("table", "lowland", "meta")}
 
 
-SPEC = register(ProcessSpec(
-    id="scenario-evaluate",
-    title="Scenarie: økosystemtjenester og NKI (land-conversion scenario)",
-    description="Carbon stock (InVEST Carbon formula), greenhouse gases from organic soils "
-                "(SEGES), nitrogen leaching and removal, groundwater protection, flood "
-                "mitigation, NKI and NKI natur per zone, baseline and scenario, with the "
-                "lowland (Klimaskovfonden) check and budget of rewetting conversions. "
-                "Coefficients without a published source are flagged as assumptions.",
-    inputs=ScenarioInputs,
-    outputs={
-        "table": OutputSpec("Indicator table", "Long table: zone_id, indicator, unit, "
-                                               "baseline, scenario, delta, source, name, "
-                                               "label, assumption, note; total row zone_id 0.",
-                            ROW_SCHEMA),
-        "lowland": OutputSpec("Lowland checks", "Eligibility and budget of each rewetting "
-                                                "conversion.", {"type": "array"}),
-        "meta": OutputSpec("Method", "Method, inputs, assumptions and notes.",
-                           {"type": "object"}),
-    },
-    execute=execute,
-    keywords=("scenario", "scenarie", "ecosystem services", "økosystemtjenester", "nki"),
-))
+SPEC = register(ProcessSpec(EVALUATE, execute_scenario))

@@ -3,7 +3,9 @@
    server or the user's files is always inserted as text, never as HTML.
    The lowland view (lowland.js) and the scenario editor (scenario.js) are modules in
    window.NK_MODULES; this file calls their hooks: init(nk), onMapReady(map),
-   onSelect(zoneId), onTab(name), onLanguage(). */
+   onSelect(zoneId), onTab(name), onLanguage(). Forms of models (the zone upload here,
+   lowland screening in lowland.js) are rendered by forms.js from /processes/{id}; the
+   land-cover epochs come from the API too. */
 "use strict";
 (function () {
   const TEXTS = window.NK_TEXTS;
@@ -17,7 +19,7 @@
 
   const state = {
     lang: localStorage.getItem("nk-lang") === "en" ? "en" : "da",
-    epoch: "basemap2021",
+    epoch: null,        // "basemap2021", "corine:2018" …: the API's epochs (loadEpochs)
     natureOnly: false,
     selected: null,
     munis: [],          // /api/municipalities rows
@@ -29,7 +31,7 @@
     map: null,
     mapReady: false,
     upload: null,       // last upload response
-    uploadFile: null,
+    nkiForm: null,      // the "your areas" form, generated from /processes/nki
     tab: "zone",
     drawing: false,     // the scenario editor's polygon tool owns map clicks
   };
@@ -72,9 +74,15 @@
     if (x === null || x === undefined) return "–";
     return (x > 0 ? "+" : x < 0 ? "−" : "±") + fmt(Math.abs(x), digits);
   }
+  /** "corine:2018" → ["corine", "2018"]; "basemap2021" → ["basemap2021", null]. */
+  function splitEpoch(epoch) {
+    const [name, year] = String(epoch || "").split(":");
+    return [name, year || null];
+  }
   function epochQuery() {
-    if (state.epoch === "basemap2021") return "landcover=basemap2021";
-    return "landcover=corine&year=" + state.epoch.split(":")[1];
+    const [name, year] = splitEpoch(state.epoch);
+    if (!name) return "";  // the server's default land cover
+    return "landcover=" + encodeURIComponent(name) + (year ? "&year=" + year : "");
   }
   async function getJSON(url) {
     const r = await fetch(url, { headers: { Accept: "application/json" } });
@@ -91,6 +99,7 @@
   // ---------------------------------------------------------------- language
   function applyLanguage() {
     document.documentElement.lang = state.lang;
+    window.NKForms.setLang(state.lang);
     for (const e of $$("[data-i18n]")) e.textContent = t(e.dataset.i18n);
     for (const e of $$("[data-i18n-ph]")) e.placeholder = t(e.dataset.i18nPh);
     $("#lang").textContent = t("langButton");
@@ -208,6 +217,24 @@
   }
 
   // ---------------------------------------------------------------- data
+  /** The header's land-cover selector: the embedded epochs the API lists, each dataset
+   *  newest first (no years are written into the page). */
+  async function loadEpochs() {
+    const list = await window.NKForms.epochs();
+    const order = [];
+    for (const e of list) if (!order.includes(splitEpoch(e)[0])) order.push(splitEpoch(e)[0]);
+    const sorted = list.slice().sort((a, b) => {
+      const [na, ya] = splitEpoch(a), [nb, yb] = splitEpoch(b);
+      return order.indexOf(na) - order.indexOf(nb) || Number(yb || 0) - Number(ya || 0);
+    });
+    const sel = $("#epoch");
+    sel.replaceChildren(...sorted.map((e) => el("option", { value: e },
+      window.NKForms.epochLabel(e))));
+    if (!state.epoch || !list.includes(state.epoch)) state.epoch = sorted[0];
+    sel.value = state.epoch;
+    syncFormEpoch();
+  }
+
   async function loadMunicipalities() {
     const rows = await getJSON("/api/municipalities?" + epochQuery());
     state.munis = rows;
@@ -293,8 +320,8 @@
         state.lang === "da" ? lt.da : lt.en),
       el("td", { class: "num" }, fmt(state.natureOnly ? lt.share_nature_pct : lt.share_pct)),
       el("td", { class: "num" }, fmt(lt.value, 0)),
-      el("td", { class: "num" }, fmt(state.natureOnly && lt.share_nature_pct !== null && lt.value !== null
-        ? lt.share_nature_pct * lt.value / 100 : lt.contribution)))));
+      el("td", { class: "num" }, fmt(state.natureOnly && lt.contribution_nature !== null
+        ? lt.contribution_nature : lt.contribution)))));
     renderChange(zoneId);
   }
 
@@ -402,35 +429,49 @@
   }
 
   // ---------------------------------------------------------------- upload
-  function uploadForm(format) {
-    const fd = new FormData();
-    fd.append("file", state.uploadFile);
-    const idf = $("#upload-id").value.trim(), nf = $("#upload-name").value.trim();
-    if (idf) fd.append("id_field", idf);
-    if (nf) fd.append("name_field", nf);
-    if (state.epoch === "basemap2021") fd.append("landcover", "basemap2021");
-    else { fd.append("landcover", "corine"); fd.append("year", state.epoch.split(":")[1]); }
-    fd.append("format", format);
-    return fd;
+  /** The form of the "your areas" tab, generated from the nki process description. */
+  async function mountUploadForm() {
+    try {
+      state.nkiForm = await window.NKForms.mount("#form-nki", "nki", { require: ["zones"] });
+    } catch (err) {
+      $("#upload-status").className = "status error";
+      $("#upload-status").textContent = t("loadError") + err.message;
+      return;
+    }
+    syncFormEpoch();
+  }
+
+  /** The upload form computes on the header's land cover unless the user picks another. */
+  function syncFormEpoch() {
+    const f = state.nkiForm;
+    if (!f || !state.epoch) return;
+    const [name, year] = splitEpoch(state.epoch);
+    const lc = f.control("landcover");
+    if (!lc || !Array.from(lc.options).some((o) => o.value === name)) return;
+    f.set("landcover", name);
+    f.set("year", year);
+  }
+
+  function uploadForm(format, extra) {
+    return state.nkiForm.formData({ format, ...extra });
   }
 
   async function submitUpload(ev) {
     ev.preventDefault();
-    const file = $("#upload-file").files[0];
-    if (!file) return;
-    state.uploadFile = file;
+    const f = state.nkiForm;
+    const zones = f && f.control("zones");
+    if (!zones || !zones.files[0]) return;
     const status = $("#upload-status");
     status.className = "status";
     status.textContent = t("computing");
-    const fd = uploadForm("json");
     const headers = {};
-    if ($("#upload-store").checked) {
-      fd.append("store", "true");
-      headers.Authorization = "Bearer " + $("#upload-token").value;
-    }
+    const store = $("#upload-store").checked;
+    if (store) headers.Authorization = "Bearer " + $("#upload-token").value;
+    const fd = uploadForm("json", store ? { store: "true" } : {});
+    const rest = f.rest || "/api/nki";
     $("#upload-submit").disabled = true;
     try {
-      const r = await fetch("/api/nki", { method: "POST", body: fd, headers });
+      const r = await fetch(rest, { method: "POST", body: fd, headers });
       const body = await r.json().catch(() => ({}));
       if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
       state.upload = body;
@@ -466,8 +507,9 @@
   }
 
   async function downloadUpload(format) {
-    if (!state.uploadFile) return;
-    const r = await fetch("/api/nki", { method: "POST", body: uploadForm(format) });
+    if (!state.upload || !state.nkiForm) return;
+    const r = await fetch(state.nkiForm.rest || "/api/nki",
+      { method: "POST", body: uploadForm(format) });
     if (!r.ok) {
       const body = await r.json().catch(() => ({}));
       $("#upload-status").className = "status error";
@@ -533,6 +575,7 @@
     });
     $("#epoch").addEventListener("change", async (e) => {
       state.epoch = e.target.value;
+      syncFormEpoch();
       await loadMunicipalities();
       if (state.selected) renderZone(state.selected);
     });
@@ -542,7 +585,7 @@
     $("#search").addEventListener("keydown", (e) => { if (e.key === "Enter") onSearch(); });
     $("#cmp-a").addEventListener("change", renderCompare);
     $("#cmp-b").addEventListener("change", renderCompare);
-    $("#upload-form").addEventListener("submit", submitUpload);
+    $("#form-nki").addEventListener("submit", submitUpload);
     $("#upload-csv").addEventListener("click", () => downloadUpload("csv"));
     $("#upload-gpkg").addEventListener("click", () => downloadUpload("gpkg"));
   }
@@ -552,7 +595,7 @@
     applyLanguage();
     const params = new URLSearchParams(location.search);
     try {
-      await Promise.all([loadMunicipalities(), initMap()]);
+      await Promise.all([loadEpochs().then(loadMunicipalities), initMap(), mountUploadForm()]);
       colourMap();
       document.body.dataset.ready = "true";
     } catch (err) {

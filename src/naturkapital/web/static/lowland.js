@@ -16,6 +16,7 @@
     pending: null,     // kommune waiting for the tab to open
     selectedId: null,  // highlighted candidate
     map: null,
+    form: null,        // the screening form, generated from /processes/lowland-screen
   };
 
   const $ = (s) => document.querySelector(s);
@@ -202,24 +203,14 @@
   // ------------------------------------------------------------ screening
   async function submitScreen(ev) {
     ev.preventDefault();
-    const fd = new FormData();
-    fd.append("parcels", $("#ls-parcels").files[0]);
-    fd.append("carbon", $("#ls-carbon").files[0]);
-    fd.append("water_table", $("#ls-water").files[0]);
-    fd.append("peat_depth", $("#ls-peat").files[0]);
-    for (const [id, name] of [["#ls-id", "id_field"], ["#ls-rot", "in_rotation_field"],
-      ["#ls-horizon", "horizon_years"]]) {
-      const v = $(id).value.trim();
-      if (v) fd.append(name, v);
-    }
-    if ($("#ls-positive").checked) fd.append("positive_depths", "true");
-    if ($("#ls-align").checked) fd.append("align", "true");
+    if (!st.form) return;
+    const fd = st.form.formData();
     const status = $("#ls-status");
     status.className = "status";
     status.textContent = nk.t("computing");
     $("#ls-submit").disabled = true;
     try {
-      const r = await fetch("/api/lowland/screen", { method: "POST", body: fd });
+      const r = await fetch(st.form.rest || "/api/lowland/screen", { method: "POST", body: fd });
       const body = await r.json().catch(() => ({}));
       if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
       st.screen = body;
@@ -260,7 +251,12 @@
   window.NK_MODULES.push({
     init(api) {
       nk = api;
-      $("#lowland-screen-form").addEventListener("submit", submitScreen);
+      $("#form-lowland-screen").addEventListener("submit", submitScreen);
+      window.NKForms.mount("#form-lowland-screen", "lowland-screen").then((f) => { st.form = f; })
+        .catch((err) => {
+          $("#ls-status").className = "status error";
+          $("#ls-status").textContent = t("loadError") + err.message;
+        });
     },
     onMapReady(map) { addLayers(map); },
     onSelect(zoneId) {

@@ -7,7 +7,10 @@
 "use strict";
 (function () {
   const EMPTY = { type: "FeatureCollection", features: [] };
+  // Every attribute of a conversion (scenario.read.CONVERSION_FIELDS): kept from demos and
+  // files, sent for evaluation, saved and reopened.
   const KEEP = ["name", "to_class", "note", "oc_pct", "gvsmax_cm", "peat_depth_cm"];
+  const NUMBERS = ["to_class", "oc_pct", "gvsmax_cm", "peat_depth_cm"];
   const DIGITS = { "0-100": 1, ha: 2, "t C": 0, "t CO2e/yr": 1, "kg N/yr": 0, m3: 0, DKK: 0 };
   const CLOSE_PX = 10;
   let nk = null;
@@ -155,10 +158,17 @@
     const out = {};
     for (const k of KEEP) {
       const v = props ? props[k] : null;
-      if (v !== null && v !== undefined && v !== "") out[k] = v;
+      if (v !== null && v !== undefined && v !== "") out[k] = NUMBERS.includes(k) ? Number(v) : v;
     }
     if (out.name === undefined) out.name = "";
     return out;
+  }
+
+  /** A conversion as POST /api/scenarios stores it: the geometry and every kept attribute. */
+  function toConversion(f) {
+    const p = pick(f.properties);
+    return { ...p, geometry: f.geometry, name: String(p.name).slice(0, 200),
+      note: String(p.note || "").slice(0, 500) };
   }
 
   /** The conversions changed: redraw; ``keepDemo`` when they are exactly a demo. */
@@ -401,9 +411,7 @@
     ev.preventDefault();
     if (!st.features.length) { setStatus("#scn-save-status", "error", t("scnEmpty")); return; }
     const body = { name: $("#scn-save-name").value, description: $("#scn-save-desc").value,
-      landcover: epoch(), conversions: st.features.map((f) => ({ geometry: f.geometry,
-        to_class: Number(f.properties.to_class), name: String(f.properties.name || "").slice(0, 200),
-        note: String(f.properties.note || "").slice(0, 500) })) };
+      landcover: epoch(), conversions: st.features.map(toConversion) };
     setStatus("#scn-save-status", "", t("computing"));
     try {
       const rec = await postJSON("/api/scenarios", body,
@@ -439,8 +447,7 @@
         const hit = st.classes.classes.find((x) => x.land_type === c.to_land_type);
         cls = hit ? hit.value : defaultClass();
       }
-      return { type: "Feature", geometry: c.geometry,
-        properties: { name: c.name || "", to_class: cls, note: c.note || "" } };
+      return { type: "Feature", geometry: c.geometry, properties: { ...pick(c), to_class: cls } };
     });
     $("#scn-demo").value = "";
     $("#scn-demo-note").textContent = rec.description || rec.name;

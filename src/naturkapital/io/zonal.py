@@ -1,0 +1,96 @@
+"""Exact zonal extraction in batches: the one exactextract loop of the package.
+
+Features go to exactextract a batch at a time. A batch holds at most
+:data:`MAX_FEATURES` features and — so that memory stays bounded whatever the zone
+sizes — at most :data:`MAX_CELLS` raster cells under the features' bounding boxes
+together (exactextract's ``values``/``coverage`` hold one entry per covered cell); a
+single feature larger than that is a batch of its own. Batching never changes a
+number: exactextract treats every feature on its own, and the results come back in
+feature order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from exactextract import exact_extract
+
+#: Features per exactextract call, at most.
+MAX_FEATURES = 2048
+#: Raster cells under the bounding boxes of one batch's features, at most (unless one
+#: feature alone is larger).
+MAX_CELLS = 16_000_000
+
+
+def feature_batches(features: gpd.GeoDataFrame, cell_size: tuple[float, float],
+                    max_features: int = MAX_FEATURES,
+                    max_cells: int = MAX_CELLS) -> list[slice]:
+    """Consecutive row ranges of ``features`` (in the raster's CRS, cell size in its
+    units) that fill a batch up to ``max_features`` features or ``max_cells`` cells
+    under their bounding boxes."""
+    n = len(features)
+    if n == 0:
+        return []
+    b = features.geometry.bounds.to_numpy(dtype=float)
+    dx, dy = abs(float(cell_size[0])), abs(float(cell_size[1]))
+    with np.errstate(invalid="ignore"):
+        cells = ((np.floor((b[:, 2] - b[:, 0]) / dx) + 2)
+                 * (np.floor((b[:, 3] - b[:, 1]) / dy) + 2))
+    cells = np.nan_to_num(cells, nan=0.0)  # empty geometries
+    out: list[slice] = []
+    start, total = 0, 0.0
+    for i, c in enumerate(cells.tolist()):
+        if i > start and (i - start >= max_features or total + c > max_cells):
+            out.append(slice(start, i))
+            start, total = i, 0.0
+        total += c
+    out.append(slice(start, n))
+    return out
+
+
+@dataclass
+class Batch:
+    """One exactextract call: the features' rows (``start`` is the first row's
+    position), exactextract's output (one row per feature, pandas) and ``info``, what
+    ``sources_for`` returned beside the sources (None without it)."""
+
+    start: int
+    features: gpd.GeoDataFrame
+    result: pd.DataFrame
+    info: Any = None
+
+
+def extract_batches(
+    features: gpd.GeoDataFrame,
+    sources: Sequence[Any] | Any,
+    ops: Sequence[str],
+    include_cols: Sequence[str],
+    cell_size: tuple[float, float],
+    weights: Any = None,
+    sources_for: Callable[[gpd.GeoDataFrame], tuple[Any, Any]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_features: int = MAX_FEATURES,
+    max_cells: int = MAX_CELLS,
+) -> Iterator[Batch]:
+    """Run exactextract over ``features`` (already in the rasters' CRS) batch by batch.
+
+    ``sources``/``weights``: exactextract raster sources; ``ops``: its operations;
+    ``include_cols``: feature columns copied to the output. ``sources_for(part)``, if
+    given, returns the sources for one batch and an ``info`` value (e.g. the batch's
+    raster window read into memory) instead of ``sources``. ``progress`` is called
+    with the number of features of each batch once the caller has handled it.
+    """
+    cols = list(include_cols)
+    for sl in feature_batches(features, cell_size, max_features, max_cells):
+        part = features.iloc[sl]
+        srcs, info = (sources, None) if sources_for is None else sources_for(part)
+        res = exact_extract(srcs, part[cols + ["geometry"]], list(ops), weights=weights,
+                            include_cols=cols, output="pandas")
+        yield Batch(int(sl.start), part, res, info)
+        if progress:
+            progress(len(part))

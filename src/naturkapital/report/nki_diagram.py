@@ -1,0 +1,70 @@
+"""The NKI diagram of one zone from a computed result (:mod:`naturkapital.nki.compute`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from naturkapital.io.output import check_out, write_atomic
+from naturkapital.io.vectors import ZONE_NAME
+from naturkapital.landcover.landtypes import KEYS
+from naturkapital.nki.compute import NKIResult, Zones, compute_nki, load_zones
+from naturkapital.report.diagram import DiagramData, nki_figure, save_figure
+
+
+def diagram_data(result: NKIResult, zone_id: str | int, epoch: str = "") -> DiagramData:
+    """What the diagram of one zone shows, from a computed result."""
+    row = result.row(zone_id)
+    zid = str(zone_id)
+    n_ranked = int(result.table["rank"].notna().sum())
+    shares = {k: float(100.0 * result.shares.loc[zid, k]) for k in KEYS}
+    values = {k: (None if pd.isna(result.values.loc[zid, k]) else
+                  float(result.values.loc[zid, k])) for k in KEYS}
+    note = (f"{result.meta['method']}. Data: {result.meta['landcover']}"
+            + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
+               "docs/calibration.md" if result.meta["assumptions"] else ""))
+    return DiagramData(name=str(row[ZONE_NAME]), shares=shares, values=values,
+                       nki=float(row["nki"]),
+                       rank=None if pd.isna(row["rank"]) else int(row["rank"]),
+                       n_ranked=n_ranked, epoch=epoch or result.meta["landcover"], note=note)
+
+
+def draw_diagram(
+    zone_id: str | int,
+    out: str | Path,
+    landcover: str | Path = "basemap2021",
+    year: int | None = None,
+    scheme: str | Path | None = None,
+    zones: str | Path | Zones | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    second: str | Path | None = None,
+    nature_only: bool = False,
+    result: NKIResult | None = None,
+) -> Path:
+    """Draw the NKI diagram of one zone to PNG or SVG; ``second`` adds another epoch
+    (a land-cover spec) as outlines. Returns the written path."""
+    path = check_out(out, (".png", ".svg"))
+    res = result or compute_nki(zones, id_field, name_field, landcover, year, scheme)
+    data = diagram_data(res, zone_id)
+    other = None
+    if second is not None:
+        res2 = compute_nki(load_zones(zones, id_field, name_field)
+                           if not isinstance(zones, Zones) else zones, landcover=second)
+        other = diagram_data(res2, zone_id)
+        if nature_only:
+            nat = res2.row(zone_id)["nki_nature"]
+            other = DiagramData(other.name, other.shares, other.values,
+                                0.0 if pd.isna(nat) else float(nat), epoch=other.epoch)
+    if nature_only:
+        data = _nature_only(data, res, zone_id)
+    fig = nki_figure(data, other, nature_only=nature_only)
+    return write_atomic(path, lambda tmp: save_figure(fig, tmp))
+
+
+def _nature_only(d: DiagramData, res: NKIResult, zone_id: str | int) -> DiagramData:
+    row = res.row(zone_id)
+    rank = None if pd.isna(row["rank_nature"]) else int(row["rank_nature"])
+    return DiagramData(d.name, d.shares, d.values, float(row["nki_nature"]), rank,
+                       d.n_ranked, d.epoch, d.note)

@@ -1,0 +1,71 @@
+"""The one batched exactextract loop: how features are grouped, and that grouping never
+changes a number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from exactextract.raster import RasterioRasterSource
+from rasterio.transform import from_origin
+from shapely.geometry import box
+
+from naturkapital.io.zonal import extract_batches, feature_batches
+
+X0, Y0 = 500_000.0, 6_200_000.0
+
+
+def squares(sides_m: list[float]) -> gpd.GeoDataFrame:
+    """Squares of the given sides (m), side by side, EPSG:25832."""
+    geoms, x = [], X0
+    for s in sides_m:
+        geoms.append(box(x, Y0 - s, x + s, Y0))
+        x += s
+    return gpd.GeoDataFrame({"zid": [f"z{i}" for i in range(len(sides_m))]}, geometry=geoms,
+                            crs="EPSG:25832")
+
+
+def test_batches_by_feature_count() -> None:
+    # 5 features, at most 2 per batch → [0:2], [2:4], [4:5]
+    got = feature_batches(squares([10.0] * 5), (10.0, 10.0), max_features=2)
+    assert [(s.start, s.stop) for s in got] == [(0, 2), (2, 4), (4, 5)]
+
+
+def test_batches_by_cells_under_the_bounding_boxes() -> None:
+    # A 30 m square on a 10 m grid counts (floor(30/10) + 2)² = 25 cells (it may touch a
+    # partial cell on every side). Budget 60 cells: 25 + 25 = 50 fit, a third makes 75 →
+    # batches [0:2], [2:4]; a lone 100 m square (12² = 144 cells) is a batch of its own.
+    got = feature_batches(squares([30.0, 30.0, 30.0, 30.0, 100.0]), (10.0, 10.0),
+                          max_cells=60)
+    assert [(s.start, s.stop) for s in got] == [(0, 2), (2, 4), (4, 5)]
+    assert feature_batches(squares([]), (10.0, 10.0)) == []
+
+
+def test_batching_never_changes_a_number(tmp_path: Path) -> None:
+    values = np.arange(40 * 60, dtype="float32").reshape(40, 60)
+    path = tmp_path / "v.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=60, height=40, count=1,
+                       dtype="float32", crs="EPSG:25832",
+                       transform=from_origin(X0 - 5, Y0 + 5, 10, 10)) as ds:
+        ds.write(values, 1)
+    zones = squares([25.0, 47.5, 13.0, 100.0, 31.0])  # cut cells on every side
+    with rasterio.open(path) as ds:
+        src = RasterioRasterSource(ds, 1)
+
+        def run(**kw) -> list[tuple]:
+            out, done = [], []
+            for b in extract_batches(zones, src, ["values", "coverage"], ["zid"], ds.res,
+                                     progress=done.append, **kw):
+                out += [(r.zid, np.asarray(r.values).tolist(), np.asarray(r.coverage).tolist())
+                        for r in b.result.itertuples()]
+            assert sum(done) == len(zones)
+            return out
+
+        one_each, all_at_once = run(max_features=1), run()
+    assert one_each == all_at_once
+    # the raster's cell edges lie 5 m off the squares' corner, so the first square (25 m)
+    # covers 0.5 + 1 + 1 = 2.5 cells each way: 6.25 cells of coverage in all
+    assert sum(all_at_once[0][2]) == pytest.approx(6.25)
