@@ -688,3 +688,15 @@ def test_user_text_is_never_markup(lc: dict[str, Path], tmp_path: Path,
 def test_polygon_helper() -> None:  # keeps shapely's Polygon import honest for ruff
     assert Polygon(square(0, 0, 1, 1)[0]).area == pytest.approx(100.0)
     assert json.dumps(EPSG25832)
+
+
+def test_parcel_ids_with_brackets_print_as_written(scene: dict[str, Path],
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    gdf = gpd.read_file(scene["parcels"], engine="pyogrio")
+    gdf["pid"] = ["Mose [/b] 7", ":abc: [/]"]
+    p = scene["dir"] / "brackets.gpkg"
+    gdf.to_file(p, engine="pyogrio")
+    r = run_main(screen_argv(scene, parcels=p, out=None), capsys, monkeypatch)
+    assert r.code == 0, r.err
+    assert "Mose [/b] 7" in r.out and ":abc: [/]" in r.out
