@@ -133,8 +133,8 @@ def test_param_check_hand_computed() -> None:
               exclusive_minimum=0, maximum=200, unit="years")
     assert p.check(None) is None
     assert p.check(30.0) is None and p.check(200) is None
-    assert p.check(0) == "must be above 0 years, not 0"
-    assert p.check(200.5) == "must be at most 200 years, not 200.5"
+    assert p.check(0) == "must be above 0 and at most 200, not 0"
+    assert p.check(200.5) == "must be above 0 and at most 200, not 200.5"
     assert p.check(math.inf) == "must be a finite number, not inf"
     assert "finite" in p.check(math.nan)
     assert p.check(True) is not None

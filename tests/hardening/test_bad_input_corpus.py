@@ -542,7 +542,7 @@ simple("auction-synergy-range", lambda c: (auction(c, bids(c, GOOD_BIDS.replace(
 simple("auction-id-field", lambda c: (auction(c, bids(c, GOOD_BIDS), "--id-field", "nr"),
                                       ("bids.csv", "'nr'")))
 simple("auction-budget-negative", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget",
-                                                     "-100"), ("--budget", "at least 0")))
+                                                     "-100"), ("--budget", "above 0")))
 simple("auction-budget-minus-inf", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget",
                                                       "-inf"), ("--budget",)))
 simple("auction-budget-nan", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget", "nan"),

@@ -82,7 +82,7 @@ def test_auction_budget_bounds_and_empty_bids(tmp_path: Path) -> None:
     bids.write_text("parcel_id,area_ha,bid_dkk_per_ha,total_bid_dkk,synergy_points\n"
                     "a,4,50000,400000,10\n", encoding="utf-8")
     one_line_error(run("lowland", "auction", "--bids", bids, "--budget", "-100"),
-                   "--budget", "at least 0")
+                   "--budget", "above 0")
     empty = tmp_path / "tom.csv"
     empty.write_bytes(b"")
     one_line_error(run("lowland", "auction", "--bids", empty), "tom.csv", "empty")

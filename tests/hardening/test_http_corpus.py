@@ -53,14 +53,11 @@ class Req:
     needles: tuple[str, ...] = ()
 
 
-def upload(content: str | bytes, name: str = "mine.geojson", **data: str) -> dict:
-    """A multipart upload in the field ``file`` (the scenario editor)."""
-    return {"files": {"file": (name, content)}, "data": data}
-
-
-def zup(content: str | bytes, name: str = "mine.geojson", **data: str) -> dict:
-    """A zone upload to ``POST /api/nki`` (field ``zones``)."""
-    return {"files": {"zones": (name, content)}, "data": data}
+def upload(content: str | bytes, name: str = "mine.geojson", field: str = "zones",
+           **data: str) -> dict:
+    """A multipart upload: the zones of POST /api/nki, or ``field`` ("file" for the
+    scenario reader)."""
+    return {"files": {field: (name, content)}, "data": data}
 
 
 def tif_bytes(tmp: Path, values: np.ndarray | None = None, name: str = "t.tif",
@@ -80,87 +77,87 @@ def add(name: str, build: Build) -> None:
 
 J = json.dumps
 # ------------------------------------------------------------------------ POST /api/nki
-add("nki-empty-file", lambda t: Req("POST", "/api/nki", zup(b""), (422,),
+add("nki-empty-file", lambda t: Req("POST", "/api/nki", upload(b""), (422,),
                                     ("mine.geojson", "empty")))
-add("nki-not-geo", lambda t: Req("POST", "/api/nki", zup(b"hello world", "a.txt"), (415,),
+add("nki-not-geo", lambda t: Req("POST", "/api/nki", upload(b"hello world", "a.txt"), (415,),
                                  ("a.txt",)))
-add("nki-broken-json", lambda t: Req("POST", "/api/nki", zup('{"type": "Feat'), (422,),
+add("nki-broken-json", lambda t: Req("POST", "/api/nki", upload('{"type": "Feat'), (422,),
                                      ("mine.geojson", "JSON")))
-add("nki-deep-json", lambda t: Req("POST", "/api/nki", zup(deep()), (422,),
+add("nki-deep-json", lambda t: Req("POST", "/api/nki", upload(deep()), (422,),
                                    ("mine.geojson", "nested")))
-add("nki-deep-json-in-geometry", lambda t: Req("POST", "/api/nki", zup(
+add("nki-deep-json-in-geometry", lambda t: Req("POST", "/api/nki", upload(
     '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
     '"geometry": {"type": "Polygon", "coordinates": ' + "[" * 50_000 + "]" * 50_000 + "}}]}"),
     (422,), ("mine.geojson",)))
-add("nki-array", lambda t: Req("POST", "/api/nki", zup("[1, 2]"), (415, 422),
+add("nki-array", lambda t: Req("POST", "/api/nki", upload("[1, 2]"), (415, 422),
                                ("mine.geojson",)))
-add("nki-geometry-only", lambda t: Req("POST", "/api/nki", zup(J(
+add("nki-geometry-only", lambda t: Req("POST", "/api/nki", upload(J(
     {"type": "Polygon", "coordinates": ring()})), (422,), ("mine.geojson",)))
-add("nki-crs-link-top", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(), crs=LINK))),
+add("nki-crs-link-top", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(), crs=LINK))),
                                       (422,), ("mine.geojson", "crs")))
-add("nki-crs-link-feature", lambda t: Req("POST", "/api/nki", zup(J(fc(
+add("nki-crs-link-feature", lambda t: Req("POST", "/api/nki", upload(J(fc(
     {**feat(), "crs": LINK}))), (422,), ("mine.geojson", "crs")))
-add("nki-crs-link-geometry", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(geom={
+add("nki-crs-link-geometry", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(geom={
     "type": "Polygon", "coordinates": ring(), "crs": LINK})))), (422,), ("mine.geojson",
                                                                        "crs")))
-add("nki-crs-link-in-collection", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(geom={
+add("nki-crs-link-in-collection", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(geom={
     "type": "GeometryCollection", "geometries": [{"type": "Polygon", "coordinates": ring(),
                                                   "crs": LINK}]})))), (422,),
     ("mine.geojson", "crs")))
-add("nki-crs-name-path", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(), crs={
+add("nki-crs-name-path", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(), crs={
     "type": "name", "properties": {"name": "/etc/passwd"}}))), (422,), ("mine.geojson",
                                                                         "crs")))
-add("nki-null-geometry", lambda t: Req("POST", "/api/nki", zup(J(fc(
+add("nki-null-geometry", lambda t: Req("POST", "/api/nki", upload(J(fc(
     feat({"kode": "1"}), feat({"kode": "Skov [/b] park"}, None)))), (422,),
     ("mine.geojson", "Skov [/b] park")))
-add("nki-all-null", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(geom=None)))), (422,),
+add("nki-all-null", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(geom=None)))), (422,),
                                   ("mine.geojson",)))
-add("nki-points", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(geom={
+add("nki-points", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(geom={
     "type": "Point", "coordinates": [8.4, 55.4]})))), (422,), ("mine.geojson", "polygons")))
-add("nki-no-fields", lambda t: Req("POST", "/api/nki", zup(J(fc(feat({})))), (422,),
+add("nki-no-fields", lambda t: Req("POST", "/api/nki", upload(J(fc(feat({})))), (422,),
                                    ("mine.geojson",)))
-add("nki-id-field-missing", lambda t: Req("POST", "/api/nki", zup(J(fc(feat())),
+add("nki-id-field-missing", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())),
                                                                      id_field="nr"), (422,),
                                           ("mine.geojson", "'nr'")))
-add("nki-outside", lambda t: Req("POST", "/api/nki", zup(J(fc(feat(geom={
+add("nki-outside", lambda t: Req("POST", "/api/nki", upload(J(fc(feat(geom={
     "type": "Polygon", "coordinates": ring(100.0, 10.0)})))), (422,), ("mine.geojson",)))
-add("nki-too-many-zones", lambda t: Req("POST", "/api/nki", zup(J(fc(*[
+add("nki-too-many-zones", lambda t: Req("POST", "/api/nki", upload(J(fc(*[
     feat({"kode": str(i)}, {"type": "Polygon", "coordinates": ring(8.0 + i * 0.011)})
     for i in range(1, 61)]))), (422,), ("mine.geojson", "at most")))
-add("nki-over-size", lambda t: Req("POST", "/api/nki", zup(b"{" + b" " * 250_000 + b"}"),
+add("nki-over-size", lambda t: Req("POST", "/api/nki", upload(b"{" + b" " * 250_000 + b"}"),
                                    (413,), ("mine.geojson",)))
-add("nki-body-over-limit", lambda t: Req("POST", "/api/nki", zup(b"x" * 400_000), (413,)))
-add("nki-gpkg-garbage", lambda t: Req("POST", "/api/nki", zup(
+add("nki-body-over-limit", lambda t: Req("POST", "/api/nki", upload(b"x" * 400_000), (413,)))
+add("nki-gpkg-garbage", lambda t: Req("POST", "/api/nki", upload(
     b"SQLite format 3\x00" + b"\x00" * 2000, "z.gpkg"), (422,), ("z.gpkg",)))
-add("nki-bad-landcover", lambda t: Req("POST", "/api/nki", zup(J(fc(feat())),
+add("nki-bad-landcover", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())),
                                                                   landcover="osm"), (422,),
                                        ("landcover",)))
-add("nki-bad-year", lambda t: Req("POST", "/api/nki", zup(J(fc(feat())),
+add("nki-bad-year", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())),
                                                              landcover="corine",
                                                              year="1999"), (422,),
                                   ("1999",)))
-add("nki-year-text", lambda t: Req("POST", "/api/nki", zup(J(fc(feat())), year="abc"),
+add("nki-year-text", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())), year="abc"),
                                    (422,), ("year",)))
 add("nki-no-file", lambda t: Req("POST", "/api/nki", {"data": {"id_field": "x"}}, (422,),
                                  ("zones",)))
 add("nki-broken-multipart", lambda t: Req("POST", "/api/nki", {
     "content": b"--xx\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n",
     "headers": {"content-type": "multipart/form-data; boundary=xx"}}, (400, 422)))
-add("nki-store-no-token", lambda t: Req("POST", "/api/nki", zup(J(fc(feat())),
+add("nki-store-no-token", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())),
                                                                    store="true"), (401,)))
 add("nki-method", lambda t: Req("PUT", "/api/nki", {}, (405,), ("allowed",)))
 
-add("compare-crs-link-geometry", lambda t: Req("POST", "/api/nki/compare", {
+add("compare-crs-link-geometry", lambda t: Req("POST", "/api/compare", {
     "files": {"zones": ("mine.geojson", J(fc(feat(geom={"type": "Polygon",
                                                         "coordinates": ring(),
                                                         "crs": LINK}))))},
     "data": {"from_epoch": "corine:2012", "to_epoch": "corine:2018"}}, (422,),
     ("mine.geojson", "crs")))
-add("compare-bad-epoch", lambda t: Req("POST", "/api/nki/compare", {
+add("compare-bad-epoch", lambda t: Req("POST", "/api/compare", {
     "files": {"zones": ("mine.geojson", J(fc(feat())))},
     "data": {"from_epoch": "corine:abc", "to_epoch": "corine:2018"}}, (400, 422),
     ("from_epoch",)))
-add("compare-deep", lambda t: Req("POST", "/api/nki/compare", {
+add("compare-deep", lambda t: Req("POST", "/api/compare", {
     "files": {"zones": ("mine.geojson", deep())},
     "data": {"from_epoch": "corine:2012", "to_epoch": "corine:2018"}}, (422,),
     ("mine.geojson",)))
@@ -276,18 +273,18 @@ add("screen-missing-raster", lambda t: Req("POST", "/api/lowland/screen", {
     "files": {"parcels": ("p.geojson", J(fc(feat({"pid": "a"}))))}}, (422,), ("carbon",)))
 
 # ----------------------------------------------------------------------- scenario editor
-add("scenario-read-empty", lambda t: Req("POST", "/api/scenario/read", upload(b"", "s.geojson"),
-                                         (422,), ("s.geojson",)))
+add("scenario-read-empty", lambda t: Req("POST", "/api/scenario/read",
+                                         upload(b"", "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-read-deep", lambda t: Req("POST", "/api/scenario/read", upload(
-    deep(), "s.geojson"), (422,), ("s.geojson",)))
+    deep(), "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-read-crs-link", lambda t: Req("POST", "/api/scenario/read", upload(J(fc(feat(
     {"to_class": 11}, {"type": "Polygon", "coordinates": ring(), "crs": LINK}))),
-    "s.geojson"), (422,), ("s.geojson", "crs")))
+    "s.geojson", "file"), (422,), ("s.geojson", "crs")))
 add("scenario-read-no-to-class", lambda t: Req("POST", "/api/scenario/read", upload(
-    J(fc(feat({"navn": "x"}))), "s.geojson"), (422,), ("s.geojson", "to_class")))
+    J(fc(feat({"navn": "x"}))), "s.geojson", "file"), (422,), ("s.geojson", "to_class")))
 add("scenario-read-null-geometry", lambda t: Req("POST", "/api/scenario/read", upload(
     J(fc(feat({"to_class": 11}), feat({"to_class": 11, "name": "Mose [/b]"}, None))),
-    "s.geojson"), (422,), ("s.geojson",)))
+    "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-eval-broken-json", lambda t: Req("POST", "/api/scenario/evaluate", {
     "content": b"{", "headers": {"content-type": "application/json"}}, (400,)))
 add("scenario-eval-deep", lambda t: Req("POST", "/api/scenario/evaluate", {

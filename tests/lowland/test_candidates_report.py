@@ -12,9 +12,9 @@ from naturkapital.core.errors import InputError
 from naturkapital.lowland.candidates import _tile, candidate_parcels, find_candidates
 from naturkapital.lowland.cells import LowlandRasters
 from naturkapital.lowland.parcels import ParcelFields, read_parcels
-from naturkapital.lowland.report import render_html, write_report
 from naturkapital.lowland.rules import load_candidate_params, load_emission_factors, load_rules
 from naturkapital.lowland.screening import ELIGIBLE, screen
+from naturkapital.report.lowland_pack import render_application_pack, write_application_pack
 
 from .conftest import Scene, write_raster
 
@@ -90,7 +90,7 @@ def _screened(scene: Scene, bids: bool = False):
 
 def test_report_html_has_the_pre_study_contents(scene: Scene) -> None:
     res, ras = _screened(scene)
-    html = render_html(res, ["ok", "thin"], ras, RULES, F)
+    html = render_application_pack(res, ["ok", "thin"], ras, RULES, F)
     assert html.count('<section class="parcel">') == 2
     assert html.count("data:image/png;base64,") == 2
     for text in ["støtteberettiget / eligible", "ikke støtteberettiget / ineligible",
@@ -103,7 +103,7 @@ def test_report_html_has_the_pre_study_contents(scene: Scene) -> None:
                  "default_horizon_years", "tidshorisont 20 år"]:
         assert text in html, text
     with pytest.raises(InputError, match="unknown parcel id"):
-        render_html(res, ["nope"], ras, RULES, F)
+        render_application_pack(res, ["nope"], ras, RULES, F)
 
 
 def test_report_pdf_is_written_atomically(scene: Scene, tmp_path: Path,
@@ -111,12 +111,12 @@ def test_report_pdf_is_written_atomically(scene: Scene, tmp_path: Path,
     res, ras = _screened(scene)
     folder = tmp_path / "out"
     folder.mkdir()
-    out = write_report(res, ["ok"], ras, RULES, F, folder / "pack.pdf")
+    out = write_application_pack(res, ["ok"], ras, RULES, F, folder / "pack.pdf")
     data = out.read_bytes()
     assert data[:5] == b"%PDF-" and len(data) > 20_000
     assert [p.name for p in folder.iterdir()] == ["pack.pdf"]        # no temp files left
     with pytest.raises(InputError, match="output must end in"):
-        write_report(res, ["ok"], ras, RULES, F, folder / "pack.docx")
+        write_application_pack(res, ["ok"], ras, RULES, F, folder / "pack.docx")
 
     import weasyprint
 
@@ -125,5 +125,5 @@ def test_report_pdf_is_written_atomically(scene: Scene, tmp_path: Path,
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
     with pytest.raises(RuntimeError):
-        write_report(res, ["ok"], ras, RULES, F, folder / "second.pdf")
+        write_application_pack(res, ["ok"], ras, RULES, F, folder / "second.pdf")
     assert [p.name for p in folder.iterdir()] == ["pack.pdf"]        # nothing half-written

@@ -56,7 +56,7 @@ def test_rewetting_check_record_hand_computed(tiny, whole, pools, tmp_path):
     # maximum support 160 000 DKK/ha × 0.04 ha, of which ≤ 110 000/ha income compensation
     assert d["max_support_dkk"] == pytest.approx(6400) == pytest.approx(d["budget_dkk"])
     assert d["budget"]["max_income_comp_dkk"] == pytest.approx(4400)
-    assert d["budget"]["basis"] == "maximum"
+    assert d["budget"]["basis"] == "max_support"
     assert d["gvsmax_before_cm"] == -80.0 and d["gvsmax_basis"] == "attribute gvsmax_cm"
     # in rotation, > 12 % C: 42.17 + 3.87 t CO2e/ha/yr before, 6.8 rewetted
     assert d["co2e_before_t_per_year"] == pytest.approx(area * 46.04)

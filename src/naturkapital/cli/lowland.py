@@ -249,8 +249,8 @@ def lowland_report_cmd(parcels: Path, id_field: str, ids: list[str], carbon: Pat
     """Skriv ansøgningsmateriale (HTML/PDF) pr. parcel. Application pack per parcel."""
     from naturkapital.lowland.cells import PARCEL_ID
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
-    from naturkapital.lowland.report import write_report
     from naturkapital.lowland.screening import screen
+    from naturkapital.report.lowland_pack import write_application_pack
 
     check_out(out, (".html", ".pdf"))
     r, f = _load_tables(rules, emission_factors)
@@ -265,7 +265,7 @@ def lowland_report_cmd(parcels: Path, id_field: str, ids: list[str], carbon: Pat
     ras = _rasters(carbon, water_table, peat_depth, positive_depths, align)
     with progress_bar("Screener parceller (screening)", len(gdf)) as advance:
         res = screen(gdf, ras, r, f, horizon_years, str(parcels), advance)
-    write_report(res, wanted, ras, r, f, out)
+    write_application_pack(res, wanted, ras, r, f, out)
     for row in res.table.itertuples():
         console.print(f"{row.parcel_id}: {row.status} ({row.status_da}); reduktion "
                       f"{row.co2e_reduction_t_per_year:,.2f} t CO2e/år; maks. tilskud "

@@ -31,10 +31,12 @@ Kinds of input (``Param.kind``):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from naturkapital.core.errors import InputError
+from naturkapital.core.numbers import check_number
 
 Kind = Literal["vector", "raster", "table", "field", "number", "integer", "choice", "epoch",
                "text", "flag", "output"]
@@ -103,22 +105,20 @@ class Param:
     def check(self, value: Any) -> str | None:
         """Why ``value`` is not valid for this input (``None`` if it is).
 
-        Bounds, NaN/infinity and choices: the checks every interface shares.
+        Bounds, NaN/infinity (:func:`~naturkapital.core.numbers.check_number`) and
+        choices: the checks every interface shares.
         """
         if value is None:
             return "is required" if self.required else None
         if self.kind in ("number", "integer"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, bool):
                 return f"must be a number, not {value!r}"
-            if isinstance(value, float) and not math.isfinite(value):
-                return f"must be a finite number, not {value}"
-            unit = f" {self.unit}" if self.unit else ""
-            if self.minimum is not None and value < self.minimum:
-                return f"must be at least {self.minimum:g}{unit}, not {value:g}"
-            if self.exclusive_minimum is not None and value <= self.exclusive_minimum:
-                return f"must be above {self.exclusive_minimum:g}{unit}, not {value:g}"
-            if self.maximum is not None and value > self.maximum:
-                return f"must be at most {self.maximum:g}{unit}, not {value:g}"
+            try:
+                check_number(value, self.name, above=self.exclusive_minimum,
+                             at_least=self.minimum, at_most=self.maximum,
+                             whole=self.kind == "integer")
+            except InputError as exc:
+                return exc.problem
         if self.kind == "choice" and self.choices is not None and value not in self.choices:
             return f"must be one of {', '.join(map(str, self.choices))}, not {value!r}"
         return None

@@ -106,6 +106,11 @@ def cell_area_ha(ds: rasterio.DatasetReader) -> float:
     return abs(ds.res[0] * ds.res[1]) * ds.crs.linear_units_factor[1] ** 2 / 10_000.0
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
 def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | None = None,
                       shown: str | None = None, driver: str | None = None) -> int:
     """Check a raster file as :func:`open_raster` does (readable by ``driver``, a
@@ -122,13 +127,8 @@ def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | N
             cells = int(ds.width) * int(ds.height)
     except InputError as exc:
         problem = exc.problem.replace(str(p), name).replace(str(p.parent) + "/", "")
-        raise type(exc)(name, problem[:300]) from None
+        raise type(exc)(name, problem[:300]) from None  # TooLargeError stays a 413
     if max_cells is not None and cells > max_cells:
         raise TooLargeError(name, f"the {what} has {cells:,} cells; at most {max_cells:,} "
                                   "(clip it to the area of interest)")
     return cells
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__

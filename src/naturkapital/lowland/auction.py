@@ -34,7 +34,13 @@ from naturkapital.lowland.budget import budget_arrays
 from naturkapital.lowland.co2 import price_per_tonne
 from naturkapital.lowland.parcels import APPLICANT_TYPES, canonical_applicant, id_text
 from naturkapital.lowland.rules import ParamTable
-from naturkapital.lowland.screening import INELIGIBLE, SECONDARY, num_da, price_within_cap
+from naturkapital.lowland.screening import (
+    INELIGIBLE,
+    SECONDARY,
+    num_da,
+    price_over_cap_da,
+    price_within_cap,
+)
 
 #: The longest CO2 horizon accepted (years).
 MAX_HORIZON_YEARS = 200.0
@@ -80,7 +86,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     compensation, DKK/ha), total_bid_dkk (DKK), synergy_points; optional status,
     applicant_type, co2e_reduction_t_per_year and horizon_years. Rows with neither
     bid nor total (e.g. screened parcels that do not bid) are left out and counted."""
-    budget_dkk = check_number(budget_dkk, "--budget", at_least=0)  # bounds as lowland.spec
+    budget_dkk = check_number(budget_dkk, "--budget", above=0)  # bounds as lowland.spec
     horizon_years = check_number(horizon_years, "--horizon-years", above=0,
                                  at_most=MAX_HORIZON_YEARS)
     b, without_bid = _validate(bids, rules, id_col, source)
@@ -125,8 +131,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
                 da.append("Projektet giver ingen CO2-reduktion.")
                 en.append("no CO2 reduction")
             elif over_cap[i]:
-                da.append(f"Buddet svarer til {num_da(price, 0)} kr. pr. ton CO2e over "
-                          f"{num_da(h, 0)} år; højst {num_da(cap_t, 0)} kr./t er tilladt.")
+                da.append(price_over_cap_da(price, h, cap_t))
                 en.append(f"{price:.0f} DKK/t CO2e exceeds {cap_t:g}")
         reasons_da.append(da)
         reasons_en.append(en)

@@ -330,13 +330,18 @@ def _money_criteria(area_ha: float, total_dkk: float, price: float, res: Mapping
         out.append(Criterion(*price_name, FAIL, "Projektet giver ingen CO2-reduktion, så "
                              "prisen pr. ton kan ikke beregnes.", "no CO2 reduction"))
     elif res["price"] == FAIL:
-        out.append(Criterion(*price_name, FAIL, f"Buddet svarer til {num_da(price, 0)} kr. pr. "
-                             f"ton CO2e over {num_da(horizon, 0)} år; højst {num_da(cap, 0)} "
-                             "kr./t er tilladt.",
+        out.append(Criterion(*price_name, FAIL, price_over_cap_da(price, horizon, cap),
                              f"{price:.0f} DKK/t over {horizon:g} years exceeds {cap:g} DKK/t"))
     else:
         out.append(Criterion(*price_name, res["price"]))
     return out
+
+
+def price_over_cap_da(price: float, horizon: float, cap: float) -> str:
+    """The Danish sentence for a price (DKK/t CO2e over ``horizon`` years) above the
+    cap."""
+    return (f"Buddet svarer til {num_da(price, 0)} kr. pr. ton CO2e over "
+            f"{num_da(horizon, 0)} år; højst {num_da(cap, 0)} kr./t er tilladt.")
 
 
 def _nodata_notes(m: Mapping[str, float]) -> tuple[list[str], list[str]]:

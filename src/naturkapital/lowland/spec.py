@@ -192,7 +192,7 @@ AUCTION = ModelSpec(
               Text("Id-kolonne.", "Id column."), default="parcel_id", of="bids", faces=CLI),
         Param("budget", "number", Text("Budget", "Budget"),
               Text("Rundens budget i kr. (valgfrit).", "The round's budget, DKK (optional)."),
-              default=None, unit="DKK", minimum=0, faces=CLI),
+              default=None, unit="DKK", exclusive_minimum=0, faces=CLI),
         replace(HORIZON, faces=CLI),
         RULES,
         Param("out", "output", Text("Resultat", "Result"), Text(".csv eller .json",

@@ -39,11 +39,8 @@ CLASS_COLOURS = ["#e8e1c8", "#b5a46b", "#5b3e1f"]  # < 6 %, 6–12 %, > 12 % OC
 
 def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     """Base64 PNG: carbon classes around the parcel with its outline (raster CRS)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     x0, y0, x1, y1 = geom_raster_crs.bounds
@@ -61,7 +58,8 @@ def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     cls[(data >= 6) & (data <= 12)] = 1
     cls[data > 12] = 2
     extent = (t.c, t.c + t.a * data.shape[1], t.f + t.e * data.shape[0], t.f)
-    fig, ax = plt.subplots(figsize=(6.2, 4.6), dpi=110)
+    fig = Figure(figsize=(6.2, 4.6), dpi=110)  # no pyplot: the user's backend is untouched
+    ax = fig.subplots()
     ax.imshow(np.ma.masked_invalid(cls), cmap=ListedColormap(CLASS_COLOURS), vmin=0, vmax=2,
               extent=extent, interpolation="nearest")
     gpd.GeoSeries([geom_raster_crs]).boundary.plot(ax=ax, color="#c62828", linewidth=2)
@@ -80,7 +78,6 @@ def parcel_map_png(geom_raster_crs, rasters: LowlandRasters, pid: str) -> str:
     ax.legend(handles=handles, loc="lower left", fontsize=6, framealpha=0.85)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -159,7 +156,7 @@ def _context(v: Verdict, geom, crs: str, map_png: str, rules: ParamTable,
     }
 
 
-def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
+def render_application_pack(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                 rules: ParamTable, factors: EmissionFactors) -> str:
     """The application pack for the parcels ``ids`` as an HTML string."""
     known = set(result.verdicts)
@@ -186,8 +183,9 @@ def render_html(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                       conditions=load_conditions().stage("after_project"))
 
 
-def write_report(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
+def write_application_pack(result: ScreenResult, ids: list[str], rasters: LowlandRasters,
                  rules: ParamTable, factors: EmissionFactors, out: str | Path) -> Path:
     """Write the pack as ``.html`` or ``.pdf`` (weasyprint), atomically."""
     check_out(out, (".html", ".pdf"))
-    return write_html_or_pdf(render_html(result, ids, rasters, rules, factors), out, TEMPLATE_DIR)
+    html = render_application_pack(result, ids, rasters, rules, factors)
+    return write_html_or_pdf(html, out, TEMPLATE_DIR)
