@@ -37,13 +37,12 @@ from naturkapital.lowland.rules import ParamTable
 from naturkapital.lowland.screening import (
     INELIGIBLE,
     SECONDARY,
+    check_horizon,
     num_da,
     price_over_cap_da,
     price_within_cap,
 )
 
-#: The longest CO2 horizon accepted (years).
-MAX_HORIZON_YEARS = 200.0
 REQUIRED = ("area_ha", "bid_dkk_per_ha", "total_bid_dkk", "synergy_points")
 FUNDED, NOT_FUNDED, REJECTED = "funded", "not_funded", "rejected"
 DECISION_DA = {FUNDED: "får tilsagn", NOT_FUNDED: "får afslag (konkurrence)",
@@ -87,8 +86,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     applicant_type, co2e_reduction_t_per_year and horizon_years. Rows with neither
     bid nor total (e.g. screened parcels that do not bid) are left out and counted."""
     budget_dkk = check_number(budget_dkk, "--budget", above=0)  # bounds as lowland.spec
-    horizon_years = check_number(horizon_years, "--horizon-years", above=0,
-                                 at_most=MAX_HORIZON_YEARS)
+    horizon_years = check_horizon(horizon_years)
     b, without_bid = _validate(bids, rules, id_col, source)
     horizon = (float(horizon_years) if horizon_years is not None
                else rules["default_horizon_years"])

@@ -62,6 +62,15 @@ CRITERIA = ("peat_area", "oc_share", "gvsmax", "drained_peat", "budget", "price"
 METHOD = ("Klimaskovfonden lowland screening: covered-fraction weighted cells of the "
           "carbon (% OC), GVSmax (cm) and peat-depth (cm) maps; SEGES emission factors")
 
+#: The longest CO2 horizon accepted (years); the spec's bound (lowland/spec.py).
+MAX_HORIZON_YEARS = 200.0
+
+
+def check_horizon(horizon_years: float | None) -> float | None:
+    """The CO2 horizon (years) checked: finite, above 0, at most
+    :data:`MAX_HORIZON_YEARS`; None means the rules table's default."""
+    return check_number(horizon_years, "--horizon-years", above=0, at_most=MAX_HORIZON_YEARS)
+
 
 def num_da(x: float, digits: int = 1) -> str:
     """A number the Danish way: decimal comma, minus sign (−42,5)."""
@@ -464,7 +473,7 @@ def screen(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: ParamTable
     ``horizon_years`` defaults to the rules table's ``default_horizon_years`` (an
     assumption, then listed as such). Returns a :class:`ScreenResult`.
     """
-    check_number(horizon_years, "--horizon-years", above=0, at_most=200)
+    check_horizon(horizon_years)
     ext = extract_cells(parcels, rasters, parcels_source, progress)
     return screen_extracted(parcels, ext, rasters, rules, factors, horizon_years)
 
@@ -473,7 +482,7 @@ def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: Lowlan
                      rules: ParamTable, factors: EmissionFactors,
                      horizon_years: float | None = None) -> ScreenResult:
     """Screening from already extracted cells (see :func:`screen`)."""
-    horizon_years = check_number(horizon_years, "--horizon-years", above=0, at_most=200)
+    horizon_years = check_horizon(horizon_years)
     horizon_given = horizon_years is not None
     horizon = float(horizon_years if horizon_given else rules["default_horizon_years"])
     screened = screen_arrays(parcels, ext, rules, factors, horizon)

@@ -13,7 +13,7 @@ from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.lowland.auction import run_auction
 from naturkapital.lowland.candidates import find_candidates
-from naturkapital.lowland.screening import screen
+from naturkapital.lowland.screening import MAX_HORIZON_YEARS, screen
 
 PARCELS = Param(
     "parcels", "vector", Text("Parceller", "Parcels"),
@@ -69,7 +69,7 @@ ALIGN = Param("align", "flag", Text("Tilpas gitre", "Align grids"),
 HORIZON = Param("horizon_years", "number", Text("Tidshorisont", "Horizon"),
                 Text("Tidshorisont for CO2 i år (standard: regeltabellen).",
                      "CO2 horizon in years (default: the rules table)."),
-                default=None, unit="years", exclusive_minimum=0, maximum=200)
+                default=None, unit="years", exclusive_minimum=0, maximum=MAX_HORIZON_YEARS)
 RULES = Param("rules", "table", Text("Regeltabel", "Rules table"),
               Text("Regeltabel CSV (standard: klimaskovfonden_2024).",
                    "Rules table CSV (default: klimaskovfonden_2024)."),
