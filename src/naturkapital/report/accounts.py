@@ -22,6 +22,7 @@ from naturkapital.accounts.typology import BY_TYPE, TYPE_KEYS, UNMAPPED, load_ty
 from naturkapital.core.errors import InputError
 from naturkapital.io.output import check_out, write_atomic
 from naturkapital.io.vectors import ZONE_ID
+from naturkapital.report.diagram import save_figure
 
 NUMBER = "#,##0.00"
 
@@ -277,10 +278,7 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
 def draw_extent_chart(res: AccountsResult, zone: str, path: str | Path) -> Path:
     """Extent of one zone: opening and closing as stacked shares (left) and additions,
     reductions and net change per ecosystem type in ha (right)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
     p = check_out(path, (".png", ".svg"))
@@ -291,8 +289,8 @@ def draw_extent_chart(res: AccountsResult, zone: str, path: str | Path) -> Path:
             or ext.loc[k, "closing"] > 0]
     y0, y1 = res.meta["period"].split("-", 1)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6.2),
-                                      gridspec_kw={"width_ratios": [1, 2.2]})
+    fig = Figure(figsize=(13, 6.2))  # no pyplot: the user's backend is untouched
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.2]})
     for x, col in ((0, "opening"), (1, "closing")):
         total = ext[col].sum()
         bottom = 0.0
@@ -337,23 +335,14 @@ def draw_extent_chart(res: AccountsResult, zone: str, path: str | Path) -> Path:
                  f"{res.meta['from']} → {res.meta['to']}", fontsize=12)
     fig.tight_layout(rect=(0, 0.1, 1, 0.96))
 
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=130, format=p.suffix.lstrip(".").lower())
-
-    try:
-        return write_atomic(p, save)
-    finally:
-        plt.close(fig)
+    return write_atomic(p, lambda tmp: save_figure(fig, tmp, dpi=130))
 
 
 def draw_condition_chart(series: pd.DataFrame, zone: str, name: str,
                          path: str | Path) -> Path:
     """Condition over time of one zone: NKI and NKI natur (left), share of wet nature
     (middle), nature value per ecosystem type (right)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     p = check_out(path, (".png", ".svg"))
     s = series[series[ZONE_ID] == str(zone)]
@@ -367,7 +356,8 @@ def draw_condition_chart(series: pd.DataFrame, zone: str, name: str,
         v = rows.set_index("year")["value"].reindex(years)
         ax.plot(x, v.to_numpy(dtype=float), marker="o", **kw)
 
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8))
+    fig = Figure(figsize=(14, 4.8))
+    axes = fig.subplots(1, 3)
     zone_rows = s[s["ecosystem_type"] == ALL_TYPES]
     for key, colour in (("nki", "#1b7837"), ("nki_nature", "#762a83")):
         line(axes[0], zone_rows[zone_rows["indicator"] == key], color=colour,
@@ -396,10 +386,4 @@ def draw_condition_chart(series: pd.DataFrame, zone: str, name: str,
     fig.suptitle(f"Tilstand over tid (condition over time): {name}", fontsize=12)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
 
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=130, format=p.suffix.lstrip(".").lower())
-
-    try:
-        return write_atomic(p, save)
-    finally:
-        plt.close(fig)
+    return write_atomic(p, lambda tmp: save_figure(fig, tmp, dpi=130))

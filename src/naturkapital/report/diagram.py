@@ -104,6 +104,6 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
     return fig
 
 
-def save_figure(fig: Figure, out: Path) -> None:
-    """Write PNG or SVG by suffix."""
-    fig.savefig(out, format=out.suffix.lstrip(".").lower())
+def save_figure(fig: Figure, out: Path, dpi: float | None = None) -> None:
+    """Write PNG or SVG by suffix (``dpi``: the figure's own unless given)."""
+    fig.savefig(out, format=out.suffix.lstrip(".").lower(), dpi=dpi or "figure")
