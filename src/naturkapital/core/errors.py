@@ -24,3 +24,10 @@ class InputError(Exception):
 class TooLargeError(InputError):
     """Input over a size limit (too many cells, features or bytes); the web layer
     answers it with HTTP 413."""
+
+
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of an exception's message (at most ``limit`` characters), or its
+    type's name when it has none: what a one-line error shows of a library's failure."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else type(exc).__name__

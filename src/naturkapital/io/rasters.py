@@ -8,7 +8,7 @@ from pathlib import Path
 import rasterio
 from rasterio.errors import RasterioError
 
-from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.core.errors import InputError, TooLargeError, first_line
 from naturkapital.io.local import check_local
 
 CELL_BUDGET_ENV = "NATURKAPITAL_CELL_BUDGET"
@@ -47,7 +47,7 @@ def open_raster(path: str | Path, band: int = 1, what: str = "raster",
     try:
         ds = rasterio.open(p, driver=driver)
     except (RasterioError, ValueError, TypeError) as exc:
-        raise InputError(p, f"cannot read as a {what} ({_first_line(exc)})") from None
+        raise InputError(p, f"cannot read as a {what} ({first_line(exc, 300)})") from None
     try:
         _check(ds, p, band, what)
     except BaseException:
@@ -104,11 +104,6 @@ def _check_tiff_blocks(ds: rasterio.DatasetReader, p: Path, band: int, what: str
 def cell_area_ha(ds: rasterio.DatasetReader) -> float:
     """Area of one cell in hectares (projected CRS in metres)."""
     return abs(ds.res[0] * ds.res[1]) * ds.crs.linear_units_factor[1] ** 2 / 10_000.0
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | None = None,

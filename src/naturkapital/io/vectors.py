@@ -8,7 +8,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, first_line
 from naturkapital.io.local import check_geojson_file, check_local
 
 #: Column names of a normalised zone table.
@@ -26,7 +26,7 @@ def read_vector(path: str | Path) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(p, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
-        raise InputError(p, f"cannot read as a vector file ({_first_line(exc)})") from None
+        raise InputError(p, f"cannot read as a vector file ({first_line(exc, 1000)})") from None
     if len(gdf) == 0:
         raise InputError(p, "the file has no features (empty file)")
     if "geometry" not in gdf or gdf.geometry.isna().all():
@@ -95,5 +95,3 @@ def _id_text(value: object) -> str:
     return str(value)
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -33,7 +33,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.core.errors import InputError, TooLargeError, first_line
 from naturkapital.io.rasters import check_raster_file
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.lowland.spec import SCREEN
@@ -334,7 +334,7 @@ def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_pa
             fields = [str(f) for f in pyogrio.read_info(ppath)["fields"]]
         except Exception as exc:  # GDAL raises many types for broken files
             raise UploadError(422, f"{shown_p}: cannot read as a vector file "
-                                   f"({_first_line(exc)})") from None
+                                   f"({first_line(exc)})") from None
         id_field = opts.id_field or (fields[0] if fields else None)
         if not id_field:
             raise UploadError(422, f"{shown_p}: the file has no attribute fields; add one that "
@@ -353,7 +353,7 @@ def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_pa
             raise
         except Exception as exc:  # malformed content GDAL/GEOS could not handle
             raise UploadError(422, "cannot screen the upload: "
-                                   + _clean(_first_line(exc), names, tmp)) from None
+                                   + _clean(first_line(exc), names, tmp)) from None
         meta = {k: v for k, v in res.meta.items() if k not in ("rules_path",)}
         for key in RASTERS:
             meta[key] = names[str(paths[key])]
@@ -368,11 +368,6 @@ def _clean(text: str, names: dict[str, str], tmp: Path) -> str:
     for path, shown in names.items():
         text = text.replace(path, shown)
     return text.replace(str(tmp) + "/", "").replace(str(tmp), "upload")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def screen_doc(out: ScreenOut) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, first_line
 from naturkapital.core.jsonable import finite_or_none
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.scenario.read import CONVERSION_FIELDS
@@ -160,11 +160,6 @@ def _clean(text: str, tmp: str, shown: str) -> str:
         str(Path(tmp) / "scenario.gpkg"), shown).replace(tmp + "/", "").replace(tmp, "upload")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
 def _svg(fig: Any) -> str:
     """A pyplot-free matplotlib Figure as SVG text."""
     buf = io.StringIO()
@@ -245,7 +240,7 @@ class ScenarioService:
                 raise UploadError(422, f"{shown}: {_clean(exc.problem, tmp, shown)}") from None
             except Exception as exc:  # malformed content GDAL/GEOS could not handle
                 raise UploadError(422, f"{shown}: cannot read the scenario "
-                                       f"({_clean(_first_line(exc), tmp, shown)})") from None
+                                       f"({_clean(first_line(exc), tmp, shown)})") from None
         if len(conv) > MAX_CONVERSIONS:
             raise UploadError(422, f"{shown}: {len(conv)} conversions; at most "
                                    f"{MAX_CONVERSIONS}")
@@ -348,7 +343,7 @@ def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: i
             raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
         except Exception as exc:  # malformed content GDAL/GEOS could not handle
             raise InputError("scenario", "cannot read the scenario ("
-                             + _clean(_first_line(exc), tmp, "scenario") + ")") from None
+                             + _clean(first_line(exc), tmp, "scenario") + ")") from None
         try:
             return evaluate_scenario(path, lc, zones=zones)
         except InputError as exc:

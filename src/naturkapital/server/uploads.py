@@ -21,7 +21,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from naturkapital.core.errors import InputError
+from naturkapital.core.errors import InputError, first_line
 from naturkapital.io.local import check_geojson_crs
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.nki import compute as nki_compute
@@ -104,7 +104,7 @@ def _fields(path: Path, filename: str) -> list[str]:
         info = pyogrio.read_info(path)
     except Exception as exc:  # GDAL raises many types for broken files
         raise UploadError(422, f"{filename}: cannot read as a vector file "
-                               f"({_first_line(exc)})") from None
+                               f"({first_line(exc)})") from None
     return [str(f) for f in info["fields"]]
 
 
@@ -137,7 +137,7 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
     except InputError as exc:
         raise UploadError(422, f"{shown}: {exc.problem}") from None
     except Exception as exc:  # malformed content GDAL/GEOS could not handle
-        raise UploadError(422, f"{shown}: cannot read the zones ({_first_line(exc)})") from None
+        raise UploadError(422, f"{shown}: cannot read the zones ({first_line(exc)})") from None
     if len(zones.gdf) > max_zones:
         raise UploadError(422, f"{shown}: {len(zones.gdf)} zones; at most {max_zones} per "
                                "upload")
@@ -171,11 +171,6 @@ def zones_from_records(recs: list[ZoneRecord]) -> gpd.GeoDataFrame:
 
 def with_upload_dir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="nk-upload-")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def params_of(up: ZoneUpload, epoch: str) -> dict[str, Any]:
