@@ -134,14 +134,19 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               population_field: str | None, sites: Path | None,
               site_cost_field: str | None, keep_edge: bool, budget: float,
               targets: Path | None, out: Path | None, out_dir: Path | None,
-              map: Path | None, top: int | None, quiet: bool) -> None:
+              report: Path | None, map: Path | None, top: int | None, quiet: bool) -> None:
     """Coarse indicators per zone (default), or one city with ``--city``."""
-    from naturkapital.report.urban import map_figure, national_map
+    from naturkapital.report.urban import city_report, map_figure, national_map
 
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     if map is not None:
         check_out(map, (".png", ".svg"))
+    if report is not None:
+        if city is None:
+            raise InputError("--report", "only with --city (the national run writes --out "
+                                         "and --map)")
+        check_out(report, (".html", ".pdf"))
     if city is not None:
         if out_dir is not None and not out_dir.parent.exists():
             raise InputError(out_dir, f"folder {out_dir.parent} does not exist")
@@ -165,6 +170,9 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
             write_atomic(map, lambda tmp: map_figure(res).savefig(
                 tmp, format=map.suffix.lower().lstrip(".")))
             console.print(f"Skrev (wrote) {map}")
+        if report is not None:
+            city_report(res, report)
+            console.print(f"Skrev (wrote) {report}")
         if out_dir is not None:
             out_dir.mkdir(exist_ok=True)
             paths = write_city(res, out_dir)
