@@ -177,7 +177,10 @@ def city_report_html(res: CityResult, map_png: bytes | None = None) -> str:
 table{{border-collapse:collapse;font-size:12px}}td,th{{border:1px solid #ccc;padding:3px 5px;
 text-align:right}}td:first-child,th:first-child{{text-align:left}}
 table.districts tr:last-child td{{font-weight:bold}}
-.note{{color:#555;font-size:12px}}img{{max-width:100%}}</style></head><body>
+.note{{color:#555;font-size:12px}}img{{max-width:100%}}
+@page{{size:A4 landscape;margin:12mm}}
+@media print{{body{{margin:0;max-width:none}}table{{font-size:8px}}img{{max-height:170mm}}
+h2{{break-after:avoid}}}}</style></head><body>
 <h1>Bynatur og adgang til grønne områder<br><small>Urban nature and access to green space
 (Kunming-Montreal target 12)</small></h1>
 <p class="note">{_html.escape(m['city'])}. {_html.escape(m['data'])}.</p>
