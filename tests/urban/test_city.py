@@ -207,3 +207,16 @@ def test_canopy_raster(tiny, tmp_path) -> None:
     assert city["canopy_pct"] == pytest.approx(100 * 1600 / (city["area_ha"] * 1e4),
                                                rel=1e-6)
     assert "canopy.tif" in res.meta["proxies"][0]
+
+
+def test_pdf_report_and_map(tiny, tmp_path) -> None:
+    pdf, png = tmp_path / "rapport.pdf", tmp_path / "kort.png"
+    from typer.testing import CliRunner
+
+    from naturkapital.cli import app
+
+    r = CliRunner().invoke(app, ["urban", "--city", str(tiny), "--keep-edge", "--report",
+                                 str(pdf), "--map", str(png), "-q"])
+    assert r.exit_code == 0, (r.exception, r.output)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and png.read_bytes()[:4] == b"\x89PNG"
+    assert "only with --city" in _cli_error("urban", "--report", str(pdf))

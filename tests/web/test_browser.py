@@ -448,3 +448,37 @@ def test_saved_scenario_keeps_its_numbers(browser: object, live_server: Server,
         **props, "conv_id": "vaad"}  # the id read from the file's unique name
     assert watch.errors == [], watch.errors
     ctx.close()
+
+
+def test_urban_view(browser: object, live_server: Server) -> None:
+    """The Bynatur tab: the demo city's dwellings on the map, the district table, the
+    Lorenz curve, the sites and the tracking sheet; the selected municipality's coarse
+    figures labelled coarse; then the same in English."""
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1366, "height": 800})
+    watch = Watch(page, base)
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    page.wait_for_function("() => window.nk.state.mapReady", timeout=30_000)
+    page.locator(".tabs button[data-tab=urban]").click()
+    page.wait_for_selector("#urban-body:not([hidden])", timeout=180_000)
+    page.wait_for_function("() => document.querySelector('#urban-muni').textContent"
+                           ".includes('coarse')", timeout=180_000)
+    page.evaluate("() => window.nk.select('147', false)")
+    page.wait_for_timeout(1500)
+    assert "Frederiksberg" in page.locator("#urban-muni").inner_text()
+    rows = page.locator("#urban-table tbody tr")
+    assert rows.count() >= 5 and "Hele byen" in rows.last.inner_text()
+    assert page.locator("#urban-lorenz svg polyline").count() >= 2
+    assert page.locator("#urban-sites tbody tr").count() >= 1
+    assert "300" in page.locator("#urban-track").inner_text()
+    assert page.evaluate("() => { const d = window.nk.state.map.getSource('urban-dw')"
+                         ".serialize().data; return d && d.features ? d.features.length : -1; }"
+                         ) > 10_000
+    _shot(page, "17-urban")
+    page.locator("#lang").click()
+    page.wait_for_timeout(500)
+    assert "greening" in page.locator("#urban-muni").inner_text()
+    _shot(page, "18-urban-en")
+    assert not watch.errors, watch.errors
+    assert not watch.foreign, watch.foreign

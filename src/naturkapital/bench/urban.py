@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from naturkapital.core.errors import InputError
-from naturkapital.urban.city import _dwellings, _network, green_patches, load_city, load_parameters
+from naturkapital.urban.city import (
+    city_dwellings,
+    green_patches,
+    load_city,
+    load_city_parameters,
+    walking_network,
+)
 from naturkapital.urban.network import (
     Network,
     entrances,
@@ -89,11 +95,11 @@ def run_urban_bench(city: str = "demo:kobenhavn", sample: int = 300, repeat: int
     t0 = time.perf_counter()
     say(f"reading {city} and building the network (not timed)")
     inputs = load_city(city)
-    prm = load_parameters()["value"]
+    prm = load_city_parameters()["value"]
     layers = inputs.layers
-    dw = _dwellings(layers)
+    dw = city_dwellings(layers)
     green = green_patches(layers.areas, 1.0)
-    net = _network(layers, prm["max_edge_m"])
+    net = walking_network(layers, prm["max_edge_m"])
     snap = snap_points(net, dw.geometry.values)
     _, nodes, off = entrances(net, green.geometry.values, prm["entry_m"])
     prepare = time.perf_counter() - t0

@@ -219,7 +219,7 @@ def lowland_cmd(
 
 
 @bench_app.command("urban")
-def urban_cmd(
+def bench_urban_cmd(
     city: Annotated[str, typer.Option("--city", help="demo:kobenhavn or an .osm.pbf file.")]
         = "demo:kobenhavn",
     sample: Annotated[int, typer.Option(

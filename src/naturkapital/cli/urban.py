@@ -19,7 +19,7 @@ from naturkapital.urban.national import UrbanNational
 from naturkapital.urban.spec import URBAN
 
 
-def _f(x: object, digits: int = 1) -> str:
+def _num(x: object, digits: int = 1) -> str:
     return "" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
 
 
@@ -35,10 +35,10 @@ def national_table(table: pd.DataFrame, title: str, limit: int | None) -> Table:
     rows = table if limit is None else pd.concat([table.head(limit), table.tail(1)])
     for r in rows.itertuples():
         t.add_row("" if pd.isna(r.rank_greening) else str(r.rank_greening), str(r.zone_id),
-                  str(r.name), _f(r.built_up_ha, 0), _f(r.greening_pct),
-                  _f(r.within_rule_pct),
+                  str(r.name), _num(r.built_up_ha, 0), _num(r.greening_pct),
+                  _num(r.within_rule_pct),
                   "" if pd.isna(r.rank_within_rule) else str(r.rank_within_rule),
-                  _f(getattr(r, "c141_change_ha", None), 0),
+                  _num(getattr(r, "c141_change_ha", None), 0),
                   str(getattr(r, "no_net_loss_2012_2018", "")))
     return t
 
@@ -52,10 +52,10 @@ def city_table(table: pd.DataFrame) -> Table:
     for col, just in cols:
         t.add_column(col, justify=just)
     for r in table.itertuples():
-        t.add_row(str(r.name), _f(r.residents, 0), _f(r.greening_pct),
-                  _f(r.public_green_blue_pct), _f(r.within_rule_pct), _f(r.median_network_m, 0),
-                  _f(r.gini_distance, 2), _f(r.least_served_fifth_from_m, 0),
-                  _f(r.pass_all_pct))
+        t.add_row(str(r.name), _num(r.residents, 0), _num(r.greening_pct),
+                  _num(r.public_green_blue_pct), _num(r.within_rule_pct),
+                  _num(r.median_network_m, 0), _num(r.gini_distance, 2),
+                  _num(r.least_served_fifth_from_m, 0), _num(r.pass_all_pct))
     t.caption = ("Beboere = residents; Grøn = greening; GBF 12.1 = public green/blue space; "
                  "≤ regel = within the rule (walking); Værste 1/5 = least-served fifth from")
     return t
@@ -92,7 +92,7 @@ def _print_city(res: CityResult) -> None:
                       ("Mangler (gap)", "right"), ("Status", "left")]:
         t.add_column(col, justify=just)
     for r in city.itertuples():
-        t.add_row(str(r.target), _f(r.value), _f(r.threshold), _f(r.gap), str(r.status))
+        t.add_row(str(r.target), _num(r.value), _num(r.threshold), _num(r.gap), str(r.status))
     console.print(t)
 
 
@@ -134,14 +134,19 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
               population_field: str | None, sites: Path | None,
               site_cost_field: str | None, keep_edge: bool, budget: float,
               targets: Path | None, out: Path | None, out_dir: Path | None,
-              map: Path | None, top: int | None, quiet: bool) -> None:
+              report: Path | None, map: Path | None, top: int | None, quiet: bool) -> None:
     """Coarse indicators per zone (default), or one city with ``--city``."""
-    from naturkapital.report.urban import map_figure, national_map
+    from naturkapital.report.urban import city_report, map_figure, national_map
 
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     if map is not None:
         check_out(map, (".png", ".svg"))
+    if report is not None:
+        if city is None:
+            raise InputError("--report", "only with --city (the national run writes --out "
+                                         "and --map)")
+        check_out(report, (".html", ".pdf"))
     if city is not None:
         if out_dir is not None and not out_dir.parent.exists():
             raise InputError(out_dir, f"folder {out_dir.parent} does not exist")
@@ -165,6 +170,9 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
             write_atomic(map, lambda tmp: map_figure(res).savefig(
                 tmp, format=map.suffix.lower().lstrip(".")))
             console.print(f"Skrev (wrote) {map}")
+        if report is not None:
+            city_report(res, report)
+            console.print(f"Skrev (wrote) {report}")
         if out_dir is not None:
             out_dir.mkdir(exist_ok=True)
             paths = write_city(res, out_dir)

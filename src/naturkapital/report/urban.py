@@ -117,7 +117,7 @@ COLUMNS = [("name", "Bydel (district)", 0), ("dwellings_used", "Boliger (dwellin
            ("largest_component_pct", "Største net % (largest)", 0)]
 
 
-def _fmt(v: object, digits: int) -> str:
+def _cell_text(v: object, digits: int) -> str:
     if v is None or (isinstance(v, float) and not np.isfinite(v)) or pd.isna(v):
         return "–"
     if isinstance(v, str):
@@ -131,7 +131,7 @@ def city_report_html(res: CityResult, map_png: bytes | None = None) -> str:
     m = res.meta
     map64 = base64.b64encode(map_png).decode("ascii") if map_png else _png64(map_figure(res))
     head = "".join(f"<th>{_html.escape(label)}</th>" for _, label, _ in COLUMNS)
-    body = "".join("<tr>" + "".join(f"<td>{_fmt(getattr(r, col), d)}</td>"
+    body = "".join("<tr>" + "".join(f"<td>{_cell_text(getattr(r, col), d)}</td>"
                                     for col, _, d in COLUMNS) + "</tr>"
                    for r in res.districts.itertuples())
     s = m["siting"]
@@ -164,8 +164,8 @@ def city_report_html(res: CityResult, map_png: bytes | None = None) -> str:
             "<th>Tærskel (threshold)</th><th>Mangler (gap)</th><th>Status</th>" \
             "<th>Kilde (source)</th></tr>" + "".join(
                 f"<tr><td>{_html.escape(str(r.name))}</td><td>{_html.escape(r.target)}</td>"
-                f"<td>{_fmt(r.value, 1)}</td><td>{_fmt(r.threshold, 1)}</td>"
-                f"<td>{_fmt(r.gap, 1)}</td><td>{_html.escape(r.status)}</td>"
+                f"<td>{_cell_text(r.value, 1)}</td><td>{_cell_text(r.threshold, 1)}</td>"
+                f"<td>{_cell_text(r.gap, 1)}</td><td>{_html.escape(r.status)}</td>"
                 f"<td>{_html.escape(r.source)}</td></tr>"
                 for r in tr[tr["district_id"] == CITY_ID].itertuples()) + "</table>" \
         if len(tr) else ""
@@ -177,7 +177,10 @@ def city_report_html(res: CityResult, map_png: bytes | None = None) -> str:
 table{{border-collapse:collapse;font-size:12px}}td,th{{border:1px solid #ccc;padding:3px 5px;
 text-align:right}}td:first-child,th:first-child{{text-align:left}}
 table.districts tr:last-child td{{font-weight:bold}}
-.note{{color:#555;font-size:12px}}img{{max-width:100%}}</style></head><body>
+.note{{color:#555;font-size:12px}}img{{max-width:100%}}
+@page{{size:A4 landscape;margin:12mm}}
+@media print{{body{{margin:0;max-width:none}}table{{font-size:8px}}img{{max-height:170mm}}
+h2{{break-after:avoid}}}}</style></head><body>
 <h1>Bynatur og adgang til grønne områder<br><small>Urban nature and access to green space
 (Kunming-Montreal target 12)</small></h1>
 <p class="note">{_html.escape(m['city'])}. {_html.escape(m['data'])}.</p>

@@ -49,7 +49,7 @@ DEMO_NOTE = ("demo: OpenStreetMap Dec 2011 (© OpenStreetMap contributors, CC BY
              "district population 2026 Q2 (Københavns Kommune, CC BY 4.0): the dates differ")
 
 
-def load_parameters(path: Path = PARAMS_TABLE) -> pd.DataFrame:
+def load_city_parameters(path: Path = PARAMS_TABLE) -> pd.DataFrame:
     """The sourced parameters of the city model (name, value, unit, source)."""
     t = pd.read_csv(path, dtype={"source": str}, keep_default_na=False)
     t["value"] = pd.to_numeric(t["value"]).astype(float)
@@ -116,7 +116,8 @@ def _user_polygons(path: str | Path, option: str, extent: shapely.Geometry,
     return out
 
 
-def _field(gdf: gpd.GeoDataFrame, name: str | None, path: str | Path, option: str) -> str:
+def _user_field(gdf: gpd.GeoDataFrame, name: str | None, path: str | Path,
+                option: str) -> str:
     if name is None or name not in gdf.columns:
         cols = ", ".join(c for c in gdf.columns if c != "geometry")
         raise InputError(path, f"give {option}, one of: {cols}")
@@ -158,7 +159,7 @@ def load_city(city: str | Path, districts: str | Path | None = None,
                                   "population": [np.nan]}, geometry=[layers.extent], crs=CRS)
         else:
             raw = _user_polygons(districts, "--districts", layers.extent, "district")
-            f = _field(raw, district_field, districts, "--district-field")
+            f = _user_field(raw, district_field, districts, "--district-field")
             d = gpd.GeoDataFrame({"district_id": raw[f].astype(str),
                                   "name": raw[f].astype(str), "population": np.nan},
                                  geometry=raw.geometry.values, crs=CRS)
@@ -167,7 +168,7 @@ def load_city(city: str | Path, districts: str | Path | None = None,
     if population is not None:
         raw = _user_polygons(population, "--population", inputs.layers.extent,
                              "population polygon")
-        f = _field(raw, population_field, population, "--population-field")
+        f = _user_field(raw, population_field, population, "--population-field")
         res = pd.to_numeric(raw[f], errors="coerce")
         if res.isna().any() or (res < 0).any():
             raise InputError(population, f"field '{f}' must hold residents (numbers ≥ 0)")
@@ -181,7 +182,7 @@ def load_city(city: str | Path, districts: str | Path | None = None,
                                     str).to_numpy()},
                                geometry=raw.geometry.values, crs=CRS)
         if site_cost_field is not None:
-            f = _field(raw, site_cost_field, sites, "--site-cost-field")
+            f = _user_field(raw, site_cost_field, sites, "--site-cost-field")
             cost = pd.to_numeric(raw[f], errors="coerce")
             if cost.isna().any() or (cost < 0).any():
                 raise InputError(sites, f"field '{f}' must hold costs in DKK (numbers ≥ 0)")
@@ -212,7 +213,7 @@ def load_city(city: str | Path, districts: str | Path | None = None,
     return inputs
 
 
-def _dwellings(layers: OSMLayers) -> gpd.GeoDataFrame:
+def city_dwellings(layers: OSMLayers) -> gpd.GeoDataFrame:
     """Address points (one per distinct location) and addressed buildings without one."""
     pts = layers.addresses[["geometry"]].copy()
     b = layers.buildings
@@ -228,7 +229,7 @@ def _dwellings(layers: OSMLayers) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pts.iloc[np.sort(first)].reset_index(drop=True), crs=CRS)
 
 
-def _network(layers: OSMLayers, max_edge_m: float) -> Network:
+def walking_network(layers: OSMLayers, max_edge_m: float) -> Network:
     index = pd.Series(np.arange(len(layers.nodes)), index=layers.nodes.index)
     ways = [index.reindex(w).dropna().to_numpy(dtype=np.int64) for w in layers.ways]
     xy = layers.nodes[["x", "y"]].to_numpy()
@@ -343,12 +344,12 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
                  targets: str | Path | None = None,
                  progress: Callable[[int], None] | None = None) -> CityResult:
     """All fine-scale indicators of one city. ``progress`` advances by 1 per step (8)."""
-    prm = load_parameters()
+    prm = load_city_parameters()
     P = prm["value"]
     target_table = load_targets(targets)
     tick = progress or (lambda n: None)
     layers = inputs.layers
-    dw = _dwellings(layers) if inputs.dwellings is None else inputs.dwellings.copy()
+    dw = city_dwellings(layers) if inputs.dwellings is None else inputs.dwellings.copy()
     districts = inputs.districts.reset_index(drop=True)
     j = gpd.sjoin(dw, districts[["district_id", "geometry"]], predicate="within", how="left")
     j = j[~j.index.duplicated()]
@@ -363,7 +364,7 @@ def compute_city(inputs: CityInputs, rule_m: float = 300.0, min_green_ha: float 
         raise InputError(layers.source, f"no public green area of at least {min_green_ha:g}"
                                         " ha in the extract (check the tag table)")
     tick(1)
-    net = _network(layers, P["max_edge_m"])
+    net = walking_network(layers, P["max_edge_m"])
     snap = snap_points(net, dw.geometry.values)
     tick(1)
     _, nodes, off = entrances(net, green.geometry.values, P["entry_m"])

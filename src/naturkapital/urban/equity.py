@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 
-def _clean(x: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _finite_weighted(x: np.ndarray, w: np.ndarray | None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     w = np.ones_like(x) if w is None else np.asarray(w, dtype=float)
     keep = np.isfinite(x) & np.isfinite(w) & (w > 0)
@@ -17,7 +18,7 @@ def _clean(x: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]
 def lorenz(x: np.ndarray, w: np.ndarray | None = None) -> pd.DataFrame:
     """Lorenz curve of ``x`` weighted by ``w``: cumulative population share against
     cumulative share of the total (sorted ascending), starting at (0, 0)."""
-    x, w = _clean(x, w)
+    x, w = _finite_weighted(x, w)
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     pop = np.concatenate([[0.0], np.cumsum(w)])
@@ -31,7 +32,7 @@ def gini(x: np.ndarray, w: np.ndarray | None = None) -> float:
     it on one person): 1 − Σ p_i (L_{i−1} + L_i) over the Lorenz curve, which equals
     Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ). NaN for no data or a zero total;
     non-finite values and zero weights are left out."""
-    x, w = _clean(x, w)
+    x, w = _finite_weighted(x, w)
     if x.size == 0 or (w * x).sum() <= 0:
         return float("nan")
     lc = lorenz(x, w)

@@ -130,6 +130,10 @@ URBAN = ModelSpec(
                    "With --city: folder for dwellings (.gpkg), districts, Lorenz curves, "
                    "sites, map (PNG) and report (HTML)."),
               default=None, faces=CLI),
+        Param("report", "output", Text("Rapport", "Report"),
+              Text("Med --city: rapport til byrådet (.html eller .pdf).",
+                   "With --city: a report for the council (.html or .pdf)."),
+              default=None, faces=CLI, suffixes=(".html", ".pdf")),
         Param("map", "output", Text("Kort", "Map"),
               Text("Kort (.png/.svg): uden --city grønningsprocent og afstandsreglen pr. "
                    "kommune; med --city boligerne farvet efter gangafstand.",

@@ -26,7 +26,7 @@ INDICATORS = ("greening_pct", "public_green_blue_pct", "canopy_pct", "within_rul
               "largest_component_pct", "green_blue_components", "unreachable_pct")
 
 
-def _read(path: Path) -> pd.DataFrame:
+def _read_targets(path: Path) -> pd.DataFrame:
     try:
         t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError,
@@ -58,12 +58,12 @@ def _read(path: Path) -> pd.DataFrame:
 
 def load_targets(user: str | Path | None = None) -> pd.DataFrame:
     """The built-in targets plus the user's rows."""
-    t = _read(TARGETS_TABLE)
+    t = _read_targets(TARGETS_TABLE)
     if user is not None:
         p = Path(user)
         if not p.exists():
             raise InputError(p, "file not found / filen findes ikke")
-        t = pd.concat([t, _read(p)], ignore_index=True)
+        t = pd.concat([t, _read_targets(p)], ignore_index=True)
     return t
 
 
