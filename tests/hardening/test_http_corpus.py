@@ -53,8 +53,11 @@ class Req:
     needles: tuple[str, ...] = ()
 
 
-def upload(content: str | bytes, name: str = "mine.geojson", **data: str) -> dict:
-    return {"files": {"file": (name, content)}, "data": data}
+def upload(content: str | bytes, name: str = "mine.geojson", field: str = "zones",
+           **data: str) -> dict:
+    """A multipart upload: the zones of POST /api/nki, or ``field`` ("file" for the
+    scenario reader)."""
+    return {"files": {field: (name, content)}, "data": data}
 
 
 def tif_bytes(tmp: Path, values: np.ndarray | None = None, name: str = "t.tif",
@@ -136,7 +139,7 @@ add("nki-bad-year", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())),
 add("nki-year-text", lambda t: Req("POST", "/api/nki", upload(J(fc(feat())), year="abc"),
                                    (422,), ("year",)))
 add("nki-no-file", lambda t: Req("POST", "/api/nki", {"data": {"id_field": "x"}}, (422,),
-                                 ("file",)))
+                                 ("zones",)))
 add("nki-broken-multipart", lambda t: Req("POST", "/api/nki", {
     "content": b"--xx\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n",
     "headers": {"content-type": "multipart/form-data; boundary=xx"}}, (400, 422)))
@@ -255,18 +258,18 @@ add("screen-missing-raster", lambda t: Req("POST", "/api/lowland/screen", {
     "files": {"parcels": ("p.geojson", J(fc(feat({"pid": "a"}))))}}, (422,), ("carbon",)))
 
 # ----------------------------------------------------------------------- scenario editor
-add("scenario-read-empty", lambda t: Req("POST", "/api/scenario/read", upload(b"", "s.geojson"),
-                                         (422,), ("s.geojson",)))
+add("scenario-read-empty", lambda t: Req("POST", "/api/scenario/read",
+                                         upload(b"", "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-read-deep", lambda t: Req("POST", "/api/scenario/read", upload(
-    deep(), "s.geojson"), (422,), ("s.geojson",)))
+    deep(), "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-read-crs-link", lambda t: Req("POST", "/api/scenario/read", upload(J(fc(feat(
     {"to_class": 11}, {"type": "Polygon", "coordinates": ring(), "crs": LINK}))),
-    "s.geojson"), (422,), ("s.geojson", "crs")))
+    "s.geojson", "file"), (422,), ("s.geojson", "crs")))
 add("scenario-read-no-to-class", lambda t: Req("POST", "/api/scenario/read", upload(
-    J(fc(feat({"navn": "x"}))), "s.geojson"), (422,), ("s.geojson", "to_class")))
+    J(fc(feat({"navn": "x"}))), "s.geojson", "file"), (422,), ("s.geojson", "to_class")))
 add("scenario-read-null-geometry", lambda t: Req("POST", "/api/scenario/read", upload(
     J(fc(feat({"to_class": 11}), feat({"to_class": 11, "name": "Mose [/b]"}, None))),
-    "s.geojson"), (422,), ("s.geojson",)))
+    "s.geojson", "file"), (422,), ("s.geojson",)))
 add("scenario-eval-broken-json", lambda t: Req("POST", "/api/scenario/evaluate", {
     "content": b"{", "headers": {"content-type": "application/json"}}, (400,)))
 add("scenario-eval-deep", lambda t: Req("POST", "/api/scenario/evaluate", {

@@ -232,7 +232,7 @@ def test_upload_crs_link_refused(where: str, app_client: TestClient, canary: Can
     f = feature(geom_crs=link(canary) if where == "geometry" else None,
                 feat_crs=link(canary) if where == "feature" else None)
     doc = zones_fc([f] * 3, link(canary) if where == "top" else None)
-    r = app_client.post("/api/nki", files={"file": ("mine.geojson", json.dumps(doc))})
+    r = app_client.post("/api/nki", files={"zones": ("mine.geojson", json.dumps(doc))})
     assert r.status_code == 422, r.text
     assert "mine.geojson" in r.json()["detail"] and "crs" in r.json()["detail"]
 

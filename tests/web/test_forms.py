@@ -90,7 +90,7 @@ def test_forms_follow_the_process_descriptions(browser: Any, live_server: Server
     shown = page.eval_on_selector_all("#epoch option", "os => os.map(o => o.value)")
     assert sorted(shown) == sorted(epochs) and len(shown) == len(epochs)
     assert shown[0] == epochs[0]  # the default first (Basemap04 2021)
-    html = httpx.get(base + "/").text
+    html = httpx.get(base + "/", headers={"Accept": "text/html"}).text
     header = re.search(r'<select id="epoch"[^>]*>(.*?)</select>', html, re.S)
     assert header and "<option" not in header.group(1)
     script = httpx.get(base + "/static/app.js").text + httpx.get(base + "/static/forms.js").text

@@ -73,6 +73,11 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
          "geometry": _lonlat_square(8.40, 55.42, 0.02)}]}
     return {
         "nki": {"zones": zones, "id_field": "kode", "name_field": "navn"},
+        "nki-compare": {"zones": zones, "id_field": "kode", "from_epoch": "corine:2012",
+                        "to_epoch": "corine:2018"},
+        "accounts": {"zones": zones, "id_field": "kode", "name_field": "navn",
+                     "from_epoch": "corine:2012", "to_epoch": "corine:2018",
+                     "account": "extent"},
         "scenario-evaluate": {"scenario": "demo:byn_so"},
         "lowland-candidates": {"kommune": "563", "top": 3},
         "lowland-screen": {

@@ -135,7 +135,7 @@ COMPARE = ModelSpec(
     ),
     run=compare,
     command=("compare",),
-    rest="nki/compare",
+    rest="compare",
     keywords=("nki", "change", "ændring"),
 )
 

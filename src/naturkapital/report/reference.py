@@ -6,6 +6,7 @@ the page and the specs disagree.
 
 from __future__ import annotations
 
+from naturkapital.accounts.spec import SPECS as ACCOUNTS
 from naturkapital.core.spec import ModelSpec, Param
 from naturkapital.lowland.spec import SPECS as LOWLAND
 from naturkapital.nki.spec import SPECS as NKI
@@ -13,7 +14,7 @@ from naturkapital.report.spec import SPECS as REPORT
 from naturkapital.scenario.spec import SPECS as SCENARIO
 
 #: Every model, in the order of the reference page.
-ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO)
+ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS)
 
 
 def _kind(p: Param) -> str:

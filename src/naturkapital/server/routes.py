@@ -24,6 +24,7 @@ from naturkapital.server.cache import (
     write_table_bytes,
 )
 from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.processes.accounts import SPEC as ACCOUNTS_PROCESS
 from naturkapital.server.processes.nki import COMPARE_PROCESS, run_nki
 from naturkapital.server.rest import add_rest_route, extra, process_respond
 from naturkapital.server.security import check_token, require_token
@@ -309,3 +310,5 @@ def get_scenario(request: Request, scenario_id: str) -> dict[str, Any]:
 
 
 add_rest_route(router, COMPARE, process_respond(COMPARE_PROCESS))
+add_rest_route(router, ACCOUNTS_PROCESS.model, process_respond(ACCOUNTS_PROCESS),
+               summary="Natural capital accounts (SEEA EA) / naturkapitalregnskab")

@@ -24,7 +24,8 @@ from naturkapital.server.processes.inputs import inputs_model
 #: Modules whose import registers the built-in processes.
 BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
                                      "naturkapital.server.processes.scenario",
-                                     "naturkapital.server.processes.lowland")
+                                     "naturkapital.server.processes.lowland",
+                                     "naturkapital.server.processes.accounts")
 
 
 @dataclass
