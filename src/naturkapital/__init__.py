@@ -11,6 +11,7 @@ lock_down()  # no URL or /vsi network path can be opened unless the user allows 
 from naturkapital.core.errors import InputError  # noqa: E402
 from naturkapital.nki.compute import compare, compute_nki, validate  # noqa: E402
 from naturkapital.report.nki_diagram import draw_diagram  # noqa: E402
+from naturkapital.urban.compute import run_urban  # noqa: E402
 
-__all__ = ["InputError", "compare", "compute_nki", "draw_diagram", "validate"]
+__all__ = ["InputError", "compare", "compute_nki", "draw_diagram", "run_urban", "validate"]
 __version__ = "0.1.0"

@@ -333,6 +333,8 @@ simple("nki-bioscore-missing", lambda c: (nki(c, extra=["--bioscore", str(c.d / 
                                           ("b.tif", "not found")))
 simple("nki-bioscore-truncated", lambda c: (nki(c, extra=["--bioscore", str(
     c.half(_big_lc(c), "bio.tif"))]), ("bio.tif",)))
+simple("nki-bioscore-all-nodata", lambda c: (nki(c, extra=["--bioscore", str(write_raster(
+    c.d / "bio0.tif", np.zeros((4, 4), np.uint8)))]), ("bio0.tif", "no data")))
 simple("nki-bioscore-rule", lambda c: (nki(c, extra=["--bioscore", str(c.lc["raster"]),
                                                      "--bioscore-rule", "classes:x"]),
                                        ("--bioscore-rule",)))
@@ -541,8 +543,8 @@ simple("auction-id-field", lambda c: (auction(c, bids(c, GOOD_BIDS), "--id-field
                                       ("bids.csv", "'nr'")))
 simple("auction-budget-negative", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget",
                                                      "-100"), ("--budget", "above 0")))
-simple("auction-budget-zero", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget", "0"),
-                                         ("--budget",)))
+simple("auction-budget-minus-inf", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget",
+                                                      "-inf"), ("--budget",)))
 simple("auction-budget-nan", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget", "nan"),
                                         ("--budget", "finite")))
 simple("auction-budget-inf", lambda c: (auction(c, bids(c, GOOD_BIDS), "--budget", "inf"),
@@ -688,3 +690,15 @@ def test_user_text_is_never_markup(lc: dict[str, Path], tmp_path: Path,
 def test_polygon_helper() -> None:  # keeps shapely's Polygon import honest for ruff
     assert Polygon(square(0, 0, 1, 1)[0]).area == pytest.approx(100.0)
     assert json.dumps(EPSG25832)
+
+
+def test_parcel_ids_with_brackets_print_as_written(scene: dict[str, Path],
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    gdf = gpd.read_file(scene["parcels"], engine="pyogrio")
+    gdf["pid"] = ["Mose [/b] 7", ":abc: [/]"]
+    p = scene["dir"] / "brackets.gpkg"
+    gdf.to_file(p, engine="pyogrio")
+    r = run_main(screen_argv(scene, parcels=p, out=None), capsys, monkeypatch)
+    assert r.code == 0, r.err
+    assert "Mose [/b] 7" in r.out and ":abc: [/]" in r.out

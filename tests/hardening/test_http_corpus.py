@@ -147,6 +147,21 @@ add("nki-store-no-token", lambda t: Req("POST", "/api/nki", upload(J(fc(feat()))
                                                                    store="true"), (401,)))
 add("nki-method", lambda t: Req("PUT", "/api/nki", {}, (405,), ("allowed",)))
 
+add("compare-crs-link-geometry", lambda t: Req("POST", "/api/compare", {
+    "files": {"zones": ("mine.geojson", J(fc(feat(geom={"type": "Polygon",
+                                                        "coordinates": ring(),
+                                                        "crs": LINK}))))},
+    "data": {"from_epoch": "corine:2012", "to_epoch": "corine:2018"}}, (422,),
+    ("mine.geojson", "crs")))
+add("compare-bad-epoch", lambda t: Req("POST", "/api/compare", {
+    "files": {"zones": ("mine.geojson", J(fc(feat())))},
+    "data": {"from_epoch": "corine:abc", "to_epoch": "corine:2018"}}, (400, 422),
+    ("from_epoch",)))
+add("compare-deep", lambda t: Req("POST", "/api/compare", {
+    "files": {"zones": ("mine.geojson", deep())},
+    "data": {"from_epoch": "corine:2012", "to_epoch": "corine:2018"}}, (422,),
+    ("mine.geojson",)))
+
 # ------------------------------------------------------------------ GET endpoints
 add("get-landcover", lambda t: Req("GET", "/api/nki?landcover=osm", {}, (422,),
                                    ("landcover",)))

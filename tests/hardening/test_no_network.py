@@ -283,3 +283,32 @@ def test_lowland_screen_crs_link_in_geometry_refused(app_client: TestClient, can
         "parcels": parcels, "id_field": "pid", "carbon": b64, "water_table": b64,
         "peat_depth": b64}})
     assert 400 <= r.status_code < 500 and "crs" in r.json()["detail"], r.text
+
+
+def test_allow_network_flag_lifts_the_lock_for_that_run(tmp_path: Path, capsys,
+                                                        monkeypatch) -> None:
+    """``naturkapital --allow-network …`` unlocks (and the lock comes back here)."""
+    monkeypatch.delenv(network.ALLOW_NETWORK_ENV, raising=False)
+    try:
+        r = run_main(["--allow-network", "lowland", "auction", "--bids",
+                      str(tmp_path / "none.csv")], capsys, monkeypatch)
+        assert_clean_error(r, "none.csv")
+        assert not network.is_locked()
+        assert "CPL_VSIL_CURL_ALLOWED_FILENAME" not in os.environ
+    finally:
+        os.environ.pop(network.ALLOW_NETWORK_ENV, None)
+        network.lock_down()
+    assert network.is_locked()
+
+
+def test_process_inputs_by_reference_are_not_fetched(app_client: TestClient,
+                                                     canary: Canary) -> None:
+    """An OGC input given by reference (``{"href": URL}``) is not fetched."""
+    ref = {"href": f"{canary.url}/zones.geojson", "type": "application/geo+json"}
+    r = app_client.post("/processes/nki/execution", json={"inputs": {"zones": ref}})
+    assert 400 <= r.status_code < 500, r.text
+    tif = {"href": f"{canary.url}/carbon.tif", "type": "image/tiff"}
+    r = app_client.post("/processes/lowland-screen/execution", json={"inputs": {
+        "parcels": zones_fc([feature(props={"pid": "a"})]), "id_field": "pid",
+        "carbon": tif, "water_table": tif, "peat_depth": tif}})
+    assert 400 <= r.status_code < 500, r.text

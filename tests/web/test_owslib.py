@@ -78,6 +78,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         "accounts": {"zones": zones, "id_field": "kode", "name_field": "navn",
                      "from_epoch": "corine:2012", "to_epoch": "corine:2018",
                      "account": "extent"},
+        "urban": {"zones": zones, "id_field": "kode", "name_field": "navn"},
         "scenario-evaluate": {"scenario": "demo:byn_so"},
         "lowland-candidates": {"kommune": "563", "top": 3},
         "lowland-screen": {

@@ -14,6 +14,7 @@ from naturkapital.cli import nki as _nki  # noqa: E402,F401  isort: skip
 from naturkapital.cli import bench as _bench  # noqa: E402,F401  isort: skip
 from naturkapital.cli import scenario as _scenario  # noqa: E402,F401  isort: skip
 from naturkapital.cli import lowland as _lowland  # noqa: E402,F401  isort: skip
+from naturkapital.cli import urban as _urban  # noqa: E402,F401  isort: skip
 from naturkapital.cli import serve as _serve  # noqa: E402,F401  isort: skip
 from naturkapital.cli import reference as _reference  # noqa: E402,F401  isort: skip
 from naturkapital.cli import accounts as _accounts  # noqa: E402,F401  isort: skip

@@ -62,7 +62,7 @@ def _check(ds: rasterio.DatasetReader, p: Path, band: int, what: str) -> None:
     cells = ds.width * ds.height
     budget = cell_budget()
     if cells > budget:
-        raise InputError(p, f"{what} has {cells:,} cells ({ds.width:,} × {ds.height:,}), over "
+        raise TooLargeError(p, f"{what} has {cells:,} cells ({ds.width:,} × {ds.height:,}), over "
                             f"the budget of {budget:,}; clip or resample it, or raise "
                             f"{CELL_BUDGET_ENV}")
     if ds.crs is None:
@@ -127,7 +127,7 @@ def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | N
             cells = int(ds.width) * int(ds.height)
     except InputError as exc:
         problem = exc.problem.replace(str(p), name).replace(str(p.parent) + "/", "")
-        raise InputError(name, problem[:300]) from None
+        raise type(exc)(name, problem[:300]) from None  # TooLargeError stays a 413
     if max_cells is not None and cells > max_cells:
         raise TooLargeError(name, f"the {what} has {cells:,} cells; at most {max_cells:,} "
                                   "(clip it to the area of interest)")

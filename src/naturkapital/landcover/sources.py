@@ -17,6 +17,22 @@ YEARS: tuple[int, ...] = tuple(sorted(CORINE_YEARS)) + (2021,)
 EPOCHS: tuple[str, ...] = ("basemap2021",) + tuple(f"corine:{y}" for y in sorted(CORINE_YEARS))
 
 
+def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:
+    """``landcover`` + ``year`` → one of :data:`EPOCHS` (InputError otherwise)."""
+    if landcover == "basemap2021":
+        if year not in (None, 2021):
+            raise InputError("year", f"Basemap04 is embedded for 2021 only, not {year}")
+        return "basemap2021"
+    if landcover == "corine":
+        y = 2018 if year is None else year
+        if y not in CORINE_YEARS:
+            years = ", ".join(map(str, sorted(CORINE_YEARS)))
+            raise InputError("year", f"CORINE is embedded for {years}, not {y}")
+        return f"corine:{y}"
+    raise InputError("landcover", f"unknown land cover '{landcover}'; use basemap2021 or "
+                                  "corine")
+
+
 @dataclass(frozen=True)
 class Landcover:
     """A land-cover raster band and the scheme that reads its class codes."""

@@ -86,7 +86,7 @@ def run_auction(bids: pd.DataFrame, rules: ParamTable, id_col: str = "parcel_id"
     compensation, DKK/ha), total_bid_dkk (DKK), synergy_points; optional status,
     applicant_type, co2e_reduction_t_per_year and horizon_years. Rows with neither
     bid nor total (e.g. screened parcels that do not bid) are left out and counted."""
-    budget_dkk = check_number(budget_dkk, "--budget", above=0)
+    budget_dkk = check_number(budget_dkk, "--budget", above=0)  # bounds as lowland.spec
     horizon_years = check_number(horizon_years, "--horizon-years", above=0,
                                  at_most=MAX_HORIZON_YEARS)
     b, without_bid = _validate(bids, rules, id_col, source)

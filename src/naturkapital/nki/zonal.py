@@ -75,7 +75,11 @@ def zonal_class_areas(
                 weights.ds.close()
     classes = pd.DataFrame(rows, columns=[ZONE_ID, "value", "area_ha", "bio_area_ha",
                                           "bio_value_ha"])
-    return assemble(classes, zr, landcover, bioscore is not None)
+    out = assemble(classes, zr, landcover, bioscore is not None)
+    if bioscore is not None and not (out.classes["bio_area_ha"].fillna(0) > 0).any():
+        raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
+                                   "cell there is nodata); check its nodata value and extent")
+    return out
 
 
 def zones_on_raster(zones: gpd.GeoDataFrame, ds: rasterio.DatasetReader, zones_source: str,

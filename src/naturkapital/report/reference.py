@@ -12,9 +12,10 @@ from naturkapital.lowland.spec import SPECS as LOWLAND
 from naturkapital.nki.spec import SPECS as NKI
 from naturkapital.report.spec import SPECS as REPORT
 from naturkapital.scenario.spec import SPECS as SCENARIO
+from naturkapital.urban.spec import SPECS as URBAN
 
 #: Every model, in the order of the reference page.
-ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS)
+ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS, *URBAN)
 
 
 def _kind(p: Param) -> str:

@@ -23,40 +23,19 @@ import shapely
 
 from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import finite_or_none, records
-from naturkapital.data.catalogue import CORINE_YEARS
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.landtypes import LAND_TYPES
+from naturkapital.landcover.sources import EPOCHS, epoch_of  # noqa: F401  (re-exported)
 from naturkapital.nki import compute as nki_compute
 from naturkapital.nki.index import contributions, nature_shares
 from naturkapital.report.nki_diagram import draw_diagram
 
 T = TypeVar("T")
 
-#: The land-cover epochs a request may name, as compute_nki specs.
-EPOCHS: tuple[str, ...] = ("basemap2021",) + tuple(f"corine:{y}" for y in sorted(CORINE_YEARS))
-Epoch = Literal["basemap2021", "corine:1990", "corine:2000", "corine:2006", "corine:2012",
-                "corine:2018"]
-LandcoverName = Literal["basemap2021", "corine"]
 TableFormat = Literal["json", "csv", "gpkg"]
 
 #: Tolerance (m, EPSG:25832) for the simplified municipality outlines shown on the map.
 MAP_SIMPLIFY_M = 120.0
-
-
-def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:
-    """``landcover`` + ``year`` → one of :data:`EPOCHS` (InputError otherwise)."""
-    if landcover == "basemap2021":
-        if year not in (None, 2021):
-            raise InputError("year", f"Basemap04 is embedded for 2021 only, not {year}")
-        return "basemap2021"
-    if landcover == "corine":
-        y = 2018 if year is None else year
-        if y not in CORINE_YEARS:
-            years = ", ".join(map(str, sorted(CORINE_YEARS)))
-            raise InputError("year", f"CORINE is embedded for {years}, not {y}")
-        return f"corine:{y}"
-    raise InputError("landcover", f"unknown land cover '{landcover}'; use basemap2021 or "
-                                  "corine")
 
 
 def land_type_rows(result: nki_compute.NKIResult, zone_id: str) -> list[dict[str, Any]]:

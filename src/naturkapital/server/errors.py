@@ -87,8 +87,8 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = "not found: no such page or API path (see /docs)"
         if exc.status_code == 405:  # Allow: every method of every route on this path
-            allowed = _allowed(req) | {m.strip() for m in headers.get("Allow", "").split(",")
-                                       if m.strip()}
+            allowed = _allowed(req) or {m.strip() for m in headers.get("Allow", "").split(",")
+                                        if m.strip()}
             if "GET" in allowed:
                 allowed.add("HEAD")
             headers["Allow"] = ", ".join(sorted(allowed))
@@ -116,20 +116,28 @@ def _flat_routes(routes: Any, prefix: str = "") -> Any:
 
 
 def _allowed(req: Request) -> set[str]:
-    """Every method some route accepts on the request's path."""
+    """The methods of the resource at the request's path.
+
+    Routes are grouped by path template; the most specific template that matches wins
+    (``/api/nki/compare`` is its own resource, not an id of ``/api/nki/{zone_id}``),
+    and the methods of all routes with that template are allowed."""
     from starlette.routing import compile_path
 
     path = req.scope.get("path", "")
-    methods: set[str] = set()
+    by_template: dict[str, set[str]] = {}
     for prefix, route in _flat_routes(req.app.router.routes):
         route_methods = getattr(route, "methods", None)
         route_path = getattr(route, "path", None)
         if not route_methods or not isinstance(route_path, str):
             continue
-        regex = route.path_regex if not prefix else compile_path(prefix + route_path)[0]
+        template = prefix + route_path
+        regex = route.path_regex if not prefix else compile_path(template)[0]
         if regex.match(path):
-            methods |= set(route_methods)
-    return methods
+            by_template.setdefault(template, set()).update(route_methods)
+    if not by_template:
+        return set()
+    best = min(by_template, key=lambda t: (t.count("{"), -len(t)))
+    return by_template[best]
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:

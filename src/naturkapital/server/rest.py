@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from naturkapital.core.errors import InputError
@@ -152,3 +152,13 @@ def process_respond(process: Any) -> Callable[..., Any]:
         return process.execute(inputs, ctx)
 
     return respond
+
+
+def query(p: Param, alias: str | None = None) -> Any:
+    """One spec input as a query parameter of a read route (``GET``): type, choices and
+    description from the spec. Year-like integer choices stay ``int``; the model checks
+    them."""
+    typ: Any = field_type(p)
+    if p.kind == "choice" and not all(isinstance(c, str) for c in p.choices or ()):
+        typ = int if p.required else int | None
+    return Annotated[typ, Query(alias=alias, description=f"{p.label.both()}: {p.help.en}")]

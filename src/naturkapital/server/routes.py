@@ -12,10 +12,9 @@ from fastapi import APIRouter, Form, Query, Request, Response, Security
 import naturkapital
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.nki.spec import COMPARE, NKI
+from naturkapital.report.spec import DIAGRAM
 from naturkapital.server import models as m
 from naturkapital.server.cache import (
-    Epoch,
-    LandcoverName,
     NKIService,
     epoch_of,
     land_type_rows,
@@ -26,7 +25,7 @@ from naturkapital.server.cache import (
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.processes.accounts import SPEC as ACCOUNTS_PROCESS
 from naturkapital.server.processes.nki import COMPARE_PROCESS, run_nki
-from naturkapital.server.rest import add_rest_route, extra, process_respond
+from naturkapital.server.rest import add_rest_route, extra, process_respond, query
 from naturkapital.server.security import check_token, require_token
 from naturkapital.server.uploads import (
     UploadError,
@@ -38,13 +37,12 @@ from naturkapital.store import Store
 
 router = APIRouter(prefix="/api")
 
-LandcoverQ = Annotated[LandcoverName, Query(
-    description="Embedded land cover: basemap2021 (Basemap04 2021) or corine")]
-YearQ = Annotated[int | None, Query(
-    ge=1990, le=2100, description="Year (CORINE: 1990, 2000, 2006, 2012, 2018; default "
-                                  "2018)")]
-NatureQ = Annotated[bool, Query(description="Kun natur: only the four nature types "
-                                            "(NKI natur)")]
+# Query parameters of the read routes, from the model specs.
+LandcoverQ = query(NKI.param("landcover"))
+YearQ = query(NKI.param("year"))
+NatureQ = query(DIAGRAM.param("nature_only"))
+FromQ = query(COMPARE.param("from_epoch"), alias="from")
+ToQ = query(COMPARE.param("to_epoch"))
 CSV = "text/csv; charset=utf-8"
 GPKG = "application/geopackage+sqlite3"
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -194,11 +192,7 @@ def diagram_png(request: Request, zone_id: str, landcover: LandcoverQ = "basemap
                 "schema": {"type": "string"}}}, "description": "JSON or CSV"},
                 **responses(422)})
 def compare_route(request: Request,
-            from_: Annotated[Epoch, Query(alias="from", description="Epoch: basemap2021 or "
-                                                                    "corine:YEAR")]
-            = "corine:2012",
-            to: Annotated[Epoch, Query(description="Epoch: basemap2021 or corine:YEAR")]
-            = "corine:2018",
+                  from_: FromQ = "corine:2012", to: ToQ = "corine:2018",
             format: Annotated[Literal["json", "csv"], Query()] = "json") -> Any:
     svc = _svc(request)
     if format == "csv":

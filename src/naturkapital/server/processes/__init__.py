@@ -25,7 +25,8 @@ from naturkapital.server.processes.inputs import inputs_model
 BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
                                      "naturkapital.server.processes.scenario",
                                      "naturkapital.server.processes.lowland",
-                                     "naturkapital.server.processes.accounts")
+                                     "naturkapital.server.processes.accounts",
+                                     "naturkapital.server.processes.urban")
 
 
 @dataclass

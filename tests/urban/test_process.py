@@ -1,0 +1,69 @@
+"""The urban process of the OGC API (synchronous execution): uploaded zones, the demo
+city, and a refused city path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from naturkapital.nki.compute import load_zones  # noqa: E402
+from naturkapital.server import Settings, create_app  # noqa: E402
+from naturkapital.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'nk.sqlite'}")
+    app = create_app(Settings(token="t", warm_cache=False), store=store)
+    with TestClient(app) as c:
+        yield c
+    store.close()
+
+
+def test_uploaded_zones(client: TestClient) -> None:
+    z = load_zones().gdf
+    fc = json.loads(z[z["zone_id"].isin(["101", "147"])].to_json())
+    r = client.post("/processes/urban/execution",
+                    json={"inputs": {"zones": fc, "id_field": "zone_id",
+                                     "name_field": "name"}})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert [row["zone_id"] for row in doc["table"]][-1] == "0"
+    assert {row["zone_id"] for row in doc["table"]} == {"101", "147", "0"}
+    assert "coarse" in doc["meta"]["coarse"] and doc["sites"] == []
+
+
+def test_demo_city(client: TestClient) -> None:
+    r = client.post("/processes/urban/execution",
+                    json={"inputs": {"city": "demo:kobenhavn", "budget": 5e7}})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["table"][-1]["district_id"] == "0"
+    assert doc["tracking"] and doc["lorenz"] and doc["sites"]
+    assert doc["meta"]["budget_dkk"] == 5e7  # the map layers below reuse this run
+
+
+def test_city_path_refused(client: TestClient) -> None:
+    r = client.post("/processes/urban/execution",
+                    json={"inputs": {"city": "/etc/passwd.osm.pbf"}})
+    assert r.status_code in (400, 422), r.text
+    assert "demo:kobenhavn" in r.text
+
+
+def test_map_layers_for_the_web_view(client: TestClient) -> None:
+    r = client.get("/api/urban/demo:kobenhavn/map")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    dw = doc["dwellings"]["features"]
+    assert len(dw) > 10_000 and {"d", "s", "edge", "residents"} <= set(dw[0]["properties"])
+    lon, lat = dw[0]["geometry"]["coordinates"]
+    assert 12.4 < lon < 12.7 and 55.6 < lat < 55.8
+    assert doc["green"]["features"] and doc["meta"]["rule_m"] == 300
+    assert client.get("/api/urban/demo:aarhus/map").status_code == 422
+    html = client.get("/").text
+    assert 'data-tab="urban"' in html and "/static/urban.js" in html
