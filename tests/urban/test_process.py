@@ -65,5 +65,5 @@ def test_map_layers_for_the_web_view(client: TestClient) -> None:
     assert 12.4 < lon < 12.7 and 55.6 < lat < 55.8
     assert doc["green"]["features"] and doc["meta"]["rule_m"] == 300
     assert client.get("/api/urban/demo:aarhus/map").status_code == 422
-    html = client.get("/").text
+    html = client.get("/", headers={"Accept": "text/html"}).text
     assert 'data-tab="urban"' in html and "/static/urban.js" in html
