@@ -82,7 +82,7 @@ def spec_command(group: typer.Typer, spec: ModelSpec,
 
         command.__signature__ = inspect.Signature(parameters(spec))  # type: ignore[attr-defined]
         command.__name__ = present.__name__
-        command.__doc__ = f"{spec.title.da}. {spec.title.en}: {spec.about.en}"
+        command.__doc__ = f"{spec.title.da} ({spec.title.en}). {spec.about.en}"
         group.command(name or spec.command[-1])(command)
         return present
 
