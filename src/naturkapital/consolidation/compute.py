@@ -183,6 +183,7 @@ def consolidate(
     time_limit: float = 60.0,
     value_table: str | Path | None = None,
     label: str | None = None,
+    max_parcels: int | None = None,
 ) -> ConsolidationResult:
     """The swap plan for ``parcels`` (owners in ``owner_field``), the owners' ``farms``
     (points with ``farm_owner_field``) and the ``project`` area (polygons, optional
@@ -214,6 +215,8 @@ def consolidate(
                                              "is also in the parcels file")
         p = gpd.GeoDataFrame(pd.concat([p, b], ignore_index=True), geometry="geometry",
                              crs=p.crs)
+    if max_parcels is not None and len(p) > max_parcels:
+        raise InputError(str(parcels), f"{len(p)} parcels; at most {max_parcels} here")
     proj = read_vector(project)
     if proj.crs is None:
         raise InputError(str(project), "the file has no CRS")
