@@ -65,6 +65,10 @@ class Rules:
     weights: Weights = field(default_factory=Weights)
     time_limit: float = 60.0
     mip_gap: float = 0.001
+    #: Each parcel may go only to its own owner and the ``nearest`` owners by farm
+    #: distance (``None``: any owner) — keeps large cases small; land rarely moves to
+    #: a far farm when distance is in the objective.
+    nearest: int | None = 25
 
 
 @dataclass
@@ -168,15 +172,24 @@ def _build(fabric: Fabric, elastic: bool = False):
 
     pairs: list[tuple[int, str]] = []
     cost: list[float] = []
+    near = r.nearest if r.nearest is not None and r.nearest < m else None
+    if near is not None:
+        order = np.argsort(dist, axis=1, kind="stable")[:, :near]
     for i in range(n):
+        if near is None:
+            close = list(owners)
+        else:
+            close = [owners[j] for j in order[i]]
+            if own[i] in o_index and own[i] not in close:
+                close.append(own[i])
         if inproj[i]:
             options = [PROJECT]
         elif fixed[i] and own[i] in o_index:
             options = [own[i]]
         elif own[i] in o_index:
-            options = list(owners)
+            options = close
         else:  # land bank and sellers
-            options = [*owners, BANK]
+            options = [*close, BANK]
         for rc in options:
             c = 0.0
             if rc in o_index:
