@@ -42,6 +42,12 @@ PROJECT = "__project__"
 BANK = "__landbank__"
 #: Cash is counted in units of 100 000 DKK in the objective.
 CASH_UNIT = 100_000.0
+#: Large cases solve with the tolerance band as a soft constraint (so the solver always
+#: holds a plan); a miss costs this much per 100 000 DKK and a plan that still misses
+#: the band is never returned.
+SOFT_PENALTY = 10_000.0
+#: From this many candidate pairs on, the soft form is used.
+SOFT_FROM_PAIRS = 20_000
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ class Rules:
     #: Each parcel may go only to its own owner and the ``nearest`` owners by farm
     #: distance (``None``: any owner) — keeps large cases small; land rarely moves to
     #: a far farm when distance is in the objective.
-    nearest: int | None = 25
+    nearest: int | None = 12
 
 
 @dataclass
@@ -151,7 +157,7 @@ def _pre_check(fabric: Fabric) -> None:
                             f"the cash needed exceeds the maximum by {short:,.0f} DKK")
 
 
-def _build(fabric: Fabric, elastic: bool = False):
+def _build(fabric: Fabric, elastic: str | None = None):
     """The program: variables, bounds, constraints and objective.
 
     Variables: ``x[i, r]`` for the allowed pairs, then ``cash_in[o]``, ``cash_out[o]``
@@ -202,12 +208,14 @@ def _build(fabric: Fabric, elastic: bool = False):
     n_el = 2 * m + 1 if elastic else 0
     nv = nx + 2 * m + n_el
     c_vec = np.zeros(nv)
-    if elastic:
+    if elastic == "only":
         big = 1.0 / max(val.sum(), 1.0)
         c_vec[nx + 2 * m:] = big
     else:
         c_vec[:nx] = cost
         c_vec[nx:nx + 2 * m] = w.cash / CASH_UNIT
+        if elastic:  # "soft": a miss of the band costs SOFT_PENALTY per 100 000 DKK
+            c_vec[nx + 2 * m:] = SOFT_PENALTY / CASH_UNIT
     lb = np.zeros(nv)
     ub = np.ones(nv)
     ub[nx:] = np.inf
@@ -287,7 +295,7 @@ def _build(fabric: Fabric, elastic: bool = False):
 def _diagnose(fabric: Fabric) -> InputError:
     """Why the program has no solution: the elastic re-solve names the owner (or the
     cash total) that misses most, and by how much."""
-    b = _build(fabric, elastic=True)
+    b = _build(fabric, elastic="only")
     res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
                integrality=b["integrality"],
                options={"time_limit": fabric.rules.time_limit, "disp": False})
@@ -321,12 +329,32 @@ def solve(fabric: Fabric) -> Plan:
     _pre_check(fabric)
     t0 = time.perf_counter()
     b = _build(fabric)
+    soft = len(b["pairs"]) >= SOFT_FROM_PAIRS
+    if soft:
+        b = _build(fabric, elastic="soft")
     r = fabric.rules
     res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
                integrality=b["integrality"],
                options={"time_limit": r.time_limit, "mip_rel_gap": r.mip_gap,
                         "disp": False})
     seconds = time.perf_counter() - t0
+    if res.x is not None and soft:
+        nx, m = b["nx"], b["m"]
+        miss = res.x[nx + 2 * m:]
+        hold = fabric.holding().to_numpy()
+        if miss.max(initial=0.0) > 1.0:
+            j = int(np.argmax(np.maximum(miss[:m], miss[m:2 * m])))
+            if miss[2 * m:].sum() > 1.0 and miss[:2 * m].max() <= 1.0:
+                raise InputError("max_cash", f"maximum cash settlement too low by "
+                                             f"{miss[2 * m:].sum():,.0f} DKK in the best "
+                                             f"plan found in {seconds:.0f} s")
+            worst = max(miss[j], miss[m + j])
+            raise InputError(
+                "tolerance", f"tolerance ±{r.tolerance:.1%} not met for owner "
+                             f"{b['owners'][j]}: the best plan found in {seconds:.0f} s misses"
+                             f" the band by {worst:,.0f} DKK ({worst / hold[j]:.1%} of the "
+                             "holding); widen the tolerance, add land or raise the time "
+                             "limit")
     if res.x is None:
         if res.status == 1:  # time limit, no plan found
             raise InputError("time_limit", f"no swap plan found within {r.time_limit:g} s; "
@@ -342,7 +370,8 @@ def solve(fabric: Fabric) -> Plan:
     cash = pd.Series(x[nx:nx + m] - x[nx + m:nx + 2 * m], index=b["owners"])
     gap = getattr(res, "mip_gap", None)
     plan = Plan(to_s, cash, float(res.fun), "milp", seconds,
-                None if gap is None else float(gap), res.message)
+                None if gap is None else float(gap),
+                {0: "optimal", 1: "time limit"}.get(res.status, str(res.message)))
     plan.parts = score(fabric, plan.to, plan.cash)
     return plan
 
