@@ -41,7 +41,8 @@ def balance_table(balance: pd.DataFrame) -> Table:
 
 
 @spec_command(app, CONSOLIDATE)
-def consolidate_cmd(parcels: Path, farms: Path, project: Path, land_bank: Path | None,
+def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | None,
+                    demo: str | None, land_bank: Path | None,
                     id_field: str, owner_field: str, value_field: str | None,
                     soil_field: str | None, farm_owner_field: str, target_use: str,
                     tolerance: float, sellers: str | None, fixed: str | None,
@@ -60,8 +61,10 @@ def consolidate_cmd(parcels: Path, farms: Path, project: Path, land_bank: Path |
         res = consolidate(parcels, farms, project, land_bank, id_field, owner_field,
                           value_field, soil_field, farm_owner_field, target_use, tolerance,
                           _split(sellers), _split(fixed), max_cash, weight_distance,
-                          weight_move, weight_cash, time_limit, value_table)
+                          weight_move, weight_cash, time_limit, value_table, demo=demo)
     s = res.summary
+    if "label" in s:
+        console.print(f"[bold yellow]{s['label']}[/]", highlight=False)
     console.print(balance_table(res.balance))
     console.print(f"Byttes (parcels that change hands): {len(res.swaps)}; projekt (project): "
                   f"{s['project_parcels']} parceller, {s['project_ha']:,.2f} ha, "

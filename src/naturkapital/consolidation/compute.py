@@ -163,9 +163,9 @@ def _names(values: Iterable[str] | None) -> frozenset[str]:
 
 
 def consolidate(
-    parcels: str | Path,
-    farms: str | Path,
-    project: str | Path,
+    parcels: str | Path | None = None,
+    farms: str | Path | None = None,
+    project: str | Path | None = None,
     land_bank: str | Path | None = None,
     id_field: str = "parcel_id",
     owner_field: str = "owner",
@@ -184,12 +184,22 @@ def consolidate(
     value_table: str | Path | None = None,
     label: str | None = None,
     max_parcels: int | None = None,
+    demo: str | None = None,
 ) -> ConsolidationResult:
     """The swap plan for ``parcels`` (owners in ``owner_field``), the owners' ``farms``
     (points with ``farm_owner_field``) and the ``project`` area (polygons, optional
     field ``target_use``); ``land_bank``: parcels for sale (same id and value fields).
     Every problem with the inputs — and every infeasible plan — raises one
     :class:`InputError` naming the file, option or binding constraint."""
+    if demo is not None:
+        return _demo(demo, parcels, farms, project, land_bank, target_use=target_use,
+                     tolerance=tolerance, sellers=sellers, fixed=fixed, max_cash=max_cash,
+                     weight_distance=weight_distance, weight_move=weight_move,
+                     weight_cash=weight_cash, time_limit=time_limit)
+    for name, val in (("--parcels", parcels), ("--farms", farms), ("--project", project)):
+        if val is None:
+            raise InputError(name, "is required (or run the demo: --demo endelave)")
+    assert parcels is not None and farms is not None and project is not None
     check_number(tolerance, "--tolerance", at_least=0, at_most=1)
     if max_cash is not None:
         check_number(max_cash, "--max-cash", at_least=0)
@@ -285,6 +295,24 @@ def consolidate(
     if label:
         meta["label"] = label
     return _result(fabric, plan, base, targets, meta)
+
+
+def _demo(name: str, parcels: Any, farms: Any, project: Any, land_bank: Any,
+          **options: Any) -> ConsolidationResult:
+    """The embedded demo (constructed for the demo; see :mod:`.demo`)."""
+    import tempfile
+
+    from naturkapital.consolidation.demo import DEMOS, LABEL, build_endelave
+
+    if name not in DEMOS:
+        raise InputError("--demo", f"must be one of {', '.join(DEMOS)}")
+    if any(v is not None for v in (parcels, farms, project, land_bank)):
+        raise InputError("--demo", "give --demo or your own --parcels/--farms/--project/"
+                                   "--land-bank, not both")
+    with tempfile.TemporaryDirectory(prefix="nk-demo-") as tmp:
+        f = build_endelave(Path(tmp))
+        return consolidate(f["parcels"], f["farms"], f["project"], f["land_bank"],
+                           soil_field="jb", label=LABEL, **options)
 
 
 def _mean_km(geoms: gpd.GeoSeries, area: np.ndarray, farm: tuple[float, float]) -> float:

@@ -4,6 +4,7 @@ once; the command line, the OGC process and ``docs/reference.md`` come from it."
 from __future__ import annotations
 
 from naturkapital.consolidation.compute import TARGET_USES, consolidate
+from naturkapital.consolidation.demo import DEMOS
 from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 
@@ -25,14 +26,21 @@ CONSOLIDATE = ModelSpec(
               Text("Matrikler/marker som polygoner med id, ejer og værdi (kr./ha) eller "
                    "bonitet (JB-nr.).",
                    "Parcel polygons with id, owner and value (DKK/ha) or a soil-quality "
-                   "class (JB number)."), geometry="polygon"),
+                   "class (JB number)."), default=None, geometry="polygon"),
         Param("farms", "vector", Text("Gårde", "Farms"),
               Text("Ejernes gårde som punkter med ejer-id.",
-                   "The owners' farms as points with the owner id."), geometry="point"),
+                   "The owners' farms as points with the owner id."), default=None,
+              geometry="point"),
         Param("project", "vector", Text("Projektområde", "Project area"),
               Text("Projektområdet som polygoner (valgfrit felt target_use).",
                    "The project area as polygons (optional field target_use)."),
-              geometry="polygon"),
+              default=None, geometry="polygon"),
+        Param("demo", "choice", Text("Demo", "Demo"),
+              Text("Indbygget demo i stedet for egne filer: endelave (konstrueret til "
+                   "demoen: ægte omrids og arealdække, konstruerede ejere og værdier).",
+                   "Embedded demo instead of your own files: endelave (constructed for the "
+                   "demo: real outline and land cover, constructed owners and values)."),
+              default=None, choices=DEMOS),
         Param("land_bank", "vector", Text("Jordbank", "Land bank"),
               Text("Parceller til salg (kommunal/statslig jord), samme id- og værdifelt.",
                    "Parcels for sale (municipal or state land), same id and value fields."),

@@ -46,13 +46,13 @@ def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                  for k in ("parcels", "farms", "project", "land_bank")
                  if getattr(inputs, k) is not None}
         ctx.progress(10, "solving the swap plan")
-        res = consolidate(files["parcels"], files["farms"], files["project"],
+        res = consolidate(files.get("parcels"), files.get("farms"), files.get("project"),
                           files.get("land_bank"), inputs.id_field, inputs.owner_field,
                           inputs.value_field, inputs.soil_field, inputs.farm_owner_field,
                           inputs.target_use, inputs.tolerance, _split(inputs.sellers),
                           _split(inputs.fixed), inputs.max_cash, inputs.weight_distance,
                           inputs.weight_move, inputs.weight_cash, inputs.time_limit,
-                          max_parcels=max_parcels)
+                          max_parcels=max_parcels, demo=inputs.demo)
     doc = res.to_dict()
     scenario = json.loads(res.scenario.to_crs(4326).to_json())
     return {"swaps": doc["swaps"], "balance": doc["balance"], "scenario": scenario,
