@@ -337,7 +337,6 @@ def _result(fabric: Fabric, plan: Plan, base: Plan, targets: dict[str, Any],
         "value_dkk": moved["value_dkk"].round(0).to_numpy(),
     })
     rows = []
-    hold = fabric.holding()
     for o in sorted(set(p["owner"]) - {BANK}):
         before = p[p["owner"] == o]
         after = p[p["to"] == o]
@@ -364,7 +363,6 @@ def _result(fabric: Fabric, plan: Plan, base: Plan, targets: dict[str, Any],
                 _mean_km(after.geometry, after["area_ha"].to_numpy(), farm), 3),
         })
     balance = pd.DataFrame(rows)
-    del hold
     proj = p[p["to"] == PROJECT]
     n_pieces, largest = pieces(proj.geometry)
     scen = gpd.GeoDataFrame({
