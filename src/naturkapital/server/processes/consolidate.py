@@ -35,6 +35,23 @@ def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
+def _input_name(source: str, files: dict[str, Path]) -> str:
+    for name, path in files.items():
+        if source == str(path):
+            return name
+    return source.removeprefix("--").replace("-", "_")
+
+
+def _run(inputs: Any, files: dict[str, Path], max_parcels: int) -> Any:
+    return consolidate(files.get("parcels"), files.get("farms"), files.get("project"),
+                       files.get("land_bank"), inputs.id_field, inputs.owner_field,
+                       inputs.value_field, inputs.soil_field, inputs.farm_owner_field,
+                       inputs.target_use, inputs.tolerance, _split(inputs.sellers),
+                       _split(inputs.fixed), inputs.max_cash, inputs.weight_distance,
+                       inputs.weight_move, inputs.weight_cash, inputs.time_limit,
+                       max_parcels=max_parcels, demo=inputs.demo)
+
+
 def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """Swap list, balance sheet, project parcels (scenario) and summary."""
     settings = getattr(ctx.services, "settings", None)
@@ -46,13 +63,11 @@ def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                  for k in ("parcels", "farms", "project", "land_bank")
                  if getattr(inputs, k) is not None}
         ctx.progress(10, "solving the swap plan")
-        res = consolidate(files.get("parcels"), files.get("farms"), files.get("project"),
-                          files.get("land_bank"), inputs.id_field, inputs.owner_field,
-                          inputs.value_field, inputs.soil_field, inputs.farm_owner_field,
-                          inputs.target_use, inputs.tolerance, _split(inputs.sellers),
-                          _split(inputs.fixed), inputs.max_cash, inputs.weight_distance,
-                          inputs.weight_move, inputs.weight_cash, inputs.time_limit,
-                          max_parcels=max_parcels, demo=inputs.demo)
+        try:
+            res = _run(inputs, files, max_parcels)
+        except InputError as exc:  # name the input, never the job's temporary path
+            raise InputError(_input_name(exc.source, files), exc.problem.replace(
+                str(folder) + "/", "")) from None
     doc = res.to_dict()
     scenario = json.loads(res.scenario.to_crs(4326).to_json())
     return {"swaps": doc["swaps"], "balance": doc["balance"], "scenario": scenario,
