@@ -71,7 +71,27 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
     zones = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"kode": "1", "navn": "Fanø-firkant"},
          "geometry": _lonlat_square(8.40, 55.42, 0.02)}]}
+    crs = {"type": "name", "properties": {"name": "EPSG:25832"}}
+
+    def fc(features: list[tuple[dict, Any]]) -> dict:
+        return {"type": "FeatureCollection", "crs": crs, "features": [
+            {"type": "Feature", "properties": props, "geometry": mapping(g)}
+            for props, g in features]}
+
+    def cell(c: int, r: int = 0):
+        return box(X0 + 100 * c, Y0 + 100 * r, X0 + 100 * (c + 1), Y0 + 100 * (r + 1))
+
+    # two owners, the project takes A's p2, the land bank offers b1 next to A's p1
+    consolidation = {
+        "parcels": fc([({"parcel_id": f"p{c + 1}", "owner": "AB"[c // 2], "kr_ha": 200_000},
+                        cell(c)) for c in range(4)]),
+        "farms": fc([({"owner": "A"}, box(X0, Y0, X0 + 1, Y0 + 1).centroid),
+                     ({"owner": "B"}, box(X0 + 399, Y0, X0 + 400, Y0 + 1).centroid)]),
+        "project": fc([({}, cell(1))]),
+        "land_bank": fc([({"parcel_id": "b1", "kr_ha": 200_000}, cell(0, 1))]),
+        "value_field": "kr_ha"}
     return {
+        "consolidate": consolidation,
         "nki": {"zones": zones, "id_field": "kode", "name_field": "navn"},
         "nki-compare": {"zones": zones, "id_field": "kode", "from_epoch": "corine:2012",
                         "to_epoch": "corine:2018"},

@@ -7,6 +7,7 @@ the page and the specs disagree.
 from __future__ import annotations
 
 from naturkapital.accounts.spec import SPECS as ACCOUNTS
+from naturkapital.consolidation.spec import SPECS as CONSOLIDATION
 from naturkapital.core.spec import ModelSpec, Param
 from naturkapital.lowland.spec import SPECS as LOWLAND
 from naturkapital.nki.spec import SPECS as NKI
@@ -15,7 +16,8 @@ from naturkapital.scenario.spec import SPECS as SCENARIO
 from naturkapital.urban.spec import SPECS as URBAN
 
 #: Every model, in the order of the reference page.
-ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS, *URBAN)
+ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS, *URBAN,
+                                   *CONSOLIDATION)
 
 
 def _kind(p: Param) -> str:
