@@ -51,17 +51,3 @@ def test_plan_is_a_scenario_that_evaluate_reads(tmp_path):
     text = json.dumps(doc)
     assert "converted_area_ha" in text
 
-
-def test_cli_infeasible_target_is_one_line(tmp_path):
-    out = tmp_path / "plan.gpkg"
-    r = run_cli("priority", "allocate", "--kommune", "766", "--forest-ha", "1000000",
-                "--out", str(out))
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "target forest" in lines[0] and "exceeds" in lines[0]
-    assert not out.exists()
-
-
-def test_cli_unknown_kommune(tmp_path):
-    r = run_cli("priority", "allocate", "--kommune", "9999", "--forest-ha", "10")
-    assert r.returncode == 2 and "unknown kommune code 9999" in r.stderr

@@ -26,7 +26,8 @@ BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
                                      "naturkapital.server.processes.scenario",
                                      "naturkapital.server.processes.lowland",
                                      "naturkapital.server.processes.accounts",
-                                     "naturkapital.server.processes.urban")
+                                     "naturkapital.server.processes.urban",
+                                     "naturkapital.server.processes.priority")
 
 
 @dataclass
