@@ -24,6 +24,8 @@ def test_cli_infeasible_target_is_one_line(tmp_path):
     (("--kommune", "766", "--forest-ha", "10", "--lock-in", "zz"), "unknown planning unit"),
     (("--kommune", "766", "--forest-ha", "10", "--convertible", "moon"), "unknown land type"),
     (("--kommune", "766", "--forest-ha", "10", "--budget", "1000"), "cannot meet the targets"),
+    (("--kommune", "766", "--forest-ha", "10", "--costs", "/nonexistent/costs.csv"),
+     "not found"),
 ])
 def test_cli_bad_inputs(tmp_path, args, words):
     out = tmp_path / "plan.gpkg"

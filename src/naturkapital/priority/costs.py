@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import check_local
 
 TABLE = Path(__file__).resolve().parent / "tables" / "conversions.csv"
 COLUMNS = ("conversion", "label", "to_class", "item", "value", "unit", "source")
@@ -46,7 +47,7 @@ class CostTable:
 
 def load_costs(path: str | Path | None = None) -> CostTable:
     """Read the cost table (the embedded one when ``path`` is None)."""
-    p = Path(path) if path is not None else TABLE
+    p = check_local(path, "cost table") if path is not None else TABLE
     try:
         df = pd.read_csv(p, encoding="utf-8-sig", dtype={"source": str})
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
