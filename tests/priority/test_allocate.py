@@ -118,3 +118,14 @@ def test_cost_table_without_source(tmp_path):
                  "DKK/ha,\n", encoding="utf-8")
     with pytest.raises(InputError, match="has no source"):
         load_costs(p)
+
+
+def test_no_plan_within_time_limit_is_named(monkeypatch):
+    from types import SimpleNamespace
+
+    import naturkapital.priority.allocate as mod
+
+    monkeypatch.setattr(mod, "milp", lambda *a, **k: SimpleNamespace(status=1, x=None))
+    with pytest.raises(InputError) as e:
+        allocate(units(10, 6, 5), FOREST, {"forest": 11}, time_limit=5)
+    assert e.value.source == "--time-limit" and "no plan found within 5 s" in e.value.problem

@@ -113,6 +113,9 @@ def allocate(units: pd.DataFrame, conversions: dict[str, Conversion],
                                                 f"{cheapest.fun:,.0f} DKK")
             raise InputError("--budget", f"a budget of {budget:,.0f} DKK cannot meet the "
                                          f"targets{more}")
+        if status.startswith("time limit"):
+            raise InputError("--time-limit", f"no plan found within {time_limit:g} s; raise "
+                                             "the time limit or use larger planning units")
         raise InputError("targets", f"the targets cannot be met with whole planning units "
                                     f"({status}); use smaller units or lower targets")
     x = np.round(res.x).astype(bool).reshape(nu, nc)
