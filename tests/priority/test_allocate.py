@@ -129,3 +129,13 @@ def test_no_plan_within_time_limit_is_named(monkeypatch):
     with pytest.raises(InputError) as e:
         allocate(units(10, 6, 5), FOREST, {"forest": 11}, time_limit=5)
     assert e.value.source == "--time-limit" and "no plan found within 5 s" in e.value.problem
+
+
+def test_identical_units_grouped_with_locks():
+    # 5+5+3 = 13 ha: 13 000 + 3 × 10 000 = 43 000 DKK (5+5+5: 45 000)
+    res = allocate(units(5, 5, 5, 5, 3), FOREST, {"forest": 13}, locked_in=("u2",))
+    assert res.meta["cost_dkk"] == pytest.approx(43_000)
+    assert "u2" in set(res.plan["unit_id"]) and "u4" in set(res.plan["unit_id"])
+    assert res.plan["unit_id"].is_unique and res.meta["unit_groups"] == 3
+    out = allocate(units(5, 5, 5, 5, 3), FOREST, {"forest": 13}, locked_out=("u4",))
+    assert out.meta["cost_dkk"] == pytest.approx(45_000) and "u4" not in set(out.plan["unit_id"])

@@ -101,14 +101,27 @@ def allocate(units: pd.DataFrame, conversions: dict[str, Conversion],
     rate = np.array([conversions[k].dkk_per_ha for k in keys])
     fixed = np.array([conversions[k].dkk_per_unit for k in keys])
     cost = (avail[:, None] * rate[None, :] + fixed[None, :]).ravel()  # k = i * nc + c
+    # Units with the same convertible area (and lock) are interchangeable: one integer
+    # variable per (group, type) counts how many of them convert — far fewer variables
+    # and no symmetry for the solver to explore.
+    sel = np.flatnonzero(free)
+    gid = pd.DataFrame({"a": np.round(avail[sel], 6), "lk": in_mask[sel]}).groupby(
+        ["a", "lk"], sort=False).ngroup().to_numpy()
+    ng = int(gid.max()) + 1 if len(gid) else 0
+    ga = np.full(ng, np.inf)
+    np.minimum.at(ga, gid, avail[sel])
+    cnt = np.bincount(gid, minlength=ng).astype(float)
+    glock = np.zeros(ng, dtype=bool)
+    glock[gid] = in_mask[sel]
+    gcost = (ga[:, None] * rate[None, :] + fixed[None, :]).ravel()
+    tlist = [wanted[k] for k in keys]
+    lo = np.where(glock, cnt, 0.0)
     t0 = time.perf_counter()
-    res, status = _solve(avail, cost, nu, nc, [wanted[k] for k in keys], in_mask, free,
-                         budget, time_limit, gap)
+    res, status = _solve(ga, gcost, ng, nc, tlist, lo, cnt, budget, time_limit, gap)
     seconds = time.perf_counter() - t0
     if res is None:
         if budget is not None:
-            cheapest, _ = _solve(avail, cost, nu, nc, [wanted[k] for k in keys], in_mask, free,
-                                 None, time_limit, gap)
+            cheapest, _ = _solve(ga, gcost, ng, nc, tlist, lo, cnt, None, time_limit, gap)
             more = "" if cheapest is None else (f"; the cheapest plan costs "
                                                 f"{cheapest.fun:,.0f} DKK")
             raise InputError("--budget", f"a budget of {budget:,.0f} DKK cannot meet the "
@@ -118,7 +131,15 @@ def allocate(units: pd.DataFrame, conversions: dict[str, Conversion],
                                              "the time limit or use larger planning units")
         raise InputError("targets", f"the targets cannot be met with whole planning units "
                                     f"({status}); use smaller units or lower targets")
-    x = np.round(res.x).astype(bool).reshape(nu, nc)
+    y = np.round(res.x).astype(int).reshape(ng, nc)
+    x = np.zeros((nu, nc), dtype=bool)
+    order = sel[np.argsort(gid, kind="stable")]
+    starts = np.concatenate([[0], np.cumsum(cnt.astype(int))])
+    for g in np.flatnonzero(y.sum(axis=1)):
+        members, pos = order[starts[g]:starts[g + 1]], 0
+        for c in range(nc):
+            x[members[pos:pos + y[g, c]], c] = True
+            pos += y[g, c]
     g_choice = greedy(avail, cost.reshape(nu, nc), [wanted[k] for k in keys], in_mask, free)
     plan = _plan(ids, avail, cost.reshape(nu, nc), x, keys, conversions)
     g_cost = None if g_choice is None else float(cost.reshape(nu, nc)[g_choice].sum())
@@ -142,27 +163,30 @@ def allocate(units: pd.DataFrame, conversions: dict[str, Conversion],
         "greedy_cost_dkk": g_cost,
         "cost_vs_greedy": (total / g_cost if g_cost else None),
         "seconds": seconds, "units": int(nu), "candidate_units": int(free.sum()),
+        "unit_groups": ng,
         "budget_dkk": budget, "locked_in": list(map(str, locked_in)),
         "locked_out": list(map(str, locked_out)),
     }
     return Allocation(plan, pd.DataFrame(rows), meta)
 
 
-def _solve(avail: np.ndarray, cost: np.ndarray, nu: int, nc: int, targets: list[float],
-           in_mask: np.ndarray, free: np.ndarray, budget: float | None, time_limit: float,
+def _solve(avail: np.ndarray, cost: np.ndarray, ng: int, nc: int, targets: list[float],
+           lo: np.ndarray, hi: np.ndarray, budget: float | None, time_limit: float,
            gap: float):
-    n = nu * nc
+    """The program over unit groups: ``y[g, c]`` integer in [0, hi_g] units of group g
+    (each ``avail[g]`` ha) converted to type c; lo_g ≤ Σ_c y[g, c] ≤ hi_g."""
+    n = ng * nc
     cols = np.arange(n)
     unit_of, type_of = cols // nc, cols % nc
-    # Target rows: Σ_i a_i x[i, c] ≥ T_c
+    # Target rows: Σ_g a_g y[g, c] ≥ T_c
     a_t = sparse.csr_matrix((avail[unit_of], (type_of, cols)), shape=(nc, n))
-    # Unit rows: Σ_c x[i, c] ≤ 1 (= 1 when locked in)
-    a_u = sparse.csr_matrix((np.ones(n), (unit_of, cols)), shape=(nu, n))
+    # Group rows: Σ_c y[g, c] ≤ n_g (= n_g when locked in)
+    a_u = sparse.csr_matrix((np.ones(n), (unit_of, cols)), shape=(ng, n))
     cons = [LinearConstraint(a_t, np.asarray(targets, dtype=float), np.inf),
-            LinearConstraint(a_u, in_mask.astype(float), np.ones(nu))]
+            LinearConstraint(a_u, lo, hi)]
     if budget is not None:
         cons.append(LinearConstraint(sparse.csr_matrix(cost[None, :]), -np.inf, budget))
-    upper = np.repeat(free.astype(float), nc)
+    upper = np.repeat(hi, nc)
     lower = np.zeros(n)
     res = milp(cost, constraints=cons, integrality=np.ones(n), bounds=Bounds(lower, upper),
                options={"time_limit": float(time_limit), "mip_rel_gap": float(gap),
