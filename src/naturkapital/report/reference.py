@@ -11,13 +11,14 @@ from naturkapital.consolidation.spec import SPECS as CONSOLIDATION
 from naturkapital.core.spec import ModelSpec, Param
 from naturkapital.lowland.spec import SPECS as LOWLAND
 from naturkapital.nki.spec import SPECS as NKI
+from naturkapital.priority.spec import SPECS as PRIORITY
 from naturkapital.report.spec import SPECS as REPORT
 from naturkapital.scenario.spec import SPECS as SCENARIO
 from naturkapital.urban.spec import SPECS as URBAN
 
 #: Every model, in the order of the reference page.
 ALL_SPECS: tuple[ModelSpec, ...] = (*NKI, *REPORT, *LOWLAND, *SCENARIO, *ACCOUNTS, *URBAN,
-                                   *CONSOLIDATION)
+                                   *CONSOLIDATION, *PRIORITY)
 
 
 def _kind(p: Param) -> str:

@@ -27,7 +27,8 @@ BUILTIN_MODULES: tuple[str, ...] = ("naturkapital.server.processes.nki",
                                      "naturkapital.server.processes.lowland",
                                      "naturkapital.server.processes.accounts",
                                      "naturkapital.server.processes.urban",
-                                     "naturkapital.server.processes.consolidate")
+                                     "naturkapital.server.processes.consolidate",
+                                     "naturkapital.server.processes.priority")
 
 
 @dataclass

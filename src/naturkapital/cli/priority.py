@@ -1,0 +1,70 @@
+"""``naturkapital priority allocate``: where to act — area targets at least cost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from rich.table import Table
+
+from naturkapital.cli.app import console, sub_app
+from naturkapital.cli.generate import spec_command
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.priority.spec import ALLOCATE
+
+priority_app = sub_app(
+    "priority",
+    "Hvor skal vi handle: arealmål (skov, våd og tør natur) til mindst mulig pris. "
+    "Where to act: area targets at least cost.",
+)
+
+
+def _n(x: float | None, digits: int = 0) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
+
+
+@spec_command(priority_app, ALLOCATE)
+def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
+                 wet_nature_ha: float, dry_nature_ha: float, unit_size_m: float,
+                 budget: float | None, time_limit: float, lock_in: list[str] | None,
+                 lock_out: list[str] | None, convertible: list[str] | None,
+                 costs: Path | None, out: Path | None) -> None:
+    """Plan til arealmål. A least-cost plan that meets the hectare targets."""
+    from naturkapital.priority.compute import plan_allocation
+
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    with console.status("Fordeler omlægninger (allocating) …"):
+        res = plan_allocation(kommune, forest_ha, untouched_forest_ha, wet_nature_ha,
+                              dry_nature_ha, unit_size_m, budget, lock_in, lock_out,
+                              convertible, costs, time_limit)
+    m = res.meta
+    t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), {m['units']:,} enheder "
+                    f"(units) à {m['unit_size_m']:g} m", header_style="bold")
+    for c, j in [("Omlægning (conversion)", "left"), ("Mål ha (target)", "right"),
+                 ("Tildelt ha (allocated)", "right"), ("Enheder (units)", "right"),
+                 ("Omkostning kr. (cost DKK)", "right"), ("Grådig ha (greedy)", "right"),
+                 ("Grådig kr. (greedy DKK)", "right")]:
+        t.add_column(c, justify=j)
+    for r in res.summary.itertuples():
+        t.add_row(r.label, _n(r.target_ha, 1), _n(r.allocated_ha, 1), str(r.units),
+                  _n(r.cost_dkk), _n(r.greedy_ha, 1), _n(r.greedy_cost_dkk))
+    console.print(t)
+    gap = "–" if m["mip_gap_pct"] is None else f"{m['mip_gap_pct']:.2f} %"
+    ratio = "–" if m["cost_vs_greedy"] is None else f"{m['cost_vs_greedy']:.3f}"
+    console.print(f"Løser (solver): {m['solver']}, {m['status']}, gab (gap) {gap}, "
+                  f"{m['seconds']:.1f} s", highlight=False)
+    console.print(f"Samlet omkostning (total cost): {_n(m['cost_dkk'])} kr.; grådig (greedy): "
+                  f"{_n(m['greedy_cost_dkk'])} kr.; forhold (cost vs greedy) {ratio}",
+                  highlight=False)
+    if m["assumptions"]:
+        console.print("[yellow]Antagelser (assumptions, no published source):[/]")
+        for a in m["assumptions"]:
+            console.print(f"  · {a}", highlight=False)
+    if out is not None:
+        plan = res.plan
+        table = pd.DataFrame(plan.drop(columns="geometry"))
+        write_table(table, out, m, geometry=plan[["conv_id", "geometry"]], key="conv_id")
+        console.print(f"Skrev (wrote) {out} — {len(plan)} omlægninger (conversions); "
+                      f"scenariefil til (scenario file for) naturkapital scenario evaluate",
+                      highlight=False)

@@ -1,0 +1,82 @@
+"""Python API: where to act — a least-cost plan that meets area targets in a municipality.
+
+:func:`plan_allocation` builds planning units over an embedded municipality (Basemap04
+2021, 100 m), counts each unit's convertible land (farmland by default), allocates the
+conversion types (forest, untouched forest, wet nature, dry nature) to meet the
+hectare targets at least cost (HiGHS), and returns the plan as scenario polygons that
+``naturkapital scenario evaluate`` reads unchanged (``to_class``, ``conv_id``, ``name``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from naturkapital.priority.allocate import UNIT_ID, allocate
+from naturkapital.priority.costs import load_costs
+from naturkapital.priority.units import convertible_polygons, grid, municipality, unit_areas
+
+METHOD = ("least-cost allocation to area targets, integer program (HiGHS) / mindste-"
+          "omkostningsfordeling til arealmål, heltalsprogram")
+
+
+@dataclass
+class PriorityPlan:
+    """``plan``: the scenario polygons (one per converted unit: conv_id, name, to_class,
+    conversion, unit_id, area_ha, cost_dkk); ``summary``: one row per conversion type
+    (target, allocated ha and cost, greedy ha and cost); ``units``: every planning unit
+    with its land-type areas; ``meta``: method, solver status, gap, costs, assumptions."""
+
+    plan: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    units: gpd.GeoDataFrame
+    meta: dict = field(default_factory=dict)
+
+
+def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: float = 0.0,
+                    wet_nature_ha: float = 0.0, dry_nature_ha: float = 0.0,
+                    unit_size_m: float = 500.0, budget: float | None = None,
+                    lock_in: list[str] | tuple[str, ...] | None = None,
+                    lock_out: list[str] | tuple[str, ...] | None = None,
+                    convertible: list[str] | tuple[str, ...] | None = None,
+                    costs: str | Path | None = None,
+                    time_limit: float = 60.0) -> PriorityPlan:
+    """The least-cost plan for kommune ``kommune`` meeting the hectare targets."""
+    from naturkapital.landcover.sources import resolve_landcover
+
+    lc = resolve_landcover("basemap2021")
+    table = load_costs(costs)
+    conv = tuple(convertible or ("mark",))
+    import rasterio
+
+    with rasterio.open(lc.path) as ds:
+        crs = ds.crs
+    code, name, geom = municipality(kommune, crs)
+    units = grid(geom, float(unit_size_m), crs)
+    areas = unit_areas(units, lc, conv)
+    targets = {"forest": forest_ha, "untouched_forest": untouched_forest_ha,
+               "wet_nature": wet_nature_ha, "dry_nature": dry_nature_ha}
+    alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
+                     tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
+    chosen = units[units[UNIT_ID].isin(alloc.plan[UNIT_ID])]
+    polys = convertible_polygons(chosen, lc, conv)
+    plan = polys.merge(alloc.plan, on=UNIT_ID, how="inner")
+    plan.insert(0, "conv_id", plan[UNIT_ID] + ":" + plan["conversion"])
+    labels = {k: c.label for k, c in table.conversions.items()}
+    plan.insert(1, "name", [f"{labels[c]} ({u})" for c, u in
+                            zip(plan["conversion"], plan[UNIT_ID], strict=True)])
+    plan["geometry_ha"] = plan.geometry.area / 10_000.0
+    plan = plan[["conv_id", "name", "to_class", "conversion", UNIT_ID, "area_ha",
+                 "geometry_ha", "cost_dkk", "geometry"]].reset_index(drop=True)
+    unit_gdf = units.merge(areas, on=UNIT_ID)
+    unit_gdf["conversion"] = unit_gdf[UNIT_ID].map(
+        alloc.plan.set_index(UNIT_ID)["conversion"]).fillna("")
+    meta = {"method": METHOD, "kommune": code, "kommune_name": name,
+            "landcover": lc.label, "unit_size_m": float(unit_size_m),
+            "convertible_land_types": list(conv), "cost_table": table.source,
+            "assumptions": table.assumptions, **alloc.meta}
+    return PriorityPlan(gpd.GeoDataFrame(plan, geometry="geometry", crs=crs),
+                        alloc.summary, unit_gdf, meta)

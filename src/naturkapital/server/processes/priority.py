@@ -1,0 +1,33 @@
+"""The ``priority-allocate`` process: a least-cost plan that meets hectare targets in an
+embedded municipality (the plan is scenario polygons with ``to_class``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import shapely
+
+from naturkapital.core.jsonable import jsonable, records
+from naturkapital.priority.spec import ALLOCATE
+from naturkapital.server.processes import ProcessContext, ProcessSpec, register
+
+
+def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+    """The plan (GeoJSON, EPSG:4326), the summary per conversion and the solver record."""
+    from naturkapital.priority.compute import plan_allocation
+
+    v = inputs.model_dump()
+    ctx.progress(10, f"allocating the targets in {v['kommune']}")
+    res = plan_allocation(v["kommune"], v["forest_ha"], v["untouched_forest_ha"],
+                          v["wet_nature_ha"], v["dry_nature_ha"], v["unit_size_m"],
+                          v["budget"], time_limit=v["time_limit"])
+    wgs = res.plan.to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
+    meta = dict(res.meta)
+    meta.pop("cost_table", None)
+    return {"plan": json.loads(wgs.to_json(drop_id=True, na="null")),
+            "summary": records(res.summary), "meta": jsonable(meta)}
+
+
+SPEC = register(ProcessSpec(ALLOCATE, execute_allocate))
