@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.tables import read_csv_table
 from naturkapital.landcover.landtypes import KEYS as LAND_TYPE_KEYS
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
@@ -106,19 +107,7 @@ def load_typology(spec: str | Path) -> Typology:
         path, name = BUILTIN_TYPOLOGIES[str(spec)], str(spec)
     else:
         path, name = Path(spec), Path(spec).stem
-    if not path.exists():
-        raise InputError(path, "typology file not found / typologitabellen findes ikke")
-    try:
-        table = pd.read_csv(path, dtype={"source": str, "label": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the typology CSV ({str(exc).strip()})") from None
-    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise InputError(path, f"typology is missing column(s) {', '.join(missing)}; "
-                               f"expected {','.join(REQUIRED)}")
-    if table.empty:
-        raise InputError(path, "typology has no rows")
+    table = read_csv_table(path, "typology", REQUIRED, {"source": str, "label": str})
     try:
         table["value"] = pd.to_numeric(table["value"], errors="raise").astype(int)
     except (ValueError, TypeError):

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.local import check_local, is_remote
+from naturkapital.io.local import is_remote
+from naturkapital.io.tables import read_csv_table
 from naturkapital.landcover.landtypes import KEYS
 
 SCHEME_DIR = Path(__file__).resolve().parent / "schemes"
@@ -68,24 +69,8 @@ def load_scheme(spec: str | Path) -> Scheme:
     else:
         path = Path(spec)
         name = path.stem
-    if is_remote(str(spec)):
-        check_local(str(spec), "scheme")
-    if not path.exists():
-        raise InputError(path, "scheme file not found / klassifikationstabellen findes ikke")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a scheme CSV")
-    try:
-        table = pd.read_csv(path, dtype={"source": str, "label": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            OSError) as exc:
-        first = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise InputError(path, f"cannot read the scheme CSV ({first})") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(path, f"scheme is missing column(s) {', '.join(missing)}; "
-                               f"expected {','.join(REQUIRED_COLUMNS)}")
-    if table.empty:
-        raise InputError(path, "scheme has no rows")
+    table = read_csv_table(spec if is_remote(str(spec)) else path, "scheme",
+                           REQUIRED_COLUMNS, {"source": str, "label": str})
     try:
         table["value"] = pd.to_numeric(table["value"], errors="raise").astype(int)
         table["nature_value"] = pd.to_numeric(table["nature_value"], errors="raise")

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.tables import read_csv_table
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"
@@ -104,16 +105,7 @@ Rules = ParamTable
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(path, f"{what} not found / tabellen findes ikke")
-    if path.is_dir():
-        raise InputError(path, f"is a folder, not a {what} CSV")
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(path, f"cannot read the {what} CSV ({first})") from None
+    return read_csv_table(path, what, dtype=str)
 
 
 def _load_params(path: str | Path, required: tuple[str, ...], what: str) -> ParamTable:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.local import check_local
+from naturkapital.io.tables import read_csv_table
 
 TABLE = Path(__file__).resolve().parent / "tables" / "conversions.csv"
 COLUMNS = ("conversion", "label", "to_class", "item", "value", "unit", "source")
@@ -48,16 +49,7 @@ class CostTable:
 def load_costs(path: str | Path | None = None) -> CostTable:
     """Read the cost table (the embedded one when ``path`` is None)."""
     p = check_local(path, "cost table") if path is not None else TABLE
-    try:
-        df = pd.read_csv(p, encoding="utf-8-sig", dtype={"source": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(p, f"cannot read the cost table ({exc})") from None
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(p, f"missing column(s) {', '.join(missing)}; a cost table has "
-                            f"{', '.join(COLUMNS)}")
-    if df.empty:
-        raise InputError(p, "the cost table has no rows")
+    df = read_csv_table(p, "cost table", COLUMNS, {"source": str})
     values = pd.to_numeric(df["value"], errors="coerce")
     bad = ~np.isfinite(values.to_numpy(dtype=float)) | (values < 0)
     if bad.any():
