@@ -238,41 +238,28 @@ def _build(fabric: Fabric, elastic: str | None = None):
     for k, (_i, rc) in enumerate(pairs):
         if rc in o_index:
             recv_rows[o_index[rc]].append(k)
+
+    def value_row(j: int, extra: list[tuple[int, float]], low: float, high: float) -> None:
+        """One row: the value owner ``j`` receives (+ extra columns) within low..high."""
+        nonlocal row
+        for k in recv_rows[j]:
+            rows.append(row)
+            cols.append(k)
+            data.append(val[pairs[k][0]])
+        for c, coef in extra:
+            rows.append(row)
+            cols.append(c)
+            data.append(coef)
+        lo.append(low)
+        hi.append(high)
+        row += 1
+
     for j in range(m):
         # value balance: R + cash_in - cash_out = V
-        for k in recv_rows[j]:
-            rows.append(row)
-            cols.append(k)
-            data.append(val[pairs[k][0]])
-        rows += [row, row]
-        cols += [nx + j, nx + m + j]
-        data += [1.0, -1.0]
-        lo.append(hold[j])
-        hi.append(hold[j])
-        row += 1
+        value_row(j, [(nx + j, 1.0), (nx + m + j, -1.0)], hold[j], hold[j])
         # tolerance band: (1 - t) V <= R (+ slack_lo) ; R (- slack_hi) <= (1 + t) V
-        for k in recv_rows[j]:
-            rows.append(row)
-            cols.append(k)
-            data.append(val[pairs[k][0]])
-        if elastic:
-            rows.append(row)
-            cols.append(nx + 2 * m + j)
-            data.append(1.0)
-        lo.append(hold[j] * (1 - tol))
-        hi.append(np.inf)
-        row += 1
-        for k in recv_rows[j]:
-            rows.append(row)
-            cols.append(k)
-            data.append(val[pairs[k][0]])
-        if elastic:
-            rows.append(row)
-            cols.append(nx + 3 * m + j)
-            data.append(-1.0)
-        lo.append(-np.inf)
-        hi.append(hold[j] * (1 + tol))
-        row += 1
+        value_row(j, [(nx + 2 * m + j, 1.0)] if elastic else [], hold[j] * (1 - tol), np.inf)
+        value_row(j, [(nx + 3 * m + j, -1.0)] if elastic else [], -np.inf, hold[j] * (1 + tol))
     if r.max_cash is not None:
         for j in range(m):
             rows += [row, row]
