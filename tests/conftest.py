@@ -137,3 +137,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"NETWORK CANARY: {len(hits)} connection(s) reached the loopback listener, "
             f"first: {hits[0][:120]!r}", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    """The whole app on a fresh SQLite database (write token ``t``), for the process
+    tests of the model packages; tests/web has its own ``client`` on both databases."""
+    from fastapi.testclient import TestClient
+
+    from naturkapital.server import Settings, create_app
+    from naturkapital.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'nk.sqlite'}")
+    app = create_app(Settings(token="t", warm_cache=False), store=store)
+    with TestClient(app) as c:
+        yield c
+    store.close()

@@ -3,16 +3,12 @@ bad inputs answered with a 422 naming the input (never the job's temporary path)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
-
-from naturkapital.server import Settings, create_app  # noqa: E402
-from naturkapital.store import Store  # noqa: E402
 
 CRS = {"type": "name", "properties": {"name": "EPSG:25832"}}
 X0, Y0 = 578_000.0, 6_178_900.0
@@ -30,15 +26,6 @@ def square(c: int, r: int = 0) -> dict[str, Any]:
 
 def feature(props: dict[str, Any], geom: dict[str, Any] | None) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": geom}
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'nk.sqlite'}")
-    app = create_app(Settings(token="t", warm_cache=False), store=store)
-    with TestClient(app) as c:
-        yield c
-    store.close()
 
 
 def run(client: TestClient, inputs: dict[str, Any]):

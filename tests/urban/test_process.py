@@ -4,7 +4,6 @@ city, and a refused city path."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,17 +11,6 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from naturkapital.nki.compute import load_zones  # noqa: E402
-from naturkapital.server import Settings, create_app  # noqa: E402
-from naturkapital.store import Store  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'nk.sqlite'}")
-    app = create_app(Settings(token="t", warm_cache=False), store=store)
-    with TestClient(app) as c:
-        yield c
-    store.close()
 
 
 def test_uploaded_zones(client: TestClient) -> None:
