@@ -1,10 +1,12 @@
-"""Build the embedded urban demo city (``demo:kobenhavn``) from ../shared/data/urban.
+"""Build the embedded urban demo city (``demo:kobenhavn``) from the source files.
 
 Writes src/naturkapital/data/urban/: the OSM extract as is, the districts (the 10
 bydele of Copenhagen with their 2026 Q2 population, plus Frederiksberg as one district
 from its 100 m grid) and the Frederiksberg 100 m population grid (latest extract,
 2014-04-01), both in EPSG:25832 with coordinates rounded to 0.1 m. Run from the
-repository root: ``python scripts/make_urban_demo.py [SOURCE_DIR]``.
+repository root: ``python scripts/make_urban_demo.py SOURCE_DIR``, where SOURCE_DIR
+holds the files listed in src/naturkapital/data/urban/README.md (a developer's copy of
+the project's open-data collection; the product itself only reads the vendored output).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-SRC = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/data/urban")
+if len(sys.argv) != 2:
+    sys.exit("usage: python scripts/make_urban_demo.py SOURCE_DIR")
+SRC = Path(sys.argv[1])
 OUT = Path("src/naturkapital/data/urban")
 CRS = "EPSG:25832"
 
