@@ -176,3 +176,16 @@ def test_spec_ids_and_commands_are_unique() -> None:
     for s in ALL_SPECS:
         names = [p.name for p in s.inputs]
         assert len(names) == len(set(names)), s.id
+
+
+def test_command_line_help_may_say_more_than_http() -> None:
+    """A path is a land cover only on the command line: its help says so there, and the
+    process description (and so the web form) does not."""
+    p = NKI.param("landcover")
+    assert p.cli_help is not None and "raster" in p.cli_help.en
+    root = get_command(cli_app)
+    opt = next(o for o in root.commands["nki"].params if o.name == "landcover")
+    assert "raster" in opt.help
+    doc = processes.get("nki").description_doc()["inputs"]["landcover"]
+    assert "raster" not in doc["description"]
+    assert "raster" not in doc["x-naturkapital"]["help"]["en"]

@@ -27,7 +27,8 @@ _TYPES: dict[str, type] = {"vector": Path, "raster": Path, "table": Path, "outpu
 
 def option_help(p: Param) -> str:
     """The option's help: Danish, then English, then unit and default hints."""
-    text = p.help.da if p.help.da == p.help.en else f"{p.help.da} / {p.help.en}"
+    h = p.cli_help or p.help
+    text = h.da if h.da == h.en else f"{h.da} / {h.en}"
     if p.unit:
         text += f" Enhed (unit): {p.unit}."
     return text

@@ -86,6 +86,8 @@ class Param:
     pattern: str | None = None
     max_length: int | None = None
     suffixes: tuple[str, ...] = ()
+    #: Help for the command line where it can do more than HTTP (e.g. take a path).
+    cli_help: Text | None = None
     #: Several values (a repeated option on the command line, a list over HTTP).
     multiple: bool = False
     #: Command-line option declaration when it is not ``--name-with-dashes``

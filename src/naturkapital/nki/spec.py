@@ -27,9 +27,12 @@ NAME_FIELD = Param("name_field", "field", Text("Navnefelt", "Name field"),
                    default=None, of="zones", max_length=255)
 LANDCOVER = Param(
     "landcover", "epoch", Text("Arealdække", "Land cover"),
-    Text("basemap2021, corine (med år) eller en klasse-raster (med klassifikationstabel).",
-         "basemap2021, corine (with year) or a class raster path (with a scheme)."),
-    default="basemap2021", choices=EMBEDDED)
+    Text("Indlejret kort: basemap2021 (Basemap04 2021) eller corine (med år).",
+         "Embedded map: basemap2021 (Basemap04 2021) or corine (with year)."),
+    default="basemap2021", choices=EMBEDDED,
+    cli_help=Text("basemap2021, corine (med år) eller en klasse-raster (med "
+                  "klassifikationstabel).",
+                  "basemap2021, corine (with year) or a class raster path (with a scheme)."))
 YEAR = Param("year", "choice", Text("År", "Year"),
              Text("CORINE-år: " + ", ".join(map(str, YEARS[:-1])) + "; Basemap04: 2021.",
                   "CORINE year: " + ", ".join(map(str, YEARS[:-1])) + "; Basemap04: 2021."),
@@ -101,8 +104,10 @@ NKI = ModelSpec(
     keywords=("nki", "naturkapitalindeks", "natural capital", "biodiversity"),
 )
 
-EPOCH_HELP = Text("basemap2021, corine:ÅR eller en raster-sti.",
-                  "basemap2021, corine:YEAR or a raster path.")
+EPOCH_HELP = Text("Indlejret periode: basemap2021 eller corine:ÅR.",
+                  "Embedded epoch: basemap2021 or corine:YEAR.")
+EPOCH_CLI_HELP = Text("basemap2021, corine:ÅR eller en raster-sti.",
+                      "basemap2021, corine:YEAR or a raster path.")
 
 COMPARE = ModelSpec(
     id="nki-compare",
@@ -112,9 +117,9 @@ COMPARE = ModelSpec(
                "part."),
     inputs=(
         Param("from_epoch", "epoch", Text("Fra", "From"), EPOCH_HELP, default=REQUIRED,
-              choices=EPOCHS, flag="--from"),
+              choices=EPOCHS, flag="--from", cli_help=EPOCH_CLI_HELP),
         Param("to_epoch", "epoch", Text("Til", "To"), EPOCH_HELP, default=REQUIRED,
-              choices=EPOCHS, flag="--to"),
+              choices=EPOCHS, flag="--to", cli_help=EPOCH_CLI_HELP),
         ZONES, ID_FIELD, NAME_FIELD,
         Param("scheme_from", "table", Text("Tabel (fra)", "Scheme (from)"),
               Text("Klassifikationstabel for fra-kortet.", "Scheme of the from map."),

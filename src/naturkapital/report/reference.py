@@ -75,7 +75,9 @@ def model_markdown(spec: ModelSpec) -> str:
         faces = ", ".join(sorted(p.faces))
         lines.append(f"| `{p.name}` | `{p.cli_flags()[0]}` | {_kind(p)} | {default} | "
                      f"{_cell(_bounds(p))} | {faces} | {_cell(p.label.both())} | "
-                     f"{_cell(p.help.da)} / {_cell(p.help.en)} |")
+                     f"{_cell(p.help.da)} / {_cell(p.help.en)}"
+                     + (f" Command line: {_cell(p.cli_help.en)}" if p.cli_help else "")
+                     + " |")
     lines += ["", "| output | kind | label | description |", "|---|---|---|---|"]
     for o in spec.outputs:
         lines.append(f"| `{o.name}` | {o.kind} | {_cell(o.label.both())} | "
