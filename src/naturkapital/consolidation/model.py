@@ -35,6 +35,7 @@ import shapely
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
+from naturkapital.consolidation.search import Program, improve, round_lp
 from naturkapital.core.errors import InputError
 
 #: Receiver names of the project and the land bank (never an owner id).
@@ -310,57 +311,136 @@ def _diagnose(fabric: Fabric) -> InputError:
     return InputError("rules", "the swap plan has no solution within the time limit")
 
 
+def _program(fabric: Fabric, b: dict[str, Any]) -> Program:
+    """The soft program in the form the local search works on."""
+    o_index = {o: k for k, o in enumerate(b["owners"])}
+    n = len(fabric.parcels)
+    by_parcel: list[list[int]] = [[] for _ in range(n)]
+    receiver = np.empty(len(b["pairs"]), dtype=int)
+    for k, (i, rc) in enumerate(b["pairs"]):
+        by_parcel[i].append(k)
+        receiver[k] = o_index.get(rc, -1)
+    r = fabric.rules
+    return Program([np.array(o, dtype=int) for o in by_parcel], receiver, b["cost"],
+                   fabric.parcels["value_dkk"].to_numpy(dtype=float),
+                   fabric.holding().to_numpy(), r.tolerance, r.weights.cash / CASH_UNIT,
+                   SOFT_PENALTY / CASH_UNIT, r.max_cash)
+
+
+def _as_solution(prog: Program, chosen: np.ndarray, nx: int) -> np.ndarray:
+    """The program's variable vector of a plan (pairs, cash, band and cash slacks)."""
+    m = len(prog.holding)
+    x = np.zeros(nx + 4 * m + 1)
+    x[chosen] = 1.0
+    got = np.zeros(m)
+    np.add.at(got, prog.receiver[chosen][prog.receiver[chosen] >= 0],
+              prog.value[prog.receiver[chosen] >= 0])
+    v, t = prog.holding, prog.tolerance
+    x[nx:nx + m] = np.maximum(v - got, 0.0)
+    x[nx + m:nx + 2 * m] = np.maximum(got - v, 0.0)
+    x[nx + 2 * m:nx + 3 * m] = np.maximum(v * (1 - t) - got, 0.0)
+    x[nx + 3 * m:nx + 4 * m] = np.maximum(got - v * (1 + t), 0.0)
+    if prog.max_cash is not None:
+        x[-1] = max(0.0, float(np.abs(v - got).sum()) - prog.max_cash)
+    return x
+
+
+def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarray, float,
+                                                                        float, str]:
+    """Large cases: LP bound, LP rounding improved by local search, then HiGHS on the
+    whole program for the time left when the gap is still above the target. Returns
+    the best solution vector, its objective, the gap and a status."""
+    r = fabric.rules
+    lp = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
+              integrality=np.zeros_like(b["integrality"]),
+              options={"time_limit": r.time_limit, "disp": False})
+    if lp.x is None:
+        raise InputError("time_limit", f"the relaxation did not solve within "
+                                       f"{r.time_limit:g} s; raise the time limit")
+    bound = float(lp.fun)
+    prog = _program(fabric, b)
+    left = r.time_limit - (time.perf_counter() - t0)
+    chosen, obj = improve(prog, round_lp(prog, lp.x[:b["nx"]]), max(left, 1.0))
+    best_x, best_obj = _as_solution(prog, chosen, b["nx"]), obj
+    status = "local search from the LP relaxation"
+    left = r.time_limit - (time.perf_counter() - t0)
+    if (best_obj - bound) > r.mip_gap * abs(best_obj) and left > 1.0:
+        res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
+                   integrality=b["integrality"],
+                   options={"time_limit": left, "mip_rel_gap": r.mip_gap, "disp": False})
+        if res.x is not None and res.fun < best_obj:
+            best_x, best_obj = res.x, float(res.fun)
+            status = {0: "optimal", 1: "time limit"}.get(res.status, str(res.message))
+        if getattr(res, "mip_dual_bound", None) is not None:
+            bound = max(bound, float(res.mip_dual_bound))
+    gap = max(0.0, (best_obj - bound) / abs(best_obj)) if best_obj else 0.0
+    return best_x, best_obj, gap, status
+
+
 def solve(fabric: Fabric) -> Plan:
     """The optimal swap plan (HiGHS), or one :class:`InputError` naming why none
-    exists."""
+    exists. Large cases (from ``SOFT_FROM_PAIRS`` pairs) start from the LP relaxation
+    improved by local search (see :mod:`naturkapital.consolidation.search`); the gap is
+    always proven against the solver's lower bound."""
     _pre_check(fabric)
     t0 = time.perf_counter()
     b = _build(fabric)
     soft = len(b["pairs"]) >= SOFT_FROM_PAIRS
+    r = fabric.rules
     if soft:
         b = _build(fabric, elastic="soft")
-    r = fabric.rules
-    res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
-               integrality=b["integrality"],
-               options={"time_limit": r.time_limit, "mip_rel_gap": r.mip_gap,
-                        "disp": False})
+        x, fun, gap, status = _solve_large(fabric, b, t0)
+    else:
+        res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
+                   integrality=b["integrality"],
+                   options={"time_limit": r.time_limit, "mip_rel_gap": r.mip_gap,
+                            "disp": False})
+        x = res.x
+        if x is None:
+            if res.status == 1:  # time limit, no plan found
+                raise InputError("time_limit", f"no swap plan found within "
+                                               f"{r.time_limit:g} s; raise the time limit")
+            raise _diagnose(fabric)
+        fun = float(res.fun)
+        g = getattr(res, "mip_gap", None)
+        gap = None if g is None else float(g)
+        status = {0: "optimal", 1: "time limit"}.get(res.status, str(res.message))
     seconds = time.perf_counter() - t0
-    if res.x is not None and soft:
-        nx, m = b["nx"], b["m"]
-        miss = res.x[nx + 2 * m:]
-        hold = fabric.holding().to_numpy()
-        if miss.max(initial=0.0) > 1.0:
-            j = int(np.argmax(np.maximum(miss[:m], miss[m:2 * m])))
-            if miss[2 * m:].sum() > 1.0 and miss[:2 * m].max() <= 1.0:
-                raise InputError("max_cash", f"maximum cash settlement too low by "
-                                             f"{miss[2 * m:].sum():,.0f} DKK in the best "
-                                             f"plan found in {seconds:.0f} s")
-            worst = max(miss[j], miss[m + j])
-            raise InputError(
-                "tolerance", f"tolerance ±{r.tolerance:.1%} not met for owner "
-                             f"{b['owners'][j]}: the best plan found in {seconds:.0f} s misses"
-                             f" the band by {worst:,.0f} DKK ({worst / hold[j]:.1%} of the "
-                             "holding); widen the tolerance, add land or raise the time "
-                             "limit")
-    if res.x is None:
-        if res.status == 1:  # time limit, no plan found
-            raise InputError("time_limit", f"no swap plan found within {r.time_limit:g} s; "
-                                           "raise the time limit")
-        raise _diagnose(fabric)
-    x = res.x
     nx, m = b["nx"], b["m"]
+    if soft:
+        _check_misses(fabric, b, x, seconds)
     to = {}
     for k, (i, rc) in enumerate(b["pairs"]):
         if x[k] > 0.5:
             to[b["ids"][i]] = rc
     to_s = pd.Series(to).reindex(b["ids"])
     cash = pd.Series(x[nx:nx + m] - x[nx + m:nx + 2 * m], index=b["owners"])
-    gap = getattr(res, "mip_gap", None)
-    plan = Plan(to_s, cash, float(res.fun), "milp", seconds,
-                None if gap is None else float(gap),
-                {0: "optimal", 1: "time limit"}.get(res.status, str(res.message)))
+    plan = Plan(to_s, cash, fun, "milp", seconds, gap, status)
     plan.parts = score(fabric, plan.to, plan.cash)
     return plan
+
+
+def _check_misses(fabric: Fabric, b: dict[str, Any], x: np.ndarray, seconds: float) -> None:
+    """A soft plan that still misses a band or the maximum cash is never returned: the
+    miss is named instead."""
+    r = fabric.rules
+    nx, m = b["nx"], b["m"]
+    miss = x[nx + 2 * m:]
+    hold = fabric.holding().to_numpy()
+    if miss.max(initial=0.0) <= 1.0:
+        return
+    j = int(np.argmax(np.maximum(miss[:m], miss[m:2 * m])))
+    if miss[2 * m:].sum() > 1.0 and miss[:2 * m].max() <= 1.0:
+        raise InputError("max_cash", f"maximum cash settlement too low by "
+                                     f"{miss[2 * m:].sum():,.0f} DKK in the best "
+                                     f"plan found in {seconds:.0f} s")
+    worst = max(miss[j], miss[m + j])
+    raise InputError(
+        "tolerance", f"tolerance ±{r.tolerance:.1%} not met for owner "
+                     f"{b['owners'][j]}: the best plan found in {seconds:.0f} s misses"
+                     f" the band by {worst:,.0f} DKK ({worst / hold[j]:.1%} of the "
+                     "holding); widen the tolerance, add land or raise the time "
+                     "limit")
 
 
 def score(fabric: Fabric, to: pd.Series, cash: pd.Series) -> dict[str, float]:
