@@ -16,9 +16,18 @@ LABEL = "constructed for the demo"
 
 def test_endelave_demo(tmp_path):
     plan, bal, sw = tmp_path / "plan.gpkg", tmp_path / "balance.csv", tmp_path / "swaps.json"
+    png, html, pdf = tmp_path / "map.png", tmp_path / "plan.html", tmp_path / "plan.pdf"
     r = run_cli("consolidate", "--demo", "endelave", "--time-limit", "10", "--plan",
-                str(plan), "--out", str(bal), "--swaps", str(sw))
+                str(plan), "--out", str(bal), "--swaps", str(sw), "--map", str(png),
+                "--report", str(html))
     assert r.returncode == 0, r.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = html.read_text(encoding="utf-8")
+    assert LABEL in page and "Balance pr. ejer" in page and "Byttelist" in page
+    assert page.count("<tr>") >= 8 + 1  # every owner's balance row at least
+    from naturkapital.report.html import write_html_or_pdf
+    write_html_or_pdf(page, pdf, tmp_path)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
     assert LABEL in r.stdout
     b = pd.read_csv(bal, encoding="utf-8-sig")
     assert (b["label"].str.contains(LABEL)).all()

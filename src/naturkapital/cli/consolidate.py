@@ -11,6 +11,7 @@ from naturkapital.cli.app import app, console, console_err
 from naturkapital.cli.generate import spec_command
 from naturkapital.consolidation.spec import CONSOLIDATE
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.report.consolidation import write_consolidation_report, write_ownership_map
 
 
 def _n(x: object, digits: int = 1) -> str:
@@ -48,7 +49,8 @@ def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | No
                     tolerance: float, sellers: str | None, fixed: str | None,
                     max_cash: float | None, weight_distance: float, weight_move: float,
                     weight_cash: float, time_limit: float, value_table: Path | None,
-                    out: Path | None, swaps: Path | None, plan: Path | None) -> None:
+                    out: Path | None, swaps: Path | None, plan: Path | None,
+                    map: Path | None, report: Path | None) -> None:
     """Swap plan, balance sheet and scenario file."""
     from naturkapital.consolidation.compute import consolidate, write_scenario
 
@@ -57,6 +59,10 @@ def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | No
             check_out(o, TABLE_SUFFIXES)
     if plan is not None:
         check_out(plan, (".gpkg",))
+    if map is not None:
+        check_out(map, (".png",))
+    if report is not None:
+        check_out(report, (".html", ".pdf"))
     with console_err.status("Løser mageskifteplanen (solving the swap plan) …"):
         res = consolidate(parcels, farms, project, land_bank, id_field, owner_field,
                           value_field, soil_field, farm_owner_field, target_use, tolerance,
@@ -91,3 +97,9 @@ def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | No
     if plan is not None:
         write_scenario(res, plan)
         console.print(f"Skrev (wrote) {plan}")
+    if map is not None:
+        write_ownership_map(res, map)
+        console.print(f"Skrev (wrote) {map}")
+    if report is not None:
+        write_consolidation_report(res, report)
+        console.print(f"Skrev (wrote) {report}")

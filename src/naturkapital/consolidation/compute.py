@@ -54,6 +54,8 @@ class ConsolidationResult:
     parcels: gpd.GeoDataFrame
     summary: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Each owner's farm point (x, y) in the parcels' CRS.
+    farms: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: swaps, balance, summary, meta."""
@@ -283,7 +285,8 @@ def consolidate(
         "method": "integer program (HiGHS via scipy.optimize.milp): every parcel to one "
                   "owner, the project or the land bank; value balance per owner within "
                   "the tolerance, cash settles the rest; minimise weighted ha·km to the "
-                  "farm + parcels moved + cash",
+                  "farm + parcels moved + cash; large cases start from the LP relaxation "
+                  "improved by local search, the gap proven against the LP bound",
         "tolerance": tolerance, "max_cash_dkk": max_cash,
         "weights": {"distance_per_ha_km": weight_distance, "move_per_parcel": weight_move,
                     "cash_per_100000_dkk": weight_cash},
@@ -395,7 +398,8 @@ def _result(fabric: Fabric, plan: Plan, base: Plan, targets: dict[str, Any],
     if label:
         summary["label"] = label
     meta = {**meta, "summary": summary}
-    return ConsolidationResult(plan, base, swaps, balance, scen, p, summary, meta)
+    return ConsolidationResult(plan, base, swaps, balance, scen, p, summary, meta,
+                               dict(fabric.farms))
 
 
 def write_scenario(result: ConsolidationResult, out: str | Path) -> Path:

@@ -76,6 +76,8 @@ def num_da(x: float, digits: int = 1) -> str:
     """A number the Danish way: decimal comma, minus sign (−42,5)."""
     if x is None or not np.isfinite(x):
         return "–"
+    if round(x, digits) == 0:
+        x = 0.0  # no "−0"
     s = f"{x:,.{digits}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
     return s.replace("-", "−")
 
