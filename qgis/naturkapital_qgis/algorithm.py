@@ -275,6 +275,7 @@ def run(argv: list[str], feedback) -> str | None:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
             return "Afbrudt / canceled"
         try:
             which, line = lines.get(timeout=0.2)
@@ -294,6 +295,8 @@ def run(argv: list[str], feedback) -> str | None:
         elif line.strip():
             feedback.pushInfo(line)
     code = proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
     if code == 0:
         return None
     return bridge.error_line("\n".join(err)) or f"naturkapital: exit code {code}"
