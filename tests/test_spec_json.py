@@ -37,8 +37,7 @@ def test_every_model_and_its_command_line_inputs(doc: dict) -> None:
     for spec, model in zip(ALL_SPECS, doc["models"], strict=True):
         assert [i["name"] for i in model["inputs"]] == [p.name for p in spec.face("cli")]
         # every option the front end would pass is an option of the real command
-        opts = {o for p in _command(model["command"]).params
-                for o in p.opts + p.secondary_opts}
+        opts = {o for p in _command(model["command"]).params for o in p.opts + p.secondary_opts}
         for i in model["inputs"]:
             assert i["flag"] in opts, (spec.id, i["flag"])
             if i["flag_off"]:
@@ -58,25 +57,29 @@ def test_values_of_single_inputs(doc: dict) -> None:
     assert screen["parcels"]["required"] is True
     assert screen["carbon"]["projected"] is True and screen["carbon"]["unit"] == "% OC"
     h = screen["horizon_years"]
-    assert (h["exclusive_minimum"], h["maximum"], h["unit"]) == (0, MAX_HORIZON_YEARS,
-                                                                "years")
+    assert (h["exclusive_minimum"], h["maximum"], h["unit"]) == (0, MAX_HORIZON_YEARS, "years")
     assert screen["id_field"]["of"] == "parcels"
     assert screen["id_field"]["label"] == {"da": "Id-felt", "en": "Id field"}
     diagram = {i["name"]: i for i in models["nki-diagram"]["inputs"]}
     assert (diagram["nature_only"]["flag"], diagram["nature_only"]["flag_off"]) == (
-        "--kun-natur", "--alle")
+        "--kun-natur",
+        "--alle",
+    )
     compare = {i["name"]: i for i in models["nki-compare"]["inputs"]}
     assert compare["from_epoch"]["flag"] == "--from"
     # the command line's own help where it can do more than HTTP
     assert "raster" in compare["from_epoch"]["help"]["en"]
 
 
-def test_progress_lines_for_front_ends(monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lines_for_front_ends(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv(PROGRESS_ENV, "lines")
     with progress_bar("Beregner (computing)", 3) as advance:
         advance(1)
         advance(2)
     assert capsys.readouterr().err.splitlines() == [
-        "PROGRESS 0/3 Beregner (computing)", "PROGRESS 1/3 Beregner (computing)",
-        "PROGRESS 3/3 Beregner (computing)"]
+        "PROGRESS 0/3 Beregner (computing)",
+        "PROGRESS 1/3 Beregner (computing)",
+        "PROGRESS 3/3 Beregner (computing)",
+    ]

@@ -33,11 +33,20 @@ from . import bridge
 VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb"]
 #: Suffix of the extra input "or an embedded dataset" of a vector input with choices.
 EMBEDDED = "_embedded"
-GEOMETRY = {"polygon": QgsProcessing.TypeVectorPolygon,
-            "point": QgsProcessing.TypeVectorPoint}
-FORMAT_NAMES = {".gpkg": "GeoPackage", ".csv": "CSV", ".json": "JSON", ".png": "PNG",
-                ".svg": "SVG", ".pdf": "PDF", ".html": "HTML", ".xlsx": "Excel",
-                ".md": "Markdown", ".zip": "ZIP", ".tif": "GeoTIFF"}
+GEOMETRY = {"polygon": QgsProcessing.TypeVectorPolygon, "point": QgsProcessing.TypeVectorPoint}
+FORMAT_NAMES = {
+    ".gpkg": "GeoPackage",
+    ".csv": "CSV",
+    ".json": "JSON",
+    ".png": "PNG",
+    ".svg": "SVG",
+    ".pdf": "PDF",
+    ".html": "HTML",
+    ".xlsx": "Excel",
+    ".md": "Markdown",
+    ".zip": "ZIP",
+    ".tif": "GeoTIFF",
+}
 
 
 def both(text: dict[str, str]) -> str:
@@ -82,30 +91,47 @@ def make_parameters(model: dict[str, Any]) -> list[Any]:
         default = i["default"]
         if kind == "vector":
             types = [GEOMETRY.get(i["geometry"], QgsProcessing.TypeVectorAnyGeometry)]
-            p = QgsProcessingParameterFeatureSource(name, text, types, None,
-                                                    optional or bool(i["choices"]))
+            p = QgsProcessingParameterFeatureSource(
+                name, text, types, None, optional or bool(i["choices"])
+            )
             if i["choices"]:
                 emb = QgsProcessingParameterEnum(
-                    name + EMBEDDED, f"{text}: indlejret / embedded",
-                    [str(c) for c in i["choices"]], False, None, True)
+                    name + EMBEDDED,
+                    f"{text}: indlejret / embedded",
+                    [str(c) for c in i["choices"]],
+                    False,
+                    None,
+                    True,
+                )
                 emb.setUsesStaticStrings(True)
-                emb.setHelp("Brug et indlejret datasæt i stedet for et lag / use an "
-                            "embedded dataset instead of a layer.")
+                emb.setHelp(
+                    "Brug et indlejret datasæt i stedet for et lag / use an "
+                    "embedded dataset instead of a layer."
+                )
                 out.append(p)
                 p = emb
         elif kind == "raster":
             p = QgsProcessingParameterRasterLayer(name, text, None, optional)
         elif kind == "table":
-            p = QgsProcessingParameterFile(name, text, QgsProcessingParameterFile.File, "",
-                                           None, optional,
-                                           "CSV (*.csv);;Alle filer / all files (*.*)")
+            p = QgsProcessingParameterFile(
+                name,
+                text,
+                QgsProcessingParameterFile.File,
+                "",
+                None,
+                optional,
+                "CSV (*.csv);;Alle filer / all files (*.*)",
+            )
         elif kind == "field" and i["of"] in vectors:
-            p = QgsProcessingParameterField(name, text, default, i["of"],
-                                            QgsProcessingParameterField.Any, False,
-                                            optional)
+            p = QgsProcessingParameterField(
+                name, text, default, i["of"], QgsProcessingParameterField.Any, False, optional
+            )
         elif kind in ("number", "integer"):
-            typ = (QgsProcessingParameterNumber.Integer if kind == "integer"
-                   else QgsProcessingParameterNumber.Double)
+            typ = (
+                QgsProcessingParameterNumber.Integer
+                if kind == "integer"
+                else QgsProcessingParameterNumber.Double
+            )
             low = i["minimum"] if i["minimum"] is not None else i["exclusive_minimum"]
             p = QgsProcessingParameterNumber(name, text, typ, default, optional)
             if low is not None:
@@ -114,22 +140,20 @@ def make_parameters(model: dict[str, Any]) -> list[Any]:
                 p.setMaximum(i["maximum"])
         elif kind in ("choice", "epoch"):
             options = [str(c) for c in i["choices"] or []]
-            p = QgsProcessingParameterEnum(name, text, options, False,
-                                           None if default is None else str(default),
-                                           optional)
+            p = QgsProcessingParameterEnum(
+                name, text, options, False, None if default is None else str(default), optional
+            )
             p.setUsesStaticStrings(True)
         elif kind == "flag":
             p = QgsProcessingParameterBoolean(name, text, bool(default), True)
         elif kind == "output":
             suffixes = output_suffixes(i)
-            filt = ";;".join(f"{FORMAT_NAMES.get(s, s[1:].upper())} (*{s})"
-                             for s in suffixes)
-            p = QgsProcessingParameterFileDestination(name, text, filt, None, optional,
-                                                      True)
+            filt = ";;".join(f"{FORMAT_NAMES.get(s, s[1:].upper())} (*{s})" for s in suffixes)
+            p = QgsProcessingParameterFileDestination(name, text, filt, None, optional, True)
         else:  # text, and fields of a file input
-            p = QgsProcessingParameterString(name, text,
-                                             None if default is None else str(default),
-                                             False, optional)
+            p = QgsProcessingParameterString(
+                name, text, None if default is None else str(default), False, optional
+            )
         p.setHelp(help_text(i))
         out.append(p)
     return out
@@ -152,9 +176,11 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
         return both(self.model["title"])
 
     def group(self) -> str:
-        return {"lowland": "Lavbund / lowland", "scenario": "Scenarier / scenarios",
-                "priority": "Prioritering / priority"}.get(self.groupId(),
-                                                          "Naturkapital")
+        return {
+            "lowland": "Lavbund / lowland",
+            "scenario": "Scenarier / scenarios",
+            "priority": "Prioritering / priority",
+        }.get(self.groupId(), "Naturkapital")
 
     def groupId(self) -> str:  # noqa: N802
         cmd = self.model["command"]
@@ -166,8 +192,10 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
     def shortHelpString(self) -> str:  # noqa: N802
         m = self.model
         rows = "".join(f"<li><b>{label(i)}</b>: {help_text(i)}</li>" for i in m["inputs"])
-        return (f"<p>{m['about']['da']}</p><p><i>{m['about']['en']}</i></p>"
-                f"<p>naturkapital {' '.join(m['command'])}</p><ul>{rows}</ul>")
+        return (
+            f"<p>{m['about']['da']}</p><p><i>{m['about']['en']}</i></p>"
+            f"<p>naturkapital {' '.join(m['command'])}</p><ul>{rows}</ul>"
+        )
 
     def initAlgorithm(self, config: dict | None = None) -> None:  # noqa: N802
         for p in make_parameters(self.model):
@@ -175,8 +203,7 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
 
     # -- running -------------------------------------------------------------------
 
-    def values(self, parameters: dict, context: QgsProcessingContext,
-               feedback) -> dict[str, Any]:
+    def values(self, parameters: dict, context: QgsProcessingContext, feedback) -> dict[str, Any]:
         """Input values for the command line (layers → file paths)."""
         vals: dict[str, Any] = {}
         for i in self.model["inputs"]:
@@ -185,11 +212,11 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
             if kind == "vector":
                 emb = parameters.get(name + EMBEDDED) if i["choices"] else None
                 if emb not in (None, ""):
-                    vals[name] = self.parameterAsEnumString(parameters, name + EMBEDDED,
-                                                            context)
+                    vals[name] = self.parameterAsEnumString(parameters, name + EMBEDDED, context)
                 elif given not in (None, ""):
                     vals[name] = self.parameterAsCompatibleSourceLayerPath(
-                        parameters, name, context, VECTOR_FORMATS, "gpkg", feedback)
+                        parameters, name, context, VECTOR_FORMATS, "gpkg", feedback
+                    )
                 elif i["required"] or i["choices"]:
                     raise QgsProcessingException(f"{label(i)}: mangler / is required")
             elif given is None or given == "":
@@ -201,12 +228,14 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
                 if i["projected"] and layer.crs().isValid() and layer.crs().isGeographic():
                     raise QgsProcessingException(
                         f"{label(i)}: {layer.source()}: skal have et projiceret CRS / must "
-                        f"be in a projected CRS, not {layer.crs().authid()}")
+                        f"be in a projected CRS, not {layer.crs().authid()}"
+                    )
                 vals[name] = layer.source().split("|")[0]
             elif kind == "table":
                 vals[name] = self.parameterAsFile(parameters, name, context)
-            elif kind == "field" and isinstance(self.parameterDefinition(name),
-                                                QgsProcessingParameterField):
+            elif kind == "field" and isinstance(
+                self.parameterDefinition(name), QgsProcessingParameterField
+            ):
                 fields = self.parameterAsFields(parameters, name, context)
                 vals[name] = fields[0] if fields else None
             elif kind == "number":
@@ -224,12 +253,17 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
                 vals[name] = path or None
             else:
                 text = self.parameterAsString(parameters, name, context)
-                vals[name] = ([t.strip() for t in text.split(",") if t.strip()]
-                              if i["multiple"] else text)
+                vals[name] = (
+                    [t.strip() for t in text.split(",") if t.strip()] if i["multiple"] else text
+                )
         return vals
 
-    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,  # noqa: N802
-                         feedback) -> dict[str, Any]:
+    def processAlgorithm(
+        self,
+        parameters: dict,
+        context: QgsProcessingContext,  # noqa: N802
+        feedback,
+    ) -> dict[str, Any]:
         if self.warning:
             feedback.pushWarning(self.warning)
         vals = self.values(parameters, context, feedback)
@@ -243,8 +277,9 @@ class NaturkapitalAlgorithm(QgsProcessingAlgorithm):
             path = vals.get(i["name"]) if i["kind"] == "output" else None
             if path and os.path.exists(path):
                 results[i["name"]] = path
-                load_on_completion(path, both(i["label"]) + " — " + self.displayName(),
-                                   i["name"], context)
+                load_on_completion(
+                    path, both(i["label"]) + " — " + self.displayName(), i["name"], context
+                )
         return results
 
 
@@ -252,9 +287,15 @@ def run(argv: list[str], feedback) -> str | None:
     """Run the program: stdout → info lines, progress lines → the progress bar, cancel →
     terminate. ``None`` on success, else the program's one error line."""
     try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, env=bridge.child_env(),
-                                encoding="utf-8", errors="replace")
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=bridge.child_env(),
+            encoding="utf-8",
+            errors="replace",
+        )
     except OSError as exc:
         return f"{argv[0]}: kan ikke køres / cannot be run ({exc})"
     lines: queue.Queue = queue.Queue()
@@ -291,7 +332,8 @@ def run(argv: list[str], feedback) -> str | None:
                 feedback.setProgressText(step[1])
         elif which == "err":
             err.append(line)
-            feedback.pushWarning(line)
+            if not line.startswith(bridge.ERROR_PREFIX):  # that one is the exception
+                feedback.pushWarning(line)
         elif line.strip():
             feedback.pushInfo(line)
     code = proc.wait()
@@ -302,8 +344,7 @@ def run(argv: list[str], feedback) -> str | None:
     return bridge.error_line("\n".join(err)) or f"naturkapital: exit code {code}"
 
 
-def load_on_completion(path: str, name: str, output: str,
-                       context: QgsProcessingContext) -> None:
+def load_on_completion(path: str, name: str, output: str, context: QgsProcessingContext) -> None:
     """Load a GeoPackage or CSV output into the project when QGIS runs with a project
     window (not in ``qgis_process``); figures and documents are reported as paths."""
     try:
@@ -314,4 +355,3 @@ def load_on_completion(path: str, name: str, output: str,
         return
     details = QgsProcessingContext.LayerDetails(name, context.project(), output)
     context.addLayerToLoadOnCompletion(path, details)
-

@@ -46,37 +46,57 @@ def find_exe(setting: str | None = None) -> str:
         if c:
             if Path(c).is_file() or shutil.which(c):
                 return c
-            raise BridgeError(f"Naturkapital-programmet findes ikke / the naturkapital "
-                              f"program does not exist: {c}")
+            raise BridgeError(
+                f"Naturkapital-programmet findes ikke / the naturkapital "
+                f"program does not exist: {c}"
+            )
     found = shutil.which("naturkapital")
     if found:
         return found
-    raise BridgeError("Naturkapital-programmet blev ikke fundet / the naturkapital program "
-                      "was not found: install it (pip install naturkapital) and set its "
-                      "path in Processing ▸ Options ▸ Providers ▸ Naturkapital or "
-                      f"{EXE_ENV}")
+    raise BridgeError(
+        "Naturkapital-programmet blev ikke fundet / the naturkapital program "
+        "was not found: install it (pip install naturkapital) and set its "
+        "path in Processing ▸ Options ▸ Providers ▸ Naturkapital or "
+        f"{EXE_ENV}"
+    )
 
 
 def child_env() -> dict[str, str]:
     """Environment of the program: progress as lines, plain UTF-8 text, wide tables.
     QGIS's own Python settings are removed so the program runs its own Python."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
-    env.update(NATURKAPITAL_PROGRESS="lines", PYTHONIOENCODING="utf-8", NO_COLOR="1",
-               TERM="dumb", COLUMNS="120")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
+    }
+    env.update(
+        NATURKAPITAL_PROGRESS="lines",
+        PYTHONIOENCODING="utf-8",
+        NO_COLOR="1",
+        TERM="dumb",
+        COLUMNS="120",
+    )
     return env
 
 
 def load_specs(exe: str, timeout: float = 300) -> dict[str, Any]:
     """``naturkapital spec --json``: the program's version and models."""
     try:
-        res = subprocess.run([exe, "spec", "--json"], capture_output=True, timeout=timeout,
-                             env=child_env(), encoding="utf-8", errors="replace")
+        res = subprocess.run(
+            [exe, "spec", "--json"],
+            capture_output=True,
+            timeout=timeout,
+            env=child_env(),
+            encoding="utf-8",
+            errors="replace",
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BridgeError(f"{exe}: kan ikke køres / cannot be run ({exc})") from None
     if res.returncode != 0:
-        raise BridgeError(f"{exe} spec --json: {error_line(res.stderr) or res.returncode} "
-                          "(for gammel? / too old? it needs 'naturkapital spec --json')")
+        raise BridgeError(
+            f"{exe} spec --json: {error_line(res.stderr) or res.returncode} "
+            "(for gammel? / too old? it needs 'naturkapital spec --json')"
+        )
     try:
         doc = json.loads(res.stdout)
     except ValueError:
@@ -91,9 +111,11 @@ def version_warning(doc: dict[str, Any]) -> str | None:
     mine, theirs = plugin_version(), str(doc.get("naturkapital"))
     if mine == theirs:
         return None
-    return (f"Versionerne er forskellige / versions differ: plugin {mine}, naturkapital "
-            f"{theirs}; geninstaller plugin / reinstall the plugin with "
-            "'naturkapital qgis install-plugin'")
+    return (
+        f"Versionerne er forskellige / versions differ: plugin {mine}, naturkapital "
+        f"{theirs}; geninstaller plugin / reinstall the plugin with "
+        "'naturkapital qgis install-plugin'"
+    )
 
 
 def build_argv(exe: str, model: dict[str, Any], values: dict[str, Any]) -> list[str]:
@@ -123,8 +145,9 @@ def build_argv(exe: str, model: dict[str, Any], values: dict[str, Any]) -> list[
 
 def error_line(stderr: str) -> str:
     """The program's one error line (``Fejl (error): …``), or the last line it wrote."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()
-             and not PROGRESS.match(ln.strip())]
+    lines = [
+        ln.strip() for ln in stderr.splitlines() if ln.strip() and not PROGRESS.match(ln.strip())
+    ]
     for ln in reversed(lines):
         if ln.startswith(ERROR_PREFIX):
             return ln

@@ -20,8 +20,9 @@ class NaturkapitalPlugin:
     def initGui(self) -> None:  # noqa: N802
         self.initProcessing()
         if self.iface is not None and self.provider is not None and self.provider.problem:
-            self.iface.messageBar().pushMessage("Naturkapital", self.provider.problem,
-                                                level=Qgis.Critical, duration=0)
+            self.iface.messageBar().pushMessage(
+                "Naturkapital", self.provider.problem, level=Qgis.Critical, duration=0
+            )
 
     def unload(self) -> None:
         if self.provider is not None:

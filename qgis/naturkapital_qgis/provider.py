@@ -39,10 +39,15 @@ class NaturkapitalProvider(QgsProcessingProvider):
             from processing.core.ProcessingConfig import ProcessingConfig, Setting
 
             ProcessingConfig.settingIcons[self.name()] = self.icon()
-            ProcessingConfig.addSetting(Setting(
-                self.name(), SETTING,
-                "Naturkapital-program / naturkapital program (blank: NATURKAPITAL_EXE or "
-                "PATH)", "", valuetype=Setting.FILE))
+            ProcessingConfig.addSetting(
+                Setting(
+                    self.name(),
+                    SETTING,
+                    "Naturkapital-program / naturkapital program (blank: NATURKAPITAL_EXE or PATH)",
+                    "",
+                    valuetype=Setting.FILE,
+                )
+            )
             ProcessingConfig.readSettings()
         except ImportError:
             pass

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -39,27 +38,62 @@ def _models() -> dict:
 
 def test_argv_from_values() -> None:
     bridge, models = _bridge(), _models()
-    argv = bridge.build_argv("nk", models["nki"], {
-        "zones": "/d/z.gpkg", "id_field": "kode", "year": "2018", "landcover": "corine",
-        "quiet": True, "top": 5.0, "out": "/d/o.gpkg", "name_field": None, "scheme": ""})
-    assert argv == ["nk", "nki", "--zones", "/d/z.gpkg", "--id-field", "kode",
-                    "--landcover", "corine", "--year", "2018", "--out", "/d/o.gpkg",
-                    "--top", "5", "--quiet"]
+    argv = bridge.build_argv(
+        "nk",
+        models["nki"],
+        {
+            "zones": "/d/z.gpkg",
+            "id_field": "kode",
+            "year": "2018",
+            "landcover": "corine",
+            "quiet": True,
+            "top": 5.0,
+            "out": "/d/o.gpkg",
+            "name_field": None,
+            "scheme": "",
+        },
+    )
+    assert argv == [
+        "nk",
+        "nki",
+        "--zones",
+        "/d/z.gpkg",
+        "--id-field",
+        "kode",
+        "--landcover",
+        "corine",
+        "--year",
+        "2018",
+        "--out",
+        "/d/o.gpkg",
+        "--top",
+        "5",
+        "--quiet",
+    ]
     argv = bridge.build_argv("nk", models["lowland-report"], {"ids": ["a", "b"]})
     assert argv == ["nk", "lowland", "report", "--id", "a", "--id", "b"]
     # a false flag is left out (its default is false); the off option exists for true
     assert bridge.build_argv("nk", models["nki-diagram"], {"nature_only": False}) == [
-        "nk", "diagram"]
+        "nk",
+        "diagram",
+    ]
     # the real command parses them (types, choices), without running
-    for model, values in ((models["nki"], {"zones": "z.gpkg", "year": "2018",
-                                           "top": 5.0, "quiet": True}),
-                          (models["lowland-screen"], {"parcels": "p.gpkg", "carbon": "c.tif",
-                                                      "water_table": "w.tif",
-                                                      "peat_depth": "d.tif",
-                                                      "horizon_years": 30.0,
-                                                      "positive_depths": True})):
+    for model, values in (
+        (models["nki"], {"zones": "z.gpkg", "year": "2018", "top": 5.0, "quiet": True}),
+        (
+            models["lowland-screen"],
+            {
+                "parcels": "p.gpkg",
+                "carbon": "c.tif",
+                "water_table": "w.tif",
+                "peat_depth": "d.tif",
+                "horizon_years": 30.0,
+                "positive_depths": True,
+            },
+        ),
+    ):
         argv = bridge.build_argv("nk", model, values)
-        ctx = _command(model["command"]).make_context("nk", argv[1 + len(model["command"]):])
+        ctx = _command(model["command"]).make_context("nk", argv[1 + len(model["command"]) :])
         assert ctx.params["top" if model["id"] == "nki" else "horizon_years"] in (5, 30.0)
 
 
@@ -68,8 +102,7 @@ def test_error_and_progress_lines() -> None:
     err = "PROGRESS 1/4 Beregner\nFejl (error): z.gpkg: no polygons\n"
     assert bridge.error_line(err) == "Fejl (error): z.gpkg: no polygons"
     assert bridge.error_line("Traceback\n  boom\nValueError: x\n") == "ValueError: x"
-    assert bridge.progress("PROGRESS 1/4 Beregner (computing)") == (25.0,
-                                                                   "Beregner (computing)")
+    assert bridge.progress("PROGRESS 1/4 Beregner (computing)") == (25.0, "Beregner (computing)")
     assert bridge.progress("Skrev (wrote) x") is None
 
 

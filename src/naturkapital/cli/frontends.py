@@ -16,9 +16,12 @@ from naturkapital.core.errors import InputError
 
 @app.command("spec")
 def spec_cmd(
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Skriv JSON / print JSON for external front ends (the QGIS "
-                       "plugin).")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Skriv JSON / print JSON for external front ends (the QGIS plugin)."
+        ),
+    ] = False,
 ) -> None:
     """Modelspecifikationer. The model specs: every model's command-line inputs (option,
     kind, labels and help in Danish and English, bounds, unit, choices, default,
@@ -30,9 +33,12 @@ def spec_cmd(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return
     for m in doc["models"]:
-        console.print(f"[bold]{m['id']}[/]: naturkapital {' '.join(m['command'])} — "
-                      f"{m['title']['da']} / {m['title']['en']} "
-                      f"({len(m['inputs'])} inputs)", highlight=False)
+        console.print(
+            f"[bold]{m['id']}[/]: naturkapital {' '.join(m['command'])} — "
+            f"{m['title']['da']} / {m['title']['en']} "
+            f"({len(m['inputs'])} inputs)",
+            highlight=False,
+        )
 
 
 qgis = sub_app("qgis", "QGIS: Processing-plugin / the QGIS Processing plugin.")
@@ -49,8 +55,11 @@ def plugin_source() -> Path:
 
     src = Path(naturkapital.__file__).resolve().parents[2] / "qgis" / PLUGIN
     if not (src / "metadata.txt").is_file():
-        raise InputError(src, "the QGIS plugin's files are not here; install naturkapital "
-                              "from a clone of the repository (pip install -e .)")
+        raise InputError(
+            src,
+            "the QGIS plugin's files are not here; install naturkapital "
+            "from a clone of the repository (pip install -e .)",
+        )
     return src
 
 
@@ -89,8 +98,7 @@ def enable_in_settings(ini: Path, plugin: str = PLUGIN) -> None:
     except ValueError:
         lines += ([""] if lines else []) + ["[PythonPlugins]", entry]
     else:
-        end = next((i for i in range(head + 1, len(lines)) if lines[i].startswith("[")),
-                   len(lines))
+        end = next((i for i in range(head + 1, len(lines)) if lines[i].startswith("[")), len(lines))
         body = [i for i in range(head + 1, end) if lines[i].split("=")[0] == plugin]
         if body:
             lines[body[0]] = entry
@@ -102,15 +110,28 @@ def enable_in_settings(ini: Path, plugin: str = PLUGIN) -> None:
 
 @qgis.command("install-plugin")
 def install_plugin_cmd(
-    profile_dir: Annotated[Path | None, typer.Option(
-        "--profile-dir", help="QGIS-profilmappe / QGIS profile folder (default: this "
-                              "user's 'default' profile).")] = None,
-    zip_out: Annotated[Path | None, typer.Option(
-        "--zip", help="Skriv i stedet en zip til 'Installer fra ZIP' / write a zip for "
-                      "the plugin manager's 'Install from ZIP' instead.")] = None,
-    enable: Annotated[bool, typer.Option(
-        "--enable/--no-enable", help="Slå plugin til i profilen / enable the plugin in "
-                                     "the profile's settings.")] = True,
+    profile_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile-dir",
+            help="QGIS-profilmappe / QGIS profile folder (default: this user's 'default' profile).",
+        ),
+    ] = None,
+    zip_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--zip",
+            help="Skriv i stedet en zip til 'Installer fra ZIP' / write a zip for "
+            "the plugin manager's 'Install from ZIP' instead.",
+        ),
+    ] = None,
+    enable: Annotated[
+        bool,
+        typer.Option(
+            "--enable/--no-enable",
+            help="Slå plugin til i profilen / enable the plugin in the profile's settings.",
+        ),
+    ] = True,
 ) -> None:
     """Installer QGIS-plugin. Install the Naturkapital Processing plugin into a QGIS
     profile (python/plugins/naturkapital_qgis), pointing it at this naturkapital."""
@@ -122,8 +143,11 @@ def install_plugin_cmd(
 
     src = plugin_source()
     exe = this_program()
-    files = [p for p in sorted(src.rglob("*")) if p.is_file()
-             and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    files = [
+        p
+        for p in sorted(src.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
     if zip_out is not None:
         path = check_out(zip_out, (".zip",))
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -147,11 +171,15 @@ def install_plugin_cmd(
             shutil.rmtree(target)
         staging.rename(target)
     except OSError as exc:
-        raise InputError(plugins, f"cannot install the plugin here "
-                                  f"({exc.strerror or type(exc).__name__})") from None
+        raise InputError(
+            plugins, f"cannot install the plugin here ({exc.strerror or type(exc).__name__})"
+        ) from None
     if enable:
         enable_in_settings(profile / "QGIS" / "QGIS3.ini")
     console.print(f"Installerede (installed) {target} → {exe}", highlight=False)
-    console.print("Genstart QGIS; algoritmerne ligger under 'Naturkapital' i "
-                  "Processing-værktøjskassen / restart QGIS; the algorithms are under "
-                  "'Naturkapital' in the Processing toolbox.", highlight=False)
+    console.print(
+        "Genstart QGIS; algoritmerne ligger under 'Naturkapital' i "
+        "Processing-værktøjskassen / restart QGIS; the algorithms are under "
+        "'Naturkapital' in the Processing toolbox.",
+        highlight=False,
+    )
