@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsClassificationJenks,
+    QgsGraduatedSymbolRenderer,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
@@ -25,7 +29,12 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsRendererCategory,
+    QgsStyle,
+    QgsSymbol,
+    QgsVectorLayer,
 )
+from qgis.PyQt.QtGui import QColor
 
 from . import bridge
 
@@ -354,4 +363,52 @@ def load_on_completion(path: str, name: str, output: str, context: QgsProcessing
     if iface is None or Path(path).suffix.lower() not in (".gpkg", ".csv"):
         return
     details = QgsProcessingContext.LayerDetails(name, context.project(), output)
+    styler = _Styler()
+    _STYLERS.append(styler)  # QGIS takes the pointer; Python must keep the object
+    details.setPostProcessor(styler)
     context.addLayerToLoadOnCompletion(path, details)
+
+
+#: Status colours of screened parcels (eligible green, secondary amber, ineligible grey).
+STATUS_COLOURS = {
+    "eligible": ("#1a9641", "støtteberettiget / eligible"),
+    "secondary": ("#fdae61", "sekundær / secondary"),
+    "ineligible": ("#bababa", "ikke støtteberettiget / ineligible"),
+}
+#: Numeric fields drawn as five natural-breaks classes, in order of preference.
+GRADUATED = ("nki", "nki_nature", "score", "co2e_reduction_t_per_year")
+
+
+def apply_style(layer: QgsVectorLayer) -> str | None:
+    """Style an output layer: parcels by status, zones by NKI (natural breaks, green).
+    Returns the field styled by, or ``None`` (QGIS's default symbol)."""
+    names = set(layer.fields().names())
+    if "status" in names:
+        cats = []
+        for value, (colour, text) in STATUS_COLOURS.items():
+            sym = QgsSymbol.defaultSymbol(layer.geometryType())
+            sym.setColor(QColor(colour))
+            cats.append(QgsRendererCategory(value, sym, text))
+        layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+        return "status"
+    for name in GRADUATED:
+        if name in names:
+            r = QgsGraduatedSymbolRenderer(name)
+            r.setClassificationMethod(QgsClassificationJenks())
+            r.updateClasses(layer, 5)
+            ramp = QgsStyle.defaultStyle().colorRamp("Greens")
+            if ramp is not None:
+                r.updateColorRamp(ramp)
+            layer.setRenderer(r)
+            return name
+    return None
+
+
+class _Styler(QgsProcessingLayerPostProcessorInterface):
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
+        if isinstance(layer, QgsVectorLayer):
+            apply_style(layer)
+            layer.triggerRepaint()
+
+
+_STYLERS: list[_Styler] = []
