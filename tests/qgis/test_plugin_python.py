@@ -51,6 +51,23 @@ for path in sys.argv[3:]:
     r = layer.renderer()
     n = len(r.ranges()) if hasattr(r, "ranges") else len(r.categories())
     out["styles"][path] = [field, r.type(), n]
+import time
+class Feedback:
+    def __init__(self, cancel_after=None):
+        self.t0, self.cancel_after, self.progress, self.info = time.time(), cancel_after, [], []
+    def isCanceled(self):
+        return self.cancel_after is not None and time.time() - self.t0 > self.cancel_after
+    def setProgress(self, p): self.progress.append(p)
+    def setProgressText(self, t): pass
+    def pushInfo(self, t): self.info.append(t)
+    def pushWarning(self, t): self.info.append("warning: " + t)
+fb = Feedback()
+err = algorithm.run(["/bin/sh", "-c", "echo hello; echo 'PROGRESS 1/4 a' >&2; "
+                     "echo 'PROGRESS 4/4 a' >&2; echo 'Fejl (error): x.gpkg: bad' >&2; "
+                     "exit 2"], fb)
+out["run"] = [err, fb.progress, fb.info]
+fb, t = Feedback(cancel_after=0.5), time.time()
+out["cancel"] = [algorithm.run(["/bin/sleep", "30"], fb), time.time() - t]
 print(json.dumps(out))
 """
 
@@ -124,6 +141,10 @@ def test_parameters_and_styles_in_qgis(tmp_path: Path) -> None:
     doc = json.loads(spec.read_text(encoding="utf-8"))
     for m in doc["models"]:
         assert {i["name"] for i in m["inputs"]} <= set(params[m["id"]]), m["id"]
+    # the program's lines: progress to the bar, text to the log, its one error line
+    assert out["run"] == ["Fejl (error): x.gpkg: bad", [25.0, 100.0], ["hello"]]
+    # cancel terminates the program at once
+    assert out["cancel"][0] == "Afbrudt / canceled" and out["cancel"][1] < 15
     styles = out["styles"]
     assert styles[str(tmp_path / "zones.gpkg")] == ["nki", "graduatedSymbol", 5]
     assert styles[str(tmp_path / "parcels.gpkg")] == ["status", "categorizedSymbol", 3]
