@@ -9,12 +9,14 @@ import subprocess
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import box
 from typer.testing import CliRunner
 
 from naturkapital.cli import app
 from naturkapital.lowland.screening import MAX_HORIZON_YEARS
+from tests.lowland.conftest import write_raster
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -45,7 +47,7 @@ for m in doc["models"]:
         d["description"] = p.description()
         ps[p.name()] = d
     out["params"][m["id"]] = ps
-for path in sys.argv[3:]:
+for path in sys.argv[8:]:
     layer = QgsVectorLayer(path, "x", "ogr")
     field = algorithm.apply_style(layer)
     r = layer.renderer()
@@ -68,6 +70,31 @@ err = algorithm.run(["/bin/sh", "-c", "echo hello; echo 'PROGRESS 1/4 a' >&2; "
 out["run"] = [err, fb.progress, fb.info]
 fb, t = Feedback(cancel_after=0.5), time.time()
 out["cancel"] = [algorithm.run(["/bin/sleep", "30"], fb), time.time() - t]
+from qgis.core import (QgsFeature, QgsGeometry, QgsProcessingContext,
+                       QgsProcessingException, QgsProcessingFeedback, QgsProject,
+                       QgsRasterLayer)
+screen = next(m for m in doc["models"] if m["id"] == "lowland-screen")
+alg = algorithm.NaturkapitalAlgorithm(screen, "nk")
+alg.initAlgorithm()
+mem = QgsVectorLayer("Polygon?crs=EPSG:25832&field=pid:string", "tegnet", "memory")
+f = QgsFeature(mem.fields())
+f.setAttributes(["p1"])
+f.setGeometry(QgsGeometry.fromWkt("POLYGON((0 0,10 0,10 10,0 10,0 0))"))
+mem.dataProvider().addFeatures([f])
+ctx = QgsProcessingContext()
+ctx.setProject(QgsProject.instance())
+rasters = {k: QgsRasterLayer(sys.argv[3 + i], k) for i, k in
+           enumerate(("carbon", "water_table", "peat_depth", "geographic"))}
+params = {"parcels": mem, "id_field": "pid", "carbon": rasters["carbon"],
+          "water_table": rasters["water_table"], "peat_depth": rasters["peat_depth"],
+          "horizon_years": 30, "out": sys.argv[7]}
+vals = alg.values(params, ctx, QgsProcessingFeedback())
+out["values"] = vals
+out["memory_copy"] = [f.attributes() for f in QgsVectorLayer(vals["parcels"]).getFeatures()]
+try:
+    alg.values({**params, "carbon": rasters["geographic"]}, ctx, QgsProcessingFeedback())
+except QgsProcessingException as exc:
+    out["geographic"] = str(exc)
 print(json.dumps(out))
 """
 
@@ -99,6 +126,11 @@ def test_parameters_and_styles_in_qgis(tmp_path: Path) -> None:
         crs=25832,
     )
     parcels.to_file(tmp_path / "parcels.gpkg")
+    grid = np.ones((4, 4))
+    rasters = [write_raster(tmp_path / f"{n}.tif", grid) for n in ("oc", "gvs", "peat")]
+    rasters.append(
+        write_raster(tmp_path / "wgs84.tif", grid, crs="EPSG:4326", cell=0.01, x0=9.0, y0=56.0)
+    )
     res = subprocess.run(
         [
             SYSTEM_PYTHON,
@@ -106,13 +138,20 @@ def test_parameters_and_styles_in_qgis(tmp_path: Path) -> None:
             SCRIPT,
             str(ROOT / "qgis"),
             str(spec),
+            *map(str, rasters),
+            str(tmp_path / "result.csv"),
             str(tmp_path / "zones.gpkg"),
             str(tmp_path / "parcels.gpkg"),
         ],
         capture_output=True,
         text=True,
         timeout=300,
-        env={"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+            "XDG_RUNTIME_DIR": str(tmp_path),
+        },
     )
     assert res.returncode == 0, res.stderr[-3000:]
     out = json.loads(res.stdout.strip().splitlines()[-1])
@@ -145,6 +184,14 @@ def test_parameters_and_styles_in_qgis(tmp_path: Path) -> None:
     assert out["run"] == ["Fejl (error): x.gpkg: bad", [25.0, 100.0], ["hello"]]
     # cancel terminates the program at once
     assert out["cancel"][0] == "Afbrudt / canceled" and out["cancel"][1] < 15
+    # a memory layer is written to a GeoPackage; rasters pass their file; the output
+    # keeps its path; a geographic raster where a projected one is needed is refused
+    v = out["values"]
+    assert v["parcels"].endswith(".gpkg") and out["memory_copy"][0][1:] == ["p1"]
+    assert (v["carbon"], v["id_field"], v["horizon_years"]) == (str(rasters[0]), "pid", 30.0)
+    assert v["out"] == str(tmp_path / "result.csv")
+    assert "positive_depths" not in v  # not given: the program's own default
+    assert "projected CRS, not EPSG:4326" in out["geographic"]
     styles = out["styles"]
     assert styles[str(tmp_path / "zones.gpkg")] == ["nki", "graduatedSymbol", 5]
     assert styles[str(tmp_path / "parcels.gpkg")] == ["status", "categorizedSymbol", 3]
