@@ -23,6 +23,18 @@ EXE_FILE = Path(__file__).with_name("naturkapital_exe.txt")
 #: Progress lines printed with ``NATURKAPITAL_PROGRESS=lines``.
 PROGRESS = re.compile(r"^PROGRESS (\d+)/(\d+) ?(.*)$")
 ERROR_PREFIX = "Fejl (error):"
+#: Variables QGIS sets for its own Python, GDAL and PROJ, not passed to the program.
+QGIS_ONLY = frozenset(
+    {
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "GDAL_DATA",
+        "GDAL_DRIVER_PATH",
+        "PROJ_LIB",
+        "PROJ_DATA",
+    }
+)
 
 
 class BridgeError(Exception):
@@ -63,12 +75,9 @@ def find_exe(setting: str | None = None) -> str:
 
 def child_env() -> dict[str, str]:
     """Environment of the program: progress as lines, plain UTF-8 text, wide tables.
-    QGIS's own Python settings are removed so the program runs its own Python."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
-    }
+    QGIS's own Python and GDAL/PROJ settings are removed so the program runs its own
+    Python with its own GDAL and PROJ data (they may be other versions than QGIS's)."""
+    env = {k: v for k, v in os.environ.items() if k not in QGIS_ONLY}
     env.update(
         NATURKAPITAL_PROGRESS="lines",
         PYTHONIOENCODING="utf-8",

@@ -117,3 +117,13 @@ def test_version_and_missing_program(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv(bridge.EXE_ENV, str(tmp_path / "nope"))
     with pytest.raises(bridge.BridgeError, match="does not exist.*nope"):
         bridge.find_exe()
+
+
+def test_program_environment(monkeypatch) -> None:
+    bridge = _bridge()
+    monkeypatch.setenv("PYTHONPATH", "/usr/share/qgis/python")
+    monkeypatch.setenv("GDAL_DATA", "/qgis/gdal")
+    monkeypatch.setenv("KEEP_ME", "1")
+    env = bridge.child_env()
+    assert "PYTHONPATH" not in env and "GDAL_DATA" not in env and env["KEEP_ME"] == "1"
+    assert env["NATURKAPITAL_PROGRESS"] == "lines"
