@@ -11,7 +11,7 @@ if [ -f scripts/services.sh ]; then
   # shellcheck disable=SC1091
   source scripts/services.sh || { echo "services failed to start" >&2; exit 1; }
 fi
-.venv/bin/ruff check src tests benchmarks || exit 1
+.venv/bin/ruff check src tests benchmarks qgis || exit 1
 # Layers (pyproject.toml [tool.importlinter]): models never import report/server/cli.
 .venv/bin/lint-imports --no-cache || exit 1
 .venv/bin/python -m pytest "$@"

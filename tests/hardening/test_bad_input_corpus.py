@@ -651,6 +651,15 @@ simple("scenario-carbon-truncated", lambda c: (["scenario", "evaluate", "--scena
                                                 "--peat-depth", str(c.sc["peat"])],
                                                ("oc.tif",)))
 
+# ------------------------------------------------------------------- qgis install-plugin
+simple("qgis-install-zip-suffix", lambda c: (["qgis", "install-plugin", "--zip",
+                                              str(c.d / "plugin.txt")], ("plugin.txt",
+                                                                         ".zip")))
+simple("qgis-install-profile-read-only", lambda c: (["qgis", "install-plugin",
+                                                     "--profile-dir",
+                                                     str(ro_folder(c) / "profil")],
+                                                    ("plugins", "cannot install")))
+
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input(name: str, lc: dict[str, Path], scene: dict[str, Path], tmp_path: Path,

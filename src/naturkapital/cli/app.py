@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -65,6 +66,9 @@ class SafeConsole(Console):
             return super().render_str(text, **{**kwargs, "markup": False})
 
 
+#: ``lines``: progress as plain ``PROGRESS done/total description`` lines on stderr.
+PROGRESS_ENV = "NATURKAPITAL_PROGRESS"
+
 console = SafeConsole()
 console_err = SafeConsole(stderr=True)
 
@@ -92,7 +96,22 @@ def _global_options(
 @contextmanager
 def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
     """A rich progress bar; yields a callback ``advance(n)``. Without a terminal (a log
-    file, a pipe, a test) there is no bar, so an error stays the only line on stderr."""
+    file, a pipe, a test) there is no bar, so an error stays the only line on stderr.
+
+    With ``NATURKAPITAL_PROGRESS=lines`` (set by front ends such as the QGIS plugin)
+    each step is one line ``PROGRESS done/total description`` on stderr instead."""
+    if os.environ.get(PROGRESS_ENV) == "lines":
+        state = {"done": 0}
+
+        def line(n: int) -> None:
+            state["done"] += n
+            sys.stderr.write(f"PROGRESS {state['done']}/{total} {description}\n")
+            sys.stderr.flush()
+
+        sys.stderr.write(f"PROGRESS 0/{total} {description}\n")
+        sys.stderr.flush()
+        yield line
+        return
     if not console_err.is_terminal:
         yield lambda _n: None
         return

@@ -234,3 +234,49 @@ def describe(p: Param) -> dict[str, Any]:
     if p.columns:
         d["columns"] = list(p.columns)
     return d
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of a default or choice (paths and tuples become str/list)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def front_end_param(p: Param) -> dict[str, Any]:
+    """One command-line input as an external front end (the QGIS plugin) needs it: the
+    option to pass, kind, labels and help in Danish and English, bounds, unit, choices,
+    default, geometry, output extensions."""
+    flags = p.cli_flags()
+    on, _, off = flags[0].partition("/")
+    h = p.cli_help or p.help
+    return {
+        "name": p.name, "flag": on, "flag_off": off or None,
+        "short": p.short, "kind": p.kind,
+        "label": {"da": p.label.da, "en": p.label.en},
+        "help": {"da": h.da, "en": h.en},
+        "required": p.required, "default": None if p.required else _plain(p.default),
+        "multiple": p.multiple, "unit": p.unit, "minimum": p.minimum, "maximum": p.maximum,
+        "exclusive_minimum": p.exclusive_minimum,
+        "choices": None if p.choices is None else _plain(p.choices),
+        "geometry": p.geometry, "projected": p.projected, "columns": list(p.columns),
+        "of": p.of, "pattern": p.pattern, "max_length": p.max_length,
+        "suffixes": list(p.suffixes),
+    }
+
+
+def front_end(spec: ModelSpec) -> dict[str, Any]:
+    """One model as an external front end needs it: id, command, titles, the inputs of
+    the command line (:func:`front_end_param`) and the outputs."""
+    return {
+        "id": spec.id, "command": list(spec.command), "version": spec.version,
+        "title": {"da": spec.title.da, "en": spec.title.en},
+        "about": {"da": spec.about.da, "en": spec.about.en},
+        "keywords": list(spec.keywords),
+        "inputs": [front_end_param(p) for p in spec.face("cli")],
+        "outputs": [{"name": o.name, "kind": o.kind,
+                     "label": {"da": o.label.da, "en": o.label.en},
+                     "help": {"da": o.help.da, "en": o.help.en}} for o in spec.outputs],
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from naturkapital.accounts.spec import SPECS as ACCOUNTS
 from naturkapital.consolidation.spec import SPECS as CONSOLIDATION
-from naturkapital.core.spec import ModelSpec, Param
+from naturkapital.core.spec import ModelSpec, Param, front_end
 from naturkapital.lowland.spec import SPECS as LOWLAND
 from naturkapital.nki.spec import SPECS as NKI
 from naturkapital.priority.spec import SPECS as PRIORITY
@@ -98,3 +98,12 @@ def reference_markdown(specs: tuple[ModelSpec, ...] = ALL_SPECS) -> str:
             "embedded land-cover epoch; the command line also takes a raster path), "
             "*text*, *flag*, *output* (a file the command writes).\n")
     return head + "\n" + "\n".join(model_markdown(s) for s in specs)
+
+
+def front_end_document(specs: tuple[ModelSpec, ...] = ALL_SPECS) -> dict:
+    """Every model as external front ends (the QGIS plugin) read it:
+    ``naturkapital spec --json``."""
+    from naturkapital import __version__
+
+    return {"naturkapital": __version__, "format": 1,
+            "models": [front_end(s) for s in specs]}
