@@ -20,6 +20,7 @@ from naturkapital.cli import reference as _reference  # noqa: E402,F401  isort: 
 from naturkapital.cli import accounts as _accounts  # noqa: E402,F401  isort: skip
 from naturkapital.cli import consolidate as _consolidate  # noqa: E402,F401  isort: skip
 from naturkapital.cli import priority as _priority  # noqa: E402,F401  isort: skip
+from naturkapital.cli import data as _data  # noqa: E402,F401  isort: skip
 
 
 def one_line(text: str, limit: int = 500) -> str:

@@ -329,7 +329,8 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
         raise InputError(f"data fetch {src.name}", "the catalogue gives no rule to turn this "
                                                    "layer into a raster (to_raster)")
     gdf = gpd.read_file(path)
-    minx, miny, maxx, maxy = area.bounds
+    # the grid covers the features (all of them lie in the area): no empty margins
+    minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else area.bounds
     minx, miny = np.floor(minx / resolution) * resolution, np.floor(miny / resolution) * resolution
     maxx, maxy = np.ceil(maxx / resolution) * resolution, np.ceil(maxy / resolution) * resolution
     width, height = int(round((maxx - minx) / resolution)), int(round((maxy - miny) / resolution))
@@ -342,10 +343,11 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
     else:
         vals = np.full(len(gdf), float(value))
     shapes = [(g, v) for g, v in zip(gdf.geometry, vals, strict=True) if g is not None and not g.is_empty]
+    # outside the polygons the map says "not in the mapped classes": 0
     nodata = -9999.0
-    arr = (rasterize(shapes, out_shape=(height, width), transform=transform, fill=nodata,
+    arr = (rasterize(shapes, out_shape=(height, width), transform=transform, fill=0.0,
                      dtype="float32") if shapes
-           else np.full((height, width), nodata, dtype="float32"))
+           else np.zeros((height, width), dtype="float32"))
     profile = {"driver": "GTiff", "width": width, "height": height, "count": 1,
                "dtype": "float32", "crs": TARGET_CRS, "transform": transform,
                "nodata": nodata, "compress": "deflate"}
@@ -484,3 +486,47 @@ def _check_one(src: Source) -> dict[str, str]:
         return {"status": "error", "note": exc.problem}
     except Exception as exc:  # requests errors not mapped above
         return {"status": "error", "note": first_line(exc)}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The local files fetched for a model's inputs, and what they are."""
+
+    paths: dict[str, Path]
+    entries: list[dict[str, Any]]
+    assumptions: list[str]
+
+    def meta(self) -> list[dict[str, Any]]:
+        """The manifest entries an output cites (source, version date, checksum)."""
+        keep = ("name", "title", "publisher", "licence", "url", "layer", "area", "fetched",
+                "sha256", "file", "catalogue_verified")
+        return [{k: e[k] for k in keep if k in e} for e in self.entries]
+
+
+def fetch_inputs(needed: dict[str, tuple[str, str]], kommune: str | None,
+                 cache: Path | None = None,
+                 progress: http.Progress | None = None) -> Fetched:
+    """Fetch the sources for a model's missing inputs: ``needed`` maps an input name to
+    ``(catalogue source, kind)``; raster inputs from a vector source are rasterised by
+    the catalogue's ``to_raster`` rule (an assumption when it is a constant)."""
+    if kommune is None:
+        raise InputError("--fetch", "give the municipality to fetch for: --kommune CODE")
+    area = municipality_area(kommune)
+    cache = Path(cache) if cache is not None else default_cache()
+    paths: dict[str, Path] = {}
+    entries: list[dict[str, Any]] = []
+    assumptions: list[str] = []
+    for param, (name, kind) in needed.items():
+        entry = fetch(name, area, cache, progress=progress)
+        entries.append(entry)
+        if kind == "raster":
+            paths[param] = as_raster(entry, area, cache)
+            src = get_source(name)
+            if Path(entry["path"]).suffix != ".tif" and src.to_raster.startswith("constant="):
+                assumptions.append(
+                    f"assumption: {src.title} rasterised at {src.to_raster.split('=')[1]} "
+                    f"({src.units}) in every polygon and 0 outside — the class attribute is "
+                    "not documented")
+        else:
+            paths[param] = Path(entry["path"])
+    return Fetched(paths, entries, assumptions)

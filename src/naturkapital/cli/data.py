@@ -1,0 +1,119 @@
+"""``naturkapital data list | fetch NAME | check``: the national maps, fetched for you."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from naturkapital.cli.app import console, console_err, sub_app
+
+data_app = sub_app(
+    "data",
+    "Nationale kort hentet for dig (kulstof, grundvand, markblokke, kommuner, OSM) / the "
+    "national maps a project needs, fetched into a local cache. Network access only with "
+    "'naturkapital --allow-network data …'.",
+)
+
+CacheOpt = Annotated[Path | None, typer.Option(
+    "--cache", help="Cache-mappe / cache folder (default: NATURKAPITAL_CACHE or "
+                    "~/.cache/naturkapital).")]
+
+
+@contextmanager
+def download_progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A rich byte progress bar on a terminal; silent otherwise."""
+    if not console_err.is_terminal:
+        yield lambda _done, _total: None
+        return
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=console_err, transient=True) as prog:
+        task = prog.add_task(escape(label), total=None)
+
+        def update(done: int, total: int | None) -> None:
+            prog.update(task, completed=done, total=total)
+
+        yield update
+
+
+@data_app.command("list")
+def list_cmd() -> None:
+    """Vis kataloget / list every source with licence, service and verification."""
+    from naturkapital.fetch.catalogue import load_sources
+
+    t = Table(title="Nationale datakilder (national sources)", header_style="bold",
+              show_lines=True)
+    for col in ("Navn (name)", "Udgiver (publisher)", "Licens (licence)", "Tjeneste",
+                "Lag / fil (layer)", "Fodrer (feeds)", "Token", "Verificeret (verified)"):
+        t.add_column(col, overflow="fold")
+    for s in load_sources().values():
+        t.add_row(s.name, s.publisher, s.licence, f"{s.service}\n{s.endpoint or '—'}",
+                  s.layer or "—", s.feeds, s.token_env or "nej (no)",
+                  f"{s.verified_date}: {s.verified}")
+    console.print(t)
+    console.print("Kilder (documentation): src/naturkapital/fetch/sources.csv, column "
+                  "'source'. Hent (fetch): naturkapital --allow-network data fetch NAME "
+                  "--kommune 760", highlight=False)
+
+
+@data_app.command("fetch")
+def fetch_cmd(
+    name: Annotated[str, typer.Argument(help="Kildens navn / source name (data list).")],
+    kommune: Annotated[str | None, typer.Option(
+        "--kommune", help="Kommunekode, fx 760 / municipality code (embedded boundary).")] = None,
+    bbox: Annotated[str | None, typer.Option(
+        "--bbox", help="minx,miny,maxx,maxy i EPSG:25832 (meter).")] = None,
+    cache: CacheOpt = None,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Anden adresse / override the catalogue endpoint.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Hent igen / fetch again even if cached.")] = False,
+) -> None:
+    """Hent en kilde til cachen / fetch a source, clipped and in EPSG:25832."""
+    from naturkapital.fetch.catalogue import get_source
+    from naturkapital.fetch.get import area_from, fetch
+
+    src = get_source(name)
+    area = None if src.output == "pbf" and kommune is None and bbox is None else \
+        area_from(kommune, bbox)
+    with download_progress(f"Henter {name} (fetching)") as progress:
+        entry = fetch(name, area, cache, endpoint, refresh, progress)
+    word = "fra cachen (cached)" if entry["cache"] == "hit" else "hentet (fetched)"
+    console.print(f"{name}: {word} → {entry['path']}", highlight=False)
+    console.print(f"  {entry['publisher']} — {entry['licence']}; {entry['bytes']:,} bytes, "
+                  f"sha256 {entry['sha256'][:16]}…, {entry['fetched']}; {entry['note']}",
+                  highlight=False)
+
+
+@data_app.command("check")
+def check_cmd(
+    name: Annotated[list[str] | None, typer.Argument(help="Kun disse / only these sources.")]
+    = None,
+) -> None:
+    """Spørg hver tjeneste / ask each live endpoint for its capabilities."""
+    from naturkapital.fetch.get import check
+
+    rows = check(name)
+    t = Table(title="Tjenester (services)", header_style="bold")
+    for col in ("Navn", "Tjeneste", "Status", "Note"):
+        t.add_column(col, overflow="fold")
+    style = {"ok": "green", "error": "red", "skipped": "yellow"}
+    for r in rows:
+        t.add_row(r["name"], r["service"], f"[{style[r['status']]}]{r['status']}[/]",
+                  escape(r["note"]))
+    console.print(t)
+    bad = sum(r["status"] == "error" for r in rows)
+    if bad:
+        raise typer.Exit(1)
