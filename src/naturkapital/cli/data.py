@@ -53,16 +53,17 @@ def list_cmd() -> None:
     """Vis kataloget / list every source with licence, service and verification."""
     from naturkapital.fetch.catalogue import load_sources
 
-    t = Table(title="Nationale datakilder (national sources)", header_style="bold",
-              show_lines=True)
-    for col in ("Navn (name)", "Udgiver (publisher)", "Licens (licence)", "Tjeneste",
-                "Lag / fil (layer)", "Fodrer (feeds)", "Token", "Verificeret (verified)"):
-        t.add_column(col, overflow="fold")
+    console.print("[bold]Nationale datakilder (national sources)[/]")
     for s in load_sources().values():
-        t.add_row(s.name, s.publisher, s.licence, f"{s.service}\n{s.endpoint or '—'}",
-                  s.layer or "—", s.feeds, s.token_env or "nej (no)",
-                  f"{s.verified_date}: {s.verified}")
-    console.print(t)
+        console.print(f"\n[bold]{s.name}[/] — {s.title}", highlight=False, soft_wrap=True)
+        for label, value in (
+                ("udgiver (publisher)", s.publisher), ("licens (licence)", s.licence),
+                ("tjeneste (service)", f"{s.service} {s.endpoint or '—'}"),
+                ("lag/fil (layer)", s.layer or "—"), ("CRS, enhed (units)", f"{s.crs}, {s.units}"),
+                ("fodrer (feeds)", s.feeds),
+                ("token", s.token_env or "nej (not needed)"),
+                ("verificeret (verified)", f"{s.verified_date}: {s.verified}")):
+            console.print(f"  {label}: {value}", highlight=False, soft_wrap=True)
     console.print("Kilder (documentation): src/naturkapital/fetch/sources.csv, column "
                   "'source'. Hent (fetch): naturkapital --allow-network data fetch NAME "
                   "--kommune 760", highlight=False)

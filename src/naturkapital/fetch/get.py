@@ -163,7 +163,7 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
     try:
         wfs = WebFeatureService(url, version="2.0.0", headers=headers, timeout=http.timeout_s())
     except requests.RequestException as exc:
-        raise http._fail(service, exc) from None
+        raise http.request_error(service, exc) from None
     except _owslib_errors() as exc:
         raise InputError(service, f"service error ({first_line(exc)})") from None
     except Exception as exc:  # malformed capabilities (lxml/etree errors)
@@ -186,10 +186,7 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
                               srsname="urn:ogc:def:crs:EPSG::25832", outputFormat=fmt)
         data = resp.read()
     except requests.RequestException as exc:
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-        if status:
-            raise InputError(service, f"the service answered HTTP {status}") from None
-        raise http._fail(service, exc) from None
+        raise http.request_error(service, exc) from None
     except _owslib_errors() as exc:
         raise InputError(service, f"service error ({first_line(exc)})") from None
     if isinstance(data, str):

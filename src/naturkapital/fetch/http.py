@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -76,6 +77,14 @@ def _fail(service: str, exc: BaseException) -> InputError:
     return InputError(service, f"request failed ({type(exc).__name__})")
 
 
+def request_error(service: str, exc: BaseException) -> InputError:
+    """A requests exception as one line: the HTTP status when there is one."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status:
+        return InputError(service, f"the service answered HTTP {status}")
+    return _fail(service, exc)
+
+
 def check_status(resp: requests.Response, service: str) -> None:
     if resp.status_code >= 400:
         reason = " ".join((resp.reason or "").split())
@@ -89,7 +98,7 @@ def get(s: requests.Session, url: str, service: str,
     try:
         resp = s.get(url, params=params, timeout=timeout_s())
     except requests.RequestException as exc:
-        raise _fail(service, exc) from None
+        raise request_error(service, exc) from None
     check_status(resp, service)
     return resp
 
@@ -116,25 +125,27 @@ def download(s: requests.Session, url: str, dest: Path, service: str,
                     have = 0  # the server ignored the range: start again
                 length = resp.headers.get("Content-Length")
                 total = have + int(length) if length and length.isdigit() else None
+                done = have
                 with open(part, "ab" if have else "wb") as fh:
-                    done = have
-                    for chunk in resp.iter_content(CHUNK):
+                    # read1: whatever has arrived, so a broken transfer keeps its bytes
+                    while chunk := resp.raw.read1(CHUNK):
                         fh.write(chunk)
                         done += len(chunk)
                         if progress:
                             progress(done, total)
                 if total is not None and done < total:
                     continue  # the server closed early: resume
-        except (requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ConnectionError) as exc:
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
+                urllib3.exceptions.HTTPError) as exc:
             now = part.stat().st_size if part.exists() else 0
-            if now <= have:  # nothing arrived: not a broken transfer
-                if "timed out" in str(exc).lower():
-                    raise _fail(service, requests.Timeout()) from None
-                raise _fail(service, exc) from None
+            if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError):
+                raise _fail(service, requests.Timeout()) from None
+            if now <= have and not isinstance(exc, (urllib3.exceptions.ProtocolError,
+                                                    requests.exceptions.ChunkedEncodingError)):
+                raise _fail(service, exc) from None  # nothing arrived: no connection
             continue  # broken transfer: resume from what we have
         except requests.RequestException as exc:
-            raise _fail(service, exc) from None
+            raise request_error(service, exc) from None
         part.replace(dest)
         return dest
     size = part.stat().st_size if part.exists() else 0
