@@ -28,8 +28,17 @@ def test_lowland_screen_fetches_everything_and_names_the_versions(emu, tmp_path)
     for e in meta["fetched"]:
         assert len(e["sha256"]) == 64 and e["fetched"].endswith("Z") and e["licence"]
     assert any("Kulstof 2022" in a and "assumption" in a for a in meta["assumptions"])
-    rows = doc["rows"]
-    assert len(rows) > 0
+    rows = {r["parcel_id"]: r for r in doc["rows"]}
+    # hand: 500 m parcels b0…b35 in 6 columns of 6; Kulstof polygons cover the two
+    # western kilometres = columns 0–3 (b0…b23): there 100 % of the area has OC 9 % > 6 %
+    # (parcels cut by the municipality border share edge cells: checked on whole ones)
+    whole = {pid: r for pid, r in rows.items() if abs(r["area_ha"] - 25.0) < 1e-6}
+    assert len(whole) >= 4
+    assert all(r["share_oc_above_6_pct"] == (100.0 if int(pid[1:]) < 24 else 0.0)
+               for pid, r in whole.items())
+    assert all(r["share_oc_above_6_pct"] == 0.0 for pid, r in rows.items() if int(pid[1:]) >= 24)
+    assert {"eligible", "secondary"} <= {r["status"] for r in rows.values()}
+    assert {r["status"] for pid, r in rows.items() if int(pid[1:]) >= 24} == {"ineligible"}
     # a second run is served from the cache: no request reaches the services
     n = len(emu.requests)
     r2 = subprocess.run(cmd, capture_output=True, text=True,

@@ -326,8 +326,8 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
         raise InputError(f"data fetch {src.name}", "the catalogue gives no rule to turn this "
                                                    "layer into a raster (to_raster)")
     gdf = gpd.read_file(path)
-    # the grid covers the features (all of them lie in the area): no empty margins
-    minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else area.bounds
+    # the grid covers the whole area: outside the polygons is a value (0), not nodata
+    minx, miny, maxx, maxy = area.bounds
     minx, miny = np.floor(minx / resolution) * resolution, np.floor(miny / resolution) * resolution
     maxx, maxy = np.ceil(maxx / resolution) * resolution, np.ceil(maxy / resolution) * resolution
     width, height = int(round((maxx - minx) / resolution)), int(round((maxy - miny) / resolution))
@@ -521,9 +521,9 @@ def fetch_inputs(needed: dict[str, tuple[str, str]], kommune: str | None,
             src = get_source(name)
             if Path(entry["path"]).suffix != ".tif" and src.to_raster.startswith("constant="):
                 assumptions.append(
-                    f"assumption: {src.title} rasterised at {src.to_raster.split('=')[1]} "
-                    f"({src.units}) in every polygon and 0 outside — the class attribute is "
-                    "not documented")
+                    f"assumption: {src.title} rasterised at {src.to_raster.split('=')[1]} in "
+                    f"every polygon ({src.units}) and 0 outside — the class attribute is not "
+                    "documented, so soils above 12 % count as the lower class")
         else:
             paths[param] = Path(entry["path"])
     return Fetched(paths, entries, assumptions)
