@@ -22,8 +22,16 @@ TOKEN = "test-token-123"
 
 
 def _tif_bytes(arr: np.ndarray, transform, crs: str, nodata: float) -> bytes:
-    prof = {"driver": "GTiff", "width": arr.shape[1], "height": arr.shape[0], "count": 1,
-            "dtype": arr.dtype.name, "crs": crs, "transform": transform, "nodata": nodata}
+    prof = {
+        "driver": "GTiff",
+        "width": arr.shape[1],
+        "height": arr.shape[0],
+        "count": 1,
+        "dtype": arr.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+    }
     with rasterio.MemoryFile() as mem:
         with mem.open(**prof) as ds:
             ds.write(arr, 1)
@@ -35,12 +43,21 @@ def _to_3035(arr: np.ndarray, transform, nodata: float) -> bytes:
     h, w = arr.shape
     left, top = transform.c, transform.f
     right, bottom = left + w * transform.a, top + h * transform.e
-    dst_t, dw, dh = calculate_default_transform("EPSG:25832", "EPSG:3035", w, h,
-                                                left, bottom, right, top)
+    dst_t, dw, dh = calculate_default_transform(
+        "EPSG:25832", "EPSG:3035", w, h, left, bottom, right, top
+    )
     out = np.full((dh, dw), nodata, dtype=arr.dtype)
-    reproject(arr, out, src_transform=transform, src_crs="EPSG:25832", dst_transform=dst_t,
-              dst_crs="EPSG:3035", src_nodata=nodata, dst_nodata=nodata,
-              resampling=Resampling.nearest)
+    reproject(
+        arr,
+        out,
+        src_transform=transform,
+        src_crs="EPSG:25832",
+        dst_transform=dst_t,
+        dst_crs="EPSG:3035",
+        src_nodata=nodata,
+        dst_nodata=nodata,
+        resampling=Resampling.nearest,
+    )
     return _tif_bytes(out, dst_t, "EPSG:3035", nodata)
 
 
@@ -69,19 +86,32 @@ def data(region, tmp_path_factory) -> dict:
         zf.writestr("gvsmax_sommer.tif", _tif_bytes(water, transform, "EPSG:25832", -9999.0))
     cov = tmp_path_factory.mktemp("cov") / "water.tif"
     cov.write_bytes(_tif_bytes(water, transform, "EPSG:25832", -9999.0))
-    return {"parcels": parcels, "carbon": carbon, "water": water, "transform": transform,
-            "gvs_zip": gvs_zip.getvalue(), "peat_tif": _to_3035(peat, transform, -9999.0),
-            "coverage": cov}
+    return {
+        "parcels": parcels,
+        "carbon": carbon,
+        "water": water,
+        "transform": transform,
+        "gvs_zip": gvs_zip.getvalue(),
+        "peat_tif": _to_3035(peat, transform, -9999.0),
+        "coverage": cov,
+    }
 
 
 @pytest.fixture
 def emu(data, monkeypatch, tmp_path):
-    e = Emulator(layers={"Markblokke:Markblokke_2024": data["parcels"],
-                         "natur:kulstof2022": data["carbon"],
-                         "Kommuneinddeling": data["parcels"].head(2)},
-                 rasters={"gvsmax": data["coverage"]},
-                 files={"gvsmax.zip": data["gvs_zip"], "toerv.tif": data["peat_tif"],
-                        "doi:10.5072/FK2/EMU": data["peat_tif"]})
+    e = Emulator(
+        layers={
+            "Markblokke:Markblokke_2024": data["parcels"],
+            "natur:kulstof2022": data["carbon"],
+            "Kommuneinddeling": data["parcels"].head(2),
+        },
+        rasters={"gvsmax": data["coverage"]},
+        files={
+            "gvsmax.zip": data["gvs_zip"],
+            "toerv.tif": data["peat_tif"],
+            "doi:10.5072/FK2/EMU": data["peat_tif"],
+        },
+    )
     with Running(e):
         monkeypatch.setenv(ALLOW_NETWORK_ENV, "1")
         monkeypatch.setenv("NATURKAPITAL_CACHE", str(tmp_path / "cache"))

@@ -96,8 +96,9 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # quiet
             pass
 
-        def _send(self, code: int, body: bytes, ctype: str,
-                  extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self, code: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+        ) -> None:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
@@ -109,9 +110,14 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server API
             parts = urlsplit(self.path)
             q = {k.lower(): v for k, v in parse_qs(parts.query).items()}
-            emu.requests.append({"path": parts.path, "query": q,
-                                 "range": self.headers.get("Range"),
-                                 "token": self.headers.get("token")})
+            emu.requests.append(
+                {
+                    "path": parts.path,
+                    "query": q,
+                    "range": self.headers.get("Range"),
+                    "token": self.headers.get("token"),
+                }
+            )
             if emu.delay:
                 time.sleep(emu.delay)
             if emu.status is not None:
@@ -125,7 +131,7 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             elif parts.path == "/wcs":
                 self._wcs(q)
             elif parts.path.startswith("/files/"):
-                self._file(emu.files.get(parts.path[len("/files/"):]))
+                self._file(emu.files.get(parts.path[len("/files/") :]))
             elif parts.path == "/dataverse/api/access/datafile/:persistentId":
                 self._file(emu.files.get((q.get("persistentid") or [""])[0]))
             elif parts.path == "/dataverse/api/info/version":
@@ -139,9 +145,11 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
                 formats = "<ows:Value>application/gml+xml; version=3.2</ows:Value>"
                 if emu.json_output:
                     formats += "<ows:Value>application/json</ows:Value>"
-                body = CAPS.format(url=f"{emu.url}/wfs", formats=formats,
-                                   types="".join(FEATURE_TYPE.format(name=n)
-                                                 for n in emu.layers))
+                body = CAPS.format(
+                    url=f"{emu.url}/wfs",
+                    formats=formats,
+                    types="".join(FEATURE_TYPE.format(name=n) for n in emu.layers),
+                )
                 self._send(200, body.encode(), "application/xml")
                 return
             if req != "getfeature":
@@ -150,8 +158,11 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             name = (q.get("typenames") or q.get("typename") or [""])[0]
             gdf = emu.layers.get(name)
             if gdf is None:
-                self._send(400, b"<ows:ExceptionReport>unknown type</ows:ExceptionReport>",
-                           "application/xml")
+                self._send(
+                    400,
+                    b"<ows:ExceptionReport>unknown type</ows:ExceptionReport>",
+                    "application/xml",
+                )
                 return
             bb = _bbox(q)
             if bb is not None:
@@ -168,16 +179,22 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             if path is None:
                 self._send(404, b"no such coverage", "text/plain")
                 return
-            sub = {m.group(1): (float(m.group(2)), float(m.group(3)))
-                   for s in q.get("subset", [])
-                   if (m := re.match(r"(\w+)\(([-\d.e]+),([-\d.e]+)\)", s))}
+            sub = {
+                m.group(1): (float(m.group(2)), float(m.group(3)))
+                for s in q.get("subset", [])
+                if (m := re.match(r"(\w+)\(([-\d.e]+),([-\d.e]+)\)", s))
+            }
             with rasterio.open(path) as ds:
                 (x0, x1), (y0, y1) = sub["x"], sub["y"]
                 win = from_bounds(x0, y0, x1, y1, ds.transform).round_offsets().round_lengths()
                 data = ds.read(1, window=win, boundless=True, fill_value=ds.nodata or 0)
                 prof = ds.profile.copy()
-                prof.update(width=data.shape[1], height=data.shape[0],
-                            transform=ds.window_transform(win), driver="GTiff")
+                prof.update(
+                    width=data.shape[1],
+                    height=data.shape[0],
+                    transform=ds.window_transform(win),
+                    driver="GTiff",
+                )
                 prof.pop("blockxsize", None)
                 prof.pop("blockysize", None)
                 prof["tiled"] = False
@@ -209,7 +226,7 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
             self.end_headers()
             if emu.break_after is not None and not m:
-                self.wfile.write(chunk[:emu.break_after])
+                self.wfile.write(chunk[: emu.break_after])
                 self.wfile.flush()
                 emu.break_after = None  # break once
                 self.close_connection = True
@@ -238,14 +255,19 @@ class Running:
         self.server.server_close()
 
 
-def grid_polygons(bounds: tuple[float, float, float, float], step: float,
-                  **columns: object) -> gpd.GeoDataFrame:
+def grid_polygons(
+    bounds: tuple[float, float, float, float], step: float, **columns: object
+) -> gpd.GeoDataFrame:
     """Square polygons of ``step`` metres over ``bounds`` (EPSG:25832) with an ``id``."""
     minx, miny, maxx, maxy = bounds
-    geoms = [box(x, y, x + step, y + step) for x in np.arange(minx, maxx, step)
-             for y in np.arange(miny, maxy, step)]
-    gdf = gpd.GeoDataFrame({"id": [f"b{i}" for i in range(len(geoms))]}, geometry=geoms,
-                           crs="EPSG:25832")
+    geoms = [
+        box(x, y, x + step, y + step)
+        for x in np.arange(minx, maxx, step)
+        for y in np.arange(miny, maxy, step)
+    ]
+    gdf = gpd.GeoDataFrame(
+        {"id": [f"b{i}" for i in range(len(geoms))]}, geometry=geoms, crs="EPSG:25832"
+    )
     for k, v in columns.items():
         gdf[k] = v
     return gdf

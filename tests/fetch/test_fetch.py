@@ -36,8 +36,15 @@ def _box(region) -> str:
 # ---------------------------------------------------------------- catalogue
 def test_catalogue_rows_are_complete() -> None:
     sources = catalogue.load_sources()
-    assert {"dagi-kommuner", "markblokke", "kulstof2022", "gvsmax", "toerv2022", "bioscore",
-            "osm-denmark"} <= set(sources)
+    assert {
+        "dagi-kommuner",
+        "markblokke",
+        "kulstof2022",
+        "gvsmax",
+        "toerv2022",
+        "bioscore",
+        "osm-denmark",
+    } <= set(sources)
     for s in sources.values():
         assert s.publisher and s.licence and s.source and s.verified and s.verified_date
         assert s.feeds and s.crs.startswith(("EPSG:",))
@@ -78,12 +85,12 @@ def test_fetch_clips_to_the_municipality(emu, data, region, cache) -> None:
 
 # ---------------------------------------------------------------- WCS, reprojection
 def test_wcs_coverage_equals_a_direct_clip(emu, data, region, cache, monkeypatch) -> None:
-    src = replace(catalogue.get_source("gvsmax"), service="wcs", layer="gvsmax",
-                  endpoint=f"{emu.url}/wcs")
+    src = replace(
+        catalogue.get_source("gvsmax"), service="wcs", layer="gvsmax", endpoint=f"{emu.url}/wcs"
+    )
     monkeypatch.delenv("NATURKAPITAL_ENDPOINT_GVSMAX")
     _with_source(monkeypatch, src)
-    area = bbox_area(_box((region[0] + 300, region[1] + 300, region[0] + 1800,
-                           region[1] + 1400)))
+    area = bbox_area(_box((region[0] + 300, region[1] + 300, region[0] + 1800, region[1] + 1400)))
     entry = fetch("gvsmax", area, cache)
     with rasterio.open(entry["path"]) as got, rasterio.open(data["coverage"]) as ds:
         want, wt = mask(ds, [mapping(area.geometry)], crop=True)
@@ -105,8 +112,12 @@ def test_https_raster_is_reprojected_to_25832(emu, data, region, cache) -> None:
 
 
 def test_dataverse_file_api(emu, data, region, cache, monkeypatch) -> None:
-    src = replace(catalogue.get_source("toerv2022"), service="dataverse",
-                  layer="doi:10.5072/FK2/EMU", endpoint=f"{emu.url}/dataverse")
+    src = replace(
+        catalogue.get_source("toerv2022"),
+        service="dataverse",
+        layer="doi:10.5072/FK2/EMU",
+        endpoint=f"{emu.url}/dataverse",
+    )
     monkeypatch.delenv("NATURKAPITAL_ENDPOINT_TOERV2022")
     _with_source(monkeypatch, src)
     area = bbox_area(_box((region[0], region[1], region[0] + 1000, region[1] + 1000)))
@@ -180,8 +191,9 @@ def test_token_missing_names_the_variable(emu, region, cache, monkeypatch) -> No
     assert emu.requests == []
 
 
-def test_token_is_sent_as_a_header_and_kept_out_of_the_manifest(emu, region, cache,
-                                                                 monkeypatch) -> None:
+def test_token_is_sent_as_a_header_and_kept_out_of_the_manifest(
+    emu, region, cache, monkeypatch
+) -> None:
     emu.require_token = TOKEN
     monkeypatch.setenv("NATURKAPITAL_DATAFORSYNINGEN_TOKEN", TOKEN)
     fetch("dagi-kommuner", bbox_area(_box(region)), cache)
@@ -227,8 +239,13 @@ def test_clip_raster_outside_the_area_is_an_error(tmp_path, data, region) -> Non
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "naturkapital", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "naturkapital", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 def test_cli_data_list_shows_every_source() -> None:
@@ -240,9 +257,19 @@ def test_cli_data_list_shows_every_source() -> None:
 
 
 def test_cli_refuses_network_by_default(tmp_path) -> None:
-    r = _cli("data", "fetch", "markblokke", "--kommune", "760", "--cache", str(tmp_path),
-             env={"NATURKAPITAL_ALLOW_NETWORK": "0",
-                  "NATURKAPITAL_ENDPOINT_MARKBLOKKE": "http://127.0.0.1:9/wfs"})
+    r = _cli(
+        "data",
+        "fetch",
+        "markblokke",
+        "--kommune",
+        "760",
+        "--cache",
+        str(tmp_path),
+        env={
+            "NATURKAPITAL_ALLOW_NETWORK": "0",
+            "NATURKAPITAL_ENDPOINT_MARKBLOKKE": "http://127.0.0.1:9/wfs",
+        },
+    )
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "--allow-network" in r.stderr
     assert not any(tmp_path.iterdir())
@@ -250,8 +277,17 @@ def test_cli_refuses_network_by_default(tmp_path) -> None:
 
 def test_cli_fetch_and_check_against_the_emulator(emu, region, tmp_path) -> None:
     env = {k: v for k, v in __import__("os").environ.items() if k.startswith("NATURKAPITAL")}
-    r = _cli("--allow-network", "data", "fetch", "markblokke", "--bbox", _box(region),
-             "--cache", str(tmp_path / "c"), env=env)
+    r = _cli(
+        "--allow-network",
+        "data",
+        "fetch",
+        "markblokke",
+        "--bbox",
+        _box(region),
+        "--cache",
+        str(tmp_path / "c"),
+        env=env,
+    )
     assert r.returncode == 0, r.stderr
     assert "hentet (fetched)" in r.stdout and "sha256" in r.stdout
     r = _cli("--allow-network", "data", "check", "markblokke", "gvsmax", "bioscore", env=env)

@@ -16,8 +16,21 @@ def _env() -> dict[str, str]:
 def test_lowland_screen_fetches_everything_and_names_the_versions(emu, tmp_path) -> None:
     cache = tmp_path / "cache"
     out = tmp_path / "screening.json"
-    cmd = [sys.executable, "-m", "naturkapital", "--allow-network", "lowland", "screen",
-           "--kommune", "760", "--fetch", "--cache", str(cache), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "naturkapital",
+        "--allow-network",
+        "lowland",
+        "screen",
+        "--kommune",
+        "760",
+        "--fetch",
+        "--cache",
+        str(cache),
+        "--out",
+        str(out),
+    ]
     r = subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=600)
     assert r.returncode == 0, r.stderr
     assert not any(p.name.endswith(".part") for p in cache.rglob("*"))
@@ -34,21 +47,32 @@ def test_lowland_screen_fetches_everything_and_names_the_versions(emu, tmp_path)
     # (parcels cut by the municipality border share edge cells: checked on whole ones)
     whole = {pid: r for pid, r in rows.items() if abs(r["area_ha"] - 25.0) < 1e-6}
     assert len(whole) >= 4
-    assert all(r["share_oc_above_6_pct"] == (100.0 if int(pid[1:]) < 24 else 0.0)
-               for pid, r in whole.items())
+    assert all(
+        r["share_oc_above_6_pct"] == (100.0 if int(pid[1:]) < 24 else 0.0)
+        for pid, r in whole.items()
+    )
     assert all(r["share_oc_above_6_pct"] == 0.0 for pid, r in rows.items() if int(pid[1:]) >= 24)
     assert {"eligible", "secondary"} <= {r["status"] for r in rows.values()}
     assert {r["status"] for pid, r in rows.items() if int(pid[1:]) >= 24} == {"ineligible"}
     # a second run is served from the cache: no request reaches the services
     n = len(emu.requests)
-    r2 = subprocess.run(cmd, capture_output=True, text=True,
-                        env={**_env(), "NATURKAPITAL_ALLOW_NETWORK": "0"}, timeout=600)
+    r2 = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env={**_env(), "NATURKAPITAL_ALLOW_NETWORK": "0"},
+        timeout=600,
+    )
     assert r2.returncode == 0, r2.stderr
     assert len(emu.requests) == n
 
 
 def test_lowland_screen_without_maps_or_fetch_says_how(tmp_path) -> None:
-    r = subprocess.run([sys.executable, "-m", "naturkapital", "lowland", "screen",
-                        "--kommune", "760"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "naturkapital", "lowland", "screen", "--kommune", "760"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2
     assert "--fetch" in r.stderr and r.stderr.count("\n") == 1

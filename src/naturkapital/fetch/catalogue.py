@@ -55,12 +55,15 @@ class Source:
 
     def endpoint_for(self, override: str | None = None) -> str:
         """The endpoint to use: ``override``, the environment, else the catalogue's."""
-        url = (override or os.environ.get(f"NATURKAPITAL_ENDPOINT_{self.env_key}")
-               or self.endpoint).strip()
+        url = (
+            override or os.environ.get(f"NATURKAPITAL_ENDPOINT_{self.env_key}") or self.endpoint
+        ).strip()
         if not url:
-            raise InputError(f"data fetch {self.name}",
-                             f"no documented endpoint ({self.verified}); give one with "
-                             f"--endpoint URL or NATURKAPITAL_ENDPOINT_{self.env_key}=URL")
+            raise InputError(
+                f"data fetch {self.name}",
+                f"no documented endpoint ({self.verified}); give one with "
+                f"--endpoint URL or NATURKAPITAL_ENDPOINT_{self.env_key}=URL",
+            )
         return url
 
     def layer_for(self) -> str:
@@ -73,9 +76,11 @@ class Source:
             return None
         value = os.environ.get(self.token_env, "").strip()
         if not value:
-            raise InputError(f"data fetch {self.name}",
-                             f"{self.publisher} needs a personal token: set "
-                             f"{self.token_env}=<token> ({self.token_help})")
+            raise InputError(
+                f"data fetch {self.name}",
+                f"{self.publisher} needs a personal token: set "
+                f"{self.token_env}=<token> ({self.token_help})",
+            )
         return value
 
 
@@ -89,11 +94,14 @@ def _load(path: str) -> dict[str, Source]:
     for row in table.to_dict("records"):
         src = Source(**{c: str(row[c]).strip() for c in COLUMNS})
         if src.service not in SERVICES:
-            raise InputError(path, f"source {src.name}: service {src.service!r} is not one of "
-                                   f"{', '.join(SERVICES)}")
+            raise InputError(
+                path,
+                f"source {src.name}: service {src.service!r} is not one of {', '.join(SERVICES)}",
+            )
         if src.output not in OUTPUTS:
-            raise InputError(path, f"source {src.name}: output {src.output!r} is not one of "
-                                   f"{', '.join(OUTPUTS)}")
+            raise InputError(
+                path, f"source {src.name}: output {src.output!r} is not one of {', '.join(OUTPUTS)}"
+            )
         out[src.name] = src
     return out
 
@@ -107,6 +115,7 @@ def get_source(name: str) -> Source:
     """The entry ``name``; InputError listing the names otherwise."""
     sources = load_sources()
     if name not in sources:
-        raise InputError(name, f"unknown source; the catalogue has {', '.join(sources)} "
-                               "(naturkapital data list)")
+        raise InputError(
+            name, f"unknown source; the catalogue has {', '.join(sources)} (naturkapital data list)"
+        )
     return sources[name]

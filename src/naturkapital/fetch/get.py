@@ -81,16 +81,20 @@ def bbox_area(text: str) -> Area:
     except ValueError:
         vals = []
     if len(vals) != 4 or not all(np.isfinite(vals)) or vals[0] >= vals[2] or vals[1] >= vals[3]:
-        raise InputError("--bbox", f"{text!r} is not minx,miny,maxx,maxy in EPSG:25832 metres "
-                                   "(minx < maxx, miny < maxy)")
+        raise InputError(
+            "--bbox",
+            f"{text!r} is not minx,miny,maxx,maxy in EPSG:25832 metres (minx < maxx, miny < maxy)",
+        )
     digest = hashlib.sha256(",".join(f"{v:.3f}" for v in vals).encode()).hexdigest()[:12]
     return Area(f"bbox-{digest}", "box " + ",".join(f"{v:g}" for v in vals), box(*vals))
 
 
 def area_from(kommune: str | None, bbox: str | None) -> Area:
     if (kommune is None) == (bbox is None):
-        raise InputError("--kommune/--bbox", "give exactly one: --kommune CODE or --bbox "
-                                             "minx,miny,maxx,maxy (EPSG:25832)")
+        raise InputError(
+            "--kommune/--bbox",
+            "give exactly one: --kommune CODE or --bbox minx,miny,maxx,maxy (EPSG:25832)",
+        )
     return municipality_area(kommune) if kommune is not None else bbox_area(bbox or "")
 
 
@@ -110,8 +114,11 @@ def read_manifest(cache: Path) -> dict[str, Any]:
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(p, f"the cache manifest cannot be read ({first_line(exc)}); delete "
-                            "it to start the cache afresh") from None
+        raise InputError(
+            p,
+            f"the cache manifest cannot be read ({first_line(exc)}); delete "
+            "it to start the cache afresh",
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), dict):
         raise InputError(p, "the cache manifest is not a naturkapital manifest")
     return doc
@@ -133,9 +140,12 @@ def cached(cache: Path, key: str) -> dict[str, Any] | None:
         return None
     actual = sha256_file(path)
     if actual != entry["sha256"]:
-        raise InputError(path, f"checksum mismatch: sha256 {actual[:16]}… but the manifest "
-                               f"records {entry['sha256'][:16]}…; the cached file was changed "
-                               "or damaged — fetch it again with --refresh")
+        raise InputError(
+            path,
+            f"checksum mismatch: sha256 {actual[:16]}… but the manifest "
+            f"records {entry['sha256'][:16]}…; the cached file was changed "
+            "or damaged — fetch it again with --refresh",
+        )
     return {**entry, "path": str(path)}
 
 
@@ -167,13 +177,17 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
     except _owslib_errors() as exc:
         raise InputError(service, f"service error ({first_line(exc)})") from None
     except Exception as exc:  # malformed capabilities (lxml/etree errors)
-        raise InputError(service, f"GetCapabilities answer not understood "
-                                  f"({first_line(exc)})") from None
+        raise InputError(
+            service, f"GetCapabilities answer not understood ({first_line(exc)})"
+        ) from None
     layer = src.layer_for()
     if layer not in wfs.contents:
         names = ", ".join(list(wfs.contents)[:8])
-        raise InputError(service, f"layer {layer!r} is not offered (it offers {names}); set "
-                                  f"NATURKAPITAL_LAYER_{src.env_key}")
+        raise InputError(
+            service,
+            f"layer {layer!r} is not offered (it offers {names}); set "
+            f"NATURKAPITAL_LAYER_{src.env_key}",
+        )
     formats = []
     for op in wfs.operations:
         if op.name == "GetFeature":
@@ -181,9 +195,12 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
     fmt = next((f for f in formats if "json" in f.lower()), None)
     minx, miny, maxx, maxy = area.bounds
     try:
-        resp = wfs.getfeature(typename=[layer], bbox=(minx, miny, maxx, maxy,
-                                                      "urn:ogc:def:crs:EPSG::25832"),
-                              srsname="urn:ogc:def:crs:EPSG::25832", outputFormat=fmt)
+        resp = wfs.getfeature(
+            typename=[layer],
+            bbox=(minx, miny, maxx, maxy, "urn:ogc:def:crs:EPSG::25832"),
+            srsname="urn:ogc:def:crs:EPSG::25832",
+            outputFormat=fmt,
+        )
         data = resp.read()
     except requests.RequestException as exc:
         raise http.request_error(service, exc) from None
@@ -192,27 +209,37 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
     if isinstance(data, str):
         data = data.encode("utf-8")
     if b"ExceptionReport" in data[:2000]:
-        raise InputError(service, f"service error ({first_line(data[:300].decode(errors='replace'))})")
+        raise InputError(
+            service, f"service error ({first_line(data[:300].decode(errors='replace'))})"
+        )
     out = raw / f"{src.name}-{area.key}.{'geojson' if fmt else 'gml'}"
     out.write_bytes(data)
     return out
 
 
-def _wcs(src: Source, url: str, token: str | None, area: Area, raw: Path,
-         progress: http.Progress | None) -> Path:
+def _wcs(
+    src: Source, url: str, token: str | None, area: Area, raw: Path, progress: http.Progress | None
+) -> Path:
     """WCS 2.0.1 GetCoverage of the layer inside the area's box, as GeoTIFF."""
     minx, miny, maxx, maxy = area.bounds
-    params = [("service", "WCS"), ("version", "2.0.1"), ("request", "GetCoverage"),
-              ("coverageId", src.layer_for()), ("format", "image/tiff"),
-              ("subsettingCrs", "http://www.opengis.net/def/crs/EPSG/0/25832"),
-              ("subset", f"x({minx},{maxx})"), ("subset", f"y({miny},{maxy})")]
+    params = [
+        ("service", "WCS"),
+        ("version", "2.0.1"),
+        ("request", "GetCoverage"),
+        ("coverageId", src.layer_for()),
+        ("format", "image/tiff"),
+        ("subsettingCrs", "http://www.opengis.net/def/crs/EPSG/0/25832"),
+        ("subset", f"x({minx},{maxx})"),
+        ("subset", f"y({miny},{maxy})"),
+    ]
     service = f"{src.name} WCS {http.public_url(url)}"
     out = raw / f"{src.name}-{area.key}.tif"
     return http.download(http.session(token), url, out, service, params, progress)  # type: ignore[arg-type]
 
 
-def _file(src: Source, url: str, token: str | None, raw: Path,
-          progress: http.Progress | None) -> Path:
+def _file(
+    src: Source, url: str, token: str | None, raw: Path, progress: http.Progress | None
+) -> Path:
     """A whole file (HTTPS, ATOM/zip, Dataverse file API), resumable."""
     s = http.session(None if src.service == "dataverse" else token)
     params = None
@@ -238,10 +265,14 @@ def _unzip(path: Path, src: Source) -> Path:
         want = src.layer_for()
         pick = next((n for n in names if want and Path(n).name == want), None)
         if pick is None:
-            pick = next((n for n in names if n.lower().endswith((".tif", ".tiff", ".gpkg",
-                                                                  ".geojson"))), None)
+            pick = next(
+                (n for n in names if n.lower().endswith((".tif", ".tiff", ".gpkg", ".geojson"))),
+                None,
+            )
         if pick is None:
-            raise InputError(path, f"the zip holds no GeoTIFF or GeoPackage ({', '.join(names[:6])})")
+            raise InputError(
+                path, f"the zip holds no GeoTIFF or GeoPackage ({', '.join(names[:6])})"
+            )
         dest = path.with_name(path.stem + "-" + Path(pick).name)
         with zf.open(pick) as fh_in, open(dest, "wb") as fh_out:
             while block := fh_in.read(1 << 20):
@@ -258,8 +289,9 @@ def clip_vector(path: Path, src: Source, area: Area) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:
-        raise InputError(f"{src.name} answer", f"not readable as features "
-                                               f"({first_line(exc)})") from None
+        raise InputError(
+            f"{src.name} answer", f"not readable as features ({first_line(exc)})"
+        ) from None
     if gdf.crs is None:
         gdf = gdf.set_crs(src.crs or TARGET_CRS)
     gdf = gdf.to_crs(TARGET_CRS)
@@ -276,30 +308,53 @@ def clip_raster(path: Path, area: Area, dest: Path, default_crs: str = TARGET_CR
 
     with rasterio.open(path) as ds:
         crs = ds.crs or rasterio.crs.CRS.from_user_input(default_crs)
-        nodata = ds.nodata if ds.nodata is not None else (
-            -9999.0 if np.dtype(ds.dtypes[0]).kind == "f" else 0)
+        nodata = (
+            ds.nodata
+            if ds.nodata is not None
+            else (-9999.0 if np.dtype(ds.dtypes[0]).kind == "f" else 0)
+        )
         profile = ds.profile.copy()
         if crs != rasterio.crs.CRS.from_user_input(TARGET_CRS):
             transform, width, height = calculate_default_transform(
-                crs, TARGET_CRS, ds.width, ds.height, *ds.bounds)
+                crs, TARGET_CRS, ds.width, ds.height, *ds.bounds
+            )
             data = np.full((ds.count, height, width), nodata, dtype=ds.dtypes[0])
             floats = np.dtype(ds.dtypes[0]).kind == "f"
             for b in range(ds.count):
-                reproject(rasterio.band(ds, b + 1), data[b], src_crs=crs, dst_crs=TARGET_CRS,
-                          dst_transform=transform, dst_nodata=nodata,
-                          resampling=Resampling.bilinear if floats else Resampling.nearest)
+                reproject(
+                    rasterio.band(ds, b + 1),
+                    data[b],
+                    src_crs=crs,
+                    dst_crs=TARGET_CRS,
+                    dst_transform=transform,
+                    dst_nodata=nodata,
+                    resampling=Resampling.bilinear if floats else Resampling.nearest,
+                )
         else:
             data, transform = ds.read(), ds.transform
-        profile.update(driver="GTiff", crs=TARGET_CRS, transform=transform, nodata=nodata,
-                       width=data.shape[2], height=data.shape[1])
+        profile.update(
+            driver="GTiff",
+            crs=TARGET_CRS,
+            transform=transform,
+            nodata=nodata,
+            width=data.shape[2],
+            height=data.shape[1],
+        )
     with MemoryFile() as mem, mem.open(**profile) as tmp:
         tmp.write(data)
         try:
             clipped, ctransform = mask(tmp, [mapping(area.geometry)], crop=True, nodata=nodata)
         except ValueError as exc:
-            raise InputError(path, f"the raster does not cover the area ({first_line(exc)})") from None
-    profile.update(transform=ctransform, width=clipped.shape[2], height=clipped.shape[1],
-                   compress="deflate", tiled=clipped.shape[2] >= 256 and clipped.shape[1] >= 256)
+            raise InputError(
+                path, f"the raster does not cover the area ({first_line(exc)})"
+            ) from None
+    profile.update(
+        transform=ctransform,
+        width=clipped.shape[2],
+        height=clipped.shape[1],
+        compress="deflate",
+        tiled=clipped.shape[2] >= 256 and clipped.shape[1] >= 256,
+    )
     if not profile["tiled"]:
         profile.pop("blockxsize", None)
         profile.pop("blockysize", None)
@@ -311,8 +366,9 @@ def clip_raster(path: Path, area: Area, dest: Path, default_crs: str = TARGET_CR
     write_atomic(dest, write)
 
 
-def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
-                     resolution: float = RASTER_RESOLUTION_M) -> None:
+def rasterize_vector(
+    path: Path, src: Source, area: Area, dest: Path, resolution: float = RASTER_RESOLUTION_M
+) -> None:
     """A vector source as a raster on a ``resolution`` grid over the area: the
     catalogue's ``to_raster`` rule (``field=NAME`` or ``constant=VALUE``), nodata
     elsewhere."""
@@ -323,8 +379,10 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
     rule = src.to_raster
     kind, _, value = rule.partition("=")
     if kind not in ("field", "constant") or not value:
-        raise InputError(f"data fetch {src.name}", "the catalogue gives no rule to turn this "
-                                                   "layer into a raster (to_raster)")
+        raise InputError(
+            f"data fetch {src.name}",
+            "the catalogue gives no rule to turn this layer into a raster (to_raster)",
+        )
     gdf = gpd.read_file(path)
     # the grid covers the whole area: outside the polygons is a value (0), not nodata
     minx, miny, maxx, maxy = area.bounds
@@ -334,20 +392,34 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
     transform = from_origin(minx, maxy, resolution, resolution)
     if kind == "field":
         if value not in gdf.columns:
-            raise InputError(f"data fetch {src.name}", f"field {value!r} is not in the layer "
-                                                       f"(fields: {', '.join(gdf.columns[:10])})")
+            raise InputError(
+                f"data fetch {src.name}",
+                f"field {value!r} is not in the layer (fields: {', '.join(gdf.columns[:10])})",
+            )
         vals = gdf[value].astype(float)
     else:
         vals = np.full(len(gdf), float(value))
-    shapes = [(g, v) for g, v in zip(gdf.geometry, vals, strict=True) if g is not None and not g.is_empty]
+    shapes = [
+        (g, v) for g, v in zip(gdf.geometry, vals, strict=True) if g is not None and not g.is_empty
+    ]
     # outside the polygons the map says "not in the mapped classes": 0
     nodata = -9999.0
-    arr = (rasterize(shapes, out_shape=(height, width), transform=transform, fill=0.0,
-                     dtype="float32") if shapes
-           else np.zeros((height, width), dtype="float32"))
-    profile = {"driver": "GTiff", "width": width, "height": height, "count": 1,
-               "dtype": "float32", "crs": TARGET_CRS, "transform": transform,
-               "nodata": nodata, "compress": "deflate"}
+    arr = (
+        rasterize(shapes, out_shape=(height, width), transform=transform, fill=0.0, dtype="float32")
+        if shapes
+        else np.zeros((height, width), dtype="float32")
+    )
+    profile = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": "float32",
+        "crs": TARGET_CRS,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "deflate",
+    }
 
     def write(tmp: Path) -> None:
         with rasterio.open(tmp, "w", **profile) as out:
@@ -357,9 +429,14 @@ def rasterize_vector(path: Path, src: Source, area: Area, dest: Path,
 
 
 # ------------------------------------------------------------------ fetch
-def fetch(name: str, area: Area | None, cache: Path | None = None,
-          endpoint: str | None = None, refresh: bool = False,
-          progress: http.Progress | None = None) -> dict[str, Any]:
+def fetch(
+    name: str,
+    area: Area | None,
+    cache: Path | None = None,
+    endpoint: str | None = None,
+    refresh: bool = False,
+    progress: http.Progress | None = None,
+) -> dict[str, Any]:
     """Fetch ``name`` for ``area`` (None for a whole-file source such as the OSM
     extract) into ``cache``; the manifest entry (with ``path``). A cached copy with a
     matching checksum is returned without any request."""
@@ -372,8 +449,10 @@ def fetch(name: str, area: Area | None, cache: Path | None = None,
         if hit is not None:
             return {**hit, "cache": "hit"}
     if src.service == "wms":
-        raise InputError(f"data fetch {src.name}", "a WMS serves pictures, not data; it is "
-                                                   "listed for viewing only")
+        raise InputError(
+            f"data fetch {src.name}",
+            "a WMS serves pictures, not data; it is listed for viewing only",
+        )
     if src.output != "pbf" and area is None:
         raise InputError(f"data fetch {src.name}", "give --kommune CODE or --bbox")
     url = src.endpoint_for(endpoint)
@@ -407,13 +486,21 @@ def fetch(name: str, area: Area | None, cache: Path | None = None,
         clip_raster(got, area, dest, src.crs or TARGET_CRS)  # type: ignore[arg-type]
         note = f"clipped to {area.label}"  # type: ignore[union-attr]
     entry = {
-        "name": src.name, "title": src.title, "publisher": src.publisher,
-        "licence": src.licence, "service": src.service, "url": http.public_url(url),
-        "layer": src.layer_for(), "area": area.label if area is not None else "all",
+        "name": src.name,
+        "title": src.title,
+        "publisher": src.publisher,
+        "licence": src.licence,
+        "service": src.service,
+        "url": http.public_url(url),
+        "layer": src.layer_for(),
+        "area": area.label if area is not None else "all",
         "crs": TARGET_CRS if src.output != "pbf" else "EPSG:4326",
         "fetched": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "file": str(dest.relative_to(cache)), "bytes": dest.stat().st_size,
-        "sha256": sha256_file(dest), "note": note, "catalogue_verified": src.verified,
+        "file": str(dest.relative_to(cache)),
+        "bytes": dest.stat().st_size,
+        "sha256": sha256_file(dest),
+        "note": note,
+        "catalogue_verified": src.verified,
         "documentation": src.source,
     }
     doc = read_manifest(cache)
@@ -463,22 +550,28 @@ def _check_one(src: Source) -> dict[str, str]:
     service = f"{src.name} {http.public_url(url)}"
     try:
         if src.service in ("wfs", "wcs", "wms"):
-            resp = http.get(s, url, service, {"service": src.service.upper(),
-                                              "request": "GetCapabilities"})
+            resp = http.get(
+                s, url, service, {"service": src.service.upper(), "request": "GetCapabilities"}
+            )
             layer = src.layer_for()
             found = layer.encode() in resp.content if layer else True
-            note = (f"capabilities answered ({len(resp.content)} bytes); layer {layer!r} "
-                    f"{'listed' if found else 'NOT listed'}")
+            note = (
+                f"capabilities answered ({len(resp.content)} bytes); layer {layer!r} "
+                f"{'listed' if found else 'NOT listed'}"
+            )
             return {"status": "ok" if found else "error", "note": note}
         if src.service == "dataverse":
             resp = http.get(s, url.rstrip("/") + "/api/info/version", service)
             return {"status": "ok", "note": f"Dataverse answered: {resp.text[:80]}"}
-        with s.get(url, headers={"Range": "bytes=0-0"}, timeout=http.timeout_s(),
-                   stream=True) as resp:
+        with s.get(
+            url, headers={"Range": "bytes=0-0"}, timeout=http.timeout_s(), stream=True
+        ) as resp:
             http.check_status(resp, service)
             size = resp.headers.get("Content-Range", "").rpartition("/")[2]
-            return {"status": "ok", "note": f"HTTP {resp.status_code}"
-                                            f"{'; ' + size + ' bytes' if size else ''}"}
+            return {
+                "status": "ok",
+                "note": f"HTTP {resp.status_code}{'; ' + size + ' bytes' if size else ''}",
+            }
     except InputError as exc:
         return {"status": "error", "note": exc.problem}
     except Exception as exc:  # requests errors not mapped above
@@ -495,14 +588,28 @@ class Fetched:
 
     def meta(self) -> list[dict[str, Any]]:
         """The manifest entries an output cites (source, version date, checksum)."""
-        keep = ("name", "title", "publisher", "licence", "url", "layer", "area", "fetched",
-                "sha256", "file", "catalogue_verified")
+        keep = (
+            "name",
+            "title",
+            "publisher",
+            "licence",
+            "url",
+            "layer",
+            "area",
+            "fetched",
+            "sha256",
+            "file",
+            "catalogue_verified",
+        )
         return [{k: e[k] for k in keep if k in e} for e in self.entries]
 
 
-def fetch_inputs(needed: dict[str, tuple[str, str]], kommune: str | None,
-                 cache: Path | None = None,
-                 progress: http.Progress | None = None) -> Fetched:
+def fetch_inputs(
+    needed: dict[str, tuple[str, str]],
+    kommune: str | None,
+    cache: Path | None = None,
+    progress: http.Progress | None = None,
+) -> Fetched:
     """Fetch the sources for a model's missing inputs: ``needed`` maps an input name to
     ``(catalogue source, kind)``; raster inputs from a vector source are rasterised by
     the catalogue's ``to_raster`` rule (an assumption when it is a constant)."""
@@ -523,7 +630,8 @@ def fetch_inputs(needed: dict[str, tuple[str, str]], kommune: str | None,
                 assumptions.append(
                     f"assumption: {src.title} rasterised at {src.to_raster.split('=')[1]} in "
                     f"every polygon ({src.units}) and 0 outside — the class attribute is not "
-                    "documented, so soils above 12 % count as the lower class")
+                    "documented, so soils above 12 % count as the lower class"
+                )
         else:
             paths[param] = Path(entry["path"])
     return Fetched(paths, entries, assumptions)

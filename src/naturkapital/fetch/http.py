@@ -34,9 +34,12 @@ Progress = Callable[[int, int | None], None]
 def require_network(what: str) -> None:
     """InputError unless the user allowed network access."""
     if not network_allowed():
-        raise InputError(what, "network access is off; allow it for this command with "
-                               "'naturkapital --allow-network data …' or "
-                               f"{ALLOW_NETWORK_ENV}=1")
+        raise InputError(
+            what,
+            "network access is off; allow it for this command with "
+            "'naturkapital --allow-network data …' or "
+            f"{ALLOW_NETWORK_ENV}=1",
+        )
 
 
 def timeout_s() -> float:
@@ -56,9 +59,16 @@ def session(token: str | None = None) -> requests.Session:
     """A session with retries on connection errors and 502/503/504 (not on read
     timeouts: a slow service fails once, clearly), and the token as a header."""
     s = requests.Session()
-    retry = Retry(total=3, connect=3, read=0, status=2, backoff_factor=0.2,
-                  status_forcelist=(502, 503, 504), allowed_methods=("GET", "HEAD"),
-                  raise_on_status=False)
+    retry = Retry(
+        total=3,
+        connect=3,
+        read=0,
+        status=2,
+        backoff_factor=0.2,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=("GET", "HEAD"),
+        raise_on_status=False,
+    )
     s.mount("http://", HTTPAdapter(max_retries=retry))
     s.mount("https://", HTTPAdapter(max_retries=retry))
     s.headers["User-Agent"] = USER_AGENT
@@ -69,11 +79,15 @@ def session(token: str | None = None) -> requests.Session:
 
 def _fail(service: str, exc: BaseException) -> InputError:
     if isinstance(exc, requests.Timeout):
-        return InputError(service, f"the service did not answer within {timeout_s():g} s "
-                                   f"(timeout; set {TIMEOUT_ENV} to wait longer)")
+        return InputError(
+            service,
+            f"the service did not answer within {timeout_s():g} s "
+            f"(timeout; set {TIMEOUT_ENV} to wait longer)",
+        )
     if isinstance(exc, requests.ConnectionError):
-        return InputError(service, "cannot connect to the service (no internet, or the "
-                                   "service is down)")
+        return InputError(
+            service, "cannot connect to the service (no internet, or the service is down)"
+        )
     return InputError(service, f"request failed ({type(exc).__name__})")
 
 
@@ -88,12 +102,14 @@ def request_error(service: str, exc: BaseException) -> InputError:
 def check_status(resp: requests.Response, service: str) -> None:
     if resp.status_code >= 400:
         reason = " ".join((resp.reason or "").split())
-        raise InputError(service, f"the service answered HTTP {resp.status_code}"
-                                  f"{' ' + reason if reason else ''}")
+        raise InputError(
+            service, f"the service answered HTTP {resp.status_code}{' ' + reason if reason else ''}"
+        )
 
 
-def get(s: requests.Session, url: str, service: str,
-        params: dict[str, Any] | None = None) -> requests.Response:
+def get(
+    s: requests.Session, url: str, service: str, params: dict[str, Any] | None = None
+) -> requests.Response:
     """GET ``url``; InputError on timeout, connection failure or HTTP ≥ 400."""
     try:
         resp = s.get(url, params=params, timeout=timeout_s())
@@ -103,9 +119,14 @@ def get(s: requests.Session, url: str, service: str,
     return resp
 
 
-def download(s: requests.Session, url: str, dest: Path, service: str,
-             params: dict[str, Any] | None = None,
-             progress: Progress | None = None) -> Path:
+def download(
+    s: requests.Session,
+    url: str,
+    dest: Path,
+    service: str,
+    params: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Path:
     """Stream ``url`` to ``dest``; a broken transfer resumes with an HTTP ``Range``
     request from the bytes already in ``dest.part`` (also left over from an earlier
     run). The file appears at ``dest`` only when complete."""
@@ -115,8 +136,9 @@ def download(s: requests.Session, url: str, dest: Path, service: str,
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         try:
-            with s.get(url, params=params, headers=headers, stream=True,
-                       timeout=timeout_s()) as resp:
+            with s.get(
+                url, params=params, headers=headers, stream=True, timeout=timeout_s()
+            ) as resp:
                 if resp.status_code == 416 and have:  # already complete
                     part.replace(dest)
                     return dest
@@ -135,13 +157,17 @@ def download(s: requests.Session, url: str, dest: Path, service: str,
                             progress(done, total)
                 if total is not None and done < total:
                     continue  # the server closed early: resume
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
-                urllib3.exceptions.HTTPError) as exc:
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ConnectionError,
+            urllib3.exceptions.HTTPError,
+        ) as exc:
             now = part.stat().st_size if part.exists() else 0
             if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError):
                 raise _fail(service, requests.Timeout()) from None
-            if now <= have and not isinstance(exc, (urllib3.exceptions.ProtocolError,
-                                                    requests.exceptions.ChunkedEncodingError)):
+            if now <= have and not isinstance(
+                exc, (urllib3.exceptions.ProtocolError, requests.exceptions.ChunkedEncodingError)
+            ):
                 raise _fail(service, exc) from None  # nothing arrived: no connection
             continue  # broken transfer: resume from what we have
         except requests.RequestException as exc:
@@ -149,5 +175,8 @@ def download(s: requests.Session, url: str, dest: Path, service: str,
         part.replace(dest)
         return dest
     size = part.stat().st_size if part.exists() else 0
-    raise InputError(service, f"the download broke {MAX_RESUMES + 1} times ({size} bytes "
-                              "kept); run the command again to resume")
+    raise InputError(
+        service,
+        f"the download broke {MAX_RESUMES + 1} times ({size} bytes "
+        "kept); run the command again to resume",
+    )
