@@ -58,6 +58,23 @@ def download_progress(label: str) -> Iterator[Callable[[int, int | None], None]]
         yield update
 
 
+def resolve_fetch_ref(value, what: str):
+    """``(value, None)`` unless ``value`` is ``fetch:…``: then fetch it (with a progress
+    bar) and return ``(local path, manifest entry)``."""
+    from naturkapital.fetch.get import cite, is_fetch_ref, resolve_ref
+
+    if not is_fetch_ref(value):
+        return value, None
+    with download_progress(f"Henter {value} (fetching)") as progress:
+        path, entry = resolve_ref(str(value), what, progress=progress)
+    console.print(
+        f"{what}: {entry['name']} ({entry['publisher']}, {entry['licence']}), "
+        f"{entry['fetched']}, sha256 {entry['sha256'][:12]}… → {path}",
+        highlight=False,
+    )
+    return path, cite(entry)
+
+
 @data_app.command("list")
 def list_cmd() -> None:
     """Vis kataloget / list every source with licence, service and verification."""

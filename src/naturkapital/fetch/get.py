@@ -588,20 +588,25 @@ class Fetched:
 
     def meta(self) -> list[dict[str, Any]]:
         """The manifest entries an output cites (source, version date, checksum)."""
-        keep = (
-            "name",
-            "title",
-            "publisher",
-            "licence",
-            "url",
-            "layer",
-            "area",
-            "fetched",
-            "sha256",
-            "file",
-            "catalogue_verified",
-        )
-        return [{k: e[k] for k in keep if k in e} for e in self.entries]
+        return [cite(e) for e in self.entries]
+
+
+def cite(entry: dict[str, Any]) -> dict[str, Any]:
+    """What an output says about a fetched input: source, version (date), checksum."""
+    keep = (
+        "name",
+        "title",
+        "publisher",
+        "licence",
+        "url",
+        "layer",
+        "area",
+        "fetched",
+        "sha256",
+        "file",
+        "catalogue_verified",
+    )
+    return {k: entry[k] for k in keep if k in entry}
 
 
 def fetch_inputs(
@@ -635,3 +640,31 @@ def fetch_inputs(
         else:
             paths[param] = Path(entry["path"])
     return Fetched(paths, entries, assumptions)
+
+
+FETCH_PREFIX = "fetch:"
+
+
+def is_fetch_ref(text: object) -> bool:
+    return str(text).startswith(FETCH_PREFIX)
+
+
+def resolve_ref(
+    text: str, what: str, cache: Path | None = None, progress: http.Progress | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """A ``fetch:…`` input as a local file and its manifest entry:
+    ``fetch:osm:REGION`` (the OpenStreetMap extract ``osm-REGION``, whole file) or
+    ``fetch:NAME:KOMMUNE`` (source ``NAME`` clipped to a municipality)."""
+    parts = str(text)[len(FETCH_PREFIX) :].split(":")
+    if parts[0] == "osm" and len(parts) == 2 and parts[1]:
+        name, area = f"osm-{parts[1]}", None
+    elif len(parts) == 2 and parts[0] and parts[1]:
+        name, area = parts[0], municipality_area(parts[1])
+    else:
+        raise InputError(
+            what,
+            f"{text!r}: write fetch:osm:REGION (e.g. fetch:osm:denmark) "
+            "or fetch:NAME:KOMMUNE (e.g. fetch:bioscore:760)",
+        )
+    entry = fetch(name, area, cache, progress=progress)
+    return Path(entry["path"]), entry
