@@ -167,6 +167,9 @@ def handler_for(emu: Emulator) -> type[BaseHTTPRequestHandler]:
             bb = _bbox(q)
             if bb is not None:
                 gdf = gdf[gdf.intersects(box(*bb))]
+            start = int((q.get("startindex") or ["0"])[0])
+            count = (q.get("count") or q.get("maxfeatures") or [None])[0]
+            gdf = gdf.iloc[start : start + int(count)] if count else gdf.iloc[start:]
             fmt = (q.get("outputformat") or [""])[0]
             if "json" in fmt:
                 self._send(200, gdf.to_json().encode(), "application/json")

@@ -73,6 +73,19 @@ def test_wfs_fetch_clips_like_a_direct_clip(emu, data, region, cache, json_outpu
     assert req and ("json" in req[0]["query"].get("outputformat", [""])[0]) == json_output
 
 
+def test_wfs_pages_are_merged(emu, data, region, cache, monkeypatch) -> None:
+    monkeypatch.setenv("NATURKAPITAL_WFS_PAGE", "10")
+    entry = fetch("markblokke", bbox_area(_box(region)), cache)
+    assert len(gpd.read_file(entry["path"])) == 36  # all 6 × 6 squares
+    pages = [r["query"] for r in emu.requests if r["query"].get("request") == ["GetFeature"]]
+    assert [(p.get("startindex", ["0"]), p["count"]) for p in pages] == [
+        (["0"], ["10"]),
+        (["10"], ["10"]),
+        (["20"], ["10"]),
+        (["30"], ["10"]),
+    ]
+
+
 def test_fetch_clips_to_the_municipality(emu, data, region, cache) -> None:
     entry = fetch("markblokke", municipality_area("760"), cache)
     got = gpd.read_file(entry["path"])

@@ -194,27 +194,63 @@ def _wfs(src: Source, url: str, token: str | None, area: Area, raw: Path) -> Pat
             formats = list(op.parameters.get("outputFormat", {}).get("values", []))
     fmt = next((f for f in formats if "json" in f.lower()), None)
     minx, miny, maxx, maxy = area.bounds
-    try:
-        resp = wfs.getfeature(
-            typename=[layer],
-            bbox=(minx, miny, maxx, maxy, "urn:ogc:def:crs:EPSG::25832"),
-            srsname="urn:ogc:def:crs:EPSG::25832",
-            outputFormat=fmt,
-        )
-        data = resp.read()
-    except requests.RequestException as exc:
-        raise http.request_error(service, exc) from None
-    except _owslib_errors() as exc:
-        raise InputError(service, f"service error ({first_line(exc)})") from None
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if b"ExceptionReport" in data[:2000]:
-        raise InputError(
-            service, f"service error ({first_line(data[:300].decode(errors='replace'))})"
-        )
-    out = raw / f"{src.name}-{area.key}.{'geojson' if fmt else 'gml'}"
-    out.write_bytes(data)
+    crs_urn = "urn:ogc:def:crs:EPSG::25832"
+    page = wfs_page_size() if fmt else None  # GeoJSON pages can be counted and merged
+    features: list[Any] = []
+    start = 0
+    while True:
+        try:
+            resp = wfs.getfeature(
+                typename=[layer],
+                bbox=(minx, miny, maxx, maxy, crs_urn),
+                srsname=crs_urn,
+                outputFormat=fmt,
+                maxfeatures=page,
+                startindex=start if page else None,
+            )
+            data = resp.read()
+        except requests.RequestException as exc:
+            raise http.request_error(service, exc) from None
+        except _owslib_errors() as exc:
+            raise InputError(service, f"service error ({first_line(exc)})") from None
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if b"ExceptionReport" in data[:2000]:
+            text = first_line(data[:300].decode(errors="replace"))
+            raise InputError(service, f"service error ({text})")
+        if not fmt:
+            out = raw / f"{src.name}-{area.key}.gml"
+            out.write_bytes(data)
+            return out
+        try:
+            doc = json.loads(data)
+            got = doc["features"]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(service, "GetFeature answer is not GeoJSON") from None
+        features.extend(got)
+        if page is None or len(got) < page:
+            break
+        start += page
+    # the request asked for EPSG:25832; say so (GeoJSON without crs means WGS84)
+    merged = {
+        "type": "FeatureCollection",
+        "features": features,
+        "crs": {"type": "name", "properties": {"name": crs_urn}},
+    }
+    out = raw / f"{src.name}-{area.key}.geojson"
+    out.write_text(json.dumps(merged), encoding="utf-8")
     return out
+
+
+WFS_PAGE_ENV = "NATURKAPITAL_WFS_PAGE"
+
+
+def wfs_page_size() -> int:
+    """Features per WFS GetFeature page (``NATURKAPITAL_WFS_PAGE``, default 10 000)."""
+    try:
+        return max(1, int(os.environ.get(WFS_PAGE_ENV, "10000")))
+    except ValueError:
+        raise InputError(WFS_PAGE_ENV, "must be a whole number of features") from None
 
 
 def _wcs(
