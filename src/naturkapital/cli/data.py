@@ -92,6 +92,7 @@ def list_cmd() -> None:
             ("fodrer (feeds)", s.feeds),
             ("token", s.token_env or "nej (not needed)"),
             ("verificeret (verified)", f"{s.verified_date}: {s.verified}"),
+            ("dokumentation (source)", s.source),
         ):
             console.print(f"  {label}: {value}", highlight=False, soft_wrap=True)
     console.print(
