@@ -322,8 +322,10 @@ def clip_vector(path: Path, src: Source, area: Area) -> gpd.GeoDataFrame:
     from naturkapital.io.local import check_geojson_file
 
     check_geojson_file(path, f"{src.name} answer")
+    # GML names its schema by URL: GDAL must not download it (network may be allowed)
+    opts = {"DOWNLOAD_SCHEMA": "NO"} if path.suffix == ".gml" else {}
     try:
-        gdf = gpd.read_file(path)
+        gdf = gpd.read_file(path, **opts)
     except Exception as exc:
         raise InputError(
             f"{src.name} answer", f"not readable as features ({first_line(exc)})"
