@@ -90,3 +90,34 @@ def test_nki_bioscore_from_a_fetched_raster(emu, tmp_path, monkeypatch) -> None:
 def test_bad_fetch_reference_says_the_syntax(cache) -> None:
     with pytest.raises(InputError, match="fetch:osm:REGION"):
         resolve_ref("fetch:", "--city", cache)
+
+
+def test_osm_extract_cut_to_a_municipality_reuses_the_whole_file(emu, cache) -> None:
+    import osmium
+
+    from naturkapital.fetch.get import fetch, municipality_area
+
+    pbf = (DATA_DIR / "urban" / "copenhagen_2011.osm.pbf").read_bytes()
+    emu.files["dk.osm.pbf"] = pbf
+    path, entry = resolve_ref("fetch:osm:denmark:147", "--city", cache)  # Frederiksberg
+    assert entry["area"].startswith("kommune 147") and "cut from" in entry["note"]
+    n = len(emu.requests)
+    other = fetch("osm-denmark", municipality_area("101"), cache)  # København
+    assert len(emu.requests) == n == 1  # both cut from the one cached download
+    # Frederiksberg's box holds fewer objects than København's (the demo's whole area)
+    assert 0 < path.stat().st_size < other["bytes"]
+
+    # every way in the cut is as complete as in the source: its nodes are in the file
+    def dangling(p) -> set[int]:
+        nodes: set[int] = set()
+        refs: set[int] = set()
+        for o in osmium.FileProcessor(str(p)):
+            if o.is_node():
+                nodes.add(o.id)
+            elif o.is_way():
+                refs.update(nd.ref for nd in o.nodes)
+        return refs - nodes
+
+    src = cache / "_src.osm.pbf"
+    src.write_bytes(pbf)
+    assert dangling(path) <= dangling(src)

@@ -480,12 +480,21 @@ def fetch(
     matching checksum is returned without any request."""
     src = get_source(name)
     cache = Path(cache) if cache is not None else default_cache()
-    area_key = area.key if area is not None and src.output != "pbf" else "all"
+    area_key = area.key if area is not None else "all"
     key = f"{src.name}/{area_key}"
     if not refresh:
         hit = cached(cache, key)
         if hit is not None:
             return {**hit, "cache": "hit"}
+    if src.output == "pbf" and area is not None:  # cut from the (cached) whole extract
+        whole = fetch(name, None, cache, endpoint, refresh, progress)
+        dest = cache / src.name / f"{src.name}-{area_key}.osm.pbf"
+        counts = clip_pbf(Path(whole["path"]), area, dest)
+        note = (
+            f"cut from {whole['file']} (sha256 {whole['sha256'][:12]}…) to the box of "
+            f"{area.label}: {counts} (whole ways and relations kept)"
+        )
+        return _record(cache, key, src, whole["url"], area, dest, note)
     if src.service == "wms":
         raise InputError(
             f"data fetch {src.name}",
@@ -523,13 +532,24 @@ def fetch(
         dest = out_dir / f"{src.name}-{area_key}.tif"
         clip_raster(got, area, dest, src.crs or TARGET_CRS)  # type: ignore[arg-type]
         note = f"clipped to {area.label}"  # type: ignore[union-attr]
+    entry = _record(cache, key, src, http.public_url(url), area, dest, note)
+    for leftover in raw.iterdir():
+        if not leftover.name.endswith(".part"):
+            leftover.unlink(missing_ok=True)
+    return entry
+
+
+def _record(
+    cache: Path, key: str, src: Source, url: str, area: Area | None, dest: Path, note: str
+) -> dict[str, Any]:
+    """Write the manifest entry of ``dest``; the entry with ``path``."""
     entry = {
         "name": src.name,
         "title": src.title,
         "publisher": src.publisher,
         "licence": src.licence,
         "service": src.service,
-        "url": http.public_url(url),
+        "url": url,
         "layer": src.layer_for(),
         "area": area.label if area is not None else "all",
         "crs": TARGET_CRS if src.output != "pbf" else "EPSG:4326",
@@ -544,10 +564,44 @@ def fetch(
     doc = read_manifest(cache)
     doc["entries"][key] = entry
     _write_manifest(cache, doc)
-    for leftover in raw.iterdir():
-        if not leftover.name.endswith(".part"):
-            leftover.unlink(missing_ok=True)
     return {**entry, "path": str(dest), "cache": "fetched"}
+
+
+def clip_pbf(path: Path, area: Area, dest: Path) -> str:
+    """The OpenStreetMap objects of ``path`` inside the area's box (WGS84): nodes in the
+    box, ways with a node in it, relations with such a way or node as member — written
+    with every node and way they reference (pyosmium ``BackReferenceWriter``)."""
+    import osmium
+
+    lon0, lat0, lon1, lat1 = (
+        gpd.GeoSeries([area.geometry], crs=TARGET_CRS).to_crs("EPSG:4326").total_bounds
+    )
+    bbox = osmium.osm.Box(osmium.osm.Location(lon0, lat0), osmium.osm.Location(lon1, lat1))
+    nodes: set[int] = set()
+    ways: set[int] = set()
+    n_rel = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal n_rel
+        with osmium.BackReferenceWriter(str(tmp), ref_src=str(path), overwrite=True) as w:
+            for o in osmium.FileProcessor(str(path)).with_locations():
+                if o.is_node():
+                    if bbox.contains(o.location):
+                        w.add_node(o)
+                        nodes.add(o.id)
+                elif o.is_way():
+                    if any(n.location.valid() and bbox.contains(n.location) for n in o.nodes):
+                        w.add_way(o)
+                        ways.add(o.id)
+                elif o.is_relation() and any(
+                    (m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes)
+                    for m in o.members
+                ):
+                    w.add_relation(o)
+                    n_rel += 1
+
+    write_atomic(dest, write)
+    return f"{len(nodes)} nodes, {len(ways)} ways, {n_rel} relations"
 
 
 def as_raster(entry: dict[str, Any], area: Area, cache: Path) -> Path:
@@ -691,17 +745,19 @@ def resolve_ref(
     text: str, what: str, cache: Path | None = None, progress: http.Progress | None = None
 ) -> tuple[Path, dict[str, Any]]:
     """A ``fetch:…`` input as a local file and its manifest entry:
-    ``fetch:osm:REGION`` (the OpenStreetMap extract ``osm-REGION``, whole file) or
+    ``fetch:osm:REGION[:KOMMUNE]`` (the OpenStreetMap extract ``osm-REGION``, whole or
+    cut to the municipality's box) or
     ``fetch:NAME:KOMMUNE`` (source ``NAME`` clipped to a municipality)."""
     parts = str(text)[len(FETCH_PREFIX) :].split(":")
-    if parts[0] == "osm" and len(parts) == 2 and parts[1]:
-        name, area = f"osm-{parts[1]}", None
+    if parts[0] == "osm" and len(parts) in (2, 3) and parts[1] and parts[-1]:
+        name = f"osm-{parts[1]}"
+        area = municipality_area(parts[2]) if len(parts) == 3 else None
     elif len(parts) == 2 and parts[0] and parts[1]:
         name, area = parts[0], municipality_area(parts[1])
     else:
         raise InputError(
             what,
-            f"{text!r}: write fetch:osm:REGION (e.g. fetch:osm:denmark) "
+            f"{text!r}: write fetch:osm:REGION[:KOMMUNE] (e.g. fetch:osm:denmark:101) "
             "or fetch:NAME:KOMMUNE (e.g. fetch:bioscore:760)",
         )
     entry = fetch(name, area, cache, progress=progress)
