@@ -513,6 +513,38 @@ def _big_f32(c: Ctx) -> Path:
     return p
 
 
+# ------------------------------------------------------ data fetch (issue 15), lowland --fetch
+def data_fetch(c: Ctx, *args: str) -> list[str]:
+    return ["data", "fetch", *args, "--cache", str(c.d / "cache")]
+
+
+simple("data-fetch-network-off", lambda c: (data_fetch(c, "markblokke", "--kommune", "760"),
+                                            ("data fetch markblokke", "network access is off",
+                                             "--allow-network")))
+simple("data-fetch-unknown-source", lambda c: (data_fetch(c, "nope", "--kommune", "760"),
+                                               ("nope", "unknown source")))
+simple("data-fetch-bad-bbox", lambda c: (data_fetch(c, "markblokke", "--bbox", "1,2,3"),
+                                         ("--bbox", "minx,miny,maxx,maxy")))
+simple("data-fetch-bbox-inverted", lambda c: (data_fetch(c, "markblokke", "--bbox",
+                                                         "10,10,5,20"), ("--bbox",)))
+simple("data-fetch-unknown-kommune", lambda c: (data_fetch(c, "markblokke", "--kommune", "999"),
+                                                ("--kommune", "999")))
+simple("data-fetch-kommune-and-bbox", lambda c: (data_fetch(c, "markblokke", "--kommune", "760",
+                                                            "--bbox", "0,0,1,1"),
+                                                 ("--kommune/--bbox", "exactly one")))
+simple("data-fetch-no-endpoint", lambda c: (data_fetch(c, "bioscore", "--kommune", "760"),
+                                            ("data fetch bioscore",
+                                             "NATURKAPITAL_ENDPOINT_BIOSCORE")))
+simple("data-fetch-token-missing", lambda c: (data_fetch(c, "dagi-kommuner", "--kommune", "760"),
+                                              ("data fetch dagi-kommuner",
+                                               "NATURKAPITAL_DATAFORSYNINGEN_TOKEN")))
+simple("screen-fetch-without-kommune", lambda c: (["lowland", "screen", "--fetch", "--cache",
+                                                   str(c.d / "cache")],
+                                                  ("--fetch", "--kommune")))
+simple("screen-no-maps-no-fetch", lambda c: (["lowland", "screen", "--kommune", "760"],
+                                             ("--parcels", "--fetch")))
+
+
 # ----------------------------------------------------------------------- lowland auction
 simple("auction-bids-missing", lambda c: (auction(c, c.d / "b.csv"), ("b.csv", "not found")))
 simple("auction-bids-zero-bytes", lambda c: (auction(c, bids(c, "")), ("bids.csv", "empty")))

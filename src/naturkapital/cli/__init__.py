@@ -21,6 +21,7 @@ from naturkapital.cli import accounts as _accounts  # noqa: E402,F401  isort: sk
 from naturkapital.cli import consolidate as _consolidate  # noqa: E402,F401  isort: skip
 from naturkapital.cli import priority as _priority  # noqa: E402,F401  isort: skip
 from naturkapital.cli import frontends as _frontends  # noqa: E402,F401  isort: skip
+from naturkapital.cli import data as _data  # noqa: E402,F401  isort: skip
 
 
 def one_line(text: str, limit: int = 500) -> str:

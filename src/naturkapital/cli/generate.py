@@ -49,16 +49,21 @@ def option(p: Param) -> Any:
         base = _TYPES[p.kind]
     if p.multiple:
         base = list[base]
-    typ: Any = base | None if p.default is None else base
+    typ: Any = base | None if p.default is None or p.fetch else base
     return Annotated[typ, typer.Option(*p.cli_flags(), **kwargs)]
 
 
 def parameters(spec: ModelSpec) -> list[inspect.Parameter]:
     """The command's parameters, in spec order, required ones first."""
     params = spec.face("cli")
-    ordered = [p for p in params if p.required] + [p for p in params if not p.required]
+
+    def required(p: Param) -> bool:  # an input ``--fetch`` can supply is optional here
+        return p.required and not p.fetch
+
+    ordered = [p for p in params if required(p)] + [p for p in params if not required(p)]
     return [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY,
-                              default=inspect.Parameter.empty if p.required else p.default,
+                              default=(inspect.Parameter.empty if required(p) else
+                                       None if p.required else p.default),
                               annotation=option(p)) for p in ordered]
 
 
@@ -66,6 +71,11 @@ def check_inputs(spec: ModelSpec, values: dict[str, Any]) -> None:
     """The spec's shared checks; the first failure is an :class:`InputError` naming the
     option."""
     for p in spec.face("cli"):
+        if p.fetch and values.get(p.name) is None:
+            if values.get("fetch"):
+                continue
+            raise InputError(p.cli_flags()[0], "is required (or fetch it from the national "
+                                               "source: --kommune CODE --fetch)")
         why = p.check(values.get(p.name))
         if why is not None:
             raise InputError(p.cli_flags()[0], why)

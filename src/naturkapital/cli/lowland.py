@@ -81,22 +81,55 @@ def _screen_table(table: pd.DataFrame, title: str, top: int | None) -> Table:
     return t
 
 
+def _fetch_missing(values: dict, kommune: str | None, cache: str | None):
+    """Fetch the inputs of SCREEN that ``--fetch`` can supply and the user left out."""
+    from naturkapital.cli.data import download_progress
+    from naturkapital.fetch.get import fetch_inputs
+
+    needed = {p.name: (p.fetch, p.kind) for p in SCREEN.inputs
+              if p.fetch and values.get(p.name) is None}
+    with download_progress("Henter kort (fetching maps)") as progress:
+        got = fetch_inputs(needed, kommune, Path(cache) if cache else None, progress)
+    for e in got.entries:
+        console.print(f"  {e['name']}: {e['publisher']}, {e['licence']} — "
+                      f"{'cache' if e['cache'] == 'hit' else 'hentet (fetched)'} "
+                      f"{e['fetched']}, sha256 {e['sha256'][:12]}…", highlight=False)
+    return got
+
+
 @spec_command(lowland_app, SCREEN)
-def screen_cmd(parcels: Path, id_field: str | None, carbon: Path, water_table: Path,
-               peat_depth: Path,
+def screen_cmd(parcels: Path | None, id_field: str | None, carbon: Path | None,
+               water_table: Path | None, peat_depth: Path | None,
                in_rotation_field: str | None, bid_field: str | None,
                total_bid_field: str | None, synergy_field: str | None,
                applicant_field: str | None, positive_depths: bool, align: bool,
                horizon_years: float | None, rules: Path | None,
-               emission_factors: Path | None, out: Path | None, top: int | None) -> None:
+               emission_factors: Path | None, kommune: str | None, fetch: bool,
+               cache: str | None, out: Path | None, top: int | None) -> None:
     """Screen parceller mod Klimaskovfondens kriterier. Screen parcels: verdict, CO2, budget."""
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.screening import screen
 
-    if id_field is None:
-        raise InputError("--id-field", "give the field that identifies each parcel")
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
+    got = None
+    if fetch:
+        got = _fetch_missing({"parcels": parcels, "carbon": carbon,
+                              "water_table": water_table, "peat_depth": peat_depth},
+                             kommune, cache)
+        parcels = parcels or got.paths.get("parcels")
+        carbon = carbon or got.paths.get("carbon")
+        water_table = water_table or got.paths.get("water_table")
+        peat_depth = peat_depth or got.paths.get("peat_depth")
+        align = True  # fetched maps come on their own grids
+        if id_field is None and "parcels" in got.paths:
+            import pyogrio
+
+            id_field = str(pyogrio.read_info(got.paths["parcels"])["fields"][0])
+    elif kommune is not None:
+        raise InputError("--kommune", "is used with --fetch (fetch the maps for it)")
+    if id_field is None:
+        raise InputError("--id-field", "give the field that identifies each parcel")
     r, f = _load_tables(rules, emission_factors)
     fields = ParcelFields(in_rotation_field, bid_field, total_bid_field, synergy_field,
                           applicant_field)
@@ -104,6 +137,10 @@ def screen_cmd(parcels: Path, id_field: str | None, carbon: Path, water_table: P
     ras = _rasters(carbon, water_table, peat_depth, positive_depths, align)
     with progress_bar("Screener parceller (screening)", len(gdf)) as advance:
         res = screen(gdf, ras, r, f, horizon_years, str(parcels), advance)
+    if got is not None:
+        res.meta["fetched"] = got.meta()
+        res.meta["assumptions"] = list(dict.fromkeys(res.meta["assumptions"]
+                                                     + got.assumptions))
     tbl = res.table
     console.print(_screen_table(tbl, f"Lavbundsscreening (lowland screening) — {r.version}, "
                                      f"horisont {res.meta['horizon_years']:g} år", top))

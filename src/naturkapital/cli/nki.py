@@ -58,11 +58,18 @@ def nki_cmd(zones: Path | None, id_field: str | None, name_field: str | None, la
     """Compute the index per zone; print the ranking and write ``out``."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
+    fetched = None
+    if bioscore is not None:
+        from naturkapital.cli.data import resolve_fetch_ref
+
+        bioscore, fetched = resolve_fetch_ref(bioscore, "--bioscore")
     z = compute.load_zones(zones, id_field, name_field)
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
                                   bioscore=bioscore, bioscore_rule=bioscore_rule,
                                   progress=advance, engine=engine, scheduler=scheduler)
+    if fetched is not None:
+        res.meta["fetched"] = [fetched]
     if not quiet:
         console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}",
                                top))

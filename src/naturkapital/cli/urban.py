@@ -147,6 +147,12 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
             raise InputError("--report", "only with --city (the national run writes --out "
                                          "and --map)")
         check_out(report, (".html", ".pdf"))
+    fetched = None
+    if city is not None:
+        from naturkapital.cli.data import resolve_fetch_ref
+
+        city_path, fetched = resolve_fetch_ref(city, "--city")
+        city = str(city_path)
     if city is not None:
         if out_dir is not None and not out_dir.parent.exists():
             raise InputError(out_dir, f"folder {out_dir.parent} does not exist")
@@ -161,6 +167,8 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
                             site_cost_field=site_cost_field, dwellings=dwellings,
                             green=green, canopy=canopy, progress=advance)
         assert isinstance(res, CityResult)
+        if fetched is not None:
+            res.meta["fetched"] = [fetched]
         if not quiet:
             _print_city(res)
         if out is not None:

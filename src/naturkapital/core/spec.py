@@ -94,6 +94,9 @@ class Param:
     #: (e.g. ``"--from"`` or ``"--kun-natur/--alle"``); ``short`` adds e.g. ``"-q"``.
     flag: str | None = None
     short: str | None = None
+    #: The catalogue source (``naturkapital data list``) that can supply this input on
+    #: the command line with ``--fetch``; the input is then optional there.
+    fetch: str | None = None
 
     @property
     def required(self) -> bool:

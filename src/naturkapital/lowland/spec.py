@@ -81,6 +81,23 @@ TOP = Param("top", "integer", Text("Vis kun de første N", "Top N"),
             Text("Vis kun de første N rækker.", "Print only the first N rows."),
             default=None, faces=CLI, minimum=0)
 
+FETCH_INPUTS = (
+    Param("kommune", "text", Text("Kommunekode", "Municipality code"),
+          Text("Hent kortene for denne kommune (med --fetch), fx 760.",
+               "Fetch the maps for this municipality (with --fetch), e.g. 760."),
+          default=None, faces=CLI, pattern=r"^[0-9]{1,4}$"),
+    Param("fetch", "flag", Text("Hent kort", "Fetch maps"),
+          Text("Hent manglende kort (parceller, kulstof, GVSmax, tørvedybde) fra de "
+               "nationale kilder til cachen; kræver naturkapital --allow-network.",
+               "Fetch missing maps (parcels, carbon, GVSmax, peat depth) from the national "
+               "sources into the cache (naturkapital data list); needs naturkapital "
+               "--allow-network unless cached."), default=False, faces=CLI),
+    Param("cache", "text", Text("Cache-mappe", "Cache folder"),
+          Text("Mappe til hentede kort (standard: NATURKAPITAL_CACHE eller "
+               "~/.cache/naturkapital).", "Folder for fetched maps (default: "
+               "NATURKAPITAL_CACHE or ~/.cache/naturkapital)."), default=None, faces=CLI),
+)
+
 SCREEN_OUTPUTS = (
     Output("table", "table", Text("Screeningstabel", "Screening table"),
            Text("Én række pr. parcel: status, fejlede kriterier med begrundelse, CO2 før/"
@@ -105,9 +122,10 @@ SCREEN = ModelSpec(
                "(organic carbon %, GVSmax cm, peat depth cm, on one grid): status and failed "
                "criteria with plain reasons, CO2 before/after (SEGES), maximum support and "
                "payment plan."),
-    inputs=(PARCELS, PARCEL_ID_OPTIONAL,
-            CARBON, WATER_TABLE, PEAT_DEPTH, ROTATION, *APPLICATION_FIELDS, POSITIVE, ALIGN,
-            HORIZON, RULES, FACTORS,
+    inputs=(replace(PARCELS, fetch="markblokke"), PARCEL_ID_OPTIONAL,
+            replace(CARBON, fetch="kulstof2022"), replace(WATER_TABLE, fetch="gvsmax"),
+            replace(PEAT_DEPTH, fetch="toerv2022"), ROTATION, *APPLICATION_FIELDS, POSITIVE,
+            ALIGN, HORIZON, RULES, FACTORS, *FETCH_INPUTS,
             Param("out", "output", Text("Resultat", "Result"),
                   Text("Resultatfil: .csv, .json eller .gpkg (med parcelgeometri).",
                        "Result: .csv, .json or .gpkg (with parcel geometry)."),

@@ -68,7 +68,11 @@ NKI = ModelSpec(
                    "naturværdier hvor den har data.",
                    "Bioscore raster (e.g. the biodiversity map); replaces the table's "
                    "nature values where it has data."),
-              default=None, faces=CLI, unit="bioscore"),
+              default=None, faces=CLI, unit="bioscore",
+              cli_help=Text("Bioscore-raster, eller fetch:bioscore:KOMMUNE (hentes; se "
+                            "naturkapital data list).",
+                            "Bioscore raster, or fetch:bioscore:KOMMUNE (fetched into the "
+                            "cache; see naturkapital data list).")),
         Param("bioscore_rule", "text", Text("Bioscore-regel", "Bioscore rule"),
               Text("classes:B1,B2,B3,B4 (→ 0/25/50/75/100) eller linear:LO,HI.",
                    "classes:B1,B2,B3,B4 (→ 0/25/50/75/100) or linear:LO,HI."),

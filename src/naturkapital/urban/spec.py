@@ -58,7 +58,12 @@ URBAN = ModelSpec(
                    "demo:kobenhavn (embedded: central Copenhagen 2011 and Frederiksberg) or "
                    "an OpenStreetMap .osm.pbf file. Without it: the coarse national "
                    "indicators."),
-              default=None, max_length=1000),
+              default=None, max_length=1000,
+              cli_help=Text("demo:kobenhavn, en .osm.pbf-fil eller fetch:osm:denmark:KOMMUNE "
+                            "(Geofabrik-udtræk, hentes og skæres til kommunen).",
+                            "demo:kobenhavn, an .osm.pbf file, or fetch:osm:denmark:KOMMUNE "
+                            "(the Geofabrik extract, fetched and cut to the municipality's "
+                            "box).")),
         Param("districts", "vector", Text("Bydele", "Districts"),
               Text("Bydelspolygoner til --city med en .osm.pbf (standard: hele udsnittet).",
                    "District polygons for --city with an .osm.pbf (default: the whole "
