@@ -109,14 +109,15 @@ def _signed(x: float, unit: str) -> str:
     return ("+" + s) if x is not None and np.isfinite(x) and x > 0 else s
 
 
-def _ranged(x: float, lo: float, hi: float, unit: str, signed: bool = False) -> str:
-    """``value (low–high)`` when the interval has a width, else the value alone."""
+def _ranged(x: float, lo: float, hi: float, unit: str, signed: bool = False
+            ) -> dict[str, str]:
+    """The value and its interval ``low – high`` (empty when the interval has no width);
+    the report prints them as ``value (low – high)``."""
     f = _signed if signed else _fmt
-    s = f(x, unit)
     if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)) \
             or f(lo, unit) == f(hi, unit):
-        return s
-    return f"{s} ({f(lo, unit)} – {f(hi, unit)})"
+        return {"v": f(x, unit), "range": ""}
+    return {"v": f(x, unit), "range": f"{f(lo, unit)} – {f(hi, unit)}"}
 
 
 def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
