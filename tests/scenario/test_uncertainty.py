@@ -24,8 +24,15 @@ FIELDS = (2, 0, 4, 2)  # the four mark cells
 
 
 def ev(tiny, zones, pools, scen, **kw):
-    return evaluate_scenario(scen, landcover=tiny["raster"], scheme=tiny["scheme"],
-                             carbon_pools=pools, zones=zones, id_field="zid", **kw)
+    return evaluate_scenario(
+        scen,
+        landcover=tiny["raster"],
+        scheme=tiny["scheme"],
+        carbon_pools=pools,
+        zones=zones,
+        id_field="zid",
+        **kw,
+    )
 
 
 def row(r, indicator: str, zone: str = "A") -> pd.Series:
@@ -78,10 +85,12 @@ def test_flood_monte_carlo_is_seeded_and_inside_the_corners(tiny, whole, pools, 
     p = st.load_parameters().table
     # 400 m² × rise × porosity; corners: water table before −42.5 / −100 cm (rise 0.30 /
     # 0.875 m to −12.5 cm), porosity 0.1 / 0.3 → 12 to 105 m³
-    lo_corner = 400 * (-12.5 - p.at["gvsmax_before_cm", "high"]) / 100 \
-        * p.at["drainable_porosity", "low"]
-    hi_corner = 400 * (-12.5 - p.at["gvsmax_before_cm", "low"]) / 100 \
-        * p.at["drainable_porosity", "high"]
+    lo_corner = (
+        400 * (-12.5 - p.at["gvsmax_before_cm", "high"]) / 100 * p.at["drainable_porosity", "low"]
+    )
+    hi_corner = (
+        400 * (-12.5 - p.at["gvsmax_before_cm", "low"]) / 100 * p.at["drainable_porosity", "high"]
+    )
     assert (lo_corner, hi_corner) == pytest.approx((12.0, 105.0))
     assert lo_corner <= f1["delta_low"] < f1["delta"] < f1["delta_high"] <= hi_corner
     assert f1["delta_low"] < 20 and f1["delta_high"] > 90  # 400 draws reach near the corners
@@ -90,9 +99,13 @@ def test_flood_monte_carlo_is_seeded_and_inside_the_corners(tiny, whole, pools, 
 
 def test_propagate_linear_and_seeded_on_a_toy_model():
     """f = 2·a − b (linear) and g = a·b (not): intervals by hand, MC reproducible."""
-    b0 = Bundle(pools=st.load_carbon_pools(), nitrogen=st.load_nitrogen(),
-                params=st.load_parameters(), factors=load_emission_factors(),
-                costs=st.load_costs())
+    b0 = Bundle(
+        pools=st.load_carbon_pools(),
+        nitrogen=st.load_nitrogen(),
+        params=st.load_parameters(),
+        factors=load_emission_factors(),
+        costs=st.load_costs(),
+    )
     mark = b0.nitrogen.table
     a_lo, a_hi = mark.at["mark", "low"], mark.at["mark", "high"]
     costs = b0.costs.table
@@ -102,8 +115,10 @@ def test_propagate_linear_and_seeded_on_a_toy_model():
     def evaluate(b, keys):
         a = b.nitrogen.table.at["mark", "n_leach_kg_n_per_ha_yr"]
         c = b.costs.table.at["skov", "cost_dkk_per_ha"] / 1000
-        out = {"f": (pd.Series([0.0], idx), pd.Series([2 * a - c], idx)),
-               "g": (pd.Series([0.0], idx), pd.Series([a * c], idx))}
+        out = {
+            "f": (pd.Series([0.0], idx), pd.Series([2 * a - c], idx)),
+            "g": (pd.Series([0.0], idx), pd.Series([a * c], idx)),
+        }
         return {k: v for k, v in out.items() if k in keys}
 
     dep = {"nitrogen": {"f", "g"}, "costs": {"f", "g"}}
@@ -114,8 +129,10 @@ def test_propagate_linear_and_seeded_on_a_toy_model():
     glo, ghi = p1.intervals["g"]["delta"]
     assert a_lo * c_lo / 1000 <= glo["z"] < ghi["z"] <= a_hi * c_hi / 1000
     p2 = propagate(evaluate, b0, dep, {"g"}, draws=50, seed=7)
-    assert (p2.intervals["g"]["delta"][0]["z"], p2.intervals["g"]["delta"][1]["z"]) == \
-        (glo["z"], ghi["z"])
+    assert (p2.intervals["g"]["delta"][0]["z"], p2.intervals["g"]["delta"][1]["z"]) == (
+        glo["z"],
+        ghi["z"],
+    )
     p3 = propagate(evaluate, b0, dep, {"g"}, draws=50, seed=8)
     assert p3.intervals["g"]["delta"][0]["z"] != glo["z"]
     sw = p1.swings[p1.swings["indicator"] == "f"].set_index("key")
@@ -147,15 +164,21 @@ def _copy(src: Path, dst: Path, drop: str) -> Path:
     return dst
 
 
-@pytest.mark.parametrize("loader,table,col", [
-    (st.load_nitrogen, st.DEFAULT_NITROGEN, "low"),
-    (st.load_nitrogen, st.DEFAULT_NITROGEN, "source"),
-    (st.load_parameters, st.DEFAULT_PARAMETERS, "high"),
-    (st.load_costs, st.DEFAULT_COSTS, "low"),
-    (st.load_carbon_pools, st.DEFAULT_CARBON_POOLS, "high"),
-    (load_emission_factors, Path(st.__file__).parents[1] / "lowland" / "tables"
-     / "seges_emission_factors.csv", "low"),
-])
+@pytest.mark.parametrize(
+    "loader,table,col",
+    [
+        (st.load_nitrogen, st.DEFAULT_NITROGEN, "low"),
+        (st.load_nitrogen, st.DEFAULT_NITROGEN, "source"),
+        (st.load_parameters, st.DEFAULT_PARAMETERS, "high"),
+        (st.load_costs, st.DEFAULT_COSTS, "low"),
+        (st.load_carbon_pools, st.DEFAULT_CARBON_POOLS, "high"),
+        (
+            load_emission_factors,
+            Path(st.__file__).parents[1] / "lowland" / "tables" / "seges_emission_factors.csv",
+            "low",
+        ),
+    ],
+)
 def test_table_without_source_or_range_is_refused(loader, table, col, tmp_path):
     bad = _copy(table, tmp_path / "bad.csv", col)
     with pytest.raises(InputError) as e:
@@ -177,9 +200,13 @@ def test_value_outside_its_range_is_refused(tmp_path):
 def test_shipped_tables_count_of_assumptions():
     """Every shipped coefficient has a range; the assumptions are the rows the closing
     note lists (carbon 7 of 9, nitrogen 4 of 8, parameters 2 of 3, costs 3 of 4)."""
-    b = Bundle(pools=st.load_carbon_pools(), nitrogen=st.load_nitrogen(),
-               params=st.load_parameters(), factors=load_emission_factors(),
-               costs=st.load_costs())
+    b = Bundle(
+        pools=st.load_carbon_pools(),
+        nitrogen=st.load_nitrogen(),
+        params=st.load_parameters(),
+        factors=load_emission_factors(),
+        costs=st.load_costs(),
+    )
     coefs = b.coefficients()
     assert all(c.low <= c.value <= c.high for c in coefs)
     by = pd.DataFrame([{"group": c.group, "a": c.assumption} for c in coefs])

@@ -21,9 +21,15 @@ from naturkapital.io.vectors import ZONE_ID
 from naturkapital.scenario.evaluate import BY_KEY, TOTAL_ID, ScenarioResult
 
 #: Indicators whose change depends on coefficients with a range, in display order.
-SERVICE_KEYS = ("carbon_stock_t_c", "ghg_organic_soils_t_co2e_per_year",
-                "nitrogen_leaching_kg_n_per_year", "nitrogen_removal_kg_n_per_year",
-                "nitrogen_load_kg_n_per_year", "flood_retention_m3", "cost_dkk")
+SERVICE_KEYS = (
+    "carbon_stock_t_c",
+    "ghg_organic_soils_t_co2e_per_year",
+    "nitrogen_leaching_kg_n_per_year",
+    "nitrogen_removal_kg_n_per_year",
+    "nitrogen_load_kg_n_per_year",
+    "flood_retention_m3",
+    "cost_dkk",
+)
 TOP = 6
 
 
@@ -57,8 +63,12 @@ def services_figure(res: ScenarioResult, zone: str | None = None) -> Figure | No
         ax.tick_params(axis="x", labelsize=7)
         for s in ("top", "right"):
             ax.spines[s].set_visible(False)
-    fig.suptitle(f"Ændring med interval (change with interval) — {res.names.get(zid, zid)}",
-                 fontsize=9, x=0.02, ha="left")
+    fig.suptitle(
+        f"Ændring med interval (change with interval) — {res.names.get(zid, zid)}",
+        fontsize=9,
+        x=0.02,
+        ha="left",
+    )
     fig.tight_layout()
     return fig
 
@@ -83,8 +93,14 @@ def tornado_figure(res: ScenarioResult, zone: str | None = None, top: int = TOP)
         fig = Figure(figsize=(7, 1.2))
         ax = fig.subplots()
         ax.axis("off")
-        ax.text(0.5, 0.5, "Ingen koefficient flytter resultatet (no coefficient moves the "
-                          "result)", ha="center", va="center", fontsize=9)
+        ax.text(
+            0.5,
+            0.5,
+            "Ingen koefficient flytter resultatet (no coefficient moves the result)",
+            ha="center",
+            va="center",
+            fontsize=9,
+        )
         return fig
     heights = [min(top, int((s["indicator"] == k).sum())) for k in keys]
     fig = Figure(figsize=(8.5, 0.42 * sum(heights) + 0.9 * len(keys) + 0.4))
@@ -97,31 +113,40 @@ def tornado_figure(res: ScenarioResult, zone: str | None = None, top: int = TOP)
         ax.barh(y, lo, color="#1f77b4", height=0.6, label="koefficient lav (low)")
         ax.barh(y, hi, color="#ff7f0e", height=0.6, label="koefficient høj (high)")
         ax.axvline(0, color="black", lw=0.8)
-        labels = [f"{c}{' *' if a else ''}" for c, a in zip(d["coefficient"], d["assumption"],
-                                                          strict=True)]
+        labels = [
+            f"{c}{' *' if a else ''}"
+            for c, a in zip(d["coefficient"], d["assumption"], strict=True)
+        ]
         ax.set_yticks(y)
-        ax.set_yticklabels([lb if len(lb) <= 60 else lb[:57] + "…" for lb in labels],
-                           fontsize=7)
+        ax.set_yticklabels([lb if len(lb) <= 60 else lb[:57] + "…" for lb in labels], fontsize=7)
         ind = BY_KEY[k]
-        ax.set_title(f"{ind.da} ({ind.en}): ændring i Δ, {ind.unit} (change of the delta)",
-                     fontsize=8.5, loc="left")
+        ax.set_title(
+            f"{ind.da} ({ind.en}): ændring i Δ, {ind.unit} (change of the delta)",
+            fontsize=8.5,
+            loc="left",
+        )
         ax.tick_params(axis="x", labelsize=7)
         for sp in ("top", "right"):
             ax.spines[sp].set_visible(False)
     axes[0, 0].legend(fontsize=7, loc="lower right", frameon=False)
-    fig.suptitle(f"Følsomhed (sensitivity, one at a time) — {res.names.get(_zone(res, zone))}"
-                 "  · * = antagelse (assumption)", fontsize=9, x=0.02, ha="left")
+    fig.suptitle(
+        f"Følsomhed (sensitivity, one at a time) — {res.names.get(_zone(res, zone))}"
+        "  · * = antagelse (assumption)",
+        fontsize=9,
+        x=0.02,
+        ha="left",
+    )
     fig.tight_layout()
     return fig
 
 
-def write_sensitivity(res: ScenarioResult, out: str | Path, zone: str | None = None
-                      ) -> tuple[Path, Path]:
+def write_sensitivity(
+    res: ScenarioResult, out: str | Path, zone: str | None = None
+) -> tuple[Path, Path]:
     """Write the tornado chart (PNG) and, beside it, its numbers (same name, ``.csv``)."""
     p = check_out(out, (".png",))
     fig = tornado_figure(res, zone)
-    write_atomic(p, lambda tmp: fig.savefig(tmp, format="png", dpi=120,
-                                            bbox_inches="tight"))
+    write_atomic(p, lambda tmp: fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight"))
     csv = p.with_suffix(".csv")
     write_table(sensitivity_table(res, zone), csv)
     return p, csv

@@ -74,28 +74,73 @@ class Bundle:
         pt = self.pools.table
         total = pt[list(POOLS)].sum(axis=1)
         for k, r in pt.iterrows():
-            out.append(Coef("pools", str(k), "", float(total[k]), float(r["low"]),
-                            float(r["high"]), bool(r["is_assumption"]),
-                            f"kulstofpuljer (carbon pools) {k} {r.get('label', '')}".strip()))
+            out.append(
+                Coef(
+                    "pools",
+                    str(k),
+                    "",
+                    float(total[k]),
+                    float(r["low"]),
+                    float(r["high"]),
+                    bool(r["is_assumption"]),
+                    f"kulstofpuljer (carbon pools) {k} {r.get('label', '')}".strip(),
+                )
+            )
         nt = self.nitrogen.table
         for k, r in nt.iterrows():
-            out.append(Coef("nitrogen", str(k), "", float(r["n_leach_kg_n_per_ha_yr"]),
-                            float(r["low"]), float(r["high"]), bool(r["is_assumption"]),
-                            f"N-udvaskning (N leaching) {k}"))
+            out.append(
+                Coef(
+                    "nitrogen",
+                    str(k),
+                    "",
+                    float(r["n_leach_kg_n_per_ha_yr"]),
+                    float(r["low"]),
+                    float(r["high"]),
+                    bool(r["is_assumption"]),
+                    f"N-udvaskning (N leaching) {k}",
+                )
+            )
         for k, r in self.params.table.iterrows():
-            out.append(Coef("params", str(k), "", float(r["value"]), float(r["low"]),
-                            float(r["high"]), self.params.assumption(str(k)) is not None,
-                            f"parameter {k}"))
+            out.append(
+                Coef(
+                    "params",
+                    str(k),
+                    "",
+                    float(r["value"]),
+                    float(r["low"]),
+                    float(r["high"]),
+                    self.params.assumption(str(k)) is not None,
+                    f"parameter {k}",
+                )
+            )
         for s in self.factors.situations:
             for gas, v in s.factors.items():
-                out.append(Coef("factors", s.name, gas, float(v),
-                                float(s.low.get(gas, v)), float(s.high.get(gas, v)),
-                                s.assumed, f"SEGES {gas.upper()}: {s.name}"))
+                out.append(
+                    Coef(
+                        "factors",
+                        s.name,
+                        gas,
+                        float(v),
+                        float(s.low.get(gas, v)),
+                        float(s.high.get(gas, v)),
+                        s.assumed,
+                        f"SEGES {gas.upper()}: {s.name}",
+                    )
+                )
         ct = self.costs.table
         for k, r in ct[ct["cost_dkk_per_ha"].notna()].iterrows():
-            out.append(Coef("costs", str(k), "", float(r["cost_dkk_per_ha"]),
-                            float(r["low"]), float(r["high"]), bool(r["is_assumption"]),
-                            f"omkostning (cost) {k}"))
+            out.append(
+                Coef(
+                    "costs",
+                    str(k),
+                    "",
+                    float(r["cost_dkk_per_ha"]),
+                    float(r["low"]),
+                    float(r["high"]),
+                    bool(r["is_assumption"]),
+                    f"omkostning (cost) {k}",
+                )
+            )
         return out
 
     def with_values(self, values: dict[Coef, float]) -> Bundle:
@@ -126,10 +171,13 @@ class Bundle:
         if c.group == "params":
             t = self.params.table.copy()
             t.loc[_row(t, c.key), "value"] = v
-            return replace(self, params=ParamTable(version=self.params.version,
-                                                   path=self.params.path, table=t))
-        sits = [replace(s, factors={**s.factors, c.gas: v}) if s.name == c.key else s
-                for s in self.factors.situations]
+            return replace(
+                self, params=ParamTable(version=self.params.version, path=self.params.path, table=t)
+            )
+        sits = [
+            replace(s, factors={**s.factors, c.gas: v}) if s.name == c.key else s
+            for s in self.factors.situations
+        ]
         return replace(self, factors=replace(self.factors, situations=sits))
 
 
@@ -155,13 +203,21 @@ class Propagation:
 
 def _parts(v: tuple[pd.Series, pd.Series]) -> dict[str, pd.Series]:
     b, a = v
-    return {"baseline": b.astype(float), "scenario": a.astype(float),
-            "delta": (a - b).astype(float)}
+    return {
+        "baseline": b.astype(float),
+        "scenario": a.astype(float),
+        "delta": (a - b).astype(float),
+    }
 
 
-def propagate(evaluate: Callable[[Bundle, set[str]], Values], bundle: Bundle,
-              depends: dict[str, set[str]], nonlinear: set[str],
-              draws: int = DRAWS, seed: int = SEED) -> Propagation:
+def propagate(
+    evaluate: Callable[[Bundle, set[str]], Values],
+    bundle: Bundle,
+    depends: dict[str, set[str]],
+    nonlinear: set[str],
+    draws: int = DRAWS,
+    seed: int = SEED,
+) -> Propagation:
     """Intervals and one-at-a-time swings of the indicators ``evaluate`` returns.
 
     ``evaluate(bundle, indicators)`` gives the indicators asked for; ``depends`` maps a
@@ -171,10 +227,12 @@ def propagate(evaluate: Callable[[Bundle, set[str]], Values], bundle: Bundle,
     keys = set().union(*depends.values())
     central = {k: _parts(v) for k, v in evaluate(bundle, keys).items()}
     coefs = [c for c in bundle.coefficients() if c.varies]
-    lo_sum = {k: {p: pd.Series(0.0, index=s.index) for p, s in v.items()}
-              for k, v in central.items()}
-    hi_sum = {k: {p: pd.Series(0.0, index=s.index) for p, s in v.items()}
-              for k, v in central.items()}
+    lo_sum = {
+        k: {p: pd.Series(0.0, index=s.index) for p, s in v.items()} for k, v in central.items()
+    }
+    hi_sum = {
+        k: {p: pd.Series(0.0, index=s.index) for p, s in v.items()} for k, v in central.items()
+    }
     oat: dict[str, dict[str, list[pd.Series]]] = {k: {p: [] for p in PARTS} for k in central}
     rows = []
     for c in coefs:
@@ -183,8 +241,7 @@ def propagate(evaluate: Callable[[Bundle, set[str]], Values], bundle: Bundle,
             continue
         at = {}
         for side, v in (("low", c.low), ("high", c.high)):
-            at[side] = {k: _parts(x) for k, x in evaluate(bundle.with_values({c: v}),
-                                                          ind).items()}
+            at[side] = {k: _parts(x) for k, x in evaluate(bundle.with_values({c: v}), ind).items()}
         for k in ind:
             for p in PARTS:
                 d_lo = (at["low"][k][p] - central[k][p]).fillna(0.0)
@@ -195,37 +252,74 @@ def propagate(evaluate: Callable[[Bundle, set[str]], Values], bundle: Bundle,
                 if p == "delta":
                     for z in central[k][p].index:
                         if d_lo[z] != 0 or d_hi[z] != 0:
-                            rows.append({"zone_id": z, "indicator": k, "coefficient": c.label,
-                                         "group": c.group, "key": c.key, "gas": c.gas,
-                                         "value": c.value, "low": c.low, "high": c.high,
-                                         "assumption": c.assumption,
-                                         "delta_at_low": float(d_lo[z]),
-                                         "delta_at_high": float(d_hi[z])})
+                            rows.append(
+                                {
+                                    "zone_id": z,
+                                    "indicator": k,
+                                    "coefficient": c.label,
+                                    "group": c.group,
+                                    "key": c.key,
+                                    "gas": c.gas,
+                                    "value": c.value,
+                                    "low": c.low,
+                                    "high": c.high,
+                                    "assumption": c.assumption,
+                                    "delta_at_low": float(d_lo[z]),
+                                    "delta_at_high": float(d_hi[z]),
+                                }
+                            )
     intervals: dict[str, dict[str, tuple[pd.Series, pd.Series]]] = {}
     method: dict[str, str] = {}
     for k, parts in central.items():
         if k in nonlinear:
-            intervals[k] = _monte_carlo(evaluate, bundle, k, coefs, depends, parts,
-                                        oat[k], draws, seed)
-            method[k] = f"seeded Monte Carlo ({draws} draws, uniform within each range, " \
-                        f"seed {seed}): smallest and largest result"
+            intervals[k] = _monte_carlo(
+                evaluate, bundle, k, coefs, depends, parts, oat[k], draws, seed
+            )
+            method[k] = (
+                f"seeded Monte Carlo ({draws} draws, uniform within each range, "
+                f"seed {seed}): smallest and largest result"
+            )
         else:
-            intervals[k] = {p: ((s + lo_sum[k][p]).where(s.notna()),
-                                (s + hi_sum[k][p]).where(s.notna()))
-                            for p, s in parts.items()}
-            method[k] = "interval arithmetic (linear in the coefficients): central + sum " \
-                        "of the one-at-a-time swings below and above"
-    swings = pd.DataFrame(rows, columns=[
-        "zone_id", "indicator", "coefficient", "group", "key", "gas", "value", "low", "high",
-        "assumption", "delta_at_low", "delta_at_high"])
+            intervals[k] = {
+                p: ((s + lo_sum[k][p]).where(s.notna()), (s + hi_sum[k][p]).where(s.notna()))
+                for p, s in parts.items()
+            }
+            method[k] = (
+                "interval arithmetic (linear in the coefficients): central + sum "
+                "of the one-at-a-time swings below and above"
+            )
+    swings = pd.DataFrame(
+        rows,
+        columns=[
+            "zone_id",
+            "indicator",
+            "coefficient",
+            "group",
+            "key",
+            "gas",
+            "value",
+            "low",
+            "high",
+            "assumption",
+            "delta_at_low",
+            "delta_at_high",
+        ],
+    )
     swings["range"] = (swings["delta_at_high"] - swings["delta_at_low"]).abs()
     return Propagation(intervals, swings, method)
 
 
-def _monte_carlo(evaluate: Callable[[Bundle, set[str]], Values], bundle: Bundle, key: str,
-                 coefs: list[Coef], depends: dict[str, set[str]],
-                 central: dict[str, pd.Series], oat: dict[str, list[pd.Series]],
-                 draws: int, seed: int) -> dict[str, tuple[pd.Series, pd.Series]]:
+def _monte_carlo(
+    evaluate: Callable[[Bundle, set[str]], Values],
+    bundle: Bundle,
+    key: str,
+    coefs: list[Coef],
+    depends: dict[str, set[str]],
+    central: dict[str, pd.Series],
+    oat: dict[str, list[pd.Series]],
+    draws: int,
+    seed: int,
+) -> dict[str, tuple[pd.Series, pd.Series]]:
     """Smallest and largest result of seeded uniform draws (plus central and OAT)."""
     mine = [c for c in coefs if key in depends.get(c.group, set())]
     rng = np.random.default_rng(seed)
