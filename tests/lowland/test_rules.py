@@ -97,7 +97,7 @@ def test_broken_rules_table_is_one_clean_error(tmp_path: Path, old: str, new: st
 @pytest.mark.parametrize("old,new,message", [
     ('"[6,12]",co2,21.08', '"[6;12]",co2,21.08', "not an interval"),
     ('"[6,12]",n2o,0,', '"[6,12]",co2,0,', "exactly one row per gas"),
-    ("gwp,-,-,-,n2o,298", "gwp,-,-,-,n2o,0", "gwp row for n2o"),
+    ("gwp,-,-,-,n2o,298,298,298", "gwp,-,-,-,n2o,0,0,0", "gwp row for n2o"),
     (",co2,42.17,", ",co3,42.17,", "unknown gas co3"),
 ])
 def test_broken_emission_table_is_one_clean_error(tmp_path: Path, old: str, new: str,
