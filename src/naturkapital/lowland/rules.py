@@ -238,8 +238,10 @@ def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
             "low", "high", "unit", "source")
     missing = [c for c in cols if c not in t.columns]
     if missing:
+        hint = (" (every factor needs a source and a range low ≤ value ≤ high)"
+                if {"low", "high", "source"} & set(missing) else "")
         raise InputError(p, f"emission-factor table is missing column(s) {', '.join(missing)}"
-                            f"; expected {','.join(cols)}")
+                            f"; expected {','.join(cols)}{hint}")
     t = t.apply(lambda c: c.str.strip())
     values = pd.to_numeric(t["value"], errors="coerce")
     if values.isna().any():

@@ -113,8 +113,10 @@ def _finish(t: pd.DataFrame, key: str, path: Path, what: str) -> pd.DataFrame:
 def _require(t: pd.DataFrame, cols: tuple[str, ...], path: Path, what: str) -> None:
     missing = [c for c in cols if c not in t.columns]
     if missing:
+        hint = (" (every coefficient needs a source and a range low ≤ value ≤ high)"
+                if {"low", "high", "source"} & set(missing) else "")
         raise InputError(path, f"{what} is missing column(s) {', '.join(missing)}; expected "
-                               f"{','.join(cols)}")
+                               f"{','.join(cols)}{hint}")
 
 
 def load_carbon_pools(path: str | Path | None = None) -> Coefficients:
