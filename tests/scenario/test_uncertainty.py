@@ -215,3 +215,15 @@ def test_shipped_tables_count_of_assumptions():
     assert counts.loc["nitrogen"].tolist() == [4, 8]
     assert counts.loc["pools"].tolist() == [7, 9]
     assert counts.loc["costs"].tolist() == [3, 4]
+
+
+def test_report_shows_value_and_interval(tiny, whole, pools, tmp_path):
+    from naturkapital.report.scenario_report import render_scenario_html
+
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "skov", "to_class": 1, "cells": FIELDS}])
+    html = render_scenario_html(ev(tiny, whole, pools, s))
+    # carbon baseline 6.8 t (5.6–8.0), change +2.4 (+1.2 – +3.6), no decimals for t C
+    assert '7<br><span class="small">(6 – 8)</span>' in html
+    assert '+2<br><span class="small">(+1 – +4)</span>' in html
+    assert "Ændring med interval" not in html  # the chart title is inside the PNG
+    assert html.count("data:image/png;base64,") >= 4  # map, two NKI diagrams, services
