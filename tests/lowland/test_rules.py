@@ -120,7 +120,9 @@ def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
                                       "registered_on_title", "no_pumping"]
     assert {r.key for r in c.stage("application")} == {"applicants", "ranking"}
     assert all(r.source.startswith("Klimaskovfonden") and r.da and r.en for r in c.rows)
-    assert c.sources == "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+    # the fund's own documents are cited (issue 14), not the product brief
+    assert "PRODUCT.md" not in c.sources
+    assert "Krav til lavbundsprojekter" in c.sources and "ansøgningsrunde forår 2024" in c.sources
     bad = tmp_path / "c.csv"
     bad.write_text("key,stage,da,en,source\nx,later,a,b,s\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown stage later"):
