@@ -23,7 +23,7 @@ scenario_app = sub_app(
 
 PoolsOpt = Annotated[Path | None, typer.Option(
     "--carbon-pools", help="Kulstofpuljer CSV / carbon pools: value,c_above,c_below,c_soil,"
-                           "c_dead in t C/ha (InVEST Carbon).")]
+                           "c_dead in t C/ha (InVEST Carbon), low,high,source.")]
 WaterOpt = Annotated[Path | None, typer.Option(
     "--water-table", help="GVSmax, cm ift. terræn, negativ under / water table before, cm "
                           "(negative below the surface); with --peat-depth.")]

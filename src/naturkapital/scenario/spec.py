@@ -34,10 +34,13 @@ SCENARIO_ZONES = Param(
 
 SERVICE_INPUTS: tuple[Param, ...] = (
     Param("carbon_pools", "table", Text("Kulstofpuljer", "Carbon pools"),
-          Text("CSV: value,c_above,c_below,c_soil,c_dead i t C/ha (InVEST Carbon).",
-               "CSV: value,c_above,c_below,c_soil,c_dead in t C/ha (InVEST Carbon)."),
+          Text("CSV: value,c_above,c_below,c_soil,c_dead i t C/ha (InVEST Carbon) plus "
+               "low,high (spænd for puljernes sum) og source.",
+               "CSV: value,c_above,c_below,c_soil,c_dead in t C/ha (InVEST Carbon) plus "
+               "low,high (range of the pool total) and source."),
           default=None, faces=CLI,
-          columns=("value", "c_above", "c_below", "c_soil", "c_dead")),
+          columns=("value", "c_above", "c_below", "c_soil", "c_dead", "low", "high",
+                   "source")),
     Param("carbon", "raster", Text("Kulstofkort", "Organic carbon"),
           Text("Organisk kulstof % (Kulstof 2022); uden det eller feltet oc_pct beregnes "
                "drivhusgas ikke.",
