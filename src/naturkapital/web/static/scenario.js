@@ -367,8 +367,9 @@
     const d = DIGITS[r.unit] ?? 1;
     const lo = nk.signed(r.delta_low, d), hi = nk.signed(r.delta_high, d);
     if (lo === hi) return null;
-    return el("div", { class: "small interval", title: "interval: koefficienter inden for deres spænd / coefficients within their ranges" },
-      `(${lo} – ${hi})`);
+    return el("div", { class: "small interval", style: "font-weight:400",
+      title: "interval: koefficienter inden for deres spænd / coefficients within their ranges" },
+    `(${lo} – ${hi})`);
   }
 
   function renderResult() {
