@@ -240,10 +240,12 @@ def evaluate_scenario(
     notes: dict[str, str] = {}
 
     def total(s: pd.Series, additive: bool = True) -> pd.Series:
-        s = s.reindex(zids).astype(float)
-        if additive:
-            s[TOTAL_ID] = s.sum(min_count=1)
-        return s
+        """Per zone, and the total (NaN when no zone has a value) unless not additive."""
+        v = s.reindex(zids).to_numpy(dtype=float)
+        if not additive:
+            return pd.Series(v, index=zids)
+        tot = np.nan if np.isnan(v).all() else float(np.nansum(v))
+        return pd.Series(np.append(v, tot), index=ids)
 
     def put(key: str, before: pd.Series, after: pd.Series, src: str,
             notes_used: list[str], note: str = "", additive: bool = True) -> None:
@@ -272,6 +274,10 @@ def evaluate_scenario(
     rw = moves[moves["rewet"]]
     gv_found = {c.conv_id: c.gvsmax_before_cm for c in checks}
     gv_assumed = {c.conv_id for c in checks if c.gvsmax_basis.startswith("assumed")}
+    rw_area = rw["area_ha"].to_numpy(dtype=float)
+    rw_gv = rw[CONV_ID].map(gv_found).to_numpy(dtype=float)
+    rw_assumed = rw[CONV_ID].isin(gv_assumed).to_numpy()
+    rw_zone = pd.Index(zids).get_indexer(rw[ZONE_ID])
     jobs = _ghg_jobs(conv, z, applied, moves, lc, lt_of, _path(carbon), zids, factors.version)
 
     def coef_values(b: Bundle, keys: set[str]) -> Values:
@@ -287,17 +293,16 @@ def evaluate_scenario(
                       for c in (applied.baseline, applied.scenario))
             out[LEACH] = (lb, la)
         if keys & {REMOVAL, LOAD}:
-            rem = nitrogen.removal(rewet_ha, b.params["n_removal_rewetted_kg_n_per_ha_yr"])
+            rem = nitrogen.removal(rewet_ha, b.param("n_removal_rewetted_kg_n_per_ha_yr"))
             out[REMOVAL] = (zero, rem)
         if LOAD in keys:
             out[LOAD] = (lb, la - rem)
         if FLOOD in keys:
-            gv = {k: b.params["gvsmax_before_cm"] if k in gv_assumed else v
-                  for k, v in gv_found.items()}
-            rise = flood.water_table_rise_m(rw[CONV_ID].map(gv).to_numpy(dtype=float), target)
-            m3 = pd.Series(flood.retention_m3(rw["area_ha"].to_numpy(), rise,
-                                              b.params["drainable_porosity"]), index=rw.index)
-            out[FLOOD] = (zero, m3.groupby(rw[ZONE_ID]).sum().reindex(zids, fill_value=0.0))
+            gv = np.where(rw_assumed, b.param("gvsmax_before_cm"), rw_gv)
+            m3 = flood.retention_m3(rw_area, flood.water_table_rise_m(gv, target),
+                                    b.param("drainable_porosity"))
+            out[FLOOD] = (zero, pd.Series(np.bincount(rw_zone, weights=m3,
+                                                      minlength=len(zids)), index=zids))
         if GHG in keys:
             gb, ga, _ = _ghg_values(jobs, mgmt, b.factors, zids)
             out[GHG] = (gb, ga)

@@ -23,7 +23,7 @@ same coefficient moves both, and the delta interval accounts for that).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,12 @@ class Bundle:
     params: ParamTable
     factors: EmissionFactors
     costs: Coefficients
+    #: Parameter values set by :meth:`with_values` (cheaper than copying the table).
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    def param(self, key: str) -> float:
+        """A service parameter (``parameters.csv``), with any override."""
+        return float(self.overrides.get(key, self.params[key]))
 
     def coefficients(self) -> list[Coef]:
         """Every numeric coefficient with its range, in table order."""
@@ -169,11 +175,7 @@ class Bundle:
             t.loc[_row(t, c.key), "cost_dkk_per_ha"] = v
             return replace(self, costs=replace(self.costs, table=t))
         if c.group == "params":
-            t = self.params.table.copy()
-            t.loc[_row(t, c.key), "value"] = v
-            return replace(
-                self, params=ParamTable(version=self.params.version, path=self.params.path, table=t)
-            )
+            return replace(self, overrides={**self.overrides, c.key: v})
         sits = [
             replace(s, factors={**s.factors, c.gas: v}) if s.name == c.key else s
             for s in self.factors.situations
