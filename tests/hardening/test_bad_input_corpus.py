@@ -664,6 +664,18 @@ simple("scenario-out-read-only", lambda c: (["scenario", "evaluate", "--scenario
                                             ("s.csv", "cannot write")))
 simple("scenario-out-suffix", lambda c: (["scenario", "evaluate", "--scenario", "demo:byn_so",
                                           "--out", str(c.d / "s.pdf")], ("s.pdf",)))
+simple("scenario-sensitivity-suffix", lambda c: (evaluate(c, "demo:byn_so", "--sensitivity",
+                                                        str(c.d / "t.jpg")), ("t.jpg",)))
+simple("scenario-pools-no-range", lambda c: (evaluate(c, "demo:byn_so", "--carbon-pools", str(
+    c.file("p.csv", "value,c_above,c_below,c_soil,c_dead,source\n5,1,1,1,1,x\n"))),
+    ("p.csv", "range")))
+simple("scenario-pools-value-outside-range", lambda c: (evaluate(
+    c, "demo:byn_so", "--carbon-pools", str(c.file(
+        "p.csv", "value,c_above,c_below,c_soil,c_dead,low,high,source\n5,1,1,1,1,5,9,x\n"))),
+    ("p.csv", "low ≤ value ≤ high")))
+simple("screen-factors-no-range", lambda c: (scr(c, extra=["--emission-factors", str(c.file(
+    "f.csv", "situation,in_rotation,water_table,oc_interval_pct,gas,value,unit,source\n"
+             "gwp,-,-,-,n2o,298,t,x\n"))]), ("f.csv", "range")))
 simple("scenario-report-suffix", lambda c: (["scenario", "report", "--scenario",
                                              "demo:byn_so", "--out", str(c.d / "s.csv")],
                                             ("s.csv",)))

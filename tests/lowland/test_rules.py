@@ -97,7 +97,7 @@ def test_broken_rules_table_is_one_clean_error(tmp_path: Path, old: str, new: st
 @pytest.mark.parametrize("old,new,message", [
     ('"[6,12]",co2,21.08', '"[6;12]",co2,21.08', "not an interval"),
     ('"[6,12]",n2o,0,', '"[6,12]",co2,0,', "exactly one row per gas"),
-    ("gwp,-,-,-,n2o,298", "gwp,-,-,-,n2o,0", "gwp row for n2o"),
+    ("gwp,-,-,-,n2o,298,298,298", "gwp,-,-,-,n2o,0,0,0", "gwp row for n2o"),
     (",co2,42.17,", ",co3,42.17,", "unknown gas co3"),
 ])
 def test_broken_emission_table_is_one_clean_error(tmp_path: Path, old: str, new: str,
@@ -120,7 +120,9 @@ def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
                                       "registered_on_title", "no_pumping"]
     assert {r.key for r in c.stage("application")} == {"applicants", "ranking"}
     assert all(r.source.startswith("Klimaskovfonden") and r.da and r.en for r in c.rows)
-    assert c.sources == "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+    # the fund's own documents are cited (issue 14), not the product brief
+    assert "PRODUCT.md" not in c.sources
+    assert "Krav til lavbundsprojekter" in c.sources and "ansøgningsrunde forår 2024" in c.sources
     bad = tmp_path / "c.csv"
     bad.write_text("key,stage,da,en,source\nx,later,a,b,s\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown stage later"):

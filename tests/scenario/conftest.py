@@ -12,13 +12,15 @@ from shapely.geometry import box
 from tests.conftest import CELL, CRS, X0, Y0
 
 #: Pools (t C/ha) of the tiny scheme: totals skov 100, mark 40, by 0, andet 0, eng 60.
-POOLS_CSV = """value,c_above,c_below,c_soil,c_dead,source
-1,50,10,30,10,test pools
-2,2,0,38,0,test pools
-3,0,0,0,0,test pools
-4,0,0,0,0,test pools
-5,2,4,54,0,test pools
+POOLS_CSV = """value,c_above,c_below,c_soil,c_dead,low,high,source
+1,50,10,30,10,80,120,test pools
+2,2,0,38,0,30,50,test pools
+3,0,0,0,0,0,0,test pools
+4,0,0,0,0,0,0,test pools
+5,2,4,54,0,60,60,test pools
 """
+#: Ranges (low, high) of the pool totals in POOLS_CSV.
+POOL_RANGE = {1: (80.0, 120.0), 2: (30.0, 50.0), 3: (0.0, 0.0), 4: (0.0, 0.0), 5: (60.0, 60.0)}
 POOL_TOTAL = {1: 100.0, 2: 40.0, 3: 0.0, 4: 0.0, 5: 60.0}
 CELL_HA = CELL * CELL / 10_000  # 0.01 ha
 

@@ -135,7 +135,8 @@ def test_water_table_without_peat_depth(tiny, whole, tmp_path, cli_inproc):
 
 def test_bad_carbon_pools(tiny, whole, tmp_path, cli_inproc):
     pools = tmp_path / "pools.csv"
-    pools.write_text("value,c_above,c_below,c_soil,c_dead\n1,1,1,1,1\n", encoding="utf-8")
+    pools.write_text("value,c_above,c_below,c_soil,c_dead,low,high,source\n1,1,1,1,1,4,4,x\n",
+                     encoding="utf-8")
     s = write_scenario(tmp_path / "s.gpkg", [{"name": "a", "to_class": 1,
                                               "cells": (2, 0, 4, 2)}])
     run_bad(tiny, whole, tmp_path, s, "pools.csv", "no carbon pools",

@@ -22,7 +22,7 @@ from rasterio.features import rasterize
 
 from naturkapital.lowland.rules import load_rules
 from naturkapital.scenario.evaluate import evaluate_scenario
-from naturkapital.services.tables import load_nitrogen, load_parameters
+from naturkapital.services.tables import load_costs, load_nitrogen, load_parameters
 from tests.conftest import write_raster, write_zones
 from tests.scenario.conftest import CELL_HA, POOL_TOTAL, cells_box, write_scenario
 
@@ -49,7 +49,10 @@ def test_field_to_forest_carbon_and_nki(tiny, whole, pools, tmp_path):
     assert r.value("A", "converted_area_ha", "scenario") == pytest.approx(4 * CELL_HA)
     assert r.value("0", "carbon_stock_t_c") == pytest.approx(2.4)  # total row
     assert r.value("0", "nki", "scenario") == pytest.approx(840 / 13)
-    cost = 50_000 * 4 * CELL_HA  # conversion_costs.csv: skov 50 000 DKK/ha
+    # conversion_costs.csv: skov 65 000 DKK/ha, Klimaskovfonden's maximum support for
+    # afforestation in 2024 (was an assumed 50 000 before the table was sourced)
+    assert load_costs().table.at["skov", "cost_dkk_per_ha"] == 65_000
+    cost = 65_000 * 4 * CELL_HA
     assert r.value("A", "cost_dkk") == pytest.approx(cost)
     assert r.value("A", "rewetted_area_ha") == 0
     assert list(r.table.columns[:7]) == ["zone_id", "indicator", "unit", "baseline",

@@ -23,7 +23,7 @@ scenario_app = sub_app(
 
 PoolsOpt = Annotated[Path | None, typer.Option(
     "--carbon-pools", help="Kulstofpuljer CSV / carbon pools: value,c_above,c_below,c_soil,"
-                           "c_dead in t C/ha (InVEST Carbon).")]
+                           "c_dead in t C/ha (InVEST Carbon), low,high,source.")]
 WaterOpt = Annotated[Path | None, typer.Option(
     "--water-table", help="GVSmax, cm ift. terræn, negativ under / water table before, cm "
                           "(negative below the surface); with --peat-depth.")]
@@ -37,6 +37,14 @@ def _fmt(x: float, unit: str) -> str:
         return "–"
     digits = 2 if unit in ("0-100", "ha") else 0
     return f"{x:,.{digits}f}"
+
+
+def _fmt_range(x: float, lo: float, hi: float, unit: str) -> str:
+    """The change and, when it has a width, its interval: ``+12 (8 – 15)``."""
+    s = _fmt(x, unit)
+    if pd.isna(lo) or pd.isna(hi) or _fmt(lo, unit) == _fmt(hi, unit):
+        return s
+    return f"{s} ({_fmt(lo, unit)} – {_fmt(hi, unit)})"
 
 
 def _evaluate(scenario: str, landcover: str, year: int | None, scheme: Path | None,
@@ -56,11 +64,12 @@ def _print(res) -> None:
                     f"{res.meta['landcover']}", header_style="bold")
     for col, just in [("Zone", "left"), ("Indikator (indicator)", "left"), ("Enhed", "left"),
                       ("Før (baseline)", "right"), ("Efter (scenario)", "right"),
-                      ("Δ", "right"), ("*", "left")]:
+                      ("Δ (interval)", "right"), ("*", "left")]:
         t.add_column(col, justify=just, overflow="fold")
     for r in res.table.itertuples():
         t.add_row(str(r.zone_id), r.indicator, r.unit, _fmt(r.baseline, r.unit),
-                  _fmt(r.scenario, r.unit), _fmt(r.delta, r.unit),
+                  _fmt(r.scenario, r.unit), _fmt_range(r.delta, r.delta_low, r.delta_high,
+                                                       r.unit),
                   "*" if str(r.assumption).startswith("yes") else "")
     console.print(t)
     console.print("Zoner (zones): " + ", ".join(f"{k} {v}" for k, v in res.names.items())
@@ -81,15 +90,23 @@ def _print(res) -> None:
 def evaluate_cmd(scenario: str, landcover: str, year: int | None, scheme: Path | None,
                  carbon_pools: Path | None, zones: Path | None, id_field: str | None,
                  name_field: str | None, carbon: Path | None, water_table: Path | None,
-                 peat_depth: Path | None, groundwater: Path | None, out: Path | None) -> None:
+                 peat_depth: Path | None, groundwater: Path | None, out: Path | None,
+                 sensitivity: Path | None) -> None:
     """Beregn tjenester og NKI før og efter. Evaluate a scenario per zone."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
+    if sensitivity is not None:
+        check_out(sensitivity, (".png",))
     res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
                     name_field, carbon, water_table, peat_depth, groundwater)
     _print(res)
     if out is not None:
         _write(res, out)
+    if sensitivity is not None:
+        from naturkapital.report.sensitivity import write_sensitivity
+
+        png, csv = write_sensitivity(res, sensitivity)
+        console.print(f"Skrev (wrote) {png} og (and) {csv}")
 
 
 def _write(res, out: Path) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError, first_line
@@ -38,3 +39,38 @@ def read_csv_table(path: str | Path, what: str, required: Sequence[str] = (),
     if table.empty:
         raise InputError(p, f"{what} has no rows")
     return table
+
+
+def check_ranges(table: pd.DataFrame, value: pd.Series, path: str | Path, what: str,
+                 low: str = "low", high: str = "high") -> tuple[pd.Series, pd.Series]:
+    """The ``low`` and ``high`` columns of a coefficient table as numbers, checked.
+
+    Every coefficient carries a range beside its central ``value`` (from its source, or a
+    stated wide range for an assumption). Raises :class:`InputError` naming the file when
+    a column is missing, a bound is not a number, or ``low ≤ value ≤ high`` fails. Rows
+    whose ``value`` is NaN (not costed) may leave both bounds empty.
+    """
+    p = Path(path)
+    missing = [c for c in (low, high) if c not in table.columns]
+    if missing:
+        raise InputError(p, f"{what} has no {'/'.join(missing)} column: every coefficient "
+                            "needs a range (low ≤ value ≤ high) beside its source")
+    out = []
+    for col in (low, high):
+        text = table[col].astype(str).str.strip().replace({"": pd.NA, "nan": pd.NA})
+        nums = pd.to_numeric(text, errors="coerce")
+        bad = (text.notna() & nums.isna()) | (nums.isna() & value.notna())
+        if bad.any():
+            i = int(bad.to_numpy().argmax())
+            raise InputError(p, f"column {col} must hold a number in row {i + 2} (found "
+                                f"'{'' if pd.isna(text.iloc[i]) else text.iloc[i]}')")
+        out.append(nums.astype(float))
+    lo, hi = out
+    tol = 1e-9 * np.maximum(1.0, np.abs(value.to_numpy(dtype=float)))
+    wrong = (lo.to_numpy() > value.to_numpy() + tol) | (value.to_numpy() > hi.to_numpy() + tol)
+    if wrong.any():
+        i = int(wrong.argmax())
+        raise InputError(p, f"row {i + 2}: the range must hold the value (low ≤ value ≤ "
+                            f"high); found low {lo.iloc[i]:g}, value {value.iloc[i]:g}, high "
+                            f"{hi.iloc[i]:g}")
+    return lo, hi

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.tables import read_csv_table
+from naturkapital.io.tables import check_ranges, read_csv_table
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"
@@ -184,6 +184,8 @@ class Situation:
     factors: dict[str, float]
     source: str
     assumed: bool = False
+    low: dict[str, float] = field(default_factory=dict)
+    high: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -228,20 +230,24 @@ class EmissionFactors:
 
 
 def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
-    """Load and check the emission-factor table (default: SEGES, PRODUCT.md §B)."""
+    """Load and check the emission-factor table (default: SEGES factors,
+    ``seges_emission_factors.csv``); every factor has a range ``low``–``high``."""
     p = Path(path or DEFAULT_FACTORS)
     t = _read_csv(p, "emission-factor table")
     cols = ("situation", "in_rotation", "water_table", "oc_interval_pct", "gas", "value",
-            "unit", "source")
+            "low", "high", "unit", "source")
     missing = [c for c in cols if c not in t.columns]
     if missing:
+        hint = (" (every factor needs a source and a range low ≤ value ≤ high)"
+                if {"low", "high", "source"} & set(missing) else "")
         raise InputError(p, f"emission-factor table is missing column(s) {', '.join(missing)}"
-                            f"; expected {','.join(cols)}")
+                            f"; expected {','.join(cols)}{hint}")
     t = t.apply(lambda c: c.str.strip())
     values = pd.to_numeric(t["value"], errors="coerce")
     if values.isna().any():
         raise InputError(p, f"value in row {int(values.isna().idxmax()) + 2} is not a number")
     t["value"] = values.astype(float)
+    t["low"], t["high"] = check_ranges(t, t["value"], p, "emission-factor table")
     t["gas"] = t["gas"].str.lower()
     bad_gas = sorted(set(t["gas"]) - set(GASES))
     if bad_gas:
@@ -272,7 +278,9 @@ def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
             lo_closed=m.group(1) == "[", hi_closed=m.group(4) == "]",
             factors=dict(zip(rows["gas"], rows["value"], strict=True)),
             source="; ".join(sources),
-            assumed=any(is_assumption(src) for src in rows["source"])))
+            assumed=any(is_assumption(src) for src in rows["source"]),
+            low=dict(zip(rows["gas"], rows["low"], strict=True)),
+            high=dict(zip(rows["gas"], rows["high"], strict=True))))
     return EmissionFactors(version=p.stem, path=p, situations=situations, gwp=gwp,
                            gwp_sources=dict(zip(gwp_rows["gas"], gwp_rows["source"],
                                                 strict=True)))

@@ -30,6 +30,7 @@ from naturkapital.lowland.screening import num_da
 from naturkapital.report.diagram import nki_figure
 from naturkapital.report.html import write_html_or_pdf
 from naturkapital.report.nki_diagram import scenario_diagram_pair
+from naturkapital.report.sensitivity import services_figure
 from naturkapital.scenario.evaluate import BY_KEY as INDICATOR
 from naturkapital.scenario.evaluate import TOTAL_ID, ScenarioResult
 
@@ -108,6 +109,17 @@ def _signed(x: float, unit: str) -> str:
     return ("+" + s) if x is not None and np.isfinite(x) and x > 0 else s
 
 
+def _ranged(x: float, lo: float, hi: float, unit: str, signed: bool = False
+            ) -> dict[str, str]:
+    """The value and its interval ``low – high`` (empty when the interval has no width);
+    the report prints them as ``value (low – high)``."""
+    f = _signed if signed else _fmt
+    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)) \
+            or f(lo, unit) == f(hi, unit):
+        return {"v": f(x, unit), "range": ""}
+    return {"v": f(x, unit), "range": f"{f(lo, unit)} – {f(hi, unit)}"}
+
+
 def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
     """The report as an HTML string."""
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
@@ -122,8 +134,9 @@ def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
         rows = res.table[res.table[ZONE_ID] == z]
         zones.append({"id": z, "name": res.names[z], "rows": [
             {"label": r.label, "indicator": r.indicator, "unit": r.unit,
-             "baseline": _fmt(r.baseline, r.unit), "scenario": _fmt(r.scenario, r.unit),
-             "delta": _signed(r.delta, r.unit),
+             "baseline": _ranged(r.baseline, r.baseline_low, r.baseline_high, r.unit),
+             "scenario": _ranged(r.scenario, r.scenario_low, r.scenario_high, r.unit),
+             "delta": _ranged(r.delta, r.delta_low, r.delta_high, r.unit, signed=True),
              "assumption": str(r.assumption).startswith("yes")} for r in rows.itertuples()]})
     if len(res.names) == 2:  # one zone and a total equal to it: show the zone only
         zones = zones[:1]
@@ -156,6 +169,7 @@ def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
                              "pct": num_da(i["share_pct"], 0)} for i in b["instalments"]],
             "notes": c["notes"]})
     total_cost = res.value(TOTAL_ID, "cost_dkk", "scenario")
+    services = services_figure(res)
     notes_conv = [n for n in dict.fromkeys(res.conversions["note"].astype(str)) if n]
     return tpl.render(
         title=Path(res.meta["scenario"]).stem, meta=res.meta, generated=date.today().isoformat(),
@@ -164,6 +178,7 @@ def render_scenario_html(res: ScenarioResult, zone: str | None = None) -> str:
         total_cost=num_da(total_cost, 0), notes=res.meta["notes"],
         assumptions=res.meta["assumptions"], illustration=" ".join(notes_conv),
         nki_delta=_signed(res.value(zid, "nki"), "0-100"),
+        services_png=_png(services) if services is not None else None,
         units={k: INDICATOR[k].unit for k in INDICATOR})
 
 

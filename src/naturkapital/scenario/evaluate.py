@@ -26,7 +26,7 @@ from naturkapital.core.jsonable import jsonable, records
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.lowland.budget import make_budget
-from naturkapital.lowland.rules import load_emission_factors, load_rules
+from naturkapital.lowland.rules import EmissionFactors, load_emission_factors, load_rules
 from naturkapital.nki.compute import Zones, load_zones
 from naturkapital.nki.zonal import zonal_class_areas
 from naturkapital.scenario.apply import (
@@ -49,6 +49,7 @@ from naturkapital.services.tables import (
     load_parameters,
     pools_for_scheme,
 )
+from naturkapital.services.uncertainty import Bundle, Propagation, Values, propagate
 
 TOTAL_ID = "0"
 #: Entries of ``ScenarioResult.meta`` that name input files.
@@ -87,8 +88,18 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("cost_dkk", "DKK", "Omkostning (anslået)", "cost (indicative)"),
 )
 BY_KEY = {i.key: i for i in INDICATORS}
+INTERVAL_COLUMNS = ["baseline_low", "baseline_high", "scenario_low", "scenario_high",
+                    "delta_low", "delta_high"]
 TABLE_COLUMNS = ["zone_id", "indicator", "unit", "baseline", "scenario", "delta", "source",
-                 "name", "label", "assumption", "note"]
+                 "name", "label", "assumption", "note", *INTERVAL_COLUMNS]
+LEACH, REMOVAL, LOAD = ("nitrogen_leaching_kg_n_per_year", "nitrogen_removal_kg_n_per_year",
+                        "nitrogen_load_kg_n_per_year")
+FLOOD, GHG, COST = "flood_retention_m3", "ghg_organic_soils_t_co2e_per_year", "cost_dkk"
+#: The indicators each coefficient group moves (see services/uncertainty.py).
+DEPENDS: dict[str, set[str]] = {"pools": {"carbon_stock_t_c"}, "nitrogen": {LEACH, LOAD},
+                                "params": {REMOVAL, LOAD, FLOOD}, "factors": {GHG},
+                                "costs": {COST}}
+DEPENDS_ALL = set().union(*DEPENDS.values())
 
 
 @dataclass
@@ -113,6 +124,7 @@ class ScenarioResult:
     names: dict[str, str]
     landcover: Landcover
     meta: dict = field(default_factory=dict)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def value(self, zone_id: str, indicator: str, column: str = "delta") -> float:
         """One number of the table (NaN if absent)."""
@@ -199,11 +211,13 @@ def evaluate_scenario(
                                      "(its grid is the lowland check's grid)")
     lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
         landcover, year, scheme)
-    pools = pools_for_scheme(load_carbon_pools(carbon_pools), lc.scheme,
-                             carbon_pools is not None)
-    n_table, mgmt, costs, params = load_nitrogen(), load_management(), load_costs(), \
-        load_parameters()
-    rules, factors = load_rules(), load_emission_factors()
+    bundle = Bundle(pools=load_carbon_pools(carbon_pools), nitrogen=load_nitrogen(),
+                    params=load_parameters(), factors=load_emission_factors(),
+                    costs=load_costs())
+    user_pools = carbon_pools is not None
+    pools = pools_for_scheme(bundle.pools, lc.scheme, user_pools)
+    n_table, params, factors = bundle.nitrogen, bundle.params, bundle.factors
+    mgmt, rules = load_management(), load_rules()
     conv = read_scenario(scenario, lc.scheme)
     z = scenario_zones(conv, zones, id_field, name_field, source)
     applied = apply_conversions(z.gdf, conv, lc, z.source, source, progress)
@@ -218,60 +232,33 @@ def evaluate_scenario(
     moves["rewet"] = (moves["changed"] & (moves["from_lt"].map(m["water_table"]) == "low")
                       & (moves["to_lt"].map(m["water_table"]) == "high"))
     ids = list(z.gdf[ZONE_ID]) + [TOTAL_ID]
+    zids = ids[:-1]
     names = dict(zip(z.gdf[ZONE_ID], z.gdf[ZONE_NAME], strict=True))
     names[TOTAL_ID] = TOTAL_NAME if zones is None else "Alle zoner (all zones)"
     rows: dict[str, dict] = {}
     assumptions: dict[str, list[str]] = {}
     notes: dict[str, str] = {}
 
+    def total(s: pd.Series, additive: bool = True) -> pd.Series:
+        """Per zone, and the total (NaN when no zone has a value) unless not additive."""
+        v = s.reindex(zids).to_numpy(dtype=float)
+        if not additive:
+            return pd.Series(v, index=zids)
+        tot = np.nan if np.isnan(v).all() else float(np.nansum(v))
+        return pd.Series(np.append(v, tot), index=ids)
+
     def put(key: str, before: pd.Series, after: pd.Series, src: str,
             notes_used: list[str], note: str = "", additive: bool = True) -> None:
-        b = before.reindex(ids[:-1]).astype(float)
-        a = after.reindex(ids[:-1]).astype(float)
-        if additive:
-            b[TOTAL_ID] = b.sum(min_count=1)
-            a[TOTAL_ID] = a.sum(min_count=1)
-        rows[key] = {"baseline": b, "scenario": a, "source": src}
+        rows[key] = {"baseline": total(before, additive), "scenario": total(after, additive),
+                     "source": src}
         assumptions[key] = list(dict.fromkeys(notes_used))
         notes[key] = note
 
-    zero = pd.Series(0.0, index=ids[:-1])
-
-    # carbon stock (InVEST Carbon formula)
-    put("carbon_stock_t_c",
-        carbon_service.carbon_stock(applied.baseline, pools).reindex(ids[:-1], fill_value=0.0),
-        carbon_service.carbon_stock(applied.scenario, pools).reindex(ids[:-1], fill_value=0.0),
-        f"InVEST Carbon formula Σ area × (c_above+c_below+c_soil+c_dead); pools: "
-        f"{pools.path.name}",
-        carbon_service.carbon_assumptions(pd.concat([applied.baseline, applied.scenario]), pools))
-
-    # nitrogen
+    zero = pd.Series(0.0, index=zids)
     used_lt = set(moves["from_lt"]) | set(moves["to_lt"])
     base_lt = set(applied.baseline["value"].map(lt_of))
-    leach_b = nitrogen.leaching(applied.baseline, lt_of, n_table).reindex(ids[:-1],
-                                                                           fill_value=0.0)
-    leach_a = nitrogen.leaching(applied.scenario, lt_of, n_table).reindex(ids[:-1],
-                                                                          fill_value=0.0)
-    n_notes = n_table.assumptions(sorted(used_lt | base_lt), "kg N/ha/yr")
-    put("nitrogen_leaching_kg_n_per_year", leach_b, leach_a,
-        f"Σ area × leaching per land type; {n_table.path.name}", n_notes)
     rewet_ha = moves[moves["rewet"]].groupby(ZONE_ID)["area_ha"].sum().reindex(
-        ids[:-1], fill_value=0.0)
-    rate = params["n_removal_rewetted_kg_n_per_ha_yr"]
-    rem_notes = params.assumptions(["n_removal_rewetted_kg_n_per_ha_yr"]) \
-        + mgmt.assumptions(sorted(used_lt), "water table (rewetting)")
-    removal = nitrogen.removal(rewet_ha, rate)
-    put("nitrogen_removal_kg_n_per_year", zero, removal,
-        f"rewetted area × {rate:g} kg N/ha/yr; {params.path.name}", rem_notes,
-        "Kun ny fjernelse på genvådgjort areal tælles (only new removal on rewetted area "
-        "is counted; baseline 0).")
-    put("nitrogen_load_kg_n_per_year", leach_b, leach_a - removal,
-        "leaching − removal", n_notes + rem_notes)
-
-    # groundwater protection
-    gw_b, gw_a, gw_note, gw_src, gw_notes = _groundwater(groundwater_layer, z, applied, lc,
-                                                         lt_of, mgmt, ids[:-1])
-    put("groundwater_protected_ha", gw_b, gw_a, gw_src, gw_notes, gw_note)
+        zids, fill_value=0.0)
 
     # lowland check of the rewetting conversions (also gives GVSmax before)
     rew_conv = moves[moves["rewet"]].groupby(CONV_ID)["area_ha"].sum()
@@ -283,20 +270,78 @@ def evaluate_scenario(
     checks = check_rewetting(conv, rew_conv.to_dict(), rot.to_dict(), lc, rules, factors,
                              params["gvsmax_before_cm"], default_note,
                              _path(carbon), _path(water_table), _path(peat_depth))
+    target = rules["target_water_table_cm"]
+    rw = moves[moves["rewet"]]
+    gv_found = {c.conv_id: c.gvsmax_before_cm for c in checks}
+    gv_assumed = {c.conv_id for c in checks if c.gvsmax_basis.startswith("assumed")}
+    rw_area = rw["area_ha"].to_numpy(dtype=float)
+    rw_gv = rw[CONV_ID].map(gv_found).to_numpy(dtype=float)
+    rw_assumed = rw[CONV_ID].isin(gv_assumed).to_numpy()
+    rw_zone = pd.Index(zids).get_indexer(rw[ZONE_ID])
+    jobs = _ghg_jobs(conv, z, applied, moves, lc, lt_of, _path(carbon), zids, factors.version)
+
+    def coef_values(b: Bundle, keys: set[str]) -> Values:
+        """The indicators that depend on coefficients, for the coefficients ``b``."""
+        out: Values = {}
+        if "carbon_stock_t_c" in keys:
+            pl = pools_for_scheme(b.pools, lc.scheme, user_pools)
+            out["carbon_stock_t_c"] = tuple(  # type: ignore[assignment]
+                carbon_service.carbon_stock(c, pl).reindex(zids, fill_value=0.0)
+                for c in (applied.baseline, applied.scenario))
+        if keys & {LEACH, LOAD}:
+            lb, la = (nitrogen.leaching(c, lt_of, b.nitrogen).reindex(zids, fill_value=0.0)
+                      for c in (applied.baseline, applied.scenario))
+            out[LEACH] = (lb, la)
+        if keys & {REMOVAL, LOAD}:
+            rem = nitrogen.removal(rewet_ha, b.param("n_removal_rewetted_kg_n_per_ha_yr"))
+            out[REMOVAL] = (zero, rem)
+        if LOAD in keys:
+            out[LOAD] = (lb, la - rem)
+        if FLOOD in keys:
+            gv = np.where(rw_assumed, b.param("gvsmax_before_cm"), rw_gv)
+            m3 = flood.retention_m3(rw_area, flood.water_table_rise_m(gv, target),
+                                    b.param("drainable_porosity"))
+            out[FLOOD] = (zero, pd.Series(np.bincount(rw_zone, weights=m3,
+                                                      minlength=len(zids)), index=zids))
+        if GHG in keys:
+            gb, ga, _ = _ghg_values(jobs, mgmt, b.factors, zids)
+            out[GHG] = (gb, ga)
+        if COST in keys:
+            out[COST] = (zero, _costs(moves, b.costs, rules)[0].reindex(zids, fill_value=0.0))
+        return {k: (total(v[0]), total(v[1])) for k, v in out.items()}
+
+    central = coef_values(bundle, set(DEPENDS_ALL))
+
+    # carbon stock (InVEST Carbon formula)
+    put("carbon_stock_t_c", *central["carbon_stock_t_c"],
+        f"InVEST Carbon formula Σ area × (c_above+c_below+c_soil+c_dead); pools: "
+        f"{pools.path.name}",
+        carbon_service.carbon_assumptions(pd.concat([applied.baseline, applied.scenario]), pools))
+
+    # nitrogen
+    n_notes = n_table.assumptions(sorted(used_lt | base_lt), "kg N/ha/yr")
+    put(LEACH, *central[LEACH], f"Σ area × leaching per land type; {n_table.path.name}",
+        n_notes)
+    rate = params["n_removal_rewetted_kg_n_per_ha_yr"]
+    rem_notes = params.assumptions(["n_removal_rewetted_kg_n_per_ha_yr"]) \
+        + mgmt.assumptions(sorted(used_lt), "water table (rewetting)")
+    put(REMOVAL, *central[REMOVAL],
+        f"rewetted area × {rate:g} kg N/ha/yr; {params.path.name}", rem_notes,
+        "Kun ny fjernelse på genvådgjort areal tælles (only new removal on rewetted area "
+        "is counted; baseline 0).")
+    put(LOAD, *central[LOAD], "leaching − removal", n_notes + rem_notes)
+
+    # groundwater protection
+    gw_b, gw_a, gw_note, gw_src, gw_notes = _groundwater(groundwater_layer, z, applied, lc,
+                                                         lt_of, mgmt, zids)
+    put("groundwater_protected_ha", gw_b, gw_a, gw_src, gw_notes, gw_note)
 
     # flood mitigation
-    target = rules["target_water_table_cm"]
-    gv = {c.conv_id: c.gvsmax_before_cm for c in checks}
-    rw = moves[moves["rewet"]].copy()
-    rw["rise_m"] = flood.water_table_rise_m(rw[CONV_ID].map(gv).to_numpy(dtype=float), target)
-    rw["m3"] = flood.retention_m3(rw["area_ha"].to_numpy(), rw["rise_m"].to_numpy(),
-                                  params["drainable_porosity"])
     fl_notes = params.assumptions(["drainable_porosity"]) + [
         a for c in checks if c.gvsmax_basis.startswith("assumed")
         for a in params.assumptions(["gvsmax_before_cm"])] + rules.assumptions(
         ["target_water_table_cm"])
-    put("flood_retention_m3", zero, rw.groupby(ZONE_ID)["m3"].sum().reindex(ids[:-1],
-                                                                             fill_value=0.0),
+    put(FLOOD, *central[FLOOD],
         f"rewetted area × rise to {target:g} cm ({rules.version}) × drainable porosity "
         f"{params['drainable_porosity']:g}", fl_notes,
         "Vandstand før (water table before): " + ", ".join(
@@ -304,9 +349,7 @@ def evaluate_scenario(
         if checks else "Ingen genvådgøring (no rewetting).")
 
     # greenhouse gases from organic soils
-    g_b, g_a, g_src, g_notes, g_note = _ghg(conv, z, applied, moves, lc, lt_of, mgmt, factors,
-                                            _path(carbon), ids[:-1])
-    put("ghg_organic_soils_t_co2e_per_year", g_b, g_a, g_src, g_notes, g_note)
+    put(GHG, *central[GHG], jobs.src, _ghg_values(jobs, mgmt, factors, zids)[2], jobs.note)
 
     # biodiversity: NKI, NKI natur
     area_b, val_b = biodiversity.land_type_tables(applied.baseline, lc.scheme, TOTAL_ID)
@@ -326,18 +369,20 @@ def evaluate_scenario(
 
     # areas and cost
     conv_ha = moves[moves["changed"]].groupby(ZONE_ID)["area_ha"].sum().reindex(
-        ids[:-1], fill_value=0.0)
+        zids, fill_value=0.0)
     put("converted_area_ha", zero, conv_ha, "exact class areas of zone ∩ conversion "
                                             "(exactextract)", [])
     put("rewetted_area_ha", zero, rewet_ha,
         "conversions from drained to wet land types (land_management.csv)",
         mgmt.assumptions(sorted(used_lt), "water table (rewetting)"))
-    cost_z, cost_conv, c_notes, c_note = _costs(moves, costs, rules)
-    put("cost_dkk", zero, cost_z.reindex(ids[:-1], fill_value=0.0),
+    _, cost_conv, c_notes, c_note = _costs(moves, bundle.costs, rules)
+    put(COST, *central[COST],
         f"rewetting: Klimaskovfonden maximum support {rules['max_support_dkk_per_ha']:,.0f} "
-        f"DKK/ha ({rules.version}); other conversions: {costs.path.name}", c_notes, c_note)
+        f"DKK/ha ({rules.version}); other conversions: {bundle.costs.path.name}", c_notes,
+        c_note)
 
-    table = _long_table(rows, ids, names, assumptions, notes)
+    prop = propagate(coef_values, bundle, DEPENDS, {FLOOD})
+    table = _long_table(rows, ids, names, assumptions, notes, prop)
     conv_out = _conversion_summary(conv, moves, lt_of, cost_conv)
     all_assumptions = list(dict.fromkeys(a for k in rows for a in assumptions[k]))
     for c in checks:
@@ -361,11 +406,14 @@ def evaluate_scenario(
         "method": "Scenario = conversions applied to exact per-zone class areas (overlay "
                   "zones × conversions, exactextract); services from coefficient tables "
                   "with sources; NKI with the open-data method.",
+        "intervals": {"what": "*_low/*_high: the result when the coefficients vary within "
+                              "their ranges (columns low/high of the coefficient tables)",
+                      **prop.method},
     }
     return ScenarioResult(table=table, conversions=conv_out, zones=z.gdf, applied=applied,
                           lowland=checks, shares={"baseline": sh_b, "scenario": sh_a},
                           values={"baseline": va_b, "scenario": va_a}, names=names,
-                          landcover=lc, meta=meta)
+                          landcover=lc, meta=meta, sensitivity=prop.swings)
 
 
 def _path(p: str | Path | None) -> Path | None:
@@ -410,73 +458,77 @@ def _groundwater(layer: str | Path | None, z: Zones, applied: Applied, lc: Landc
     return b, a, "", src, notes
 
 
-def _ghg(conv: gpd.GeoDataFrame, z: Zones, applied: Applied, moves: pd.DataFrame,
-         lc: Landcover, lt_of: dict[int, str], mgmt, factors, carbon_path: Path | None,
-         zone_ids: list[str]) -> tuple[pd.Series, pd.Series, str, list[str], str]:
-    """Baseline and scenario t CO2e/yr per zone (see :mod:`naturkapital.services.ghg`)."""
+@dataclass
+class _GhgJobs:
+    """The organic-soil cells to weigh with the emission factors, extracted once.
+
+    Each job is ``(zone, part, sign, area_ha, oc, land_types, keep_notes)``: ``part``
+    ``before`` adds to the baseline, ``delta`` to the change. ``computed`` is False when
+    there is no organic-carbon data at all.
+    """
+
+    jobs: list[tuple]
+    covered: pd.Series
+    src: str
+    note: str
+    computed: bool
+
+
+def _ghg_jobs(conv: gpd.GeoDataFrame, z: Zones, applied: Applied, moves: pd.DataFrame,
+              lc: Landcover, lt_of: dict[int, str], carbon_path: Path | None,
+              zone_ids: list[str], version: str) -> _GhgJobs:
+    """The cells of each zone and conversion piece (see :mod:`naturkapital.services.ghg`)."""
     oc_attr = dict(zip(conv[CONV_ID], conv["oc_pct"], strict=True))
     pieces = applied.pieces
     with_attr = [p for p, c in zip(pieces[PIECE_ID], pieces[CONV_ID], strict=True)
                  if np.isfinite(oc_attr.get(c, np.nan))]
-    src = f"SEGES emission factors ({factors.version}, via the lowland module) × area of " \
-          "organic soil by land-use situation (land_management.csv)"
-    nan = pd.Series(np.nan, index=zone_ids)
+    src = f"SEGES emission factors ({version}, via the lowland module) × area of organic " \
+          "soil by land-use situation (land_management.csv)"
+    covered = pd.Series(carbon_path is not None, index=zone_ids)
     if carbon_path is None and not with_attr:
-        return (nan, nan, src, [], "Ikke beregnet (not computed): no organic-carbon data — "
-                "give --carbon (OC % raster, e.g. Kulstof 2022) or an oc_pct field on the "
-                "conversions.")
+        return _GhgJobs([], covered, src, "Ikke beregnet (not computed): no organic-carbon "
+                        "data — give --carbon (OC % raster, e.g. Kulstof 2022) or an oc_pct "
+                        "field on the conversions.", False)
 
     def lts(values: np.ndarray) -> np.ndarray:
         return np.array([lt_of.get(int(v)) for v in values], dtype=object)
 
-    notes: list[str] = []
-    before = pd.Series(0.0, index=zone_ids)
-    after = pd.Series(0.0, index=zone_ids)
-    covered = pd.Series(carbon_path is not None, index=zone_ids)
+    jobs: list[tuple] = []
     if carbon_path is not None:
         zc = ghg.extract_cells(z.gdf[[ZONE_ID, "geometry"]], ZONE_ID, carbon_path, lc)
         for zid in zone_ids:
             c = zc.get(zid)
             if c is not None:
-                f = ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors)
-                before[zid] += f.t_co2e
-                notes += f.assumptions
+                jobs.append((zid, "before", 1.0, c.area_ha, c.oc, lts(c.value), True))
         pc = ghg.extract_cells(pieces[[PIECE_ID, "geometry"]], PIECE_ID, carbon_path, lc)
     else:
         pc = {}
     to_of = dict(zip(pieces[PIECE_ID], pieces[TO_CLASS], strict=True))
     zone_of = dict(zip(pieces[PIECE_ID], pieces[ZONE_ID], strict=True))
     conv_of = dict(zip(pieces[PIECE_ID], pieces[CONV_ID], strict=True))
-    delta = pd.Series(0.0, index=zone_ids)
     skipped = 0
     for pid in pieces[PIECE_ID]:
         zid = zone_of[pid]
         if pid in with_attr:
             mv = moves[moves[PIECE_ID] == pid]
             oc = np.full(len(mv), oc_attr[conv_of[pid]])
-            fb = ghg.flux(mv["area_ha"].to_numpy(), oc, lts(mv["from_value"].to_numpy()),
-                          mgmt, factors)
-            fa = ghg.flux(mv["area_ha"].to_numpy(), oc, lts(mv["to_value"].to_numpy()),
-                          mgmt, factors)
+            area = mv["area_ha"].to_numpy()
+            before_lt, after_lt = lts(mv["from_value"].to_numpy()), lts(mv["to_value"].to_numpy())
             if pid in pc:  # the attribute replaces the raster inside this conversion
                 c = pc[pid]
-                before[zid] -= ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors).t_co2e
-            before[zid] += fb.t_co2e
+                jobs.append((zid, "before", -1.0, c.area_ha, c.oc, lts(c.value), False))
+            jobs.append((zid, "before", 1.0, area, oc, before_lt, False))
             covered[zid] = True
         elif pid in pc:
             c = pc[pid]
-            mapped = c.value != 0
-            to = np.where(mapped, to_of[pid], 0)
-            fb = ghg.flux(c.area_ha, c.oc, lts(c.value), mgmt, factors)
-            fa = ghg.flux(c.area_ha, c.oc, lts(to), mgmt, factors)
+            area, oc = c.area_ha, c.oc
+            before_lt = lts(c.value)
+            after_lt = lts(np.where(c.value != 0, to_of[pid], 0))
         else:
             skipped += carbon_path is None
             continue
-        delta[zid] += fa.t_co2e - fb.t_co2e
-        notes += fb.assumptions + fa.assumptions
-    after = before + delta
-    before = before.where(covered)
-    after = after.where(covered)
+        jobs.append((zid, "delta", 1.0, area, oc, after_lt, True))
+        jobs.append((zid, "delta", -1.0, area, oc, before_lt, True))
     note = ""
     if carbon_path is None:
         note = ("Kun konverteringsarealer med oc_pct (only conversion areas with an oc_pct "
@@ -488,7 +540,25 @@ def _ghg(conv: gpd.GeoDataFrame, z: Zones, applied: Applied, moves: pd.DataFrame
         note = "oc_pct på konverteringer erstatter kulstofkortet dér (oc_pct fields replace " \
                "the carbon raster inside their conversions)."
     src += f"; OC from {carbon_path.name if carbon_path else 'oc_pct fields'}"
-    return before, after, src, list(dict.fromkeys(notes)), note
+    return _GhgJobs(jobs, covered, src, note, True)
+
+
+def _ghg_values(g: _GhgJobs, mgmt, factors: EmissionFactors, zone_ids: list[str]
+                ) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Baseline and scenario t CO2e/yr per zone for the factors, and the assumption notes."""
+    if not g.computed:
+        nan = pd.Series(np.nan, index=zone_ids)
+        return nan, nan, []
+    before = pd.Series(0.0, index=zone_ids)
+    delta = pd.Series(0.0, index=zone_ids)
+    notes: list[str] = []
+    for zid, part, sign, area, oc, lts, keep in g.jobs:
+        f = ghg.flux(area, oc, lts, mgmt, factors)
+        (before if part == "before" else delta)[zid] += sign * f.t_co2e
+        if keep:
+            notes += f.assumptions
+    after = before + delta
+    return before.where(g.covered), after.where(g.covered), list(dict.fromkeys(notes))
 
 
 def _costs(moves: pd.DataFrame, costs, rules) -> tuple[pd.Series, dict[str, float],
@@ -514,15 +584,23 @@ def _costs(moves: pd.DataFrame, costs, rules) -> tuple[pd.Series, dict[str, floa
 
 
 def _long_table(rows: dict[str, dict], ids: list[str], names: dict[str, str],
-                assumptions: dict[str, list[str]], notes: dict[str, str]) -> pd.DataFrame:
+                assumptions: dict[str, list[str]], notes: dict[str, str],
+                prop: Propagation) -> pd.DataFrame:
     out = []
     for zid in ids:
         for ind in INDICATORS:
             r = rows[ind.key]
             b = float(r["baseline"].get(zid, np.nan))
             a = float(r["scenario"].get(zid, np.nan))
+            d = a - b if np.isfinite(a) and np.isfinite(b) else np.nan
+            iv = prop.intervals.get(ind.key)
+            bounds = {}
+            for part, v in (("baseline", b), ("scenario", a), ("delta", d)):
+                lo, hi = (float(iv[part][0].get(zid, np.nan)),
+                          float(iv[part][1].get(zid, np.nan))) if iv else (v, v)
+                bounds[f"{part}_low"], bounds[f"{part}_high"] = lo, hi
             notes_used = assumptions[ind.key]
-            out.append({
+            out.append({**bounds,
                 "zone_id": zid, "indicator": ind.key, "unit": ind.unit, "baseline": b,
                 "scenario": a, "delta": a - b if np.isfinite(a) and np.isfinite(b) else np.nan,
                 "source": r["source"], "name": names[zid], "label": f"{ind.da} ({ind.en})",

@@ -34,10 +34,13 @@ SCENARIO_ZONES = Param(
 
 SERVICE_INPUTS: tuple[Param, ...] = (
     Param("carbon_pools", "table", Text("Kulstofpuljer", "Carbon pools"),
-          Text("CSV: value,c_above,c_below,c_soil,c_dead i t C/ha (InVEST Carbon).",
-               "CSV: value,c_above,c_below,c_soil,c_dead in t C/ha (InVEST Carbon)."),
+          Text("CSV: value,c_above,c_below,c_soil,c_dead i t C/ha (InVEST Carbon) plus "
+               "low,high (spænd for puljernes sum) og source.",
+               "CSV: value,c_above,c_below,c_soil,c_dead in t C/ha (InVEST Carbon) plus "
+               "low,high (range of the pool total) and source."),
           default=None, faces=CLI,
-          columns=("value", "c_above", "c_below", "c_soil", "c_dead")),
+          columns=("value", "c_above", "c_below", "c_soil", "c_dead", "low", "high",
+                   "source")),
     Param("carbon", "raster", Text("Kulstofkort", "Organic carbon"),
           Text("Organisk kulstof % (Kulstof 2022); uden det eller feltet oc_pct beregnes "
                "drivhusgas ikke.",
@@ -79,13 +82,25 @@ EVALUATE = ModelSpec(
                        "unit, baseline, scenario, delta, source, …).",
                        "Result: .csv, .json or .gpkg (long table zone_id, indicator, unit, "
                        "baseline, scenario, delta, source, …)."),
-                  default=None, faces=CLI, suffixes=TABLE_SUFFIXES)),
+                  default=None, faces=CLI, suffixes=TABLE_SUFFIXES),
+            Param("sensitivity", "output", Text("Følsomhed", "Sensitivity"),
+                  Text("Tornadodiagram (.png) over de koefficienter, der flytter hver "
+                       "indikator mest (én ad gangen til lav/høj); tallene skrives ved siden "
+                       "af som .csv.",
+                       "Tornado chart (.png) of the coefficients that move each indicator "
+                       "most (one at a time to low/high); its numbers are written beside it "
+                       "as .csv."),
+                  default=None, faces=CLI, suffixes=(".png",))),
     outputs=(
         Output("table", "table", Text("Indikatortabel", "Indicator table"),
                Text("Lang tabel: zone_id, indicator, unit, baseline, scenario, delta, "
-                    "source, name, label, assumption, note; total række zone_id 0.",
+                    "source, name, label, assumption, note og intervallerne baseline_low, "
+                    "baseline_high, scenario_low, scenario_high, delta_low, delta_high; "
+                    "total række zone_id 0.",
                     "Long table: zone_id, indicator, unit, baseline, scenario, delta, source, "
-                    "name, label, assumption, note; total row zone_id 0."),
+                    "name, label, assumption, note and the intervals baseline_low, "
+                    "baseline_high, scenario_low, scenario_high, delta_low, delta_high; "
+                    "total row zone_id 0."),
                {"type": "array", "items": {"type": "object"}}),
         Output("lowland", "table", Text("Lavbundstjek", "Lowland checks"),
                Text("Berettigelse og budget for hver genvådning.",
@@ -111,7 +126,7 @@ REPORT = ModelSpec(
               Text(".html og/eller .pdf (gentag --out for begge).",
                    ".html and/or .pdf (repeat --out for both)."),
               faces=CLI, suffixes=(".html", ".pdf"), multiple=True),
-        *[p for p in EVALUATE.inputs[1:] if p.name != "out"],
+        *[p for p in EVALUATE.inputs[1:] if p.name not in ("out", "sensitivity")],
         Param("zone", "text", Text("Zone", "Zone"),
               Text("Zone til NKI-diagrammerne (standard: zonen med mest omlagt areal).",
                    "Zone of the NKI diagrams (default: the zone with the most converted "

@@ -5,18 +5,25 @@ A row whose ``source`` is empty or starts with ``assumption`` has no published
 source: every output that uses it lists it as an assumption (same rule as the
 land-cover schemes and the lowland tables, :func:`naturkapital.lowland.rules.is_assumption`).
 
-* ``carbon_pools_basemap04.csv`` — ``value,c_above,c_below,c_soil,c_dead,source``
-  (t C/ha per Basemap04 class; the ``--carbon-pools`` format, InVEST Carbon's pools).
-* ``nitrogen_leaching.csv`` — ``land_type,n_leach_kg_n_per_ha_yr,source`` (kg N/ha/yr
-  per NKI land type, so it works with any scheme).
+Every numeric table carries ``low`` and ``high`` beside the central value (the range
+from the source, or a stated wide range for an assumption; ``range_note`` says which);
+a table without ``source``, ``low`` or ``high``, or with a value outside its range, is
+refused with one line naming the file. The ranges feed the intervals and the
+sensitivity of the scenario results (:mod:`naturkapital.services.uncertainty`).
+
+* ``carbon_pools_basemap04.csv`` — ``value,c_above,c_below,c_soil,c_dead,low,high,source``
+  (t C/ha per Basemap04 class; the ``--carbon-pools`` format, InVEST Carbon's pools plus
+  a source and the range of the pool total).
+* ``nitrogen_leaching.csv`` — ``land_type,n_leach_kg_n_per_ha_yr,low,high,source``
+  (kg N/ha/yr per NKI land type, so it works with any scheme).
 * ``land_management.csv`` — ``land_type,protects_groundwater,in_rotation,water_table,
   source``: whether a land type is unfertilised and unsprayed (yes/no), and its SEGES
   situation on organic soil (in rotation yes/no; water table low/high, or ``none`` =
-  not counted as organic farmland/nature soil).
-* ``parameters.csv`` — ``key,value,unit,source,description``: N removal on rewetted
+  not counted as organic farmland/nature soil). Categorical: no range.
+* ``parameters.csv`` — ``key,value,low,high,unit,source,description``: N removal on rewetted
   lowland (kg N/ha/yr), the water table before rewetting (cm, negative below the
   surface), drainable porosity (fraction).
-* ``conversion_costs.csv`` — ``land_type,cost_dkk_per_ha,source``: establishment cost
+* ``conversion_costs.csv`` — ``land_type,cost_dkk_per_ha,low,high,source``: establishment cost
   of a conversion to a land type (DKK/ha; empty = not costed). Rewetting conversions
   use the Klimaskovfonden budget of the lowland module instead.
 """
@@ -29,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.tables import check_ranges, read_csv_table
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.lowland.rules import ParamTable, is_assumption
@@ -75,17 +83,7 @@ class Coefficients:
 
 
 def _read(path: Path, what: str) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(path, f"{what} not found / tabellen findes ikke")
-    try:
-        t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(path, f"cannot read the {what} CSV ({first})") from None
-    t.columns = [c.strip() for c in t.columns]
-    if t.empty:
-        raise InputError(path, f"{what} has no rows")
-    return t.apply(lambda c: c.str.strip())
+    return read_csv_table(path, what, dtype=str).apply(lambda c: c.str.strip())
 
 
 def _numbers(t: pd.DataFrame, cols: tuple[str, ...], path: Path, allow_empty: bool = False,
@@ -115,24 +113,26 @@ def _finish(t: pd.DataFrame, key: str, path: Path, what: str) -> pd.DataFrame:
 def _require(t: pd.DataFrame, cols: tuple[str, ...], path: Path, what: str) -> None:
     missing = [c for c in cols if c not in t.columns]
     if missing:
+        hint = (" (every coefficient needs a source and a range low ≤ value ≤ high)"
+                if {"low", "high", "source"} & set(missing) else "")
         raise InputError(path, f"{what} is missing column(s) {', '.join(missing)}; expected "
-                               f"{','.join(cols)}")
+                               f"{','.join(cols)}{hint}")
 
 
 def load_carbon_pools(path: str | Path | None = None) -> Coefficients:
-    """Carbon pools per class (t C/ha): ``value,c_above,c_below,c_soil,c_dead[,source]``.
+    """Carbon pools per class (t C/ha): ``value,c_above,c_below,c_soil,c_dead,low,high,
+    source``.
 
-    The InVEST Carbon pool table; a user table without a ``source`` column is read
-    with every row flagged as an assumption (no source given).
+    The InVEST Carbon pool table plus a ``source`` per row (``assumption: reason`` when
+    unsourced) and the range ``low``–``high`` of the pool total.
     """
     p = Path(path or DEFAULT_CARBON_POOLS)
     what = "carbon-pools table"
     t = _read(p, what)
-    if "source" not in t.columns:
-        t["source"] = ""
-    _require(t, ("value",) + POOLS + ("source",), p, what)
+    _require(t, ("value",) + POOLS + ("low", "high", "source"), p, what)
     _numbers(t, ("value",), p)
     _numbers(t, POOLS, p, minimum=0.0)
+    t["low"], t["high"] = check_ranges(t, t[list(POOLS)].sum(axis=1), p, what)
     t["value"] = t["value"].astype(int)
     if "label" not in t.columns:
         t["label"] = t["value"].astype(str)
@@ -160,6 +160,7 @@ def pools_for_scheme(pools: Coefficients, scheme: Scheme, user_given: bool) -> C
         src = pools.table.loc[LAND_TYPE_BASEMAP[r.land_type]]
         rows.append({"value": int(r.value), "label": r.label,
                      **{c: float(src[c]) for c in POOLS},
+                     "low": float(src["low"]), "high": float(src["high"]),
                      "source": f"assumption: cross-walk by land type {r.land_type} to Basemap04 "
                                f"class {LAND_TYPE_BASEMAP[r.land_type]} ({src['source']})"})
     t = pd.DataFrame(rows)
@@ -182,8 +183,9 @@ def load_nitrogen(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_NITROGEN)
     what = "nitrogen-leaching table"
     t = _read(p, what)
-    _require(t, ("land_type", "n_leach_kg_n_per_ha_yr", "source"), p, what)
+    _require(t, ("land_type", "n_leach_kg_n_per_ha_yr", "low", "high", "source"), p, what)
     _numbers(t, ("n_leach_kg_n_per_ha_yr",), p, minimum=0.0)
+    t["low"], t["high"] = check_ranges(t, t["n_leach_kg_n_per_ha_yr"], p, what)
     return Coefficients("nitrogen leaching", p, "land_type", _by_land_type(t, p, what))
 
 
@@ -213,8 +215,9 @@ def load_costs(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_COSTS)
     what = "conversion-cost table"
     t = _read(p, what)
-    _require(t, ("land_type", "cost_dkk_per_ha", "source"), p, what)
+    _require(t, ("land_type", "cost_dkk_per_ha", "low", "high", "source"), p, what)
     _numbers(t, ("cost_dkk_per_ha",), p, allow_empty=True, minimum=0.0)
+    t["low"], t["high"] = check_ranges(t, t["cost_dkk_per_ha"], p, what)
     t = _by_land_type(t, p, what)
     t["is_assumption"] = t["is_assumption"] & t["cost_dkk_per_ha"].notna()
     return Coefficients("conversion costs", p, "land_type", t)
@@ -225,11 +228,12 @@ def load_parameters(path: str | Path | None = None) -> ParamTable:
     p = Path(path or DEFAULT_PARAMETERS)
     what = "service-parameter table"
     t = _read(p, what)
-    _require(t, ("key", "value", "unit", "source"), p, what)
+    _require(t, ("key", "value", "low", "high", "unit", "source"), p, what)
     missing = [k for k in PARAMETER_KEYS if k not in set(t["key"])]
     if missing:
         raise InputError(p, f"{what} lacks key(s) {', '.join(missing)}")
     _numbers(t, ("value",), p)
+    t["low"], t["high"] = check_ranges(t, t["value"], p, what)
     if "description" not in t.columns:
         t["description"] = ""
     dup = t["key"][t["key"].duplicated()]

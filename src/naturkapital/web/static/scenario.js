@@ -359,6 +359,19 @@
     return fmt(x, DIGITS[unit] ?? 1);
   }
 
+  // The delta's interval (coefficients within their ranges), shown under the delta when
+  // it has a width: "(lav low – høj high)".
+  function interval(r) {
+    if (r.delta_low === null || r.delta_low === undefined || r.delta_high === null
+        || r.delta_high === undefined) return null;
+    const d = DIGITS[r.unit] ?? 1;
+    const lo = nk.signed(r.delta_low, d), hi = nk.signed(r.delta_high, d);
+    if (lo === hi) return null;
+    return el("div", { class: "small interval", style: "font-weight:400",
+      title: "interval: koefficienter inden for deres spænd / coefficients within their ranges" },
+    `(${lo} – ${hi})`);
+  }
+
   function renderResult() {
     const res = st.result;
     if (!res) return;
@@ -379,7 +392,8 @@
         el("td", { class: "small" }, r.unit),
         el("td", { class: "num" }, num(r.baseline, r.unit)),
         el("td", { class: "num" }, num(r.scenario, r.unit)),
-        el("td", { class: "num strong" }, r.delta === null ? "–" : nk.signed(r.delta, DIGITS[r.unit] ?? 1)),
+        el("td", { class: "num strong" }, r.delta === null ? "–" : nk.signed(r.delta, DIGITS[r.unit] ?? 1),
+          interval(r)),
         el("td", { class: "source", title: assumed ? String(r.assumption).replace(/^yes:\s*/, "") : r.source },
           el("div", { class: "clamp" }, assumed ? el("span", { class: "assume" }, "⚠ ") : null,
             r.source)));
