@@ -1,4 +1,4 @@
-"""``naturkapital priority allocate``: where to act — area targets at least cost."""
+"""``naturkapital priority network | rank | allocate``: where to act."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.table import Table
 from naturkapital.cli.app import console, sub_app
 from naturkapital.cli.generate import spec_command
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
-from naturkapital.priority.spec import ALLOCATE
+from naturkapital.priority.spec import ALLOCATE, NETWORK
 
 priority_app = sub_app(
     "priority",
@@ -68,3 +68,57 @@ def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
         console.print(f"Skrev (wrote) {out} — {len(plan)} omlægninger (conversions); "
                       f"scenariefil til (scenario file for) naturkapital scenario evaluate",
                       highlight=False)
+
+
+@spec_command(priority_app, NETWORK)
+def network_cmd(kommune: str, distance: list[float] | None, min_patch_ha: float,
+                p_at_distance: float, resistance: Path | None, out: Path | None,
+                map: Path | None, corridor_raster: Path | None) -> None:
+    """Økologisk netværk. Patches, least-cost links, PC/ECA, dPC and corridors."""
+    from naturkapital.priority.network import (
+        build_network,
+        write_corridor_raster,
+        write_network,
+    )
+
+    for path, suffixes in ((out, (".gpkg",)), (map, (".png",)),
+                           (corridor_raster, (".tif",))):
+        if path is not None:
+            check_out(path, suffixes)
+    with console.status("Bygger netværket (building the network) …"):
+        net = build_network(kommune, distance, min_patch_ha, p_at_distance, resistance)
+    m = net.meta
+    t = Table(title=f"Økologisk netværk (ecological network) — {m['kommune_name']} "
+                    f"({m['kommune']})", header_style="bold")
+    for c in ("Spredning m (dispersal)", "Områder (patches)", "Forbindelser (links)",
+              "Habitat ha", "ECA ha", "ECA %", "PC"):
+        t.add_column(c, justify="right")
+    for r in net.indices.itertuples():
+        t.add_row(f"{r.distance_m:g}", str(r.patches), f"{r.links_within} / {r.links}",
+                  _n(r.habitat_ha, 1), _n(r.eca_ha, 1), _n(r.eca_pct_of_habitat, 1),
+                  f"{r.pc:.3e}")
+    console.print(t)
+    d = m["distances_m"][-1]
+    top = net.patches.sort_values(f"dpc_{d:g}", ascending=False).head(5)
+    console.print(f"Vigtigste områder (most important patches) ved (at) {d:g} m — dPC "
+                  "(intra / flux / connector):", highlight=False)
+    for r in top.itertuples():
+        fr = [getattr(r, f"{k}_{d:g}") for k in ("dpc", "intra", "flux", "connector")]
+        console.print(f"  område (patch) {r.patch_id}: {r.area_ha:,.0f} ha, dPC {fr[0]:.3f} "
+                      f"({fr[1]:.3f} / {fr[2]:.3f} / {fr[3]:.4f})", highlight=False)
+    console.print(f"Korridorer (corridors) ≤ {d:g} m: {len(net.corridors)}", highlight=False)
+    if m["assumptions"]:
+        console.print("[yellow]Antagelser (assumptions, no published source):[/]")
+        for a in m["assumptions"]:
+            console.print(f"  · {a}", highlight=False)
+    if out is not None:
+        write_network(net, out)
+        console.print(f"Skrev (wrote) {out}", highlight=False)
+    if corridor_raster is not None:
+        write_corridor_raster(net, corridor_raster)
+        console.print(f"Skrev (wrote) {corridor_raster}", highlight=False)
+    if map is not None:
+        from naturkapital.report.priority import network_map
+
+        network_map(net, map)
+        console.print(f"Skrev (wrote) {map}", highlight=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.priority.compute import plan_allocation
+from naturkapital.priority.network import build_network
 
 
 def _target(name: str, da: str, en: str) -> Param:
@@ -90,4 +91,69 @@ ALLOCATE = ModelSpec(
     keywords=("priority", "allocation", "tripartite", "trepart", "forest", "lowland"),
 )
 
-SPECS: tuple[ModelSpec, ...] = (ALLOCATE,)
+KOMMUNE = ALLOCATE.param("kommune")
+
+NETWORK = ModelSpec(
+    id="priority-network",
+    title=Text("Økologisk netværk: naturområder, forbindelser og korridorer",
+               "Ecological network: patches, links and corridors"),
+    about=Text("Naturområder (skov, tør og våd natur, søer; Basemap04 2021 og 50 m-kortet "
+               "over tør/våd natur) i en kommune, mindste-omkostningsafstande over en "
+               "modstandsflade, Probability of Connectivity og Equivalent Connected Area pr. "
+               "spredningsafstand, dPC pr. område (intra/flux/connector) og korridorer.",
+               "Nature patches (forest, dry and wet nature, lakes; Basemap04 2021 and the "
+               "50 m dry/wet nature map) in a municipality, least-cost distances over a "
+               "resistance surface, Probability of Connectivity and Equivalent Connected "
+               "Area per dispersal distance, dPC per patch (intra/flux/connector) and "
+               "least-cost corridors."),
+    inputs=(
+        KOMMUNE,
+        Param("distance", "number", Text("Spredningsafstand", "Dispersal distance"),
+              Text("Afstand (effektive meter) hvor spredningssandsynligheden er p; gentag "
+                   "for flere.",
+                   "Distance (effective metres) at which the dispersal probability is p; "
+                   "repeat for several."),
+              default=None, unit="m", exclusive_minimum=0, maximum=100_000, multiple=True),
+        Param("min_patch_ha", "number", Text("Mindste område", "Smallest patch"),
+              Text("Mindste naturområde der regnes som knude.",
+                   "Smallest nature patch counted as a node."),
+              default=1.0, unit="ha", minimum=0, maximum=10_000),
+        Param("p_at_distance", "number", Text("Sandsynlighed ved afstanden",
+                                              "Probability at the distance"),
+              Text("Spredningssandsynlighed ved spredningsafstanden (0,5 median, 0,05 "
+                   "maksimum).",
+                   "Dispersal probability at the dispersal distance (0.5 median, 0.05 "
+                   "maximum)."),
+              default=0.5, exclusive_minimum=0, maximum=0.999),
+        Param("resistance", "table", Text("Modstandstabel", "Resistance table"),
+              Text("Modstand pr. arealklasse CSV (standard: indlejret, med kilder).",
+                   "Resistance per land-cover class CSV (default: embedded, with sources)."),
+              default=None, faces=CLI, columns=("value", "label", "resistance", "source")),
+        Param("out", "output", Text("Netværk", "Network"),
+              Text("GeoPackage med lagene patches, links, corridors og indices.",
+                   "GeoPackage with the layers patches, links, corridors and indices."),
+              default=None, faces=CLI, suffixes=(".gpkg",)),
+        Param("map", "output", Text("Kort", "Map"),
+              Text("Kort over netværket (PNG).", "Map of the network (PNG)."),
+              default=None, faces=CLI, suffixes=(".png",)),
+        Param("corridor_raster", "output", Text("Korridorraster", "Corridor raster"),
+              Text("Korridorer pr. celle (GeoTIFF).", "Corridors per cell (GeoTIFF)."),
+              default=None, faces=CLI, suffixes=(".tif",)),
+    ),
+    outputs=(
+        Output("indices", "table", Text("Indeks", "Indices"),
+               Text("PC og ECA pr. spredningsafstand.", "PC and ECA per dispersal distance."),
+               {"type": "array", "items": {"type": "object"}}),
+        Output("patches", "vector", Text("Naturområder", "Patches"),
+               Text("Områder med areal, habitat-ha og dPC-fraktioner.",
+                    "Patches with area, habitat ha and dPC fractions.")),
+        Output("corridors", "vector", Text("Korridorer", "Corridors"),
+               Text("Mindste-omkostningskorridorer.", "Least-cost corridors.")),
+    ),
+    run=build_network,
+    command=("priority", "network"),
+    process=False,
+    keywords=("connectivity", "ECA", "PC", "corridor", "korridor", "netværk"),
+)
+
+SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK)
