@@ -10,7 +10,7 @@ from rich.table import Table
 from naturkapital.cli.app import console, sub_app
 from naturkapital.cli.generate import spec_command
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
-from naturkapital.priority.spec import ALLOCATE, NETWORK
+from naturkapital.priority.spec import ALLOCATE, NETWORK, RANK
 
 priority_app = sub_app(
     "priority",
@@ -121,4 +121,57 @@ def network_cmd(kommune: str, distance: list[float] | None, min_patch_ha: float,
         from naturkapital.report.priority import network_map
 
         network_map(net, map)
+        console.print(f"Skrev (wrote) {map}", highlight=False)
+
+
+@spec_command(priority_app, RANK)
+def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
+             parcels: Path | None, protection: Path | None, min_patch_ha: float,
+             out: Path | None, map: Path | None) -> None:
+    """Brandmandens regel. Fireman's-rule classes and ranked candidates."""
+    from naturkapital.priority.rank import rank_kommune
+
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    if map is not None:
+        check_out(map, (".png",))
+    with console.status("Rangordner enheder (ranking units) …"):
+        res = rank_kommune(kommune, distance, unit_size_m, buffer_m, parcels, protection,
+                           min_patch_ha)
+    m, u = res.meta, res.units
+    t = Table(title=f"Brandmandens regel (fireman's rule) — {m['kommune_name']} "
+                    f"({m['kommune']}), ECA {m['eca_ha']:,.0f} ha ved (at) {m['distance_m']:g} m",
+              header_style="bold")
+    for c in ("Klasse (class)", "Enheder (units)", "Landbrug ha (farmland)",
+              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)"):
+        t.add_column(c, justify="right")
+    names = {0: "0 intet (nothing)", 1: "1 beskyt (protect)", 2: "2 buffer/forbind (connect)",
+             3: "3 ny natur (new)"}
+    for c in (1, 2, 3, 0):
+        s = u[u["fireman_class"] == c]
+        t.add_row(names[c], str(len(s)), _n(s["farmland_ha"].sum(), 1),
+                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()))
+    console.print(t)
+    if "protected_share" in u:
+        console.print(f"Ubeskyttet værdifuld natur (unprotected class 1): "
+                      f"{int(u['unprotected'].astype(bool).sum())} enheder (units)",
+                      highlight=False)
+    console.print("Højest rangerede kandidater (top-ranked candidates):", highlight=False)
+    for r in u.sort_values("rank").head(5).itertuples():
+        console.print(f"  {int(r.rank)}. {r.unit_id} klasse (class) {r.fireman_class}: "
+                      f"{r.farmland_ha:,.1f} ha, ECA +{r.eca_gain_ha:,.2f} ha", highlight=False)
+    if m["assumptions"]:
+        console.print(f"[yellow]Antagelser (assumptions): {len(m['assumptions'])}, listed "
+                      "in the output metadata[/]")
+    if out is not None:
+        table = pd.DataFrame(u.sort_values("rank").drop(columns="geometry"))
+        table["unprotected"] = table["unprotected"].astype(object)
+        write_table(table, out, m, geometry=u[["unit_id", "geometry"]], key="unit_id")
+        console.print(f"Skrev (wrote) {out}", highlight=False)
+    if map is not None:
+        from naturkapital.report.priority import rank_map
+
+        rank_map(u, f"Brandmandens regel / fireman's rule — {m['kommune_name']}, "
+                    f"buffer {m['buffer_m']:g} m, spredning (dispersal) {m['distance_m']:g} m",
+                 map)
         console.print(f"Skrev (wrote) {map}", highlight=False)

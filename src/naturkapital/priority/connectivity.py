@@ -113,7 +113,7 @@ def eca(patch_areas: np.ndarray, distances: np.ndarray, dispersal_m: float,
 def dpc_fractions(attr: np.ndarray, graph: sparse.csr_matrix, dispersal_m: float,
                   p_at: float = P_AT_DISTANCE, connector: bool = True) -> dict[str, np.ndarray]:
     """Per patch: ``dpc`` and its ``intra``, ``flux`` and ``connector`` fractions (of
-    PCnum). The connector fraction of k is what the pairs (i, j), i, j ≠ k, lose when k
+    PCnum) and ``reach`` = Σ_j a_j p*_kj (j = k included). The connector fraction of k is what the pairs (i, j), i, j ≠ k, lose when k
     is removed; only sources whose best-path tree runs through k are recomputed (the
     others keep every distance). With ``connector=False`` it is NaN and dPC is
     intra + flux."""
@@ -151,4 +151,16 @@ def dpc_fractions(attr: np.ndarray, graph: sparse.csr_matrix, dispersal_m: float
                 lost = (p_now[rows] - p_new) @ w
                 conn[kk] = max(float((a[rows] * lost).sum()) / num, 0.0)
     dpc = intra + flux + np.nan_to_num(conn)
-    return {"dpc": dpc, "intra": intra, "flux": flux, "connector": conn}
+    reach = a + np.divide(flux_row, a, out=np.zeros(n), where=a > 0)
+    return {"dpc": dpc, "intra": intra, "flux": flux, "connector": conn, "reach": reach}
+
+
+def eca_gain_attached(eca_now: float, added: np.ndarray, reach: np.ndarray,
+                      p_link: np.ndarray) -> np.ndarray:
+    """ECA gain of new habitat ``added`` (same unit as ECA) linked with probability
+    ``p_link`` to one patch whose ``reach`` is Σ_j a_j p*_kj: the new node's best paths
+    run through that patch, so PCnum grows by ``Δa² + 2 Δa p_link reach`` (its own
+    stepping-stone role between other patches is not counted)."""
+    da = np.asarray(added, dtype=float)
+    num = eca_now * eca_now
+    return np.sqrt(num + da * da + 2 * da * np.asarray(p_link) * np.asarray(reach)) - eca_now

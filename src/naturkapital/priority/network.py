@@ -103,7 +103,7 @@ def network_from_grid(grid: NatureGrid, distances: list[float], min_patch_ha: fl
                      "links_within": int((links["cost_m"] <= d).sum())})
         fr = dpc_fractions(attr, g, d, p_at, connector=connector)
         tag = f"{d:g}"
-        for k in ("dpc", "intra", "flux", "connector"):
+        for k in ("dpc", "intra", "flux", "connector", "reach"):
             patches[f"{k}_{tag}"] = fr[k]
     indices = pd.DataFrame(rows)
     crs = grid.crs

@@ -10,6 +10,7 @@ from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.priority.compute import plan_allocation
 from naturkapital.priority.network import build_network
+from naturkapital.priority.rank import rank_kommune
 
 
 def _target(name: str, da: str, en: str) -> Param:
@@ -156,4 +157,56 @@ NETWORK = ModelSpec(
     keywords=("connectivity", "ECA", "PC", "corridor", "korridor", "netværk"),
 )
 
-SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK)
+RANK = ModelSpec(
+    id="priority-rank",
+    title=Text("Brandmandens regel: beskyt, forbind, skab", "The fireman's rule: protect, "
+               "connect, create"),
+    about=Text("Hver planlægningsenhed får klasse 1 beskyt (værdifuld natur; markeret hvis "
+               "ubeskyttet), 2 buffer/forbind (landbrug nær natur eller på en korridor, med "
+               "ECA-gevinst) eller 3 ny natur, med synergier (kulstof, kvælstof, NKI) og en "
+               "rangordning af kandidaterne.",
+               "Every planning unit gets class 1 protect (valuable nature; flagged when "
+               "unprotected), 2 buffer/connect (farmland near nature or on a corridor, with "
+               "its ECA gain) or 3 new nature, with synergies (carbon, nitrogen, NKI) and a "
+               "ranking of the candidates."),
+    inputs=(
+        KOMMUNE,
+        Param("distance", "number", Text("Spredningsafstand", "Dispersal distance"),
+              Text("Spredningsafstand for netværket (effektive meter).",
+                   "Dispersal distance of the network (effective metres)."),
+              default=1000.0, unit="m", exclusive_minimum=0, maximum=100_000),
+        ALLOCATE.param("unit_size_m"),
+        Param("buffer_m", "number", Text("Bufferzone", "Buffer"),
+              Text("Landbrug inden for denne afstand af natur er klasse 2.",
+                   "Farmland within this distance of nature is class 2."),
+              default=200.0, unit="m", minimum=0, maximum=5_000, flag="--buffer"),
+        Param("parcels", "vector", Text("Matrikler", "Parcels"),
+              Text("Egne planlægningsenheder (polygoner, valgfri kolonne unit_id) i stedet "
+                   "for kvadratnettet.",
+                   "Own planning units (polygons, optional column unit_id) instead of the "
+                   "grid."), default=None, faces=CLI, geometry="polygon"),
+        Param("protection", "vector", Text("Beskyttet natur", "Protected nature"),
+              Text("Beskyttelseslag (fx §3, Natura 2000); klasse 1 uden for markeres.",
+                   "Protection layer (e.g. §3, Natura 2000); class 1 outside it is flagged."),
+              default=None, faces=CLI, geometry="polygon"),
+        NETWORK.param("min_patch_ha"),
+        Param("out", "output", Text("Kandidater", "Candidates"),
+              Text("Rangordnede enheder: .gpkg, .csv eller .json.",
+                   "Ranked units: .gpkg, .csv or .json."),
+              default=None, faces=CLI, suffixes=TABLE_SUFFIXES),
+        Param("map", "output", Text("Prioritetskort", "Priority map"),
+              Text("Kort over klasserne (PNG).", "Map of the classes (PNG)."),
+              default=None, faces=CLI, suffixes=(".png",)),
+    ),
+    outputs=(
+        Output("units", "vector", Text("Enheder", "Units"),
+               Text("Klasse, kriterier og rang pr. enhed.",
+                    "Class, criteria and rank per unit.")),
+    ),
+    run=rank_kommune,
+    command=("priority", "rank"),
+    process=False,
+    keywords=("fireman", "brandmand", "protect", "connect", "priority"),
+)
+
+SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK, RANK)
