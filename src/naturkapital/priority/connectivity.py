@@ -44,8 +44,8 @@ def decay(dispersal_m: float, p_at: float = P_AT_DISTANCE) -> float:
 
 
 def link_graph(n: int, i: np.ndarray, j: np.ndarray, d: np.ndarray) -> sparse.csr_matrix:
-    """The undirected patch graph (n nodes, links i–j of distance d; zero distances kept
-    as a tiny positive value so that csgraph does not drop them)."""
+    """The undirected patch graph (n nodes, each link i–j once with distance d; zero
+    distances kept as a tiny positive value so that csgraph does not drop them)."""
     d = np.maximum(np.asarray(d, dtype=float), 1e-9)
     g = sparse.coo_matrix((np.concatenate([d, d]), (np.concatenate([i, j]),
                                                    np.concatenate([j, i]))), shape=(n, n))
@@ -104,7 +104,8 @@ def eca(patch_areas: np.ndarray, distances: np.ndarray, dispersal_m: float,
                                       f"{d.shape}")
     if len(a) == 0:
         return 0.0
-    iu, ju = np.nonzero(np.isfinite(d) & ~np.eye(len(a), dtype=bool))
+    d = np.minimum(d, d.T)
+    iu, ju = np.nonzero(np.isfinite(d) & np.triu(np.ones_like(d, dtype=bool), 1))
     g = link_graph(len(a), iu, ju, d[iu, ju])
     num, _ = pc_numerator(a, g, decay(dispersal_m, p_at))
     return math.sqrt(num)
@@ -113,8 +114,8 @@ def eca(patch_areas: np.ndarray, distances: np.ndarray, dispersal_m: float,
 def dpc_fractions(attr: np.ndarray, graph: sparse.csr_matrix, dispersal_m: float,
                   p_at: float = P_AT_DISTANCE, connector: bool = True) -> dict[str, np.ndarray]:
     """Per patch: ``dpc`` and its ``intra``, ``flux`` and ``connector`` fractions (of
-    PCnum) and ``reach`` = Σ_j a_j p*_kj (j = k included). The connector fraction of k is what the pairs (i, j), i, j ≠ k, lose when k
-    is removed; only sources whose best-path tree runs through k are recomputed (the
+    PCnum) and ``reach`` = Σ_j a_j p*_kj (j = k included). The connector fraction of
+    k is what the pairs (i, j), i, j ≠ k, lose when k is removed; only sources whose best-path tree runs through k are recomputed (the
     others keep every distance). With ``connector=False`` it is NaN and dPC is
     intra + flux."""
     a = np.asarray(attr, dtype=float)
