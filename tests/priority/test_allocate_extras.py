@@ -90,3 +90,19 @@ def test_national_targets_table():
     assert t.loc["afforestation_grant", "value"] == 75_500
     assert t.loc["untouched_forest_grant", "value"] == 15_000
     assert t["source"].str.contains("24 June 2024").all()
+
+
+def test_eca_floor_known_optimum_and_greedy_top_up():
+    # 2, 1, 1 ha at 1 000 DKK/ha; target 2 ha; gains 0, 3, 3; floor 5 ha of ECA.
+    # Optimum u1 + u2: 2 000 DKK, gain 6. Greedy: u0 (2 ha) meets the target, then tops
+    # up u1 and u2 for the floor: 4 000 DKK.
+    u = pd.DataFrame({"unit_id": ["u0", "u1", "u2"], "available_ha": [2.0, 1.0, 1.0]})
+    res = allocate_units(u, F, {"forest": 2}, Extras(eca_gain=np.array([0, 3, 3.0]),
+                                                     eca_floor=5.0))
+    assert sorted(res.plan["unit_id"]) == ["u1", "u2"]
+    assert res.meta["cost_dkk"] == pytest.approx(2_000)
+    assert res.meta["greedy_cost_dkk"] == pytest.approx(4_000)
+    assert res.meta["cost_vs_greedy"] == pytest.approx(0.5)
+    with pytest.raises(InputError, match="exceeds what all free units can give"):
+        allocate_units(u, F, {"forest": 2}, Extras(eca_gain=np.array([0, 3, 3.0]),
+                                                   eca_floor=7.0))

@@ -265,7 +265,8 @@ class Extras:
     per unit, with ``boundary_penalty`` DKK per metre of the plan's exposed boundary
     (prioritizr's linearisation: Σ_i b·P_i x_i − 2 b Σ_ij L_ij z_ij, z_ij ≤ x_i, z_ij ≤
     x_j); ``eca_gain``: ha of ECA gained per unit converted, maximised within the budget
-    when ``maximise_eca``; ``stage``: fireman's class per unit — class 2 land is used
+    when ``maximise_eca`` or at least ``eca_floor`` at least cost; ``stage``: fireman's
+    class per unit — class 2 land is used
     before any class 3 land (first the fewest class-3 hectares, then the least cost)."""
 
     edges: pd.DataFrame | None = None
@@ -274,13 +275,16 @@ class Extras:
     eca_gain: np.ndarray | None = None
     maximise_eca: bool = False
     stage: np.ndarray | None = None
+    #: Least ECA gain (ha) the plan must give (Σ eca_gain_i x_i ≥ floor), at least cost.
+    eca_floor: float | None = None
 
 
 def _unit_milp(a: np.ndarray, cost: np.ndarray, targets: np.ndarray, lo: np.ndarray,
                edges: tuple[np.ndarray, np.ndarray, np.ndarray], perim: np.ndarray,
                b: float, gain: np.ndarray | None, budget: float | None,
                cap3: tuple[np.ndarray, float] | None, time_limit: float, gap: float,
-               objective: np.ndarray | None = None):
+               objective: np.ndarray | None = None,
+               floor: tuple[np.ndarray, float] | None = None):
     """Binary x[f, c] for free units f and continuous z[e] for shared edges."""
     nf, nc = cost.shape
     ea, eb, el = edges
@@ -319,6 +323,10 @@ def _unit_milp(a: np.ndarray, cost: np.ndarray, targets: np.ndarray, lo: np.ndar
             v = np.concatenate([-np.ones(ne * nc), np.ones(ne)])
             rows.append(LinearConstraint(sparse.csr_matrix((v, (r, c)), shape=(ne, n)),
                                          -np.inf, 0.0))
+    if floor is not None:
+        fg, fv = floor
+        rows.append(LinearConstraint(sparse.csr_matrix(
+            np.concatenate([np.repeat(fg, nc), np.zeros(ne)])[None, :]), fv, np.inf))
     if cap3 is not None:
         in3, h = cap3
         rows.append(LinearConstraint(sparse.csr_matrix(
@@ -418,6 +426,24 @@ def greedy_eca(cost: np.ndarray, gain: np.ndarray, free: np.ndarray, budget: flo
     return choice[:nu]
 
 
+def top_up_eca(choice: np.ndarray, cost: np.ndarray, gain: np.ndarray, free: np.ndarray,
+               floor: float) -> np.ndarray | None:
+    """Greedy second phase for an ECA floor: add free units not yet chosen, the most ECA
+    gain per DKK first (cheapest type), until the plan's gain reaches ``floor``."""
+    out = choice.copy()
+    got = float(gain[out.any(axis=1)].sum())
+    c = np.argmin(cost, axis=1)
+    cheapest = cost[np.arange(len(c)), c]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(free & ~out.any(axis=1) & (gain > 0), gain / cheapest, -np.inf)
+    for i in np.argsort(-ratio, kind="stable"):
+        if got >= floor - 1e-9 or not np.isfinite(ratio[i]):
+            break
+        out[i, c[i]] = True
+        got += gain[i]
+    return out if got >= floor - 1e-9 else None
+
+
 def allocate_units(units: pd.DataFrame, conversions: dict[str, Conversion],
                    targets: dict[str, float], extras: Extras, locked_in: tuple[str, ...] = (),
                    locked_out: tuple[str, ...] = (), budget: float | None = None,
@@ -483,7 +509,15 @@ def allocate_units(units: pd.DataFrame, conversions: dict[str, Conversion],
         h = float(np.round(first.x[:len(sel) * nc]).reshape(len(sel), nc).sum(axis=1)
                   @ (avail[sel] * in3))
         cap3 = (in3, h + 1e-6)
-    res, status = _unit_milp(*args, cap3, time_limit, gap)
+    floor = None
+    if extras.eca_floor is not None:
+        if extras.eca_gain is None or len(extras.eca_gain) != len(ids):
+            raise InputError("eca gain", "an ECA floor needs one gain per unit")
+        if np.asarray(extras.eca_gain, float)[free].sum() < extras.eca_floor:
+            raise InputError("--eca-floor", f"an ECA gain of {extras.eca_floor:,.1f} ha "
+                                            "exceeds what all free units can give")
+        floor = (np.asarray(extras.eca_gain, float)[sel], float(extras.eca_floor))
+    res, status = _unit_milp(*args, cap3, time_limit, gap, floor=floor)
     seconds = time.perf_counter() - t0
     if res is None:
         if budget is not None:
@@ -499,6 +533,9 @@ def allocate_units(units: pd.DataFrame, conversions: dict[str, Conversion],
         rank = None if extras.stage is None else np.asarray(extras.stage, dtype=float)
         g_choice = greedy_adaptive(avail, cost, tvec, free, in_mask, perim,
                                    extras.edges if b > 0 else None, b, rank)
+        if g_choice is not None and floor is not None:
+            g_choice = top_up_eca(g_choice, cost, np.asarray(extras.eca_gain, float), free,
+                                  float(extras.eca_floor))
     plan = _plan(ids, avail, cost, x, keys, conversions)
 
     def score(ch: np.ndarray | None) -> dict:
@@ -530,7 +567,7 @@ def allocate_units(units: pd.DataFrame, conversions: dict[str, Conversion],
         "solver": "HiGHS (scipy.optimize.milp), one binary per unit", "status": status,
         "cost_dkk": mine["cost"], "boundary_m": mine["boundary"],
         "objective": mine["objective"], "boundary_penalty_dkk_per_m": b,
-        "eca_gain_ha": mine["eca"],
+        "eca_gain_ha": mine["eca"], "eca_floor_ha": extras.eca_floor,
         "mip_gap_pct": (float(res.mip_gap) * 100 if getattr(res, "mip_gap", None) is not None
                         else None),
         "greedy_cost_dkk": base["cost"], "greedy_boundary_m": base["boundary"],

@@ -114,10 +114,11 @@ def eca(patch_areas: np.ndarray, distances: np.ndarray, dispersal_m: float,
 def dpc_fractions(attr: np.ndarray, graph: sparse.csr_matrix, dispersal_m: float,
                   p_at: float = P_AT_DISTANCE, connector: bool = True) -> dict[str, np.ndarray]:
     """Per patch: ``dpc`` and its ``intra``, ``flux`` and ``connector`` fractions (of
-    PCnum) and ``reach`` = Σ_j a_j p*_kj (j = k included). The connector fraction of
-    k is what the pairs (i, j), i, j ≠ k, lose when k is removed; only sources whose best-path tree runs through k are recomputed (the
-    others keep every distance). With ``connector=False`` it is NaN and dPC is
-    intra + flux."""
+    PCnum), ``reach`` = Σ_j a_j p*_kj (j = k included) and ``pc_num`` (one value).
+
+    The connector fraction of k is what the pairs (i, j), i, j ≠ k, lose when k is
+    removed; only sources whose best-path tree runs through k are recomputed (the others
+    keep every distance). With ``connector=False`` it is NaN and dPC is intra + flux."""
     a = np.asarray(attr, dtype=float)
     k = decay(dispersal_m, p_at)
     num, flux_row = pc_numerator(a, graph, k)
@@ -153,7 +154,8 @@ def dpc_fractions(attr: np.ndarray, graph: sparse.csr_matrix, dispersal_m: float
                 conn[kk] = max(float((a[rows] * lost).sum()) / num, 0.0)
     dpc = intra + flux + np.nan_to_num(conn)
     reach = a + np.divide(flux_row, a, out=np.zeros(n), where=a > 0)
-    return {"dpc": dpc, "intra": intra, "flux": flux, "connector": conn, "reach": reach}
+    return {"dpc": dpc, "intra": intra, "flux": flux, "connector": conn, "reach": reach,
+            "pc_num": np.array([num])}
 
 
 def eca_gain_attached(eca_now: float, added: np.ndarray, reach: np.ndarray,

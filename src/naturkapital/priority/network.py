@@ -10,6 +10,7 @@ and counted in the corridor raster (corridors per cell).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from naturkapital.priority.connectivity import (
     P_AT_DISTANCE,
     dpc_fractions,
     link_graph,
-    pc_eca,
 )
 from naturkapital.priority.costdistance import CostField, cost_field, link_path, planar_links
 from naturkapital.priority.patches import PATCH_ID, NatureGrid, label_patches, nature_grid
@@ -95,13 +95,13 @@ def network_from_grid(grid: NatureGrid, distances: list[float], min_patch_ha: fl
     landscape_ha = float(grid.inside.sum()) * grid.cell_ha
     rows = []
     for d in ds:
-        ix = pc_eca(attr, g, d, landscape_ha, p_at)
-        rows.append({"distance_m": d, "pc": ix["pc"], "eca_ha": ix["eca"],
-                     "eca_pct_of_habitat": 100 * ix["eca"] / attr.sum(),
+        fr = dpc_fractions(attr, g, d, p_at, connector=connector)
+        num = float(fr["pc_num"][0])
+        rows.append({"distance_m": d, "pc": num / landscape_ha ** 2, "eca_ha": math.sqrt(num),
+                     "eca_pct_of_habitat": 100 * math.sqrt(num) / attr.sum(),
                      "habitat_ha": float(attr.sum()), "landscape_ha": landscape_ha,
                      "patches": n, "links": len(links),
                      "links_within": int((links["cost_m"] <= d).sum())})
-        fr = dpc_fractions(attr, g, d, p_at, connector=connector)
         tag = f"{d:g}"
         for k in ("dpc", "intra", "flux", "connector", "reach"):
             patches[f"{k}_{tag}"] = fr[k]
