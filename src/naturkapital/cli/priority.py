@@ -26,7 +26,8 @@ def _n(x: float | None, digits: int = 0) -> str:
 @spec_command(priority_app, ALLOCATE)
 def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
                  wet_nature_ha: float, dry_nature_ha: float, unit_size_m: float,
-                 budget: float | None, time_limit: float, lock_in: list[str] | None,
+                 budget: float | None, time_limit: float, boundary_penalty: float,
+                 staged: bool, maximise_eca: bool, lock_in: list[str] | None,
                  lock_out: list[str] | None, convertible: list[str] | None,
                  costs: Path | None, out: Path | None) -> None:
     """Plan til arealmål. A least-cost plan that meets the hectare targets."""
@@ -37,7 +38,8 @@ def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
     with console.status("Fordeler omlægninger (allocating) …"):
         res = plan_allocation(kommune, forest_ha, untouched_forest_ha, wet_nature_ha,
                               dry_nature_ha, unit_size_m, budget, lock_in, lock_out,
-                              convertible, costs, time_limit)
+                              convertible, costs, time_limit, boundary_penalty, staged,
+                              maximise_eca)
     m = res.meta
     t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), {m['units']:,} enheder "
                     f"(units) à {m['unit_size_m']:g} m", header_style="bold")
