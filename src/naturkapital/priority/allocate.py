@@ -29,6 +29,8 @@ from naturkapital.core.errors import InputError
 from naturkapital.priority.costs import Conversion
 
 UNIT_ID = "unit_id"
+#: Per-unit programs with this many variables or more skip HiGHS's presolve.
+PRESOLVE_MAX = 50_000
 
 
 @dataclass
@@ -309,8 +311,12 @@ def _unit_milp(a: np.ndarray, cost: np.ndarray, targets: np.ndarray, lo: np.ndar
                                                                c_of[m]), cols[m])),
                                 shape=(int(tmask.sum()), n))
         rows.append(LinearConstraint(a_t, targets[tmask], np.inf))
-    a_u = sparse.csr_matrix((np.ones(nx), (f_of, cols)), shape=(nf, n))
-    rows.append(LinearConstraint(a_u, lo, 1.0))
+    lower = np.zeros(n)
+    if nc == 1:  # one type: "at most one type per unit" is the variable's bound
+        lower[:nx] = lo
+    else:
+        a_u = sparse.csr_matrix((np.ones(nx), (f_of, cols)), shape=(nf, n))
+        rows.append(LinearConstraint(a_u, lo, 1.0))
     if budget is not None:
         rows.append(LinearConstraint(sparse.csr_matrix(
             np.concatenate([cost.ravel(), np.zeros(ne)])[None, :]), -np.inf, budget))
@@ -332,10 +338,13 @@ def _unit_milp(a: np.ndarray, cost: np.ndarray, targets: np.ndarray, lo: np.ndar
         rows.append(LinearConstraint(sparse.csr_matrix(
             np.concatenate([np.repeat(a * in3, nc), np.zeros(ne)])[None, :]), -np.inf, h))
     integrality = np.concatenate([np.ones(nx), np.zeros(ne)])
+    # HiGHS's presolve on tens of thousands of binaries in a few dense rows ran past the
+    # time limit (bench priority, 81 527 units: > 60 s in presolve); those programs go
+    # to the LP and branch-and-bound directly.
     res = milp(obj, constraints=rows, integrality=integrality,
-               bounds=Bounds(np.zeros(n), np.ones(n)),
+               bounds=Bounds(lower, np.ones(n)),
                options={"time_limit": float(time_limit), "mip_rel_gap": float(gap),
-                        "disp": False})
+                        "disp": False, "presolve": n < PRESOLVE_MAX})
     status = {0: "optimal (within the gap tolerance)", 1: "time limit (best plan found)",
               2: "infeasible", 3: "unbounded", 4: "solver error"}.get(res.status, str(res.status))
     if res.x is None or res.status not in (0, 1):
