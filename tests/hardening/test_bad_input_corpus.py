@@ -677,6 +677,10 @@ simple("priority-network-unknown-kommune", lambda c: (["priority", "network", "-
                                                        "9999"], ("--kommune", "9999")))
 simple("priority-rank-buffer-negative", lambda c: (["priority", "rank", "--kommune", "766",
                                                     "--buffer", "-1"], ("--buffer",)))
+simple("priority-allocate-boundary-negative", lambda c: (["priority", "allocate", "--kommune",
+                                                         "766", "--forest-ha", "10",
+                                                         "--boundary-penalty", "-1"],
+                                                        ("--boundary-penalty",)))
 simple("priority-rank-map-suffix", lambda c: (["priority", "rank", "--kommune", "766", "--map",
                                                str(c.d / "m.jpg")], ("m.jpg",)))
 
