@@ -705,6 +705,39 @@ simple("qgis-install-profile-read-only", lambda c: (["qgis", "install-plugin",
                                                     ("plugins", "cannot install")))
 
 
+# ------------------------------------------------------------- priority network and rank
+RES_HEAD = "value,label,resistance,source\n"
+
+
+def network(c: Ctx, *extra: str) -> list[str]:
+    return ["priority", "network", "--kommune", "766", "--out", str(c.d / "n.gpkg"), *extra]
+
+
+simple("priority-network-resistance-missing-class", lambda c: (network(c, "--resistance", str(
+    c.file("r.csv", RES_HEAD + "8,Skov,1,habitat\n"))), ("r.csv", "no resistance for "
+                                                            "land-cover class")))
+simple("priority-network-resistance-no-source", lambda c: (network(c, "--resistance", str(
+    c.file("r.csv", RES_HEAD + "8,Skov,1,\n"))), ("r.csv", "no source")))
+simple("priority-network-resistance-below-one", lambda c: (network(c, "--resistance", str(
+    c.file("r.csv", RES_HEAD + "8,Skov,0.5,x\n"))), ("r.csv", "≥ 1")))
+simple("priority-network-no-patches", lambda c: (network(c, "--min-patch-ha", "9999"),
+                                                 ("no nature patch",)))
+simple("priority-network-distance-negative", lambda c: (network(c, "--distance", "-5"),
+                                                        ("--distance",)))
+simple("priority-network-out-suffix", lambda c: (["priority", "network", "--kommune", "766",
+                                                  "--out", str(c.d / "n.csv")], ("n.csv",)))
+simple("priority-network-unknown-kommune", lambda c: (["priority", "network", "--kommune",
+                                                       "9999"], ("--kommune", "9999")))
+simple("priority-rank-buffer-negative", lambda c: (["priority", "rank", "--kommune", "766",
+                                                    "--buffer", "-1"], ("--buffer",)))
+simple("priority-allocate-boundary-negative", lambda c: (["priority", "allocate", "--kommune",
+                                                         "766", "--forest-ha", "10",
+                                                         "--boundary-penalty", "-1"],
+                                                        ("--boundary-penalty",)))
+simple("priority-rank-map-suffix", lambda c: (["priority", "rank", "--kommune", "766", "--map",
+                                               str(c.d / "m.jpg")], ("m.jpg",)))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input(name: str, lc: dict[str, Path], scene: dict[str, Path], tmp_path: Path,
                    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate``."""
+"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate |
+priority``."""
 
 from __future__ import annotations
 
@@ -321,3 +322,54 @@ def bench_consolidate_cmd(
                                    "objective_vs_greedy": res.ratio}, indent=2))
     console.print(f"parcels={parcels} owners={owners} seconds={p.seconds:.1f} "
                   f"gap_pct={gap:.2f} objective_vs_greedy={res.ratio:.3f}", highlight=False)
+
+
+@bench_app.command("priority")
+def bench_priority_cmd(
+    distance: Annotated[float, typer.Option(
+        "--distance", help="Spredningsafstand, m / dispersal distance, m.")] = 1000.0,
+    block: Annotated[int, typer.Option(
+        "--block", help="Enhedens side i 100 m-celler / unit side in 100 m cells.")] = 7,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", help="Løserens tidsgrænse, s / the solver's time limit, s.")] = 60.0,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Mål netværk og fordeling. The national patch graph at 100 m and a national
+    allocation (≥ 50 000 planning units) against the greedy baseline.
+
+    Prints the numbers and, last, network_seconds=T units=N seconds=S gap_pct=G
+    cost_vs_greedy=R.
+    """
+    from naturkapital.bench.priority import run_priority_bench
+
+    if not 0 < distance <= 100_000:
+        raise InputError("--distance", "must be more than 0 and at most 100 000 m")
+    if not 2 <= block <= 50:
+        raise InputError("--block", "must be 2–50 cells")
+    if not 0 < time_limit <= 3600:
+        raise InputError("--time-limit", "must be more than 0 and at most 3600 s")
+    load0 = os.getloadavg()[0]
+    r = run_priority_bench(distance, block=block, time_limit=time_limit)
+    m = r.meta
+    gap = float("nan") if r.gap_pct is None else r.gap_pct
+    ratio = float("nan") if r.cost_vs_greedy is None else r.cost_vs_greedy
+    console.print(f"Netværk (network), Danmark 100 m: {r.patches:,} patches, {r.links:,} "
+                  f"links, ECA {r.eca_ha:,.0f} ha at {distance:g} m — "
+                  f"{r.network_seconds:.1f} s", highlight=False)
+    console.print(f"Fordeling (allocation): {r.units:,} units of {m['block_m']:g} m "
+                  f"({m['candidate_units']:,} with farmland), targets "
+                  f"{m['targets_ha']} ha, ECA floor {m['eca_floor_ha']:,.1f} ha", highlight=False)
+    console.print(f"  HiGHS: {m['cost_dkk']:,.0f} DKK, ECA gain {m['eca_gain_ha']:,.1f} ha, "
+                  f"{m['status']}, gap {gap:.3f} %, {r.seconds:.1f} s", highlight=False)
+    console.print(f"  greedy: {m['greedy_cost_dkk']:,.0f} DKK, ECA gain "
+                  f"{m['greedy_eca_gain_ha']:,.1f} ha", highlight=False)
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    if out is not None:
+        out.write_text(json.dumps({"network_seconds": r.network_seconds, "patches": r.patches,
+                                   "links": r.links, "eca_ha": r.eca_ha, "units": r.units,
+                                   "seconds": r.seconds, "gap_pct": gap,
+                                   "cost_vs_greedy": ratio, **m}, indent=2, default=str))
+    console.print(f"network_seconds={r.network_seconds:.1f} units={r.units} "
+                  f"seconds={r.seconds:.1f} gap_pct={gap:.2f} cost_vs_greedy={ratio:.3f}",
+                  highlight=False)

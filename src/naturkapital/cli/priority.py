@@ -1,4 +1,4 @@
-"""``naturkapital priority allocate``: where to act — area targets at least cost."""
+"""``naturkapital priority network | rank | allocate``: where to act."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.table import Table
 from naturkapital.cli.app import console, sub_app
 from naturkapital.cli.generate import spec_command
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
-from naturkapital.priority.spec import ALLOCATE
+from naturkapital.priority.spec import ALLOCATE, NETWORK, RANK
 
 priority_app = sub_app(
     "priority",
@@ -26,7 +26,8 @@ def _n(x: float | None, digits: int = 0) -> str:
 @spec_command(priority_app, ALLOCATE)
 def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
                  wet_nature_ha: float, dry_nature_ha: float, unit_size_m: float,
-                 budget: float | None, time_limit: float, lock_in: list[str] | None,
+                 budget: float | None, time_limit: float, boundary_penalty: float,
+                 staged: bool, maximise_eca: bool, lock_in: list[str] | None,
                  lock_out: list[str] | None, convertible: list[str] | None,
                  costs: Path | None, out: Path | None) -> None:
     """Plan til arealmål. A least-cost plan that meets the hectare targets."""
@@ -37,7 +38,8 @@ def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
     with console.status("Fordeler omlægninger (allocating) …"):
         res = plan_allocation(kommune, forest_ha, untouched_forest_ha, wet_nature_ha,
                               dry_nature_ha, unit_size_m, budget, lock_in, lock_out,
-                              convertible, costs, time_limit)
+                              convertible, costs, time_limit, boundary_penalty, staged,
+                              maximise_eca)
     m = res.meta
     t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), {m['units']:,} enheder "
                     f"(units) à {m['unit_size_m']:g} m", header_style="bold")
@@ -68,3 +70,110 @@ def allocate_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
         console.print(f"Skrev (wrote) {out} — {len(plan)} omlægninger (conversions); "
                       f"scenariefil til (scenario file for) naturkapital scenario evaluate",
                       highlight=False)
+
+
+@spec_command(priority_app, NETWORK)
+def network_cmd(kommune: str, distance: list[float] | None, min_patch_ha: float,
+                p_at_distance: float, resistance: Path | None, out: Path | None,
+                map: Path | None, corridor_raster: Path | None) -> None:
+    """Økologisk netværk. Patches, least-cost links, PC/ECA, dPC and corridors."""
+    from naturkapital.priority.network import (
+        build_network,
+        write_corridor_raster,
+        write_network,
+    )
+
+    for path, suffixes in ((out, (".gpkg",)), (map, (".png",)),
+                           (corridor_raster, (".tif",))):
+        if path is not None:
+            check_out(path, suffixes)
+    with console.status("Bygger netværket (building the network) …"):
+        net = build_network(kommune, distance, min_patch_ha, p_at_distance, resistance)
+    m = net.meta
+    t = Table(title=f"Økologisk netværk (ecological network) — {m['kommune_name']} "
+                    f"({m['kommune']})", header_style="bold")
+    for c in ("Spredning m (dispersal)", "Områder (patches)", "Forbindelser (links)",
+              "Habitat ha", "ECA ha", "ECA %", "PC"):
+        t.add_column(c, justify="right")
+    for r in net.indices.itertuples():
+        t.add_row(f"{r.distance_m:g}", str(r.patches), f"{r.links_within} / {r.links}",
+                  _n(r.habitat_ha, 1), _n(r.eca_ha, 1), _n(r.eca_pct_of_habitat, 1),
+                  f"{r.pc:.3e}")
+    console.print(t)
+    d = m["distances_m"][-1]
+    top = net.patches.sort_values(f"dpc_{d:g}", ascending=False).head(5)
+    console.print(f"Vigtigste områder (most important patches) ved (at) {d:g} m — dPC "
+                  "(intra / flux / connector):", highlight=False)
+    for r in top.itertuples():
+        fr = [getattr(r, f"{k}_{d:g}") for k in ("dpc", "intra", "flux", "connector")]
+        console.print(f"  område (patch) {r.patch_id}: {r.area_ha:,.0f} ha, dPC {fr[0]:.3f} "
+                      f"({fr[1]:.3f} / {fr[2]:.3f} / {fr[3]:.4f})", highlight=False)
+    console.print(f"Korridorer (corridors) ≤ {d:g} m: {len(net.corridors)}", highlight=False)
+    if m["assumptions"]:
+        console.print("[yellow]Antagelser (assumptions, no published source):[/]")
+        for a in m["assumptions"]:
+            console.print(f"  · {a}", highlight=False)
+    if out is not None:
+        write_network(net, out)
+        console.print(f"Skrev (wrote) {out}", highlight=False)
+    if corridor_raster is not None:
+        write_corridor_raster(net, corridor_raster)
+        console.print(f"Skrev (wrote) {corridor_raster}", highlight=False)
+    if map is not None:
+        from naturkapital.report.priority import network_map
+
+        network_map(net, map)
+        console.print(f"Skrev (wrote) {map}", highlight=False)
+
+
+@spec_command(priority_app, RANK)
+def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
+             parcels: Path | None, protection: Path | None, min_patch_ha: float,
+             out: Path | None, map: Path | None) -> None:
+    """Brandmandens regel. Fireman's-rule classes and ranked candidates."""
+    from naturkapital.priority.rank import rank_kommune
+
+    if out is not None:
+        check_out(out, TABLE_SUFFIXES)
+    if map is not None:
+        check_out(map, (".png",))
+    with console.status("Rangordner enheder (ranking units) …"):
+        res = rank_kommune(kommune, distance, unit_size_m, buffer_m, parcels, protection,
+                           min_patch_ha)
+    m, u = res.meta, res.units
+    t = Table(title=f"Brandmandens regel (fireman's rule) — {m['kommune_name']} "
+                    f"({m['kommune']}), ECA {m['eca_ha']:,.0f} ha ved (at) {m['distance_m']:g} m",
+              header_style="bold")
+    for c in ("Klasse (class)", "Enheder (units)", "Landbrug ha (farmland)",
+              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)"):
+        t.add_column(c, justify="right")
+    names = {0: "0 intet (nothing)", 1: "1 beskyt (protect)", 2: "2 buffer/forbind (connect)",
+             3: "3 ny natur (new)"}
+    for c in (1, 2, 3, 0):
+        s = u[u["fireman_class"] == c]
+        t.add_row(names[c], str(len(s)), _n(s["farmland_ha"].sum(), 1),
+                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()))
+    console.print(t)
+    if "protected_share" in u:
+        console.print(f"Ubeskyttet værdifuld natur (unprotected class 1): "
+                      f"{int(u['unprotected'].astype(bool).sum())} enheder (units)",
+                      highlight=False)
+    console.print("Højest rangerede kandidater (top-ranked candidates):", highlight=False)
+    for r in u.sort_values("rank").head(5).itertuples():
+        console.print(f"  {int(r.rank)}. {r.unit_id} klasse (class) {r.fireman_class}: "
+                      f"{r.farmland_ha:,.1f} ha, ECA +{r.eca_gain_ha:,.2f} ha", highlight=False)
+    if m["assumptions"]:
+        console.print(f"[yellow]Antagelser (assumptions): {len(m['assumptions'])}, listed "
+                      "in the output metadata[/]")
+    if out is not None:
+        table = pd.DataFrame(u.sort_values("rank").drop(columns="geometry"))
+        table["unprotected"] = table["unprotected"].astype(object)
+        write_table(table, out, m, geometry=u[["unit_id", "geometry"]], key="unit_id")
+        console.print(f"Skrev (wrote) {out}", highlight=False)
+    if map is not None:
+        from naturkapital.report.priority import rank_map
+
+        rank_map(u, f"Brandmandens regel / fireman's rule — {m['kommune_name']}, "
+                    f"buffer {m['buffer_m']:g} m, spredning (dispersal) {m['distance_m']:g} m",
+                 map)
+        console.print(f"Skrev (wrote) {map}", highlight=False)

@@ -115,6 +115,9 @@ class Param:
         """
         if value is None:
             return "is required" if self.required else None
+        if self.multiple and isinstance(value, list | tuple):
+            return next((why for v in value if (why := replace(self, multiple=False)
+                                                 .check(v)) is not None), None)
         if self.kind in ("number", "integer"):
             if isinstance(value, bool):
                 return f"must be a number, not {value!r}"

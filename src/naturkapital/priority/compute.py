@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from naturkapital.priority.allocate import UNIT_ID, allocate
@@ -43,8 +44,15 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
                     lock_out: list[str] | tuple[str, ...] | None = None,
                     convertible: list[str] | tuple[str, ...] | None = None,
                     costs: str | Path | None = None,
-                    time_limit: float = 60.0) -> PriorityPlan:
-    """The least-cost plan for kommune ``kommune`` meeting the hectare targets."""
+                    time_limit: float = 60.0, boundary_penalty: float = 0.0,
+                    staged: bool = False, maximise_eca: bool = False,
+                    distance: float = 1000.0) -> PriorityPlan:
+    """The least-cost plan for kommune ``kommune`` meeting the hectare targets.
+
+    ``boundary_penalty`` (DKK per metre of the plan's outer edge) asks for compact plans;
+    ``staged`` follows the fireman's order (buffer/connect land before new nature) and
+    ``maximise_eca`` spends the ``budget`` on the most ECA gain (the targets then are
+    floors); the last two build the ecological network at ``distance`` m."""
     from naturkapital.landcover.sources import resolve_landcover
 
     lc = resolve_landcover("basemap2021")
@@ -59,8 +67,30 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     areas = unit_areas(units, lc, conv)
     targets = {"forest": forest_ha, "untouched_forest": untouched_forest_ha,
                "wet_nature": wet_nature_ha, "dry_nature": dry_nature_ha}
-    alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
-                     tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
+    extra_meta: dict = {}
+    if boundary_penalty > 0 or staged or maximise_eca:
+        from naturkapital.priority.allocate import Extras, allocate_units, shared_edges
+
+        stage = gain = None
+        if staged or maximise_eca:
+            from naturkapital.priority.network import build_network
+            from naturkapital.priority.rank import rank_units
+
+            net = build_network(code, [distance])
+            ranked = rank_units(net, units, distance=distance).units
+            stage = np.where(ranked["fireman_class"].to_numpy() == 2, 2, 3)
+            gain = ranked["eca_gain_ha"].to_numpy()
+            extra_meta = {"eca_ha": float(net.indices["eca_ha"].iloc[0]),
+                          "distance_m": distance}
+        extras = Extras(shared_edges(units) if boundary_penalty > 0 else None,
+                        units.geometry.length.to_numpy(), float(boundary_penalty),
+                        gain, maximise_eca, stage if staged else None)
+        alloc = allocate_units(areas[[UNIT_ID, "available_ha"]], table.conversions,
+                               targets, extras, tuple(lock_in or ()), tuple(lock_out or ()),
+                               budget, time_limit)
+    else:
+        alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
+                         tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
     chosen = units[units[UNIT_ID].isin(alloc.plan[UNIT_ID])]
     polys = convertible_polygons(chosen, lc, conv)
     plan = polys.merge(alloc.plan, on=UNIT_ID, how="inner")
@@ -77,6 +107,6 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     meta = {"method": METHOD, "kommune": code, "kommune_name": name,
             "landcover": lc.label, "unit_size_m": float(unit_size_m),
             "convertible_land_types": list(conv), "cost_table": table.source,
-            "assumptions": table.assumptions, **alloc.meta}
+            "assumptions": table.assumptions, **extra_meta, **alloc.meta}
     return PriorityPlan(gpd.GeoDataFrame(plan, geometry="geometry", crs=crs),
                         alloc.summary, unit_gdf, meta)

@@ -79,3 +79,22 @@ def load_costs(path: str | Path | None = None) -> CostTable:
     assumptions = [f"{r.conversion}/{r.item} {r.value:g} {r.unit}: {r.source}"
                    for r in df.itertuples() if str(r.source).strip().startswith("assumption")]
     return CostTable(out, assumptions, str(p))
+
+
+TARGETS = Path(__file__).resolve().parent / "tables" / "national_targets.csv"
+
+
+def load_national_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """The national targets and grant rates of the Green Tripartite agreement (24 June
+    2024): ``target, value, unit, year, note, source``; a municipality's share is the
+    user's input."""
+    p = check_local(path, "targets table") if path is not None else TARGETS
+    df = read_csv_table(p, "targets table", ("target", "value", "unit", "year", "source"),
+                        {"source": str, "note": str, "unit": str})
+    values = pd.to_numeric(df["value"], errors="coerce")
+    if values.isna().any() or (values < 0).any():
+        i = int(np.argmax((values.isna() | (values < 0)).to_numpy()))
+        raise InputError(p, f"value of {df['target'].iloc[i]} must be a number ≥ 0")
+    if (df["source"].str.strip() == "").any():
+        raise InputError(p, "every target needs a source")
+    return df.assign(value=values.astype(float)).set_index("target")

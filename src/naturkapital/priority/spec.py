@@ -9,6 +9,8 @@ from __future__ import annotations
 from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.priority.compute import plan_allocation
+from naturkapital.priority.network import build_network
+from naturkapital.priority.rank import rank_kommune
 
 
 def _target(name: str, da: str, en: str) -> Param:
@@ -51,6 +53,18 @@ ALLOCATE = ModelSpec(
         Param("time_limit", "number", Text("Tidsgrænse", "Time limit"),
               Text("Løserens tidsgrænse i sekunder.", "Solver time limit, seconds."),
               default=60.0, unit="s", minimum=1, maximum=600),
+        Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
+              Text("Kr. pr. meter af planens ydre kant (0: ingen); giver samlede planer.",
+                   "DKK per metre of the plan's outer edge (0: none); gives compact plans."),
+              default=0.0, unit="DKK/m", minimum=0, maximum=1_000_000),
+        Param("staged", "flag", Text("Brandmandens rækkefølge", "Fireman's order"),
+              Text("Brug først landbrug der buffer/forbinder natur, derefter ny natur.",
+                   "Use farmland that buffers/connects nature first, then new nature."),
+              default=False),
+        Param("maximise_eca", "flag", Text("Maksimér ECA", "Maximise ECA"),
+              Text("Brug budgettet på størst ECA-gevinst (målene er så minimum).",
+                   "Spend the budget on the largest ECA gain (targets are then minimums)."),
+              default=False),
         Param("lock_in", "text", Text("Låst ind", "Locked in"),
               Text("Enhed der skal omlægges (unit_id, fx r12c7); gentag for flere.",
                    "Unit that must be converted (unit_id, e.g. r12c7); repeat for several."),
@@ -90,4 +104,121 @@ ALLOCATE = ModelSpec(
     keywords=("priority", "allocation", "tripartite", "trepart", "forest", "lowland"),
 )
 
-SPECS: tuple[ModelSpec, ...] = (ALLOCATE,)
+KOMMUNE = ALLOCATE.param("kommune")
+
+NETWORK = ModelSpec(
+    id="priority-network",
+    title=Text("Økologisk netværk: naturområder, forbindelser og korridorer",
+               "Ecological network: patches, links and corridors"),
+    about=Text("Naturområder (skov, tør og våd natur, søer; Basemap04 2021 og 50 m-kortet "
+               "over tør/våd natur) i en kommune, mindste-omkostningsafstande over en "
+               "modstandsflade, Probability of Connectivity og Equivalent Connected Area pr. "
+               "spredningsafstand, dPC pr. område (intra/flux/connector) og korridorer.",
+               "Nature patches (forest, dry and wet nature, lakes; Basemap04 2021 and the "
+               "50 m dry/wet nature map) in a municipality, least-cost distances over a "
+               "resistance surface, Probability of Connectivity and Equivalent Connected "
+               "Area per dispersal distance, dPC per patch (intra/flux/connector) and "
+               "least-cost corridors."),
+    inputs=(
+        KOMMUNE,
+        Param("distance", "number", Text("Spredningsafstand", "Dispersal distance"),
+              Text("Afstand (effektive meter) hvor spredningssandsynligheden er p; gentag "
+                   "for flere.",
+                   "Distance (effective metres) at which the dispersal probability is p; "
+                   "repeat for several."),
+              default=None, unit="m", exclusive_minimum=0, maximum=100_000, multiple=True),
+        Param("min_patch_ha", "number", Text("Mindste område", "Smallest patch"),
+              Text("Mindste naturområde der regnes som knude.",
+                   "Smallest nature patch counted as a node."),
+              default=1.0, unit="ha", minimum=0, maximum=10_000),
+        Param("p_at_distance", "number", Text("Sandsynlighed ved afstanden",
+                                              "Probability at the distance"),
+              Text("Spredningssandsynlighed ved spredningsafstanden (0,5 median, 0,05 "
+                   "maksimum).",
+                   "Dispersal probability at the dispersal distance (0.5 median, 0.05 "
+                   "maximum)."),
+              default=0.5, exclusive_minimum=0, maximum=0.999),
+        Param("resistance", "table", Text("Modstandstabel", "Resistance table"),
+              Text("Modstand pr. arealklasse CSV (standard: indlejret, med kilder).",
+                   "Resistance per land-cover class CSV (default: embedded, with sources)."),
+              default=None, faces=CLI, columns=("value", "label", "resistance", "source")),
+        Param("out", "output", Text("Netværk", "Network"),
+              Text("GeoPackage med lagene patches, links, corridors og indices.",
+                   "GeoPackage with the layers patches, links, corridors and indices."),
+              default=None, faces=CLI, suffixes=(".gpkg",)),
+        Param("map", "output", Text("Kort", "Map"),
+              Text("Kort over netværket (PNG).", "Map of the network (PNG)."),
+              default=None, faces=CLI, suffixes=(".png",)),
+        Param("corridor_raster", "output", Text("Korridorraster", "Corridor raster"),
+              Text("Korridorer pr. celle (GeoTIFF).", "Corridors per cell (GeoTIFF)."),
+              default=None, faces=CLI, suffixes=(".tif",)),
+    ),
+    outputs=(
+        Output("indices", "table", Text("Indeks", "Indices"),
+               Text("PC og ECA pr. spredningsafstand.", "PC and ECA per dispersal distance."),
+               {"type": "array", "items": {"type": "object"}}),
+        Output("patches", "vector", Text("Naturområder", "Patches"),
+               Text("Områder med areal, habitat-ha og dPC-fraktioner.",
+                    "Patches with area, habitat ha and dPC fractions.")),
+        Output("corridors", "vector", Text("Korridorer", "Corridors"),
+               Text("Mindste-omkostningskorridorer.", "Least-cost corridors.")),
+    ),
+    run=build_network,
+    command=("priority", "network"),
+    process=False,
+    keywords=("connectivity", "ECA", "PC", "corridor", "korridor", "netværk"),
+)
+
+RANK = ModelSpec(
+    id="priority-rank",
+    title=Text("Brandmandens regel: beskyt, forbind, skab", "The fireman's rule: protect, "
+               "connect, create"),
+    about=Text("Hver planlægningsenhed får klasse 1 beskyt (værdifuld natur; markeret hvis "
+               "ubeskyttet), 2 buffer/forbind (landbrug nær natur eller på en korridor, med "
+               "ECA-gevinst) eller 3 ny natur, med synergier (kulstof, kvælstof, NKI) og en "
+               "rangordning af kandidaterne.",
+               "Every planning unit gets class 1 protect (valuable nature; flagged when "
+               "unprotected), 2 buffer/connect (farmland near nature or on a corridor, with "
+               "its ECA gain) or 3 new nature, with synergies (carbon, nitrogen, NKI) and a "
+               "ranking of the candidates."),
+    inputs=(
+        KOMMUNE,
+        Param("distance", "number", Text("Spredningsafstand", "Dispersal distance"),
+              Text("Spredningsafstand for netværket (effektive meter).",
+                   "Dispersal distance of the network (effective metres)."),
+              default=1000.0, unit="m", exclusive_minimum=0, maximum=100_000),
+        ALLOCATE.param("unit_size_m"),
+        Param("buffer_m", "number", Text("Bufferzone", "Buffer"),
+              Text("Landbrug inden for denne afstand af natur er klasse 2.",
+                   "Farmland within this distance of nature is class 2."),
+              default=200.0, unit="m", minimum=0, maximum=5_000, flag="--buffer"),
+        Param("parcels", "vector", Text("Matrikler", "Parcels"),
+              Text("Egne planlægningsenheder (polygoner, valgfri kolonne unit_id) i stedet "
+                   "for kvadratnettet.",
+                   "Own planning units (polygons, optional column unit_id) instead of the "
+                   "grid."), default=None, faces=CLI, geometry="polygon"),
+        Param("protection", "vector", Text("Beskyttet natur", "Protected nature"),
+              Text("Beskyttelseslag (fx §3, Natura 2000); klasse 1 uden for markeres.",
+                   "Protection layer (e.g. §3, Natura 2000); class 1 outside it is flagged."),
+              default=None, faces=CLI, geometry="polygon"),
+        NETWORK.param("min_patch_ha"),
+        Param("out", "output", Text("Kandidater", "Candidates"),
+              Text("Rangordnede enheder: .gpkg, .csv eller .json.",
+                   "Ranked units: .gpkg, .csv or .json."),
+              default=None, faces=CLI, suffixes=TABLE_SUFFIXES),
+        Param("map", "output", Text("Prioritetskort", "Priority map"),
+              Text("Kort over klasserne (PNG).", "Map of the classes (PNG)."),
+              default=None, faces=CLI, suffixes=(".png",)),
+    ),
+    outputs=(
+        Output("units", "vector", Text("Enheder", "Units"),
+               Text("Klasse, kriterier og rang pr. enhed.",
+                    "Class, criteria and rank per unit.")),
+    ),
+    run=rank_kommune,
+    command=("priority", "rank"),
+    process=False,
+    keywords=("fireman", "brandmand", "protect", "connect", "priority"),
+)
+
+SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK, RANK)

@@ -21,7 +21,9 @@ def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     ctx.progress(10, f"allocating the targets in {v['kommune']}")
     res = plan_allocation(v["kommune"], v["forest_ha"], v["untouched_forest_ha"],
                           v["wet_nature_ha"], v["dry_nature_ha"], v["unit_size_m"],
-                          v["budget"], time_limit=v["time_limit"])
+                          v["budget"], time_limit=v["time_limit"],
+                          boundary_penalty=v["boundary_penalty"], staged=v["staged"],
+                          maximise_eca=v["maximise_eca"])
     wgs = res.plan.to_crs(4326)
     wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
     meta = dict(res.meta)
