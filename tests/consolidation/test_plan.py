@@ -192,3 +192,17 @@ def test_value_balance_within_tolerance(f):
     # Owners' parcels never end in the bank.
     own = p["owner"] != BANK
     assert BANK not in set(plan.to[own])
+
+
+def test_project_eca_by_hand():
+    from naturkapital.consolidation.model import project_eca
+
+    a = box(0, 0, 100, 100)  # 1 ha
+    far = box(1100, 0, 1200, 100)  # 1 ha, 1000 m edge to edge: p = 0.5 at 1000 m
+    # PC numerator = 1² + 1² + 2 · 1 · 1 · 0.5 = 3 ha² → ECA = √3 ha
+    assert project_eca([a, far], 1000.0) == pytest.approx(3 ** 0.5)
+    # touching squares are one piece of 2 ha: ECA is its area
+    assert project_eca([a, box(100, 0, 200, 100)], 1000.0) == pytest.approx(2.0)
+    # at 2000 m p = 0.25: 1 + 1 + 2 · 0.25 = 2.5
+    assert project_eca([a, box(2100, 0, 2200, 100)], 1000.0) == pytest.approx(2.5 ** 0.5)
+    assert project_eca([], 1000.0) == 0.0

@@ -75,7 +75,8 @@ def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | No
     console.print(f"Byttes (parcels that change hands): {len(res.swaps)}; projekt (project): "
                   f"{s['project_parcels']} parceller, {s['project_ha']:,.2f} ha, "
                   f"{s['project_pieces']} stykker (pieces), største (largest) "
-                  f"{s['project_largest_piece_ha']:,.2f} ha", highlight=False)
+                  f"{s['project_largest_piece_ha']:,.2f} ha, ECA {s['project_eca_ha']:,.2f} ha",
+                  highlight=False)
     gap = "–" if s["gap_pct"] is None else f"{s['gap_pct']:.3f} %"
     console.print(f"Mål (objective) {s['objective']:,.3f} (ha·km {s['ha_km']:,.2f}, flyttet "
                   f"(moved) {s['parcels_moved']}, kontant (cash) {s['cash_dkk']:,.0f} DKK); "

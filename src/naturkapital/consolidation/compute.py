@@ -19,6 +19,7 @@ import pandas as pd
 
 from naturkapital.consolidation.model import (
     BANK,
+    ECA_DISPERSAL_M,
     PROJECT,
     Fabric,
     Plan,
@@ -26,6 +27,7 @@ from naturkapital.consolidation.model import (
     Weights,
     greedy,
     pieces,
+    project_eca,
     solve,
 )
 from naturkapital.core.errors import InputError
@@ -383,6 +385,8 @@ def _result(fabric: Fabric, plan: Plan, base: Plan, targets: dict[str, Any],
         "project_parcels": int(len(proj)),
         "project_ha": round(float(proj["area_ha"].sum()), 4),
         "project_pieces": n_pieces, "project_largest_piece_ha": round(largest, 4),
+        "project_eca_ha": round(project_eca(proj.geometry), 4),
+        "project_eca_dispersal_m": ECA_DISPERSAL_M,
         "parcels_moved": int(plan.parts["parcels_moved"]),
         "ha_km": round(plan.parts["ha_km"], 4),
         "cash_dkk": round(plan.parts["cash_dkk"], 0),

@@ -37,6 +37,7 @@ from scipy.sparse import coo_matrix
 
 from naturkapital.consolidation.search import Program, improve, round_lp
 from naturkapital.core.errors import InputError
+from naturkapital.priority.connectivity import eca
 
 #: Receiver names of the project and the land bank (never an owner id).
 PROJECT = "__project__"
@@ -47,6 +48,9 @@ CASH_UNIT = 100_000.0
 #: holds a plan); a miss costs this much per 100 000 DKK and a plan that still misses
 #: the band is never returned.
 SOFT_PENALTY = 10_000.0
+#: Dispersal distance (m) at which two project pieces are linked with probability 0.5,
+#: for the project's Equivalent Connected Area.
+ECA_DISPERSAL_M = 1000.0
 #: From this many candidate pairs on, the soft form is used.
 SOFT_FROM_PAIRS = 20_000
 
@@ -508,6 +512,19 @@ def greedy(fabric: Fabric) -> Plan:
     parts = score(fabric, to_s, cash)
     return Plan(to_s, cash, parts["objective"], "greedy", time.perf_counter() - t0, None,
                 "feasible" if ok else "outside tolerance", parts)
+
+
+def project_eca(geoms: Any, dispersal_m: float = ECA_DISPERSAL_M) -> float:
+    """Equivalent Connected Area (ha) of the union of polygons: its pieces as patches,
+    linked by their edge-to-edge distance (Saura & Pascual-Hortal 2007; the formula is
+    :func:`naturkapital.priority.connectivity.eca`). One piece: its area."""
+    g = [x for x in geoms if x is not None and not x.is_empty]
+    if not g:
+        return 0.0
+    parts = shapely.get_parts(shapely.union_all(shapely.set_precision(np.array(g), 0.01)))
+    areas = shapely.area(parts) / 10_000.0
+    dist = shapely.distance(parts[:, None], parts[None, :])
+    return eca(areas, dist, dispersal_m)
 
 
 def pieces(geoms: Any) -> tuple[int, float]:

@@ -140,10 +140,10 @@ CONSOLIDATE = ModelSpec(
                Text("Projektparceller (GeoJSON, EPSG:4326) med to_class.",
                     "Project parcels (GeoJSON, EPSG:4326) with to_class.")),
         Output("summary", "object", Text("Resumé", "Summary"),
-               Text("Projektets stykker og største stykke, mål, MIP-gap, grådig "
-                    "sammenligning.",
-                    "The project's pieces and largest piece, objective, MIP gap, greedy "
-                    "baseline.")),
+               Text("Projektets stykker, største stykke og ECA (sammenhængende areal), "
+                    "mål, MIP-gap, grådig sammenligning.",
+                    "The project's pieces, largest piece and ECA (equivalent connected "
+                    "area), objective, MIP gap, greedy baseline.")),
         Output("meta", "object", Text("Metode", "Method"),
                Text("Metode, vægte, antagelser.", "Method, weights, assumptions.")),
     ),
