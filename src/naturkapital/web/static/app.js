@@ -126,7 +126,7 @@
         attributionControl: false,
         dragRotate: false,
         pitchWithRotate: false,
-        maxZoom: 13,
+        maxZoom: 14,
       });
     } catch (err) {
       $("#map-error").hidden = false;
@@ -143,7 +143,7 @@
         const geo = await getJSON("/api/municipalities.geojson");
         map.addSource("kommuner", { type: "geojson", data: geo, promoteId: "zone_id" });
         map.addLayer({ id: "kommuner-fill", type: "fill", source: "kommuner", paint: {
-          "fill-color": fillColour(0, 100), "fill-opacity": 0.9 } });
+          "fill-color": fillColour(0, 100), "fill-opacity": fillOpacity(0.85) } });
         map.addLayer({ id: "kommuner-line", type: "line", source: "kommuner", paint: {
           "line-color": "#ffffff", "line-width": 0.6 } });
         map.addLayer({ id: "kommuner-selected", type: "line", source: "kommuner", paint: {
@@ -182,6 +182,12 @@
       });
       map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
     });
+  }
+
+  /** The index colours fade as the map zooms in, so the background map (land cover,
+   *  names) gives orientation at parcel scale. */
+  function fillOpacity(top) {
+    return ["interpolate", ["linear"], ["zoom"], 7, top, 9, Math.min(top, 0.3), 11, Math.min(top, 0.12)];
   }
 
   function fillColour(lo, hi) {
@@ -538,7 +544,7 @@
     }
     // Lowland candidates and scenario polygons stand out on a paler index map.
     if (state.mapReady) {
-      state.map.setPaintProperty("kommuner-fill", "fill-opacity", STAY_TABS.has(name) ? 0.35 : 0.9);
+      state.map.setPaintProperty("kommuner-fill", "fill-opacity", fillOpacity(STAY_TABS.has(name) ? 0.35 : 0.85));
     }
     hook("onTab", name);
   }
