@@ -120,7 +120,8 @@ def test_funding_conditions_are_a_table_with_sources(tmp_path: Path) -> None:
                                       "registered_on_title", "no_pumping"]
     assert {r.key for r in c.stage("application")} == {"applicants", "ranking"}
     assert all(r.source.startswith("Klimaskovfonden") and r.da and r.en for r in c.rows)
-    assert c.sources == "Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024 (PRODUCT.md §B)"
+    assert c.sources == ("Klimaskovfonden, lavbundsprojekter, ansøgningsrunde 2024, "
+                         "klimaskovfonden.dk/tilskud-skov-lavbund (11.04.2024)")
     bad = tmp_path / "c.csv"
     bad.write_text("key,stage,da,en,source\nx,later,a,b,s\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown stage later"):
