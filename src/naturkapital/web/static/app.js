@@ -655,7 +655,7 @@
     try {
       const r = await fetch(rest, { method: "POST", body: fd, headers });
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      if (!r.ok) throw new Error(errorText(body) || `${r.status} ${r.statusText}`);
       state.upload = body;
       renderUpload(body);
     } catch (err) {
@@ -695,7 +695,7 @@
     if (!r.ok) {
       const body = await r.json().catch(() => ({}));
       $("#upload-status").className = "status error";
-      $("#upload-status").textContent = body.detail || r.statusText;
+      $("#upload-status").textContent = errorText(body) || r.statusText;
       return;
     }
     const blob = await r.blob();
