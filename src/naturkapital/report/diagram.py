@@ -128,7 +128,7 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
     if d.note:
         fig.text(0.01, 0.005, d.note, fontsize=7, color="#666666", ha="left", va="bottom",
                  wrap=True)
-    fig.subplots_adjust(left=0.08, right=0.9, top=0.86, bottom=0.27)
+    fig.subplots_adjust(left=0.08, right=0.86, top=0.86, bottom=0.27)
     return fig
 
 

@@ -54,8 +54,15 @@ def legend() -> list[dict[str, Any]]:
     for row in scheme.table.itertuples():
         lt = BY_KEY[row.land_type]
         en, _, da = str(row.label).partition(" / ")
-        out.append({"value": int(row.value), "en": en, "da": da or en, "land_type": lt.key,
-                    "colour": lt.colour})
+        out.append(
+            {
+                "value": int(row.value),
+                "en": en,
+                "da": da or en,
+                "land_type": lt.key,
+                "colour": lt.colour,
+            }
+        )
     return out
 
 
@@ -114,8 +121,14 @@ def render_tile(z: int, x: int, y: int) -> bytes:
         with warnings.catch_warnings():  # 100 m grid, no overviews: fast enough without
             warnings.simplefilter("ignore", NoOverviewWarning)
             with Reader(str(dataset_path("basemap2021")), tms=TMS) as src:
-                img = src.tile(x, y, z, tilesize=TILE_SIZE, resampling_method="nearest",
-                               reproject_method="nearest")
+                img = src.tile(
+                    x,
+                    y,
+                    z,
+                    tilesize=TILE_SIZE,
+                    resampling_method="nearest",
+                    reproject_method="nearest",
+                )
         data = img.render(img_format="PNG", colormap=colormap())
     except TileOutsideBounds:
         data = _empty_png()
@@ -123,22 +136,33 @@ def render_tile(z: int, x: int, y: int) -> bytes:
     return data
 
 
-@router.get("/tiles/basemap/{z}/{x}/{y}.png", summary="Land-cover background tile "
-            "(Basemap04 2021, XYZ Web Mercator)", response_class=Response,
-            responses={200: {"content": {"image/png": {"schema": {"type": "string",
-                                                                    "format": "binary"}}},
-                             "description": "256 px PNG tile, transparent outside Denmark"},
-                       **responses(404, 422)})
-async def basemap_tile(z: int = Path(ge=0, le=22), x: int = Path(ge=0),
-                       y: int = Path(ge=0)) -> Response:
+@router.get(
+    "/tiles/basemap/{z}/{x}/{y}.png",
+    summary="Land-cover background tile (Basemap04 2021, XYZ Web Mercator)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "256 px PNG tile, transparent outside Denmark",
+        },
+        **responses(404, 422),
+    },
+)
+async def basemap_tile(
+    z: int = Path(ge=0, le=22), x: int = Path(ge=0), y: int = Path(ge=0)
+) -> Response:
     if not MIN_ZOOM <= z <= MAX_ZOOM:
-        raise ApiError(404, f"no base-map tiles at zoom {z} (zoom {MIN_ZOOM}–{MAX_ZOOM}) / "
-                            f"ingen baggrundskort i zoom {z}")
+        raise ApiError(
+            404,
+            f"no base-map tiles at zoom {z} (zoom {MIN_ZOOM}–{MAX_ZOOM}) / "
+            f"ingen baggrundskort i zoom {z}",
+        )
     if x >= 2**z or y >= 2**z:
         raise ApiError(404, f"tile {z}/{x}/{y} is outside the grid / uden for nettet")
     data = await run_in_threadpool(render_tile, z, x, y)
-    return Response(data, media_type="image/png",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        data, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 def online_basemap() -> dict[str, str] | None:
@@ -146,17 +170,29 @@ def online_basemap() -> dict[str, str] | None:
     url = (os.environ.get("NATURKAPITAL_BASEMAP_URL") or "").strip()
     if not url:
         return None
-    return {"url": url,
-            "attribution": (os.environ.get("NATURKAPITAL_BASEMAP_ATTRIBUTION") or "").strip()}
+    return {
+        "url": url,
+        "attribution": (os.environ.get("NATURKAPITAL_BASEMAP_ATTRIBUTION") or "").strip(),
+    }
 
 
-@router.get("/api/map/config", tags=["map"], summary="The web map's layers: embedded "
-            "land-cover tiles, their legend, an optional online base map")
+@router.get(
+    "/api/map/config",
+    tags=["map"],
+    summary="The web map's layers: embedded "
+    "land-cover tiles, their legend, an optional online base map",
+)
 def map_config() -> dict[str, Any]:
-    return {"basemap": {"tiles": "/tiles/basemap/{z}/{x}/{y}.png", "minzoom": MIN_ZOOM,
-                        "maxzoom": MAX_ZOOM, "attribution": ATTRIBUTION,
-                        "legend": legend()},
-            "online": online_basemap()}
+    return {
+        "basemap": {
+            "tiles": "/tiles/basemap/{z}/{x}/{y}.png",
+            "minzoom": MIN_ZOOM,
+            "maxzoom": MAX_ZOOM,
+            "attribution": ATTRIBUTION,
+            "legend": legend(),
+        },
+        "online": online_basemap(),
+    }
 
 
 def _labels(request: Request) -> bytes:
@@ -166,15 +202,23 @@ def _labels(request: Request) -> bytes:
         return cached
     gdf = request.app.state.nki.zones().gdf
     pts = gdf.to_crs("EPSG:25832").representative_point().to_crs("EPSG:4326")
-    out = [{"zone_id": str(z), "name": str(n), "lon": round(p.x, 5), "lat": round(p.y, 5)}
-           for z, n, p in zip(gdf["zone_id"], gdf["name"], pts, strict=True)]
+    out = [
+        {"zone_id": str(z), "name": str(n), "lon": round(p.x, 5), "lat": round(p.y, 5)}
+        for z, n, p in zip(gdf["zone_id"], gdf["name"], pts, strict=True)
+    ]
     data = json.dumps(out, ensure_ascii=False).encode("utf-8")
     request.app.state.map_labels = data
     return data
 
 
-@router.get("/api/map/labels", tags=["map"], summary="One label point per municipality "
-            "(inside it), EPSG:4326")
+@router.get(
+    "/api/map/labels",
+    tags=["map"],
+    summary="One label point per municipality (inside it), EPSG:4326",
+)
 def map_labels(request: Request) -> Response:
-    return Response(_labels(request), media_type="application/json",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        _labels(request),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

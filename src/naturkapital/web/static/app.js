@@ -109,6 +109,12 @@
     if (!body) return "";
     return body["detail_" + state.lang] || body.detail || "";
   }
+  /** "English / dansk" texts from the server: the part in the UI's language. */
+  function oneLanguage(text) {
+    const parts = String(text || "").split(" / ");
+    if (parts.length !== 2) return text;
+    return state.lang === "da" ? parts[1] : parts[0];
+  }
   function valueKey() { return state.natureOnly ? "nki_nature" : "nki"; }
   function groupLabel(g) { return g ? (t("groups")[g] || g) : "–"; }
 
@@ -377,7 +383,7 @@
   function renderMethod() {
     const m = state.meta;
     if (!m) return;
-    const text = `${t("method")}: ${m.method} · ${m.landcover}` +
+    const text = `${t("method")}: ${oneLanguage(m.method)} · ${m.landcover}` +
       (m.assumptions && m.assumptions.length ? ` · ${t("assumptions")}: ${m.assumptions.length}` : "");
     $("#zone-method").textContent = text;
     $("#method-note").textContent = text;
@@ -503,7 +509,7 @@
       return el("tr", { class: ids.includes(id) ? "picked" : "peer", "data-id": id },
         el("td", {}, (y || x || {}).name || id), el("td", {}, groupLabel((y || x || {}).group)),
         el("td", { class: "num" }, fmt(x ? x[key] : null)), el("td", { class: "num" }, fmt(y ? y[key] : null)),
-        el("td", { class: "num strong" }, signed(delta, 1)),
+        el("td", { class: "num strong" }, signed(delta === null ? null : Math.round(delta * 10) / 10, 1)),
         el("td", { class: "num" }, `${rk(x)} → ${rk(y)}`));
     }));
     $("#cmp-cards").replaceChildren(...ids.map((id) => {
@@ -822,7 +828,7 @@
   }
 
   window.nk = { state, select, showTab, t, el, fmt, signed, getJSON, $, $$, fitFeatures,
-    lang: () => state.lang, setParam, errorText };
+    lang: () => state.lang, setParam, errorText, oneLanguage };
   for (const m of MODULES) if (typeof m.init === "function") m.init(window.nk);
   start();
 })();

@@ -41,8 +41,14 @@
     return Array.from(seen, ([label, colour]) => [colour, label]);
   }
 
+  /** A layer is in the legend while it is switched on and has something to show. */
   function visible(layer) {
-    return st.map.getLayer(layer) && st.map.getLayoutProperty(layer, "visibility") !== "none";
+    const l = st.map.getLayer(layer);
+    if (!l || st.map.getLayoutProperty(layer, "visibility") === "none") return false;
+    const src = st.map.getSource(l.source);
+    const data = src && src._data;  // GeoJSON sources: the data set with setData
+    if (data && typeof data === "object" && Array.isArray(data.features)) return data.features.length > 0;
+    return st.map.querySourceFeatures(l.source).length > 0;
   }
 
   function swatchList(items) {

@@ -136,7 +136,8 @@
     $("#lowland-dl-gpkg").href = base + "gpkg";
     $("#lowland-dl-csv").href = base + "csv";
     $("#lowland-dl-geojson").href = base + "geojson";
-    $("#lowland-method").textContent = `${t("lowMethod")}: ${m.method}. ${(m.data || []).join(" · ")}`;
+    $("#lowland-method").textContent = `${t("lowMethod")}: ${nk.oneLanguage(m.method)}. ` +
+      (m.data || []).map((d) => nk.oneLanguage(d)).join(" · ");
     $("#lowland-assumptions").replaceChildren(...(m.assumptions || []).map((a) =>
       el("li", {}, "⚠ " + a)));
     setVisible(isActive());
