@@ -113,3 +113,15 @@ def test_unknown_zone_problem_has_both_languages(client: TestClient) -> None:
     assert body["detail"].startswith("unknown zone id")  # unchanged for API clients
     assert body["detail_en"] == body["detail"]
     assert body["detail_da"] == "Findes ikke: " + body["detail"]
+
+
+def test_online_basemap_host_is_allowed_by_the_csp(monkeypatch: pytest.MonkeyPatch) -> None:
+    from naturkapital.server.app import CSP, csp
+
+    monkeypatch.delenv("NATURKAPITAL_BASEMAP_URL", raising=False)
+    assert csp() == CSP
+    monkeypatch.setenv("NATURKAPITAL_BASEMAP_URL", "https://{s}.tiles.example:8443/{z}/{x}/{y}.png")
+    assert "img-src 'self' https://s.tiles.example:8443" in csp()
+    assert "connect-src 'self' https://s.tiles.example:8443" in csp()
+    monkeypatch.setenv("NATURKAPITAL_BASEMAP_URL", "javascript:alert(1)")
+    assert csp() == CSP

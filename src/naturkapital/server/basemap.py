@@ -100,6 +100,42 @@ class TileCache:
 CACHE = TileCache()
 
 
+_SOURCE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def tile_source() -> str:
+    """The raster the tiles are cut from: a Cloud-Optimised GeoTIFF copy of the embedded
+    Basemap04 with nearest-neighbour overviews, made once per process in its temporary
+    folder (the low zooms then read an overview, not all 17 million cells); the
+    embedded file itself if the copy cannot be made."""
+    import tempfile
+
+    import rasterio.shutil
+
+    src = str(dataset_path("basemap2021"))
+    with _SOURCE_LOCK:
+        out = os.path.join(tempfile.gettempdir(), "basemap04_2021_tiles_cog.tif")
+        if os.path.exists(out):
+            return out
+        tmp = out + f".{os.getpid()}.part"
+        try:
+            rasterio.shutil.copy(
+                src,
+                tmp,
+                driver="COG",
+                OVERVIEW_RESAMPLING="NEAREST",
+                COMPRESS="DEFLATE",
+                BLOCKSIZE=256,
+            )
+            os.replace(tmp, out)
+            return out
+        except Exception:  # no space, read-only temp: tiles from the embedded file
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            return src
+
+
 @lru_cache(maxsize=1)
 def _empty_png() -> bytes:
     import io
@@ -120,7 +156,7 @@ def render_tile(z: int, x: int, y: int) -> bytes:
     try:
         with warnings.catch_warnings():  # 100 m grid, no overviews: fast enough without
             warnings.simplefilter("ignore", NoOverviewWarning)
-            with Reader(str(dataset_path("basemap2021")), tms=TMS) as src:
+            with Reader(tile_source(), tms=TMS) as src:
                 img = src.tile(
                     x,
                     y,
@@ -174,6 +210,19 @@ def online_basemap() -> dict[str, str] | None:
         "url": url,
         "attribution": (os.environ.get("NATURKAPITAL_BASEMAP_ATTRIBUTION") or "").strip(),
     }
+
+
+def online_origin() -> str | None:
+    """``scheme://host[:port]`` of the online base map, for the page's CSP."""
+    from urllib.parse import urlsplit
+
+    cfg = online_basemap()
+    if cfg is None:
+        return None
+    parts = urlsplit(cfg["url"].replace("{", "").replace("}", ""))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @router.get(
