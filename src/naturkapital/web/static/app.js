@@ -109,11 +109,15 @@
     if (!body) return "";
     return body["detail_" + state.lang] || body.detail || "";
   }
-  /** "English / dansk" texts from the server: the part in the UI's language. */
+  /** Bilingual texts from the server ("English / dansk", or "dansk / English" in the
+   *  data catalogue's titles): the part in the UI's language. */
+  const DANISH_HINT = /[æøåÆØÅ]|\b(og|af|med|til|arealanvendelse|kommune\w*|grænser|natur)\b/i;
   function oneLanguage(text) {
     const parts = String(text || "").split(" / ");
     if (parts.length !== 2) return text;
-    return state.lang === "da" ? parts[1] : parts[0];
+    const firstIsDanish = DANISH_HINT.test(parts[0]) && !DANISH_HINT.test(parts[1]);
+    const [da, en] = firstIsDanish ? parts : [parts[1], parts[0]];
+    return state.lang === "da" ? da : en;
   }
   function valueKey() { return state.natureOnly ? "nki_nature" : "nki"; }
   function groupLabel(g) { return g ? (t("groups")[g] || g) : "–"; }
