@@ -336,3 +336,31 @@ def test_phone_keyboard_and_search(browser: object, live_server: Server) -> None
     _shot(page, "08-phone-compare", full=True)
     assert watch.errors == [], watch.errors
     ctx.close()
+
+
+def test_scenario_link_and_demo_switch(browser: object, live_server: Server) -> None:  # noqa: F811
+    """?scenario=demo:NAME reopens a demo; another demo clears the last result."""
+    base = live_server.url
+    ctx = browser.new_context(viewport={"width": 1366, "height": 820})
+    page = ctx.new_page()
+    watch = Watch(page, base)
+    _open(page, base + "/?tab=scenario&scenario=demo:byn_so")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scn-conv tbody tr').length === 3", timeout=60_000
+    )
+    assert page.locator("#scn-demo").input_value() == "byn_so"
+    page.locator("#scn-run").click()
+    page.wait_for_selector("body[data-scenario]", state="attached", timeout=120_000)
+    assert page.locator("#scn-results").is_visible()
+    other = next(
+        v
+        for v in page.eval_on_selector_all("#scn-demo option", "os => os.map(o => o.value)")
+        if v and v != "byn_so"
+    )
+    page.select_option("#scn-demo", other)
+    page.wait_for_function(f"() => location.search.includes('scenario=demo:{other}')")
+    assert page.locator("#scn-results").is_hidden()  # no numbers of the previous demo
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#scn-demo').value === 'byn_so'")
+    assert watch.errors == [], watch.errors
+    ctx.close()

@@ -499,7 +499,9 @@
     async onUrl(p) {
       const want = p.get("scenario");
       if (!want || want === (st.demo || st.savedId)) return;
-      if (!started) { started = true; await loadClasses(epoch()).catch(() => null); await loadDemos(); await loadSaved(); }
+      if (!started) { started = true; await loadClasses(epoch()).catch(() => null); }
+      if (!st.demos.length) await loadDemos();
+      if (!st.saved.length) await loadSaved();
       if (want.startsWith("demo:")) {
         $("#scn-demo").value = want.slice(5);
         await pickDemo(want.slice(5));
