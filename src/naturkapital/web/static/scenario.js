@@ -184,7 +184,7 @@
   /** Other conversions: the last result no longer belongs to them. */
   function clearResult() {
     st.result = null;
-    st.runId++;
+    st.changes = (st.changes || 0) + 1;  // a run still under way is for the old ones
     $("#scn-results").hidden = true;
     setStatus("#scn-status", "", "");
   }
@@ -345,13 +345,14 @@
   async function run(zoneId) {
     if (!st.features.length) { setStatus("#scn-status", "error", t("scnEmpty")); return; }
     const id = ++st.runId;
+    const changes = st.changes;
     const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), landcover: epoch() };
     if (zoneId) body.zone_id = zoneId;
     setStatus("#scn-status", "", t("scnRunning"));
     $("#scn-run").disabled = true;
     try {
       const res = await postJSON("/api/scenario/evaluate", body);
-      if (id !== st.runId) return;
+      if (id !== st.runId || changes !== st.changes) return;
       st.result = res;
       st.scenarioSent = body.scenario;
       renderResult();
