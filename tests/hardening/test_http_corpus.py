@@ -171,6 +171,12 @@ add("get-zone", lambda t: Req("GET", "/api/nki/99999", {}, (404,), ("99999",)))
 add("get-compare", lambda t: Req("GET", "/api/compare?from=corine:abc&to=corine:2018", {},
                                  (422,), ("from",)))
 add("get-diagram-zone", lambda t: Req("GET", "/api/nki/99999/diagram.svg", {}, (404,)))
+add("get-diagram-lang", lambda t: Req("GET", "/api/nki/563/diagram.svg?lang=de", {}, (422,),
+                                      ("lang",)))
+add("get-tile-zoom", lambda t: Req("GET", "/tiles/basemap/2/1/1.png", {}, (404,), ("zoom 2",)))
+add("get-tile-grid", lambda t: Req("GET", "/tiles/basemap/6/64/1.png", {}, (404,),
+                                   ("6/64/1",)))
+add("get-tile-negative", lambda t: Req("GET", "/tiles/basemap/6/-1/1.png", {}, (422,), ("x",)))
 add("get-results-limit", lambda t: Req("GET", "/api/results?limit=-1", {}, (422,),
                                        ("limit",)))
 add("get-job", lambda t: Req("GET", "/jobs/nope", {}, (404,), ("nope",)))

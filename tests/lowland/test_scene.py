@@ -258,7 +258,7 @@ def test_parcels_off_the_rasters(scene: Scene, tmp_path: Path) -> None:
 def test_no_parcel_on_the_rasters_is_a_clean_error(scene: Scene, tmp_path: Path) -> None:
     gpd.GeoDataFrame({"pid": ["far"]}, geometry=[cell_box(-500, 0, -480, 20)],
                      crs=CRS).to_file(tmp_path / "far.gpkg")
-    with pytest.raises(InputError, match="no parcel overlaps the carbon raster"):
+    with pytest.raises(InputError, match="every parcel lies outside the carbon raster"):
         run(Scene(scene.carbon, scene.water, scene.peat, tmp_path / "far.gpkg", {}),
             fields=ParcelFields())
 

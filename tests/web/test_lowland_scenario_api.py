@@ -166,7 +166,7 @@ def test_screen_upload(client: TestClient, scene: dict[str, Any]) -> None:
     ("bad_field", 422, "field 'nope' not found"),
     ("grid", 422, "not on the grid"),
     ("not_vector", 415, "not a GeoJSON or GeoPackage"),
-    ("off_raster", 422, "no parcel overlaps"),
+    ("off_raster", 422, "every parcel lies outside the carbon raster"),
     ("horizon", 422, "horizon_years"),
     ("geographic", 422, "geographic coordinates"),
 ])

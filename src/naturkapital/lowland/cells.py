@@ -218,9 +218,10 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     with open_lowland_rasters(rasters) as (carbon, sources):
         pr = parcels.to_crs(carbon.crs)
         if not pr.intersects(box(*carbon.bounds)).any():
-            raise InputError(parcels_source, f"no parcel overlaps the carbon raster "
-                                             f"{Path(rasters.carbon).name} (check the CRS "
-                                             "and extent)")
+            raise InputError(parcels_source, f"every parcel lies outside the carbon raster "
+                                             f"{rasters.carbon} (outside the area it covers, "
+                                             "e.g. in the sea or another municipality; "
+                                             "check the CRS and extent)")
         cell_ha = cell_area_ha(carbon)
         n = len(pr)
         parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0

@@ -67,11 +67,27 @@ class NKIResult:
         return hit.iloc[0]
 
 
+def official_names(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Today's official names of the embedded municipalities: the 2014 boundary file
+    still says "Århus" and "Brønderslev-Dronninglund" (``data/municipality_names.csv``,
+    each fix with its source)."""
+    from naturkapital.data.catalogue import DATA_DIR
+    from naturkapital.io.tables import read_csv_table
+
+    fixes = read_csv_table(DATA_DIR / "municipality_names.csv", "municipality name table",
+                           ("zone_id", "official_name", "source"), dtype=str)
+    names = dict(zip(fixes["zone_id"], fixes["official_name"], strict=True))
+    out = gdf.copy()
+    out[ZONE_NAME] = [names.get(str(z), n) for z, n in zip(out[ZONE_ID], out[ZONE_NAME],
+                                                         strict=True)]
+    return out
+
+
 def load_zones(zones: str | Path | None = None, id_field: str | None = None,
                name_field: str | None = None) -> Zones:
     """The embedded municipalities (default) or a user zone file."""
     if zones is None:
-        gdf = read_zones(dataset_path("municipalities"), "lau_1", "label_dk")
+        gdf = official_names(read_zones(dataset_path("municipalities"), "lau_1", "label_dk"))
         return Zones(gdf, "embedded municipalities 2014", NOT_MUNICIPALITIES,
                      "Danmark (national)")
     from naturkapital.core.errors import InputError

@@ -10,21 +10,28 @@ from naturkapital.io.output import check_out, write_atomic
 from naturkapital.io.vectors import ZONE_NAME
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.nki.compute import NKIResult, Zones, compute_nki, load_zones
-from naturkapital.report.diagram import DiagramData, nki_figure, save_figure
+from naturkapital.report.diagram import DiagramData, nki_figure, one_language, save_figure
 from naturkapital.scenario.evaluate import ScenarioResult
 
 
-def diagram_data(result: NKIResult, zone_id: str | int, epoch: str = "") -> DiagramData:
-    """What the diagram of one zone shows, from a computed result."""
+def diagram_data(result: NKIResult, zone_id: str | int, epoch: str = "",
+                 lang: str = "both") -> DiagramData:
+    """What the diagram of one zone shows, from a computed result (``lang``: the note's
+    language, ``both``, ``da`` or ``en``)."""
     row = result.row(zone_id)
     zid = str(zone_id)
     n_ranked = int(result.table["rank"].notna().sum())
     shares = {k: float(100.0 * result.shares.loc[zid, k]) for k in KEYS}
     values = {k: (None if pd.isna(result.values.loc[zid, k]) else
                   float(result.values.loc[zid, k])) for k in KEYS}
-    note = (f"{result.meta['method']}. Data: {result.meta['landcover']}"
-            + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
-               "docs/calibration.md" if result.meta["assumptions"] else ""))
+    assumed = {"both": " · Antagelser (assumptions): nature values calibrated/assumed, see "
+                       "docs/calibration.md",
+               "da": " · Antagelser: naturværdierne er kalibreret/antaget, se "
+                     "docs/calibration.md",
+               "en": " · Assumptions: nature values calibrated/assumed, see "
+                     "docs/calibration.md"}[lang]
+    note = (f"{one_language(result.meta['method'], lang)}. Data: {result.meta['landcover']}"
+            + (assumed if result.meta["assumptions"] else ""))
     return DiagramData(name=str(row[ZONE_NAME]), shares=shares, values=values,
                        nki=float(row["nki"]),
                        rank=None if pd.isna(row["rank"]) else int(row["rank"]),
@@ -43,12 +50,13 @@ def draw_diagram(
     second: str | Path | None = None,
     nature_only: bool = False,
     result: NKIResult | None = None,
+    lang: str = "both",
 ) -> Path:
     """Draw the NKI diagram of one zone to PNG or SVG; ``second`` adds another epoch
     (a land-cover spec) as outlines. Returns the written path."""
     path = check_out(out, (".png", ".svg"))
     res = result or compute_nki(zones, id_field, name_field, landcover, year, scheme)
-    data = diagram_data(res, zone_id)
+    data = diagram_data(res, zone_id, lang=lang)
     other = None
     if second is not None:
         res2 = compute_nki(load_zones(zones, id_field, name_field)
@@ -60,7 +68,7 @@ def draw_diagram(
                                 0.0 if pd.isna(nat) else float(nat), epoch=other.epoch)
     if nature_only:
         data = _nature_only(data, res, zone_id)
-    fig = nki_figure(data, other, nature_only=nature_only)
+    fig = nki_figure(data, other, nature_only=nature_only, lang=lang)
     return write_atomic(path, lambda tmp: save_figure(fig, tmp))
 
 

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naturkapital.io.output import process_temp_dir
-from naturkapital.server import errors, lowland, ogc, routes, scenario_editor, urban
+from naturkapital.server import basemap, errors, lowland, ogc, routes, scenario_editor, urban
 from naturkapital.server.cache import NKIService
 from naturkapital.server.config import Settings
 from naturkapital.server.jobs import JobRunner
@@ -33,6 +33,16 @@ STATIC_DIR = Path(str(files("naturkapital.web") / "static"))
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; worker-src 'self' blob:; child-src blob:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+
+
+def csp() -> str:
+    """The Content-Security-Policy; an online base map's host (NATURKAPITAL_BASEMAP_URL)
+    is allowed to deliver tiles to the page."""
+    origin = basemap.online_origin()
+    if not origin:
+        return CSP
+    return (CSP.replace("img-src 'self'", f"img-src 'self' {origin}")
+            .replace("connect-src 'self'", f"connect-src 'self' {origin}"))
 
 
 @dataclass
@@ -132,7 +142,7 @@ class SecurityHeaders:
                             (b"referrer-policy", b"same-origin")]
                 path = scope.get("path", "")
                 if not path.startswith("/docs"):
-                    headers.append((b"content-security-policy", CSP.encode()))
+                    headers.append((b"content-security-policy", csp().encode()))
                 msg = {**msg, "headers": headers}
             await send(msg)
 
@@ -161,6 +171,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
         if settings.warm_cache:
             threading.Thread(target=_warm, args=(nki,), name="nk-warm", daemon=True).start()
+            threading.Thread(target=basemap.tile_source, name="nk-tiles", daemon=True).start()
         yield
         runner.shutdown()
         if own_store:
@@ -190,6 +201,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(scenario_editor.router)
     app.include_router(urban.router)
     app.include_router(ogc.router)
+    app.include_router(basemap.router)
 
     @app.get("/", include_in_schema=False)
     def index(request: Request) -> Response:

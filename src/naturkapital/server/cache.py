@@ -165,16 +165,17 @@ class NKIService:
 
     # -- files ---------------------------------------------------------------------------
     def diagram(self, epoch: str, zone_id: str, nature_only: bool,
-                fmt: Literal["svg", "png"]) -> bytes:
+                fmt: Literal["svg", "png"], lang: str = "both") -> bytes:
         def make() -> bytes:
             res = self.result(epoch)
             with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
                 out = Path(tmp) / f"diagram.{fmt}"
                 with _PLOT_LOCK:
-                    draw_diagram(zone_id, out, result=res, nature_only=nature_only)
+                    draw_diagram(zone_id, out, result=res, nature_only=nature_only,
+                                 lang=lang)
                 return out.read_bytes()
 
-        return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt), make)
+        return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt, lang), make)
 
     def table_file(self, epoch: str, fmt: Literal["csv", "gpkg"]) -> bytes:
         def make() -> bytes:

@@ -30,18 +30,44 @@ class ApiError(Exception):
     """Raise from a route to answer with a problem document."""
 
     def __init__(self, status: int, detail: str, type_: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, detail_da: str | None = None,
+                 detail_en: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.type = type_ or f"about:blank#{status}"
         self.headers = headers
+        self.detail_da = detail_da
+        self.detail_en = detail_en
+
+
+#: Danish lead-ins for messages that exist only in English (the UI shows detail_da in
+#: Danish mode: the Danish lead-in names the kind of problem, the English detail follows).
+LEAD_DA = {400: "Ugyldig forespørgsel", 401: "Log ind med adgangsnøglen",
+           403: "Ingen adgang", 404: "Findes ikke", 413: "For stor",
+           415: "Filtypen understøttes ikke", 422: "Ugyldigt input",
+           500: "Uventet fejl"}
+
+
+def split_languages(detail: str, status: int) -> tuple[str, str]:
+    """(Danish, English) of a message: ``"english / dansk"`` is split; a message in one
+    language only gets a Danish lead-in naming the kind of problem."""
+    if detail.count(" / ") == 1:
+        en, da = (x.strip() for x in detail.split(" / "))
+        return da, en
+    lead = LEAD_DA.get(status, "Fejl")
+    return f"{lead}: {detail}", detail
 
 
 def problem(status: int, detail: str, type_: str | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, detail_da: str | None = None,
+            detail_en: str | None = None) -> JSONResponse:
+    """A problem document (RFC 9457) with ``detail`` as before and ``detail_da`` /
+    ``detail_en`` for a user interface in one language."""
+    da, en = split_languages(detail, status)
     body = {"type": type_ or f"about:blank#{status}", "title": TITLES.get(status, "Error"),
-            "status": status, "detail": detail}
+            "status": status, "detail": detail, "detail_da": detail_da or da,
+            "detail_en": detail_en or en}
     return JSONResponse(body, status_code=status, headers=headers,
                         media_type="application/problem+json")
 
@@ -60,7 +86,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.detail, exc.type, exc.headers)
+        return problem(exc.status, exc.detail, exc.type, exc.headers, exc.detail_da,
+                       exc.detail_en)
 
     @app.exception_handler(InputError)
     async def _input_error(_req: Request, exc: InputError) -> JSONResponse:

@@ -25,6 +25,8 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
+    detail_da: str | None = Field(None, description="the message in Danish (web app)")
+    detail_en: str | None = Field(None, description="the message in English (web app)")
 
 
 class Municipality(BaseModel):

@@ -157,12 +157,16 @@ def _breakdown(svc: NKIService, epoch: str, row: dict[str, Any], q: str) -> dict
             "diagram_png": f"/api/nki/{zone_id}/diagram.png{q}"}
 
 
+LangQ = Annotated[Literal["da", "en", "both"], Query(
+    description="the diagram's language: da, en, or both (Danish with English)")]
+
+
 def _diagram(request: Request, zone_id: str, landcover: str, year: int | None,
-             nature_only: bool, fmt: Literal["svg", "png"]) -> Response:
+             nature_only: bool, fmt: Literal["svg", "png"], lang: str = "both") -> Response:
     epoch = _epoch(landcover, year)
     svc = _svc(request)
     _zone_or_404(svc, epoch, zone_id)
-    data = svc.diagram(epoch, zone_id, nature_only, fmt)
+    data = svc.diagram(epoch, zone_id, nature_only, fmt, lang)
     media = "image/svg+xml" if fmt == "svg" else "image/png"
     return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=600"})
 
@@ -172,8 +176,9 @@ def _diagram(request: Request, zone_id: str, landcover: str, year: int | None,
             responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}},
                              "description": "The mosaic diagram"}, **responses(404, 422)})
 def diagram_svg(request: Request, zone_id: str, landcover: LandcoverQ = "basemap2021",
-                year: YearQ = None, nature_only: NatureQ = False) -> Response:
-    return _diagram(request, zone_id, landcover, year, nature_only, "svg")
+                year: YearQ = None, nature_only: NatureQ = False,
+                lang: LangQ = "both") -> Response:
+    return _diagram(request, zone_id, landcover, year, nature_only, "svg", lang)
 
 
 @router.get("/nki/{zone_id}/diagram.png", tags=["nki"], summary="NKI diagram (PNG)",
@@ -182,8 +187,9 @@ def diagram_svg(request: Request, zone_id: str, landcover: LandcoverQ = "basemap
                                                                     "format": "binary"}}},
                              "description": "The mosaic diagram"}, **responses(404, 422)})
 def diagram_png(request: Request, zone_id: str, landcover: LandcoverQ = "basemap2021",
-                year: YearQ = None, nature_only: NatureQ = False) -> Response:
-    return _diagram(request, zone_id, landcover, year, nature_only, "png")
+                year: YearQ = None, nature_only: NatureQ = False,
+                lang: LangQ = "both") -> Response:
+    return _diagram(request, zone_id, landcover, year, nature_only, "png", lang)
 
 
 @router.get("/compare", response_model=m.CompareTable, tags=["nki"],

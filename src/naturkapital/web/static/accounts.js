@@ -95,7 +95,7 @@
       const r = await fetch(st.form.rest || "/api/accounts",
         { method: "POST", body: st.form.formData({}) });
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      if (!r.ok) throw new Error(nk.errorText(body) || `${r.status} ${r.statusText}`);
       st.doc = body;
       const zones = zonesOf(body.table);
       st.zone = zones.has(nk.state.selected) ? nk.state.selected : "0";

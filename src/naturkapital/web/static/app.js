@@ -18,7 +18,7 @@
     [0.6, "#1a9850"], [0.8, "#006837"], [1, "#00361b"]];
 
   const state = {
-    lang: localStorage.getItem("nk-lang") === "en" ? "en" : "da",
+    lang: langFromUrl() || (localStorage.getItem("nk-lang") === "en" ? "en" : "da"),
     epoch: null,        // "basemap2021", "corine:2018" …: the API's epochs (loadEpochs)
     natureOnly: false,
     selected: null,
@@ -34,7 +34,17 @@
     nkiForm: null,      // the "your areas" form, generated from /processes/nki
     tab: "zone",
     drawing: false,     // the scenario editor's polygon tool owns map clicks
+    epochs: [],         // the API's epochs, sorted as in the header's selector
+    cmp: { ids: ["630", "563", "101"], from: "corine:1990", to: "corine:2018", peers: false },
+    params: {},         // module state kept in the URL (scenario)
+    started: false,     // the first view (from the URL) is applied: changes go to history
+    applyingUrl: false,
   };
+
+  function langFromUrl() {
+    const l = new URLSearchParams(location.search).get("lang");
+    return l === "en" || l === "da" ? l : null;
+  }
 
   function hook(name, ...args) {
     for (const m of MODULES) {
@@ -88,10 +98,26 @@
     const r = await fetch(url, { headers: { Accept: "application/json" } });
     if (!r.ok) {
       let msg = r.status + " " + r.statusText;
-      try { msg = (await r.json()).detail || msg; } catch (e) { /* not JSON */ }
+      try { msg = errorText(await r.json()) || msg; } catch (e) { /* not JSON */ }
       throw new Error(msg);
     }
     return r.json();
+  }
+  /** A problem document's message in the UI's language (detail_da / detail_en), else
+   *  the bilingual ``detail``. */
+  function errorText(body) {
+    if (!body) return "";
+    return body["detail_" + state.lang] || body.detail || "";
+  }
+  /** Bilingual texts from the server ("English / dansk", or "dansk / English" in the
+   *  data catalogue's titles): the part in the UI's language. */
+  const DANISH_HINT = /[æøåÆØÅ]|\b(og|af|med|til|arealanvendelse|kommune\w*|grænser|natur)\b/i;
+  function oneLanguage(text) {
+    const parts = String(text || "").split(" / ");
+    if (parts.length !== 2) return text;
+    const firstIsDanish = DANISH_HINT.test(parts[0]) && !DANISH_HINT.test(parts[1]);
+    const [da, en] = firstIsDanish ? parts : [parts[1], parts[0]];
+    return state.lang === "da" ? da : en;
   }
   function valueKey() { return state.natureOnly ? "nki_nature" : "nki"; }
   function groupLabel(g) { return g ? (t("groups")[g] || g) : "–"; }
@@ -111,6 +137,7 @@
     renderCompare();
     if (state.upload) renderUpload(state.upload);
     renderMethod();
+    if (state.epochs.length) fillEpochSelects();
     hook("onLanguage");
   }
 
@@ -126,7 +153,7 @@
         attributionControl: false,
         dragRotate: false,
         pitchWithRotate: false,
-        maxZoom: 13,
+        maxZoom: 14,
       });
     } catch (err) {
       $("#map-error").hidden = false;
@@ -143,7 +170,7 @@
         const geo = await getJSON("/api/municipalities.geojson");
         map.addSource("kommuner", { type: "geojson", data: geo, promoteId: "zone_id" });
         map.addLayer({ id: "kommuner-fill", type: "fill", source: "kommuner", paint: {
-          "fill-color": fillColour(0, 100), "fill-opacity": 0.9 } });
+          "fill-color": fillColour(0, 100), "fill-opacity": fillOpacity(0.85) } });
         map.addLayer({ id: "kommuner-line", type: "line", source: "kommuner", paint: {
           "line-color": "#ffffff", "line-width": 0.6 } });
         map.addLayer({ id: "kommuner-selected", type: "line", source: "kommuner", paint: {
@@ -182,6 +209,12 @@
       });
       map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
     });
+  }
+
+  /** The index colours fade as the map zooms in, so the background map (land cover,
+   *  names) gives orientation at parcel scale. */
+  function fillOpacity(top) {
+    return ["interpolate", ["linear"], ["zoom"], 7, top, 9, Math.min(top, 0.3), 11, Math.min(top, 0.12)];
   }
 
   function fillColour(lo, hi) {
@@ -227,9 +260,13 @@
       const [na, ya] = splitEpoch(a), [nb, yb] = splitEpoch(b);
       return order.indexOf(na) - order.indexOf(nb) || Number(yb || 0) - Number(ya || 0);
     });
+    state.epochs = sorted;
+    fillEpochSelects();
     const sel = $("#epoch");
     sel.replaceChildren(...sorted.map((e) => el("option", { value: e },
       window.NKForms.epochLabel(e))));
+    const wanted = new URLSearchParams(location.search).get("epoch");
+    if (wanted && list.includes(wanted)) state.epoch = wanted;
     if (!state.epoch || !list.includes(state.epoch)) state.epoch = sorted[0];
     sel.value = state.epoch;
     syncFormEpoch();
@@ -261,7 +298,8 @@
   async function select(zoneId, fly) {
     state.selected = zoneId;
     colourMap();
-    if (!STAY_TABS.has(state.tab)) showTab("zone");
+    if (!STAY_TABS.has(state.tab)) showTab("zone", true);
+    writeUrl(true);
     hook("onSelect", zoneId);
     await renderZone(zoneId);
     if (fly && state.mapReady) flyTo(zoneId);
@@ -312,7 +350,7 @@
     $("#zone-group").textContent = groupLabel(z.group);
     const img = $("#diagram");
     img.alt = `NKI-diagram — ${z.name}`;
-    img.src = z.diagram_svg + (state.natureOnly ? "&nature_only=true" : "");
+    img.src = diagramUrl(z.diagram_svg);
     const body = $("#landtypes tbody");
     const rows = z.land_types.filter((lt) => !state.natureOnly || lt.nature);
     body.replaceChildren(...rows.map((lt) => el("tr", {},
@@ -323,6 +361,10 @@
       el("td", { class: "num" }, fmt(state.natureOnly && lt.contribution_nature !== null
         ? lt.contribution_nature : lt.contribution)))));
     renderChange(zoneId);
+  }
+
+  function diagramUrl(base) {
+    return base + (state.natureOnly ? "&nature_only=true" : "") + "&lang=" + state.lang;
   }
 
   function renderChange(zoneId) {
@@ -345,7 +387,7 @@
   function renderMethod() {
     const m = state.meta;
     if (!m) return;
-    const text = `${t("method")}: ${m.method} · ${m.landcover}` +
+    const text = `${t("method")}: ${oneLanguage(m.method)} · ${m.landcover}` +
       (m.assumptions && m.assumptions.length ? ` · ${t("assumptions")}: ${m.assumptions.length}` : "");
     $("#zone-method").textContent = text;
     $("#method-note").textContent = text;
@@ -366,7 +408,10 @@
     tbody.replaceChildren(...rows.map((r) => el("tr", {
       "data-id": r.zone_id, class: r.zone_id === state.selected ? "sel" : null,
       tabindex: "0", onclick: () => select(r.zone_id, true),
-      onkeydown: (e) => { if (e.key === "Enter") select(r.zone_id, true); } },
+      "aria-label": r.name,
+      onkeydown: (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(r.zone_id, true); }
+      } },
       el("td", { class: "num" }, (state.natureOnly ? r.rank_nature : r.rank) ?? "–"),
       el("td", {}, r.name),
       el("td", { class: "num" }, fmt(r.nki)),
@@ -386,46 +431,193 @@
   }
 
   // ---------------------------------------------------------------- compare
+  /** Basemap04 and CORINE are different sources: labelled as such in every picker. */
+  function sourceOf(epoch) { return splitEpoch(epoch)[0] === "corine" ? "corine" : "basemap"; }
+  function epochText(epoch) {
+    return `${window.NKForms.epochLabel(epoch)} · ${t(sourceOf(epoch) === "corine" ? "srcCorine" : "srcBasemap")}`;
+  }
+  function epochQ(epoch) {
+    const [name, year] = splitEpoch(epoch);
+    return "landcover=" + encodeURIComponent(name) + (year ? "&year=" + year : "");
+  }
+
+  function fillEpochSelects() {
+    const groups = [["basemap", t("srcBasemap")], ["corine", t("srcCorine")]];
+    for (const [id, key] of [["#cmp-from", "from"], ["#cmp-to", "to"]]) {
+      const sel = $(id);
+      sel.replaceChildren(...groups.map(([src, label]) => el("optgroup", { label },
+        state.epochs.filter((e) => sourceOf(e) === src).map((e) =>
+          el("option", { value: e }, window.NKForms.epochLabel(e))))));
+      if (!state.epochs.includes(state.cmp[key])) {
+        state.cmp[key] = key === "to" ? state.epochs[0] : state.epochs[state.epochs.length - 1];
+      }
+      sel.value = state.cmp[key];
+    }
+  }
+
   function fillCompareSelects() {
     const sorted = state.munis.slice().sort((a, b) => a.name.localeCompare(b.name, "da"));
-    for (const [id, def] of [["#cmp-a", "563"], ["#cmp-b", "101"]]) {
-      const s = $(id);
-      const cur = s.value || def;
-      s.replaceChildren(...sorted.map((r) => el("option", { value: r.zone_id }, r.name)));
-      s.value = state.byId.has(cur) ? cur : sorted[0].zone_id;
-    }
+    state.cmp.ids = state.cmp.ids.filter((id) => state.byId.has(id)).slice(0, 5);
+    $("#cmp-add").replaceChildren(...sorted.map((r) => el("option", { value: r.zone_id }, r.name)));
     renderCompare();
   }
 
+  const levelCache = new Map();  // epoch -> Map(zone_id -> municipality row)
+  async function levels(epoch) {
+    if (!levelCache.has(epoch)) {
+      levelCache.set(epoch, getJSON("/api/municipalities?" + epochQ(epoch)).then((rows) =>
+        new Map(rows.map((r) => [r.zone_id, r]))).catch((err) => { levelCache.delete(epoch); throw err; }));
+    }
+    return levelCache.get(epoch);
+  }
+
+  let cmpRun = 0;
   async function renderCompare() {
-    const a = $("#cmp-a").value, b = $("#cmp-b").value;
-    if (!a || !b) return;
-    let za, zb;
+    if (state.tab !== "compare" || !state.munis.length || !state.epochs.length) return;
+    const run = ++cmpRun;
+    const { from, to, ids } = state.cmp;
+    $("#cmp-peers").checked = state.cmp.peers;
+    $("#cmp-th-from").textContent = window.NKForms.epochLabel(from);
+    $("#cmp-th-to").textContent = window.NKForms.epochLabel(to);
+    $("#cmp-sources").textContent = sourceOf(from) === sourceOf(to) ? t("cmpSources")
+      : t("cmpMixed", { a: epochText(from), b: epochText(to) });
+    $("#cmp-sources").className = sourceOf(from) === sourceOf(to) ? "note" : "status error";
+    $("#cmp-chips").replaceChildren(...ids.map((id) => el("li", { class: "chip" },
+      (state.byId.get(id) || {}).name || id,
+      el("button", { type: "button", class: "chip-x", "aria-label": `${t("cmpRemove")} ${(state.byId.get(id) || {}).name || id}`,
+        onclick: () => { state.cmp.ids = state.cmp.ids.filter((x) => x !== id); renderCompare(); writeUrl(true); } }, "×"))));
+    $("#cmp-add-btn").disabled = ids.length >= 5;
+    let a, b;
     try {
-      [za, zb] = await Promise.all([a, b].map((id) =>
-        getJSON(`/api/nki/${encodeURIComponent(id)}?${epochQuery()}`)));
-    } catch (err) { return; }
-    const card = (z) => {
-      const main = state.natureOnly ? z.nki_nature : z.nki;
-      const rank = state.natureOnly ? z.rank_nature : z.rank;
-      return [el("h3", {}, z.name),
-        el("div", { class: "kpi main" }, el("span", { class: "kpi-label" },
-          state.natureOnly ? t("nkiNatureLabel") : t("nkiLabel")),
-          el("span", { class: "kpi-value" }, fmt(main))),
-        el("div", { class: "muted" }, rank ? t("rankOf", { r: rank, n: z.n_ranked }) : t("notRanked")),
-        el("img", { src: z.diagram_svg + (state.natureOnly ? "&nature_only=true" : ""),
-          alt: `NKI-diagram — ${z.name}`, loading: "lazy", width: "1500", height: "930" })];
-    };
-    $("#cmp-card-a").replaceChildren(...card(za));
-    $("#cmp-card-b").replaceChildren(...card(zb));
-    $("#cmp-th-a").textContent = za.name;
-    $("#cmp-th-b").textContent = zb.name;
-    const cell = (lt) => `${fmt(state.natureOnly ? lt.share_nature_pct : lt.share_pct)} % · ${fmt(lt.value, 0)}`;
-    $("#cmp-table tbody").replaceChildren(...za.land_types
-      .map((lt, i) => [lt, zb.land_types[i]])
-      .filter(([lt]) => !state.natureOnly || lt.nature)
-      .map(([x, y]) => el("tr", {}, el("td", {}, state.lang === "da" ? x.da : x.en),
-        el("td", { class: "num" }, cell(x)), el("td", { class: "num" }, cell(y)))));
+      [a, b] = await Promise.all([levels(from), levels(to)]);
+    } catch (err) {
+      $("#cmp-status").className = "status error";
+      $("#cmp-status").textContent = t("loadError") + err.message;
+      return;
+    }
+    if (run !== cmpRun) return;
+    $("#cmp-status").textContent = "";
+    const key = valueKey();
+    const rankKey = state.natureOnly ? "rank_nature" : "rank";
+    const shown = ids.slice();
+    if (state.cmp.peers) {
+      const groups = new Set(ids.map((id) => (state.byId.get(id) || {}).group).filter(Boolean));
+      const peers = state.munis.filter((m) => groups.has(m.group) && !ids.includes(m.zone_id))
+        .sort((x, y) => (b.get(y.zone_id)?.[key] ?? 0) - (b.get(x.zone_id)?.[key] ?? 0));
+      shown.push(...peers.map((m) => m.zone_id));
+    }
+    const rk = (r) => (r && r[rankKey] ? String(r[rankKey]) : "–");
+    $("#cmp-table tbody").replaceChildren(...shown.map((id) => {
+      const x = a.get(id), y = b.get(id);
+      const delta = x && y && x[key] !== null && y[key] !== null ? y[key] - x[key] : null;
+      return el("tr", { class: ids.includes(id) ? "picked" : "peer", "data-id": id },
+        el("td", {}, (y || x || {}).name || id), el("td", {}, groupLabel((y || x || {}).group)),
+        el("td", { class: "num" }, fmt(x ? x[key] : null)), el("td", { class: "num" }, fmt(y ? y[key] : null)),
+        el("td", { class: "num strong" }, signed(delta === null ? null : Math.round(delta * 10) / 10, 1)),
+        el("td", { class: "num" }, `${rk(x)} → ${rk(y)}`));
+    }));
+    $("#cmp-cards").replaceChildren(...ids.map((id) => {
+      const y = b.get(id), x = a.get(id);
+      const name = (y || x || {}).name || id;
+      const fig = (epoch, row) => el("figure", { class: "diagram" },
+        el("img", { src: diagramUrl(`/api/nki/${encodeURIComponent(id)}/diagram.svg?${epochQ(epoch)}`),
+          alt: `NKI-diagram — ${name}, ${window.NKForms.epochLabel(epoch)}`, loading: "lazy",
+          width: "1500", height: "930" }),
+        el("figcaption", {}, `${name} · ${epochText(epoch)}: ${fmt(row ? row[key] : null)}`));
+      return el("div", { class: "cmp-card", "data-id": id }, el("h3", {}, name), fig(to, y),
+        el("details", {}, el("summary", {}, epochText(from)), fig(from, x)));
+    }));
+  }
+
+  function addCompare() {
+    const id = $("#cmp-add").value;
+    if (!id || state.cmp.ids.includes(id)) return;
+    if (state.cmp.ids.length >= 5) {
+      $("#cmp-status").className = "status error";
+      $("#cmp-status").textContent = t("cmpMax");
+      return;
+    }
+    state.cmp.ids.push(id);
+    renderCompare();
+    writeUrl(true);
+  }
+
+  // ---------------------------------------------------------------- URL
+  /** The view as query parameters: a copied link reopens it, the back button returns. */
+  function urlParams() {
+    const p = new URLSearchParams();
+    if (state.selected) p.set("kommune", state.selected);
+    if (state.tab !== "zone") p.set("tab", state.tab);
+    if (state.epoch && state.epoch !== state.epochs[0]) p.set("epoch", state.epoch);
+    if (state.natureOnly) p.set("natur", "1");
+    if (state.tab === "compare") {
+      p.set("cmp", state.cmp.ids.join(","));
+      p.set("from", state.cmp.from);
+      p.set("to", state.cmp.to);
+      if (state.cmp.peers) p.set("peers", "1");
+    }
+    for (const [k, v] of Object.entries(state.params)) if (v) p.set(k, v);
+    if (state.lang === "en") p.set("lang", "en");
+    return p;
+  }
+
+  function writeUrl(push) {
+    if (!state.started || state.applyingUrl) return;
+    // Commas and colons stay readable in a copied link (both are legal in a query).
+    const q = urlParams().toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
+    const url = location.pathname + (q ? "?" + q : "");
+    if (url === location.pathname + location.search) return;
+    history[push ? "pushState" : "replaceState"](null, "", url);
+  }
+
+  /** Modules keep their state in the URL through this (scenario=…). */
+  function setParam(key, value) {
+    if (value) state.params[key] = value; else delete state.params[key];
+    writeUrl(true);
+  }
+
+  async function applyUrl() {
+    const p = new URLSearchParams(location.search);
+    state.applyingUrl = true;
+    try {
+      const lang = p.get("lang") === "en" ? "en" : (p.has("lang") ? "da" : state.lang);
+      if (lang !== state.lang) { state.lang = lang; applyLanguage(); }
+      const epoch = p.get("epoch") && state.epochs.includes(p.get("epoch")) ? p.get("epoch") : state.epochs[0];
+      const nature = p.get("natur") === "1";
+      if (nature !== state.natureOnly) {
+        state.natureOnly = nature;
+        $("#nature-only").checked = nature;
+        colourMap();
+        renderRanking();
+      }
+      if (epoch && epoch !== state.epoch) {
+        state.epoch = epoch;
+        $("#epoch").value = epoch;
+        syncFormEpoch();
+        await loadMunicipalities();
+      }
+      if (p.has("cmp")) state.cmp.ids = p.get("cmp").split(",").filter((x) => state.byId.has(x)).slice(0, 5);
+      for (const k of ["from", "to"]) if (state.epochs.includes(p.get(k))) state.cmp[k] = p.get(k);
+      state.cmp.peers = p.get("peers") === "1";
+      fillEpochSelects();
+      state.params = {};
+      if (p.get("scenario")) state.params.scenario = p.get("scenario");
+      const tab = p.get("tab");
+      const zone = p.get("kommune");
+      if (zone && state.byId.has(zone)) {
+        if (zone !== state.selected) await select(zone, true);
+        else renderZone(zone);
+      } else if (!zone && state.selected) {
+        state.selected = null;
+        colourMap();
+        $("#zone").hidden = true;
+        $("#zone-empty").hidden = false;
+      }
+      showTab(tab && $(`.tabs button[data-tab="${tab}"]`) ? tab : "zone", true);
+      hook("onUrl", p);
+    } finally {
+      state.applyingUrl = false;
+    }
   }
 
   // ---------------------------------------------------------------- upload
@@ -473,7 +665,7 @@
     try {
       const r = await fetch(rest, { method: "POST", body: fd, headers });
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      if (!r.ok) throw new Error(errorText(body) || `${r.status} ${r.statusText}`);
       state.upload = body;
       renderUpload(body);
     } catch (err) {
@@ -513,7 +705,7 @@
     if (!r.ok) {
       const body = await r.json().catch(() => ({}));
       $("#upload-status").className = "status error";
-      $("#upload-status").textContent = body.detail || r.statusText;
+      $("#upload-status").textContent = errorText(body) || r.statusText;
       return;
     }
     const blob = await r.blob();
@@ -524,12 +716,13 @@
   }
 
   // ---------------------------------------------------------------- misc UI
-  function showTab(name) {
+  function showTab(name, quiet) {
     state.tab = name;
     for (const b of $$(".tabs button")) {
       const on = b.dataset.tab === name;
       b.classList.toggle("active", on);
       b.setAttribute("aria-selected", on ? "true" : "false");
+      b.tabIndex = on ? 0 : -1;  // roving tab stop: arrow keys move between tabs
     }
     for (const s of $$(".tab")) {
       const on = s.id === "tab-" + name;
@@ -538,9 +731,25 @@
     }
     // Lowland candidates and scenario polygons stand out on a paler index map.
     if (state.mapReady) {
-      state.map.setPaintProperty("kommuner-fill", "fill-opacity", STAY_TABS.has(name) ? 0.35 : 0.9);
+      state.map.setPaintProperty("kommuner-fill", "fill-opacity", fillOpacity(STAY_TABS.has(name) ? 0.35 : 0.85));
     }
     hook("onTab", name);
+    if (name === "compare") renderCompare();
+    if (!quiet) writeUrl(true);
+  }
+
+  /** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern). */
+  function tabKeys(e) {
+    const tabs = $$(".tabs button");
+    const i = tabs.indexOf(e.target);
+    if (i < 0) return;
+    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1,
+      Home: 0, End: tabs.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const b = tabs[(next + tabs.length) % tabs.length];
+    b.focus();
+    showTab(b.dataset.tab);
   }
 
   function updateDownloads() {
@@ -550,11 +759,19 @@
 
   function onSearch() {
     const q = $("#search").value.trim().toLowerCase();
-    if (!q) return;
+    if (!q) { $("#search-msg").textContent = ""; return; }
     const hit = state.munis.find((m) => m.name.toLowerCase() === q) ||
       state.munis.find((m) => m.name.toLowerCase().startsWith(q)) ||
       state.munis.find((m) => m.zone_id === q);
-    if (hit) select(hit.zone_id, true);
+    const msg = $("#search-msg");
+    if (hit) {
+      msg.textContent = t("searchFound", { name: hit.name });
+      msg.className = "search-msg ok";
+      select(hit.zone_id, true);
+    } else {
+      msg.textContent = t("searchNone", { q: $("#search").value.trim() });
+      msg.className = "search-msg error";
+    }
   }
 
   function bind() {
@@ -562,6 +779,7 @@
       state.lang = state.lang === "da" ? "en" : "da";
       localStorage.setItem("nk-lang", state.lang);
       applyLanguage();
+      writeUrl(false);
     });
     $("#nature-only").addEventListener("change", (e) => {
       state.natureOnly = e.target.checked;
@@ -572,19 +790,26 @@
       renderRanking();
       renderCompare();
       if (state.selected) renderZone(state.selected);
+      writeUrl(true);
     });
     $("#epoch").addEventListener("change", async (e) => {
       state.epoch = e.target.value;
       syncFormEpoch();
+      writeUrl(true);
       await loadMunicipalities();
       if (state.selected) renderZone(state.selected);
     });
     for (const b of $$(".tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+    $(".tabs").addEventListener("keydown", tabKeys);
     for (const th of $$("#ranking th")) th.addEventListener("click", () => sortBy(th.dataset.key));
     $("#search").addEventListener("change", onSearch);
     $("#search").addEventListener("keydown", (e) => { if (e.key === "Enter") onSearch(); });
-    $("#cmp-a").addEventListener("change", renderCompare);
-    $("#cmp-b").addEventListener("change", renderCompare);
+    for (const [id, key] of [["#cmp-from", "from"], ["#cmp-to", "to"]]) {
+      $(id).addEventListener("change", (e) => { state.cmp[key] = e.target.value; renderCompare(); writeUrl(true); });
+    }
+    $("#cmp-add-btn").addEventListener("click", addCompare);
+    $("#cmp-peers").addEventListener("change", (e) => { state.cmp.peers = e.target.checked; renderCompare(); writeUrl(true); });
+    window.addEventListener("popstate", () => { applyUrl(); });
     $("#form-nki").addEventListener("submit", submitUpload);
     $("#upload-csv").addEventListener("click", () => downloadUpload("csv"));
     $("#upload-gpkg").addEventListener("click", () => downloadUpload("gpkg"));
@@ -593,7 +818,6 @@
   async function start() {
     bind();
     applyLanguage();
-    const params = new URLSearchParams(location.search);
     try {
       await Promise.all([loadEpochs().then(loadMunicipalities), initMap(), mountUploadForm()]);
       colourMap();
@@ -602,11 +826,13 @@
       $("#zone-empty").textContent = t("loadError") + err.message;
     }
     loadChange().catch((err) => console.warn("change:", err.message));
-    if (params.get("kommune")) select(params.get("kommune"), true);
+    await applyUrl();
+    state.started = true;
+    document.body.dataset.urlApplied = "true";
   }
 
   window.nk = { state, select, showTab, t, el, fmt, signed, getJSON, $, $$, fitFeatures,
-    lang: () => state.lang };
+    lang: () => state.lang, setParam, errorText, oneLanguage };
   for (const m of MODULES) if (typeof m.init === "function") m.init(window.nk);
   start();
 })();

@@ -210,3 +210,34 @@ window.NK_TEXTS = {
     scnDemoCaveat: "Illustration on open data — not the pilot's own plan.",
   },
 };
+
+/* Map orientation (basemap.js), state in the URL, comparison of epochs and
+   municipalities, search feedback (app.js). */
+Object.assign(window.NK_TEXTS.da, {
+  bgTitle: "Baggrundskort", bgLandcover: "Arealdække (Basemap04 2021)", bgOnline: "Online kort",
+  bgNone: "Intet", bgClasses: "Farver",
+  lgCandidates: "Lavbundskandidater", lgCandidate: "Vejledende kandidatareal",
+  lgParcels: "Dine parceller", lgScenario: "Scenariets omlægninger",
+  searchNone: "Ingen kommune hedder \"{q}\".", searchFound: "Viser {name}.",
+  cmpFrom: "Fra", cmpTo: "Til", cmpMunis: "Kommuner (op til fem)", cmpAdd: "Tilføj kommune",
+  cmpRemove: "Fjern", cmpPeers: "Vis gruppens kommuner", cmpMax: "Højst fem kommuner.",
+  cmpEpochs: "Ændring mellem to tidspunkter",
+  cmpSources: "Basemap04 og CORINE er forskellige kilder med forskellig klassifikation og opløsning: deres niveauer kan ikke sammenlignes direkte. Sammenlign kun tidspunkter fra samme kilde for at se en ændring.",
+  cmpMixed: "Advarsel: {a} og {b} er forskellige kilder — forskellen er ikke en ændring i naturen.",
+  cmpPeerOf: "gruppe: {g}", cmpDelta: "Ændring", cmpLevel: "NKI {e}",
+  srcBasemap: "Basemap04 (DCE)", srcCorine: "CORINE (EEA)",
+});
+Object.assign(window.NK_TEXTS.en, {
+  bgTitle: "Background map", bgLandcover: "Land cover (Basemap04 2021)", bgOnline: "Online map",
+  bgNone: "None", bgClasses: "Colours",
+  lgCandidates: "Lowland candidates", lgCandidate: "Indicative candidate area",
+  lgParcels: "Your parcels", lgScenario: "Scenario conversions",
+  searchNone: "No municipality is called \"{q}\".", searchFound: "Showing {name}.",
+  cmpFrom: "From", cmpTo: "To", cmpMunis: "Municipalities (up to five)", cmpAdd: "Add municipality",
+  cmpRemove: "Remove", cmpPeers: "Show the group's municipalities", cmpMax: "Five municipalities at most.",
+  cmpEpochs: "Change between two points in time",
+  cmpSources: "Basemap04 and CORINE are different sources with different classes and resolution: their levels cannot be compared directly. Compare points in time from the same source to see a change.",
+  cmpMixed: "Warning: {a} and {b} are different sources — the difference is not a change in nature.",
+  cmpPeerOf: "group: {g}", cmpDelta: "Change", cmpLevel: "NKI {e}",
+  srcBasemap: "Basemap04 (DCE)", srcCorine: "CORINE (EEA)",
+});

@@ -136,7 +136,8 @@
     $("#lowland-dl-gpkg").href = base + "gpkg";
     $("#lowland-dl-csv").href = base + "csv";
     $("#lowland-dl-geojson").href = base + "geojson";
-    $("#lowland-method").textContent = `${t("lowMethod")}: ${m.method}. ${(m.data || []).join(" · ")}`;
+    $("#lowland-method").textContent = `${t("lowMethod")}: ${nk.oneLanguage(m.method)}. ` +
+      (m.data || []).map((d) => nk.oneLanguage(d)).join(" · ");
     $("#lowland-assumptions").replaceChildren(...(m.assumptions || []).map((a) =>
       el("li", {}, "⚠ " + a)));
     setVisible(isActive());
@@ -212,7 +213,7 @@
     try {
       const r = await fetch(st.form.rest || "/api/lowland/screen", { method: "POST", body: fd });
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      if (!r.ok) throw new Error(nk.errorText(body) || `${r.status} ${r.statusText}`);
       st.screen = body;
       renderScreen();
       if (st.map) {
@@ -242,7 +243,7 @@
         names[r.status] || r.status),
       el("td", { class: "num" }, fmt(r.area_ha, 2)), el("td", { class: "num" }, fmt(r.peat_area_ha, 2)),
       el("td", { class: "num" }, fmt(r.co2e_reduction_t_per_year, 1)),
-      el("td", { class: "num" }, fmt(r.max_support_dkk, 0)),
+      el("td", { class: "num" }, r.status === "ineligible" ? "–" : fmt(r.max_support_dkk, 0)),
       el("td", { class: "small" }, (nk.lang() === "da" ? r.reasons_da : r.reasons_en) || "–"))));
   }
 

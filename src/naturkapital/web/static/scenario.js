@@ -46,7 +46,7 @@
     const r = await fetch(url, { method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", Accept: "application/json", ...(headers || {}) } });
     const doc = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error(doc.detail || `${r.status} ${r.statusText}`);
+    if (!r.ok) throw new Error(nk.errorText(doc) || `${r.status} ${r.statusText}`);
     return doc;
   }
 
@@ -112,6 +112,7 @@
 
   async function pickDemo(key) {
     if (!key) return;
+    st.savedId = null;
     const d = st.demos.find((x) => x.key === key);
     try {
       if (epoch() !== "basemap2021") {
@@ -140,7 +141,7 @@
     try {
       const r = await fetch("/api/scenario/read", { method: "POST", body: fd });
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.detail || `${r.status} ${r.statusText}`);
+      if (!r.ok) throw new Error(nk.errorText(body) || `${r.status} ${r.statusText}`);
       st.features = body.conversions.features.map((f) => ({ type: "Feature",
         geometry: f.geometry, properties: pick(f.properties) }));
       st.demo = null;
@@ -174,8 +175,18 @@
   /** The conversions changed: redraw; ``keepDemo`` when they are exactly a demo. */
   function changed(keepDemo) {
     if (!keepDemo) st.demo = null;
+    clearResult();
+    nk.setParam("scenario", st.demo || st.savedId || null);
     renderConversions();
     updateMap();
+  }
+
+  /** Other conversions: the last result no longer belongs to them. */
+  function clearResult() {
+    st.result = null;
+    st.changes = (st.changes || 0) + 1;  // a run still under way is for the old ones
+    $("#scn-results").hidden = true;
+    setStatus("#scn-status", "", "");
   }
 
   // ------------------------------------------------------------ drawing
@@ -334,13 +345,14 @@
   async function run(zoneId) {
     if (!st.features.length) { setStatus("#scn-status", "error", t("scnEmpty")); return; }
     const id = ++st.runId;
+    const changes = st.changes;
     const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), landcover: epoch() };
     if (zoneId) body.zone_id = zoneId;
     setStatus("#scn-status", "", t("scnRunning"));
     $("#scn-run").disabled = true;
     try {
       const res = await postJSON("/api/scenario/evaluate", body);
-      if (id !== st.runId) return;
+      if (id !== st.runId || changes !== st.changes) return;
       st.result = res;
       st.scenarioSent = body.scenario;
       renderResult();
@@ -413,7 +425,8 @@
     $("#scn-lowland tbody").replaceChildren(...res.lowland.map((c) => el("tr", {},
       el("td", {}, c.conv_id), el("td", { title: (c.notes || []).join(" ") }, names[c.status] || c.status),
       el("td", { class: "num" }, fmt(c.rewetted_ha, 2)),
-      el("td", { class: "num" }, fmt(c.max_support_dkk, 0)), el("td", { class: "small" }, c.data_basis))));
+      el("td", { class: "num" }, c.status === "ineligible" ? "–" : fmt(c.max_support_dkk, 0)),
+      el("td", { class: "small" }, c.data_basis))));
     const a = res.meta.assumptions || [];
     $("#scn-assumptions-title").textContent = t("scnAssumptions", { n: a.length });
     $("#scn-assumptions").replaceChildren(...a.map((x) => el("li", {}, "⚠ " + x)));
@@ -467,6 +480,7 @@
     $("#scn-demo-note").textContent = rec.description || rec.name;
     $("#scn-save-name").value = rec.name;
     setStatus("#scn-draw-status", "ok", t("scnLoaded", { n: st.features.length }));
+    st.savedId = rec.id;
     changed(false);
     nk.fitFeatures(st.features, 14);
   }
@@ -496,6 +510,21 @@
       document.addEventListener("keydown", (e) => { if (e.key === "Escape" && st.pts) cancelDraw(); });
     },
     onMapReady(map) { addLayers(map); },
+    /** ?scenario=demo:NAME or ?scenario=ID (a saved scenario) reopens it. */
+    async onUrl(p) {
+      const want = p.get("scenario");
+      if (!want || want === (st.demo || st.savedId)) return;
+      if (!started) { started = true; await loadClasses(epoch()).catch(() => null); }
+      if (!st.demos.length) await loadDemos();
+      if (!st.saved.length) await loadSaved();
+      if (want.startsWith("demo:")) {
+        $("#scn-demo").value = want.slice(5);
+        await pickDemo(want.slice(5));
+      } else if (st.saved.some((x) => x.id === want)) {
+        $("#scn-saved").value = want;
+        await openSaved();
+      }
+    },
     onTab(name) {
       setVisible(name === "scenario");
       if (name !== "scenario") { if (st.pts) cancelDraw(); return; }
