@@ -130,6 +130,8 @@
   function addButtons(table) {
     if (table.dataset.takeout || !table.id) return;
     table.dataset.takeout = "true";
+    // a module that rebuilds its table (accounts) leaves the old table's bar behind
+    for (const old of document.querySelectorAll(`.takeout[data-for="${table.id}"]`)) old.remove();
     const status = el("span", { class: "status", role: "status" });
     table.nkExportStatus = status;
     const bar = el("div", { class: "takeout no-print", "data-for": table.id },
@@ -233,6 +235,9 @@
             if (n.nodeType !== 1) continue;
             if (n.matches && n.matches("table.grid[id]")) addButtons(n);
             else if (n.querySelectorAll) scanTables(n);
+            if (n.querySelectorAll) {
+              for (const img of n.querySelectorAll("figure.diagram img[id]")) addDiagramButtons(img);
+            }
           }
         }
       }).observe(document.body, { childList: true, subtree: true });
