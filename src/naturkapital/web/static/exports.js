@@ -157,9 +157,10 @@
     const bar = el("div", { class: "takeout no-print", "data-for": img.id });
     for (const fmt of ["png", "svg"]) {
       bar.append(el("button", { type: "button", class: "small-btn", "data-format": fmt,
+        title: `${fmt.toUpperCase()}: ${img.alt || ""}`,
         onclick: () => downloadDiagram(img, fmt) }, fmt.toUpperCase()));
     }
-    fig.after(bar);
+    fig.append(bar);  // inside the figure: below its caption, wherever the figure sits
   }
 
   async function downloadDiagram(img, fmt) {
