@@ -87,3 +87,17 @@ def test_workbook_several_tables_unique_names() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown spreadsheet format"):
         table_file(ROWS, COLS, "ods")  # type: ignore[arg-type]
+
+
+def test_control_characters_do_not_break_the_workbook() -> None:
+    data = table_file(
+        [{"a": "x\x00y\x07", "b": 1}],
+        [Column("a", "A\x01"), Column("b", "B")],
+        "xlsx",
+        title="T[1]:\x02",
+        notes=["n\x1f"],
+    )
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    assert ws.title == "T_1__" and ws["A1"].value == "A" and ws["A2"].value == "xy"
+    assert wb["Om (about)"]["B4"].value == "n"

@@ -98,7 +98,7 @@ def test_project_lead_takes_out_the_scenario(
         page.wait_for_function(
             f"() => document.querySelector('{sel}').naturalWidth > 0", timeout=15_000
         )
-    page.evaluate("() => document.querySelector('#scn-project-title').scrollIntoView()")
+    page.evaluate("() => document.querySelector('#scn-project').scrollIntoView()")
     _shot(page, "01-project-area")
 
     pdf = _download(page, lambda: page.locator("#scn-report-pdf").click(), "scenario-report.pdf")
@@ -142,6 +142,8 @@ def test_nature_officer_downloads_the_sheet(
     page.wait_for_selector("#tk-sheet:not([hidden])", timeout=10_000)
     href = page.locator("#tk-sheet a[data-format=pdf]").get_attribute("href")
     assert href.startswith("/api/sheet/630.pdf?landcover=")
+    page.wait_for_function("() => document.querySelector('#diagram').naturalWidth > 0",
+                           timeout=30_000)
     _shot(page, "03-vejle-sheet-links")
     pdf = _download(
         page, lambda: page.locator("#tk-sheet a[data-format=pdf]").click(), "vejle-sheet.pdf"

@@ -149,8 +149,16 @@ def to_csv(
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _xl_text(s: str) -> str:
+    """Text as an Excel cell accepts it: control characters removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", s)
+
+
 def _sheet_title(title: str) -> str:
-    t = "".join("_" if ch in _SHEET_BAD else ch for ch in title).strip() or "Tabel"
+    t = "".join("_" if ch in _SHEET_BAD else ch for ch in _xl_text(title)).strip().strip("'")
+    t = t or "Tabel"
     return t[:31]
 
 
@@ -163,7 +171,7 @@ def _fill(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    ws.append([c.header() for c in columns])
+    ws.append([_xl_text(c.header()) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -179,6 +187,8 @@ def _fill(
             raise ValueError(f"more than {MAX_ROWS} rows")
         for j, c in enumerate(columns, start=1):
             v = _cell(r.get(c.key))
+            if isinstance(v, str):
+                v = _xl_text(v)
             cell = ws.cell(row=n + 1, column=j)
             cell.value = v
             if isinstance(v, str):
@@ -207,14 +217,14 @@ def workbook(tables: Sequence[Table], title: str, notes: Iterable[str] = ()) -> 
         ws.title = sheet
         _fill(ws, rows, columns)
     about = wb.create_sheet("Om (about)")
-    about.append(["Titel (title)", title])
+    about.append(["Titel (title)", _xl_text(title)])
     about.append(["Dato (date)", date.today().isoformat()])
     about.append(["Kilde (source)", "Naturkapital"])
     for note in notes:
         if note:
             r = about.max_row + 1
             about.cell(row=r, column=1, value="Note")
-            c = about.cell(row=r, column=2, value=note)
+            c = about.cell(row=r, column=2, value=_xl_text(note))
             c.data_type = "s"
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 120

@@ -55,6 +55,12 @@ def file_response(data: bytes, media: str, filename: str, inline: bool = False) 
     )
 
 
+def file_responses(description: str, media: tuple[str, ...], *errors: int) -> dict:
+    """The OpenAPI ``responses`` of a route answering a file in one of ``media``."""
+    content = {m: {"schema": {"type": "string", "format": "binary"}} for m in media}
+    return {200: {"content": content, "description": description}, **responses(*errors)}
+
+
 # ---------------------------------------------------------------- tables
 class ExportColumn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -91,16 +97,7 @@ class ExportIn(BaseModel):
     "(about)' sheet with the notes, or a CSV with ';' separator, "
     "decimal comma (decimal=point for a dot) and a UTF-8 BOM.",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                MEDIA["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
-            "description": "The table",
-        },
-        **responses(413, 422),
-    },
+    responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 413, 422),
 )
 async def export_table(body: ExportIn) -> Response:
     cols = [Column(c.key, c.da, c.en, c.digits) for c in body.columns]
@@ -129,16 +126,7 @@ async def export_table(body: ExportIn) -> Response:
     "the conversions, indicator table, NKI diagrams before and after, "
     "lowland check and budget, cost and every assumption.",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                PDF: {"schema": {"type": "string", "format": "binary"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-            "description": "The report",
-        },
-        **responses(400, 413, 422),
-    },
+    responses=file_responses("The report", (PDF, "text/html"), 400, 413, 422),
 )
 async def scenario_report(
     request: Request,
@@ -212,17 +200,7 @@ def make_sheet(request: Request, zone_id: str, epoch: str, from_: str, to: str) 
     "candidates, urban indicators where the demo city covers the "
     "municipality, and the notes; as 'naturkapital sheet'.",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                PDF: {"schema": {"type": "string", "format": "binary"}},
-                "text/html": {"schema": {"type": "string"}},
-                MEDIA["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-            },
-            "description": "The sheet",
-        },
-        **responses(404, 422),
-    },
+    responses=file_responses("The sheet", (PDF, "text/html", MEDIA["xlsx"]), 404, 422),
 )
 async def municipality_sheet(
     request: Request,
