@@ -163,6 +163,15 @@ def test_scenario_report_pdf_and_html(api: TestClient) -> None:
     assert 'filename="scenarierapport_aastrup_kaer.pdf"' in r.headers["content-disposition"]
     r = api.post("/api/scenario/report?format=html", json={"scenario": "demo:aastrup_kaer"})
     assert r.status_code == 200 and "Hedensted" in r.text and "<img" in r.text
+    # the same report on the project area (its NKI diagrams move, Hedensted's do not)
+    r = api.post(
+        "/api/scenario/report?format=html", json={"scenario": "demo:aastrup_kaer", "zone_id": "P"}
+    )
+    assert r.status_code == 200
+    nki_part = r.text.split("3. Naturkapitalindeks", 1)[1].split("<h2", 1)[0]
+    assert "Projektområde (project area)" in nki_part  # the diagrams are the project's
+    delta = nki_part.split("Ændring i NKI (change): <b>", 1)[1].split("</b>", 1)[0]
+    assert float(delta.lstrip("+").replace(".", "").replace(",", ".")) > 50
 
 
 def test_municipality_sheet(api: TestClient) -> None:

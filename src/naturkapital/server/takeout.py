@@ -30,7 +30,7 @@ from naturkapital.report.spreadsheet import MEDIA, Column, table_file
 from naturkapital.server.cache import _Memo, epoch_of
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.rest import query
-from naturkapital.server.scenario_editor import EvaluateIn
+from naturkapital.server.scenario_editor import PROJECT_ID, EvaluateIn
 
 router = APIRouter(prefix="/api", tags=["export"])
 
@@ -63,7 +63,7 @@ def file_responses(description: str, media: tuple[str, ...], *errors: int) -> di
 
 # ---------------------------------------------------------------- tables
 class ExportColumn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     key: str = Field(..., max_length=100)
     da: str = Field(..., max_length=200, description="Danish header")
     en: str = Field("", max_length=200, description="English header")
@@ -73,7 +73,7 @@ class ExportColumn(BaseModel):
 class ExportIn(BaseModel):
     """A table to download: its columns (Danish and English headers) and rows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     title: str = Field("Tabel (table)", max_length=200)
     filename: str = Field("tabel", max_length=120, description="File name without suffix")
     columns: list[ExportColumn] = Field(..., min_length=1, max_length=80)
@@ -124,7 +124,8 @@ async def export_table(body: ExportIn) -> Response:
     description="The same evaluation as POST /api/scenario/evaluate (cached), "
     "written as the report of 'naturkapital scenario report': map of "
     "the conversions, indicator table, NKI diagrams before and after, "
-    "lowland check and budget, cost and every assumption.",
+    "lowland check and budget, cost and every assumption. With zone_id P "
+    "the report is on the project area (the scenario's polygons as one zone).",
     response_class=Response,
     responses=file_responses("The report", (PDF, "text/html"), 400, 413, 422),
 )
@@ -138,8 +139,10 @@ async def scenario_report(
     svc = request.app.state.scenario_editor
     settings = request.app.state.settings
 
+    project = body.zone_id == PROJECT_ID
+
     def run() -> bytes:
-        res, _key = svc.result_for(body, settings)
+        res, _key = svc.result_for(body, settings, project=project)
         zone = body.zone_id if body.zone_id in res.names else None
         with tempfile.TemporaryDirectory(prefix="nk-report-") as tmp:
             out = Path(tmp) / f"scenario.{format}"
@@ -148,6 +151,7 @@ async def scenario_report(
 
     data = await run_in_threadpool(run)
     name = body.scenario.split(":", 1)[1] if isinstance(body.scenario, str) else "scenarie"
+    name += "_projektomraade" if project else ""
     return file_response(
         data, PDF if format == "pdf" else HTML, f"scenarierapport_{slug(name)}.{format}"
     )

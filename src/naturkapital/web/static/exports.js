@@ -24,6 +24,7 @@
     tkProjectHint: "Scenariets egne polygoner som én zone: her ses et lille projekts " +
       "ændring, som forsvinder i kommunens tal.",
     tkReport: "Scenarierapport:", tkReportDone: "Rapporten er hentet.",
+    tkReportProject: "PDF (projektområdet)",
   });
   Object.assign(T.en, {
     tkXlsx: "Excel (.xlsx)", tkCsv: "CSV",
@@ -37,6 +38,7 @@
     tkProjectHint: "The scenario's own polygons as one zone: a small project's change " +
       "shows here, where the municipality's figures hide it.",
     tkReport: "Scenario report:", tkReportDone: "Report downloaded.",
+    tkReportProject: "PDF (project area)",
   });
   let nk = null;
   const $ = (s) => document.querySelector(s);

@@ -83,6 +83,8 @@
       el("span", { class: "takeout-label", "data-i18n": "tkReport" }, t("tkReport")),
       el("button", { type: "button", id: "scn-report-pdf", class: "small-btn", onclick: () => report("pdf") }, "PDF"),
       el("button", { type: "button", id: "scn-report-html", class: "small-btn", onclick: () => report("html") }, "HTML"),
+      el("button", { type: "button", id: "scn-report-project", class: "small-btn", "data-i18n": "tkReportProject",
+        onclick: () => report("pdf", "P") }, t("tkReportProject")),
       el("span", { id: "scn-report-status", class: "status", role: "status" }));
     $("#scn-results").prepend(reports);
     anchor.after(box);
@@ -121,13 +123,14 @@
   }
 
   // ------------------------------------------------------------ report and spreadsheet
-  async function report(format) {
+  async function report(format, zone) {
     if (!last) return;
     const st = $("#scn-report-status");
     st.className = "status";
     st.textContent = t("computing");
     try {
       const body = { ...last.body, project: false };
+      if (zone) body.zone_id = zone;
       const r = await fetch(`/api/scenario/report?format=${format}`, { method: "POST",
         body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
       if (!r.ok) {
