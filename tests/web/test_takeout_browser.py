@@ -107,6 +107,10 @@ def test_project_lead_takes_out_the_scenario(
         "() => document.querySelector('#scn-report-status').className.includes('ok')",
         timeout=30_000,
     )
+    project_pdf = _download(
+        page, lambda: page.locator("#scn-report-project").click(), "scenario-report-project.pdf"
+    )
+    assert project_pdf.startswith(b"%PDF-")
     xlsx = _download(
         page,
         lambda: page.locator(".takeout[data-for=scn-table] button[data-format=xlsx]").click(),
@@ -142,8 +146,9 @@ def test_nature_officer_downloads_the_sheet(
     page.wait_for_selector("#tk-sheet:not([hidden])", timeout=10_000)
     href = page.locator("#tk-sheet a[data-format=pdf]").get_attribute("href")
     assert href.startswith("/api/sheet/630.pdf?landcover=")
-    page.wait_for_function("() => document.querySelector('#diagram').naturalWidth > 0",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#diagram').naturalWidth > 0", timeout=30_000
+    )
     _shot(page, "03-vejle-sheet-links")
     pdf = _download(
         page, lambda: page.locator("#tk-sheet a[data-format=pdf]").click(), "vejle-sheet.pdf"
