@@ -172,5 +172,18 @@ def test_nature_officer_downloads_the_sheet(
     )
     assert b"<svg" in svg[:2000]
     _shot(page, "04-vejle-downloaded")
+    # the ranking, in English: its buttons sit above the 98 rows; numbers stay numbers
+    page.locator("#lang").click()
+    page.locator(".tabs button[data-tab=ranking]").click()
+    n_rows = page.locator("#ranking tbody tr").count()
+    bar = page.locator(".takeout[data-for=ranking]")
+    assert bar.bounding_box()["y"] < page.locator("#ranking").bounding_box()["y"]
+    _shot(page, "05-ranking-en")
+    xlsx = _download(page, lambda: bar.locator("button[data-format=xlsx]").click(), "ranking.xlsx")
+    ws = load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    assert ws.max_row - 1 == n_rows >= 98
+    nki = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(x, float) for x in nki) and max(nki) < 100
+    page.locator("#lang").click()
     assert watch.errors == [], watch.errors
     ctx.close()

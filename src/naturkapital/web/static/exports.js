@@ -41,6 +41,8 @@
     tkReportProject: "PDF (project area)",
   });
   let nk = null;
+  /** Tables with many rows: their buttons go above them. */
+  const LONG_TABLES = new Set(["ranking", "cmp-table", "lowland-table", "ls-table", "upload-table"]);
   const $ = (s) => document.querySelector(s);
   const t = (k, v) => nk.t(k, v);
   const el = (...a) => nk.el(...a);
@@ -144,7 +146,8 @@
       status);
     const wrap = table.parentElement && table.parentElement.classList.contains("hscroll")
       ? table.parentElement : table;
-    wrap.after(bar);
+    if (LONG_TABLES.has(table.id)) wrap.before(bar);  // no scrolling past 98 rows to find it
+    else wrap.after(bar);
   }
 
   function scanTables(root) {
