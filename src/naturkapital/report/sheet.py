@@ -258,6 +258,14 @@ def build_sheet(
     from naturkapital.landcover.sources import epoch_of
 
     zid = str(zone).strip()
+    if result is None:  # check the code before computing anything
+        known = set(load_zones().gdf[ZONE_ID].astype(str))
+        if zid == "0" or zid not in known:
+            raise InputError(
+                "--zone",
+                f"unknown municipality code {zid!r} (embedded "
+                "municipalities, e.g. 630 Vejle, 563 Fanø)",
+            )
     epoch = epoch_of(landcover, year) if ":" not in str(landcover) else str(landcover)
     res = result or compute_nki(landcover=epoch)
     if zid == "0" or res.table[res.table[ZONE_ID] == zid].empty:
