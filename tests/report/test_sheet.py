@@ -7,7 +7,6 @@ import io
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -16,7 +15,6 @@ from naturkapital.io.vectors import ZONE_ID
 from naturkapital.nki.compute import compare, compute_nki, load_zones
 from naturkapital.report.sheet import (
     build_sheet,
-    group_rank,
     render_sheet_html,
     sheet_xlsx,
     source_of,
@@ -60,29 +58,6 @@ def test_sheet_numbers_from_the_models(vejle, nki, change) -> None:  # noqa: ANN
     assert vejle.lowland is not None and vejle.lowland["n"] >= len(vejle.lowland["top"])
     assert vejle.urban is None  # the urban demo city is Copenhagen/Frederiksberg
     assert any("proxy" in n for n in vejle.notes)
-
-
-def test_group_rank_hand_made() -> None:
-    from types import SimpleNamespace
-
-    table = pd.DataFrame(
-        {
-            ZONE_ID: ["1", "2", "3", "4", "0"],
-            "name": list("abcdn"),
-            "nki": [50.0, 40.0, 45.0, 60.0, 48.0],
-            "rank": [2, 4, 3, 1, None],
-            "group": ["x", "x", "y", "x", None],
-        }
-    )
-
-    class R(SimpleNamespace):
-        def row(self, z: str) -> pd.Series:
-            return self.table[self.table[ZONE_ID] == z].iloc[0]
-
-    res = R(table=table)
-    assert group_rank(res, "1") == (2, 3)  # behind zone 4 (60) in group x
-    assert group_rank(res, "2") == (3, 3)
-    assert group_rank(res, "3") == (1, 1)
 
 
 def test_sources_labelled() -> None:

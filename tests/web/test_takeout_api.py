@@ -207,3 +207,21 @@ def test_process_takes_the_same_layers(
     rows = {x["indicator"]: x for x in r.json()["table"] if x["zone_id"] == "766"}
     assert rows["ghg_organic_soils_t_co2e_per_year"]["delta"] < 0
     assert rows["groundwater_protected_ha"]["delta"] > 0
+
+
+def test_whole_tables(api: TestClient, nki_service: NKIService) -> None:
+    r = api.get("/api/tables/nki.xlsx")
+    assert r.status_code == 200, r.text
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    rows = nki_service.rows("basemap2021")
+    assert ws.max_row == len(rows) + 1
+    header = [c.value for c in ws[1]]
+    col = header.index("NKI") + 1
+    fano = next(i for i, x in enumerate(rows, start=2) if x["zone_id"] == "563")
+    assert ws.cell(fano, col).value == pytest.approx(rows[fano - 2]["nki"])
+    assert ws.cell(fano, col).data_type == "n"
+    csv = api.get("/api/tables/compare.csv").content.decode("utf-8-sig").split("\r\n")
+    assert csv[0].startswith("Kode (code);Kommune (municipality);NKI fra (NKI from)")
+    cmp = {x["zone_id"]: x for x in nki_service.compare_rows("corine:2012", "corine:2018")}
+    first = csv[1].split(";")
+    assert float(first[4].replace(",", ".")) == pytest.approx(cmp[first[0]]["delta"])

@@ -134,15 +134,12 @@ def land_type_table(result: NKIResult, zone_id: str) -> list[dict[str, Any]]:
 
 
 def group_rank(result: NKIResult, zone_id: str) -> tuple[int | None, int]:
-    """Rank (1 = highest NKI) of the zone among the ranked zones of its group, and the
-    group's size."""
+    """The zone's rank within its group (the table's ``rank_in_group``, 1 = highest NKI)
+    and the number of ranked zones in the group."""
     t = result.table[(result.table[ZONE_ID] != "0") & result.table["rank"].notna()]
     row = result.row(zone_id)
-    peers = t[t["group"] == row["group"]]
-    if pd.isna(row["rank"]) or peers.empty:
-        return None, len(peers)
-    better = int((peers["nki"] > float(row["nki"])).sum())
-    return better + 1, len(peers)
+    n = int((t["group"] == row["group"]).sum())
+    return _int(row.get("rank_in_group")), n
 
 
 def change_summary(

@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.report.sheet import TEMPLATE_DIR
+from naturkapital.report.sheet import TEMPLATE_DIR, epoch_label
 from naturkapital.report.spec import SHEET
 from naturkapital.report.spreadsheet import MEDIA, Column, table_file
 from naturkapital.server.cache import _Memo, epoch_of
@@ -240,3 +240,117 @@ async def municipality_sheet(
     return file_response(
         data, SHEET_MEDIA[fmt], f"kommuneark_{slug(str(name))}_{zone_id}.{fmt}", inline=not download
     )
+
+
+# ---------------------------------------------------------------- whole tables
+def nki_columns() -> list[Column]:
+    """Danish and English headers of the NKI table's columns."""
+    from naturkapital.landcover.landtypes import LAND_TYPES
+
+    cols = [
+        Column("zone_id", "Kode", "code"),
+        Column("name", "Kommune", "municipality"),
+        Column("area_ha", "Areal ha", "area ha", 0),
+        Column("coverage_pct", "Dækning %", "coverage %", 1),
+        Column("nki", "NKI", "NKI", 2),
+        Column("nki_nature", "NKI natur", "NKI nature", 2),
+        Column("rank", "Placering", "rank", 0),
+        Column("rank_nature", "Placering natur", "rank nature", 0),
+        Column("group_da", "Gruppe", "group"),
+        Column("rank_in_group", "Placering i gruppen", "rank in group", 0),
+    ]
+    cols += [Column(f"share_{t.key}", f"Andel % {t.da}", f"share % {t.en}", 2) for t in LAND_TYPES]
+    cols += [
+        Column(f"value_{t.key}", f"Naturværdi {t.da}", f"nature value {t.en}", 1)
+        for t in LAND_TYPES
+    ]
+    return [
+        *cols,
+        Column("method", "Metode", "method"),
+        Column("assumption", "Antagelse", "assumption"),
+    ]
+
+
+COMPARE_COLUMNS = [
+    Column("zone_id", "Kode", "code"),
+    Column("name", "Kommune", "municipality"),
+    Column("nki_from", "NKI fra", "NKI from", 2),
+    Column("nki_to", "NKI til", "NKI to", 2),
+    Column("delta", "Ændring", "change", 2),
+    Column("delta_area", "heraf areal", "area part", 2),
+    Column("delta_value", "heraf værdi", "value part", 2),
+    Column("rank_from", "Placering fra", "rank from", 0),
+    Column("rank_to", "Placering til", "rank to", 0),
+    Column("rank_change", "Ændring i placering", "rank change", 0),
+    Column("method", "Metode", "method"),
+]
+
+
+@router.get(
+    "/tables/nki.{fmt}",
+    tags=["nki"],
+    summary="The whole NKI table as Excel (.xlsx) or CSV for Danish Excel",
+    response_class=Response,
+    responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+)
+async def nki_table_file(
+    request: Request,
+    fmt: Literal["xlsx", "csv"],
+    landcover: LandcoverQ = "basemap2021",
+    year: YearQ = None,
+) -> Response:
+    svc = request.app.state.nki
+    epoch = epoch_of(landcover, year)
+
+    def run() -> bytes:
+        def make() -> bytes:
+            meta = svc.meta(epoch)
+            notes = [
+                str(meta.get("method", "")),
+                f"Data: {meta.get('landcover', epoch)}",
+                *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])],
+            ]
+            return table_file(
+                svc.rows(epoch), nki_columns(), fmt, f"NKI {epoch_label(epoch)}", notes
+            )
+
+        return _SHEETS.get(("nki-table", epoch, fmt), make)
+
+    data = await run_in_threadpool(run)
+    return file_response(data, MEDIA[fmt], f"nki_{slug(epoch)}.{fmt}")
+
+
+@router.get(
+    "/tables/compare.{fmt}",
+    tags=["nki"],
+    summary="Change between two epochs as Excel (.xlsx) or CSV for Danish Excel",
+    response_class=Response,
+    responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+)
+async def compare_table_file(
+    request: Request,
+    fmt: Literal["xlsx", "csv"],
+    from_: FromQ = "corine:2012",
+    to: ToQ = "corine:2018",
+) -> Response:
+    svc = request.app.state.nki
+
+    def run() -> bytes:
+        def make() -> bytes:
+            res = svc.compare(from_, to)
+            notes = [
+                res.meta.get("warning", ""),
+                *[f"Antagelse (assumption): {a}" for a in res.meta.get("assumptions", [])],
+            ]
+            return table_file(
+                svc.compare_rows(from_, to),
+                COMPARE_COLUMNS,
+                fmt,
+                f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}",
+                notes,
+            )
+
+        return _SHEETS.get(("compare-table", from_, to, fmt), make)
+
+    data = await run_in_threadpool(run)
+    return file_response(data, MEDIA[fmt], f"nki_aendring_{slug(from_)}_{slug(to)}.{fmt}")

@@ -25,6 +25,9 @@
       "ændring, som forsvinder i kommunens tal.",
     tkReport: "Scenarierapport:", tkReportDone: "Rapporten er hentet.",
     tkReportProject: "PDF (projektområdet)",
+    tkDlXlsx: "NKI-tabel (Excel .xlsx, tal som tal)",
+    tkDlCsv: "NKI-tabel (CSV til dansk Excel: semikolon og decimalkomma)",
+    tkDlChange: "Ændring CORINE 2012 → 2018 (Excel .xlsx)",
   });
   Object.assign(T.en, {
     tkXlsx: "Excel (.xlsx)", tkCsv: "CSV",
@@ -39,6 +42,9 @@
       "shows here, where the municipality's figures hide it.",
     tkReport: "Scenario report:", tkReportDone: "Report downloaded.",
     tkReportProject: "PDF (project area)",
+    tkDlXlsx: "NKI table (Excel .xlsx, numbers as numbers)",
+    tkDlCsv: "NKI table (CSV for Danish Excel: semicolon and decimal comma)",
+    tkDlChange: "Change CORINE 2012 → 2018 (Excel .xlsx)",
   });
   let nk = null;
   /** Tables with many rows: their buttons go above them. */
@@ -223,6 +229,22 @@
     h2.after(box);
   }
 
+  // ------------------------------------------------------------ whole tables (Hent data)
+  function downloadLinks() {
+    const list = $("#tab-download ul.downloads");
+    if (!list || $("#tk-dl-xlsx")) return;
+    const item = (id, key) => el("li", {}, el("a", { id, href: "#", download: "", "data-i18n": key }, t(key)));
+    list.prepend(item("tk-dl-xlsx", "tkDlXlsx"), item("tk-dl-csv", "tkDlCsv"), item("tk-dl-change", "tkDlChange"));
+  }
+
+  function renderDownloadLinks() {
+    if (!$("#tk-dl-xlsx")) return;
+    const q = sheetQuery();
+    $("#tk-dl-xlsx").href = `/api/tables/nki.xlsx?${q}`;
+    $("#tk-dl-csv").href = `/api/tables/nki.csv?${q}`;
+    $("#tk-dl-change").href = "/api/tables/compare.xlsx?from=corine:2012&to=corine:2018";
+  }
+
   function relabel() {
     for (const b of document.querySelectorAll(".takeout [data-i18n]")) b.textContent = t(b.dataset.i18n);
     for (const b of document.querySelectorAll(".takeout button[data-format=csv]")) b.title = t("tkCsvHelp");
@@ -233,6 +255,7 @@
     init(api) {
       nk = api;
       sheetBox();
+      downloadLinks();
       scanTables();
       for (const img of document.querySelectorAll("figure.diagram img[id]")) addDiagramButtons(img);
       new MutationObserver((muts) => {
@@ -251,7 +274,7 @@
       new MutationObserver(renderSheetLinks).observe($("#zone-name"),
         { childList: true, characterData: true, subtree: true });
     },
-    onTab() { renderSheetLinks(); },
+    onTab() { renderSheetLinks(); renderDownloadLinks(); },
     onLanguage() { relabel(); renderSheetLinks(); },
   });
   window.NKExport = { exportTable, parseNumber, saveBlob, fromTable };
