@@ -398,6 +398,14 @@ simple("diagram-out-suffix", lambda c: (["diagram", "--zone", "A", "--out",
 simple("diagram-out-read-only", lambda c: (["diagram", "--zone", "563", "--out",
                                             str(ro_folder(c) / "d.png")], ("d.png",
                                                                            "cannot write")))
+simple("sheet-out-suffix", lambda c: (["sheet", "--zone", "630", "--out",
+                                       str(c.d / "s.docx")], ("s.docx",)))
+simple("sheet-unknown-zone", lambda c: (["sheet", "--zone", "9999", "--out",
+                                         str(c.d / "s.pdf")], ("9999",)))
+simple("sheet-zone-not-a-code", lambda c: (["sheet", "--zone", "Vejle", "--out",
+                                            str(c.d / "s.pdf")], ("zone",)))
+simple("sheet-bad-epoch", lambda c: (["sheet", "--zone", "630", "--from", "corine:1066",
+                                      "--out", str(c.d / "s.pdf")], ("1066",)))
 simple("diagram-second-bad", lambda c: (["diagram", "--zone", "A", "--zones",
                                          str(c.lc["zones"]), "--id-field", "zid",
                                          "--landcover", str(c.lc["raster"]), "--scheme",

@@ -311,6 +311,32 @@ add("scenario-save-nan", lambda t: Req("POST", "/api/scenarios", {
     "content": b'{"name": "x", "conversions": [{"geometry": {"type": "Polygon", '
                b'"coordinates": [[[NaN, 0], [1, 1], [1, 0], [NaN, 0]]]}, "to_class": 11}]}',
     "headers": {**AUTH, "content-type": "application/json"}}, (400, 422)))
+# ----------------------------------------------------------------------- take-out
+B64 = base64.b64encode
+add("scenario-eval-carbon-not-tiff", lambda t: Req("POST", "/api/scenario/evaluate", {"json": {
+    "scenario": "demo:byn_so", "carbon": {"value": B64(b"\x89PNG\r\n\x1a\n...").decode(),
+                                          "filename": "kulstof.png"}}}, (422,),
+    ("kulstof.png", "GeoTIFF")))
+add("scenario-eval-carbon-bad-base64", lambda t: Req("POST", "/api/scenario/evaluate", {
+    "json": {"scenario": "demo:byn_so", "carbon": {"value": "@@@", "filename": "k.tif"}}},
+    (422,), ("carbon", "base64")))
+add("scenario-eval-groundwater-not-vector", lambda t: Req("POST", "/api/scenario/evaluate", {
+    "json": {"scenario": "demo:byn_so", "groundwater": {"value": B64(b"hello").decode(),
+                                                        "filename": "bnbo.txt"}}},
+    (422,), ("bnbo.txt",)))
+add("scenario-report-unknown-demo", lambda t: Req("POST", "/api/scenario/report", {"json": {
+    "scenario": "demo:atlantis"}}, (422,), ("scenario",)))
+add("scenario-report-bad-format", lambda t: Req("POST", "/api/scenario/report?format=docx", {
+    "json": {"scenario": "demo:byn_so"}}, (422,), ("format",)))
+add("export-no-columns", lambda t: Req("POST", "/api/export", {"json": {
+    "columns": [], "rows": []}}, (422,), ("columns",)))
+add("export-bad-format", lambda t: Req("POST", "/api/export", {"json": {
+    "columns": [{"key": "a", "da": "A"}], "rows": [{"a": 1}], "format": "ods"}}, (422,),
+    ("format",)))
+add("sheet-unknown-zone", lambda t: Req("GET", "/api/sheet/9999.pdf", {}, (404,), ("9999",)))
+add("sheet-bad-format", lambda t: Req("GET", "/api/sheet/630.docx", {}, (422,), ("fmt",)))
+add("sheet-bad-epoch", lambda t: Req("GET", "/api/sheet/630.pdf?from=corine:1066", {}, (422,),
+                                     ("from",)))
 add("cors-preflight-refused", lambda t: Req("OPTIONS", "/api/nki", {"headers": {
     "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}}, (405,)))
 

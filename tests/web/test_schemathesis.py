@@ -56,7 +56,8 @@ def _app_running() -> Iterator[None]:
 @settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 def test_api_conforms_to_schema(case: schemathesis.Case) -> None:
-    if case.path == "/api/compare" and case.query:
+    if case.path in ("/api/compare", "/api/sheet/{zone_id}.{fmt}",
+                     "/api/tables/compare.{fmt}") and case.query:
         # Each new epoch pair costs two full computations (~2 s): keep to cached ones.
         case.query["from"] = "corine:2012"
         case.query["to"] = "corine:2018"
@@ -72,4 +73,5 @@ def test_schema_covers_the_api() -> None:
             "GET /api/lowland/candidates/{kommune}", "GET /api/lowland/rules",
             "POST /api/lowland/screen", "GET /api/landcover/classes", "GET /api/scenario/demos",
             "GET /api/scenario/demos/{demo}", "POST /api/scenario/read",
-            "POST /api/scenario/evaluate"} <= labels
+            "POST /api/scenario/evaluate", "POST /api/export", "POST /api/scenario/report",
+            "GET /api/sheet/{zone_id}.{fmt}"} <= labels

@@ -15,7 +15,7 @@ from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
 from naturkapital.nki import compute
 from naturkapital.nki.spec import COMPARE, LANDCOVER, NKI, SCHEME
 from naturkapital.report.nki_diagram import draw_diagram
-from naturkapital.report.spec import DIAGRAM
+from naturkapital.report.spec import DIAGRAM, SHEET
 
 
 def _zone_count(zones: compute.Zones) -> int:
@@ -119,6 +119,17 @@ def diagram_cmd(zone: str, zones: Path | None, id_field: str | None, name_field:
                                   progress=advance)
     res.row(zone)  # unknown zone → clean error before drawing
     draw_diagram(zone, out, zones=z, second=second, nature_only=nature_only, result=res)
+    console.print(f"Skrev (wrote) {out}")
+
+
+@spec_command(app, SHEET)
+def sheet_cmd(zone: str, landcover: str, year: int | None, from_epoch: str, to_epoch: str,
+              out: Path) -> None:
+    """Write the municipality sheet of one zone to ``out`` (.pdf, .html, .xlsx)."""
+    from naturkapital.report.sheet import write_sheet
+
+    with console.status("Laver kommuneark (making the municipality sheet)"):
+        write_sheet(zone, out, landcover, year, from_epoch, to_epoch)
     console.print(f"Skrev (wrote) {out}")
 
 

@@ -6,6 +6,7 @@ from naturkapital.core.spec import CLI, REQUIRED, ModelSpec, Output, Param, Text
 from naturkapital.landcover.sources import EPOCHS
 from naturkapital.nki.spec import ID_FIELD, LANDCOVER, NAME_FIELD, SCHEME, YEAR, ZONES
 from naturkapital.report.nki_diagram import draw_diagram
+from naturkapital.report.sheet import write_sheet
 
 DIAGRAM = ModelSpec(
     id="nki-diagram",
@@ -42,4 +43,41 @@ DIAGRAM = ModelSpec(
 )
 
 
-SPECS: tuple[ModelSpec, ...] = (DIAGRAM,)
+SHEET = ModelSpec(
+    id="municipality-sheet",
+    title=Text("Kommuneark", "Municipality sheet"),
+    about=Text("Én kommune på et ark: NKI, NKI natur, placering i landet og i gruppen, "
+               "diagram, arealtyper, ændring mellem to perioder, vejledende lavbundskandidater "
+               "og bynatur, hvor demobyen dækker kommunen; med noter om åbne data og "
+               "antagelser.",
+               "One municipality on a sheet: NKI, NKI natur, rank nationally and in its "
+               "group, the diagram, land types, change between two epochs, indicative "
+               "lowland candidates and urban indicators where the demo city covers it; with "
+               "the open-data and assumption notes."),
+    inputs=(
+        Param("zone", "text", Text("Kommune", "Municipality"),
+              Text("Kommunekode, fx 630 (Vejle).", "Municipality code, e.g. 630 (Vejle)."),
+              default=REQUIRED, max_length=10, pattern=r"^[0-9]{1,4}$"),
+        LANDCOVER, YEAR,
+        Param("from_epoch", "epoch", Text("Ændring fra", "Change from"),
+              Text("Første periode i ændringen (basemap2021 eller corine:ÅR).",
+                   "First epoch of the change (basemap2021 or corine:YEAR)."),
+              default="corine:2012", choices=EPOCHS, flag="--from"),
+        Param("to_epoch", "epoch", Text("Ændring til", "Change to"),
+              Text("Anden periode i ændringen.", "Second epoch of the change."),
+              default="corine:2018", choices=EPOCHS, flag="--to"),
+        Param("out", "output", Text("Ark", "Sheet"), Text(".pdf, .html eller .xlsx",
+                                                         ".pdf, .html or .xlsx"),
+              default="kommuneark.pdf", faces=CLI, suffixes=(".pdf", ".html", ".xlsx")),
+    ),
+    outputs=(Output("sheet", "document", Text("Kommuneark", "Municipality sheet"),
+                    Text("PDF, HTML eller Excel.", "PDF, HTML or Excel.")),),
+    run=write_sheet,
+    process=False,
+    command=("sheet",),
+    rest=None,
+    keywords=("nki", "kommuneark", "municipality sheet", "report"),
+)
+
+
+SPECS: tuple[ModelSpec, ...] = (DIAGRAM, SHEET)

@@ -46,7 +46,7 @@ SERVICE_INPUTS: tuple[Param, ...] = (
                "drivhusgas ikke.",
                "Organic carbon % raster (Kulstof 2022); without it or an oc_pct field the "
                "GHG indicator is not computed."),
-          default=None, faces=CLI, unit="% OC", projected=True),
+          default=None, unit="% OC", projected=True),
     Param("water_table", "raster", Text("Vandstand (GVSmax)", "Water table (GVSmax)"),
           Text("Vandstand før, cm ift. terræn (negativ under); med tørvedybde.",
                "Water table before, cm relative to the surface (negative below); with "
@@ -59,7 +59,7 @@ SERVICE_INPUTS: tuple[Param, ...] = (
     Param("groundwater", "vector", Text("Grundvandsbeskyttelse", "Groundwater protection"),
           Text("Polygoner med grundvandsbeskyttelse (fx drikkevandsområder, BNBO).",
                "Groundwater-protection polygons (e.g. drinking-water areas, BNBO)."),
-          default=None, faces=CLI, geometry="polygon"),
+          default=None, geometry="polygon"),
 )
 
 EVALUATE = ModelSpec(

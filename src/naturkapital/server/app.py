@@ -19,7 +19,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naturkapital.io.output import process_temp_dir
-from naturkapital.server import basemap, errors, lowland, ogc, routes, scenario_editor, urban
+from naturkapital.server import (
+    basemap,
+    errors,
+    lowland,
+    ogc,
+    routes,
+    scenario_editor,
+    takeout,
+    urban,
+)
 from naturkapital.server.cache import NKIService
 from naturkapital.server.config import Settings
 from naturkapital.server.jobs import JobRunner
@@ -199,6 +208,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.include_router(routes.router)
     app.include_router(lowland.router)
     app.include_router(scenario_editor.router)
+    app.include_router(takeout.router)
     app.include_router(urban.router)
     app.include_router(ogc.router)
     app.include_router(basemap.router)

@@ -97,6 +97,17 @@ class EvaluateIn(BaseModel):
                                    "Basemap04 classes (basemap2021).")
     zone_id: str | None = Field(None, max_length=50, description="Zone of the NKI diagrams "
                                 "(default: the one with the most converted area)")
+    carbon: dict[str, Any] | str | None = Field(
+        None, description="Organic-carbon raster (% OC, GeoTIFF in a projected CRS) as an "
+                          "OGC qualified value {value: base64, mediaType: image/tiff, "
+                          "filename} or base64 text; completes the greenhouse-gas indicator "
+                          "and the lowland check")
+    groundwater: dict[str, Any] | str | None = Field(
+        None, description="Groundwater-protection polygons: a GeoJSON FeatureCollection, or "
+                          "a qualified value {value: base64, filename} of a GeoJSON or "
+                          "GeoPackage file")
+    project: bool = Field(True, description="Also evaluate the project area itself (the "
+                                            "union of the conversions as one zone)")
 
 
 class Diagram(BaseModel):
@@ -109,9 +120,19 @@ class Diagram(BaseModel):
                                        "outlines (SVG text)")
 
 
+class ProjectArea(BaseModel):
+    """The scenario's own polygons as one zone: its indicators and NKI diagrams."""
+
+    zone_id: str
+    name: str
+    area_ha: float
+    table: list[dict[str, Any]]
+    diagram: Diagram
+
+
 class Evaluation(BaseModel):
     """A scenario's indicators per zone (long table), lowland checks, the conversions,
-    the method, and the NKI diagram before/after of one zone."""
+    the method, the NKI diagram before/after of one zone, and the project area."""
 
     table: list[dict[str, Any]]
     zones: list[dict[str, Any]]
@@ -120,6 +141,7 @@ class Evaluation(BaseModel):
     conversions: dict[str, Any]
     meta: dict[str, Any]
     diagram: Diagram
+    project: ProjectArea | None = None
 
 
 # ---------------------------------------------------------------- helpers
@@ -251,17 +273,39 @@ class ScenarioService:
         return {"filename": shown, "epoch": epoch, "conversions": fc}
 
     # -- evaluation -------------------------------------------------------------------
-    def result(self, scenario: str | dict[str, Any], epoch: str, max_bytes: int) -> Any:
-        """The ScenarioResult (cached by the scenario's canonical JSON and land cover)."""
+    def result(self, scenario: str | dict[str, Any], epoch: str, max_bytes: int,
+               layers: LayerFiles | None = None, project: bool = False) -> Any:
+        """The ScenarioResult (cached by the scenario's canonical JSON, land cover and
+        layers); with ``project`` the result for the project area as its one zone."""
         canon = scenario if isinstance(scenario, str) else json.dumps(
             scenario, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        key = hashlib.sha256(f"{epoch}\n{canon}".encode()).hexdigest()
+        lay = layers or LayerFiles()
+        key = hashlib.sha256(f"{epoch}\n{canon}\n{lay.digest()}\n{project}".encode()
+                             ).hexdigest()
         return self._results.get(key, lambda: self._evaluate(scenario, canon, epoch,
-                                                             max_bytes)), key
+                                                             max_bytes, lay, project)), key
 
     def _evaluate(self, scenario: str | dict[str, Any], canon: str, epoch: str,
-                  max_bytes: int) -> Any:
-        return evaluate_request(scenario, _landcover(epoch), max_bytes, canon=canon)
+                  max_bytes: int, layers: LayerFiles, project: bool) -> Any:
+        lc = _landcover(epoch)
+        with tempfile.TemporaryDirectory(prefix="nk-layers-") as tmp:
+            paths = layers.write(Path(tmp))
+            zones = None
+            if project:
+                base, _ = self.result(scenario, epoch, max_bytes, layers)
+                zones = project_zones(base.conversions)
+            try:
+                return evaluate_request(scenario, lc, max_bytes, zones, canon=canon,
+                                        layers=paths)
+            except InputError as exc:
+                raise InputError(exc.source, _clean(exc.problem, tmp, "upload")) from None
+
+    def result_for(self, body: EvaluateIn, settings: Any, project: bool = False) -> Any:
+        """The cached result of an editor request (its scenario, land cover, layers)."""
+        layers = LayerFiles.of(body.carbon, body.groundwater, settings.max_upload_bytes,
+                               settings.max_raster_cells)
+        return self.result(body.scenario, body.landcover, settings.max_upload_bytes, layers,
+                           project)
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
@@ -279,10 +323,10 @@ class ScenarioService:
 
         return self._diagrams.get((key, zone_id), make)
 
-    def evaluation(self, body: EvaluateIn, max_bytes: int) -> dict[str, Any]:
+    def evaluation(self, body: EvaluateIn, settings: Any) -> dict[str, Any]:
         from naturkapital.scenario.evaluate import INDICATORS
 
-        res, key = self.result(body.scenario, body.landcover, max_bytes)
+        res, key = self.result_for(body, settings)
         zone = body.zone_id or res.main_zone()
         if zone not in res.names:
             raise InputError("zone_id", f"zone {zone!r} is not in the result (zones: "
@@ -291,34 +335,174 @@ class ScenarioService:
         doc["meta"]["epoch"] = body.landcover
         conv = res.conversions.copy()
         conv["note"] = conv["note"].fillna("").astype(str) if "note" in conv else ""
-        return {
+        out = {
             **doc,
             "indicators": [{"key": i.key, "unit": i.unit, "da": i.da, "en": i.en}
                            for i in INDICATORS],
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
             "diagram": self.diagram(res, key, zone),
+            "project": None,
         }
+        if body.project and body.zone_id != PROJECT_ID:
+            pres, pkey = self.result_for(body, settings, project=True)
+            rows = [r for r in pres.to_dict()["table"] if r[ZONE_ID] == PROJECT_ID]
+            out["project"] = {"zone_id": PROJECT_ID, "name": pres.names[PROJECT_ID],
+                              "area_ha": float(pres.zones.to_crs(25832).area.sum() / 1e4),
+                              "table": rows, "diagram": self.diagram(pres, pkey, PROJECT_ID)}
+        return browser_advice(out)
+
+
+#: Command-line advice in the evaluation's notes, and what to do in the editor instead.
+BROWSER_ADVICE: tuple[tuple[str, str], ...] = (
+    ("give --carbon (OC % raster, e.g. Kulstof 2022) or an oc_pct field on the conversions.",
+     "upload an organic-carbon map (OC %, GeoTIFF, e.g. Kulstof 2022) under 'Tjenestelag "
+     "(service layers)', or give oc_pct on the conversions."),
+    ("given (--groundwater).", "given: upload groundwater-protection areas under "
+                               "'Tjenestelag (service layers)'."),
+    ("give --carbon or oc_pct", "upload an organic-carbon map (Tjenestelag / service layers) "
+                                "or give oc_pct"),
+    ("no --carbon raster", "no organic-carbon map uploaded"),
+    ("--water-table", "a water-table map"), ("--peat-depth", "a peat-depth map"),
+    ("--carbon", "the organic-carbon map"), ("--groundwater", "the groundwater layer"),
+)
+
+
+def browser_advice(doc: Any) -> Any:
+    """``doc`` with command-line advice in its texts replaced by what to do in the web
+    editor (the service layers are uploaded there)."""
+    if isinstance(doc, str):
+        for old, new in BROWSER_ADVICE:
+            doc = doc.replace(old, new)
+        return doc
+    if isinstance(doc, dict):
+        return {k: (v if k.endswith("_svg") else browser_advice(v)) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [browser_advice(v) for v in doc]
+    return doc
+
+
+PROJECT_ID = "P"
+PROJECT_NAME = "Projektområde (project area)"
+
+
+def project_zones(conversions: gpd.GeoDataFrame) -> Zones:
+    """The scenario's own polygons, dissolved, as one zone ``P`` (the project area)."""
+    import shapely
+
+    from naturkapital.io.vectors import ZONE_NAME
+    from naturkapital.nki.compute import Zones
+
+    geom = shapely.union_all(conversions.to_crs(25832).geometry.values)
+    gdf = gpd.GeoDataFrame({ZONE_ID: [PROJECT_ID], ZONE_NAME: [PROJECT_NAME]},
+                           geometry=[geom], crs="EPSG:25832")
+    return Zones(gdf, "the scenario's polygons (project area)", frozenset({PROJECT_ID}),
+                 PROJECT_NAME)
+
+
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+class LayerFiles:
+    """The editor's optional service layers as bytes with the user's file names:
+    ``carbon`` (organic carbon % GeoTIFF) and ``groundwater`` (protection polygons,
+    GeoJSON or GeoPackage). Checked when written; errors name the user's file."""
+
+    def __init__(self, carbon: tuple[bytes, str] | None = None,
+                 groundwater: tuple[bytes, str] | None = None, max_cells: int = 16_000_000
+                 ) -> None:
+        self.carbon = carbon
+        self.groundwater = groundwater
+        self.max_cells = max_cells
+
+    @classmethod
+    def of(cls, carbon: Any, groundwater: Any, max_bytes: int,
+           max_cells: int = 16_000_000) -> LayerFiles:
+        """From HTTP values (qualified values, base64 text, a GeoJSON object)."""
+        from naturkapital.server.rest import input_file
+
+        def get(value: Any, name: str, default: str) -> tuple[bytes, str] | None:
+            if value is None or value == "":
+                return None
+            data, fname = input_file(value, name, default)
+            shown = display_name(fname)
+            if len(data) > max_bytes:
+                raise InputError(name, f"{shown}: the file is over the upload limit of "
+                                       f"{max_bytes / 1e6:.1f} MB")
+            return data, shown
+
+        return cls(get(carbon, "carbon", "carbon.tif"),
+                   get(groundwater, "groundwater", "groundwater.geojson"), max_cells)
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.carbon, self.groundwater):
+            h.update(b"-" if part is None else hashlib.sha256(part[0]).digest())
+        return h.hexdigest()
+
+    def write(self, tmp: Path) -> dict[str, Path]:
+        """The layers as files in ``tmp`` (named as the user's files), checked."""
+        from naturkapital.io.rasters import check_raster_file
+
+        out: dict[str, Path] = {}
+        if self.carbon is not None:
+            data, shown = self.carbon
+            if not data.startswith(TIFF_MAGIC):
+                raise InputError("carbon", f"{shown}: the organic-carbon layer must be a "
+                                           "GeoTIFF (.tif)")
+            path = tmp / "carbon" / _safe_name(shown, ".tif")
+            path.parent.mkdir()
+            path.write_bytes(data)
+            try:
+                check_raster_file(path, "organic-carbon raster", self.max_cells, shown,
+                                  driver="GTiff")
+            except InputError as exc:  # also TooLargeError
+                raise InputError("carbon", exc.problem if exc.source == shown else str(exc)
+                                 ) from None
+            out["carbon"] = path
+        if self.groundwater is not None:
+            data, shown = self.groundwater
+            try:
+                fmt = sniff(data, shown)
+                if fmt == "geojson":
+                    check_crs_member(json.loads(data))
+            except (UploadError, ValueError) as exc:
+                raise InputError("groundwater", getattr(exc, "detail", str(exc))) from None
+            path = tmp / "groundwater" / _safe_name(shown, f".{fmt}")
+            path.parent.mkdir()
+            path.write_bytes(data)
+            out["groundwater"] = path
+        return out
+
+
+def _safe_name(shown: str, suffix: str) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(shown).stem)
+    return (stem[:60] or "layer") + suffix
 
 
 def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
-                     zones: Zones | None = None, canon: str | None = None) -> ScenarioResult:
+                     zones: Zones | None = None, canon: str | None = None,
+                     layers: dict[str, Path] | None = None) -> ScenarioResult:
     """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
     — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
     process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
     under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
     the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
-    shows no server path. Returns the ScenarioResult."""
+    shows no server path. ``layers``: checked ``carbon`` and ``groundwater`` files
+    (:class:`LayerFiles`). Returns the ScenarioResult."""
     from naturkapital.scenario.evaluate import evaluate_scenario
     from naturkapital.scenario.read import read_scenario
+
+    lay = layers or {}
+    extra = {"carbon": lay.get("carbon"), "groundwater_layer": lay.get("groundwater")}
 
     if isinstance(scenario, str):
         if lc.scheme.name != _landcover("basemap2021").scheme.name:
             raise InputError("landcover", "the demo scenarios use Basemap04 classes; "
                                           "evaluate them on basemap2021")
         try:
-            return evaluate_scenario(scenario, lc, zones=zones)
+            return evaluate_scenario(scenario, lc, zones=zones, **extra)
         except InputError as exc:
-            raise InputError("scenario", exc.problem) from None
+            raise _layer_or_scenario(exc, lay) from None
     data = (canon if canon is not None else json.dumps(scenario)).encode("utf-8")
     if len(data) > max_bytes:
         raise InputError("scenario", f"over the upload limit of {max_bytes / 1e6:.1f} MB")
@@ -345,9 +529,21 @@ def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: i
             raise InputError("scenario", "cannot read the scenario ("
                              + _clean(first_line(exc), tmp, "scenario") + ")") from None
         try:
-            return evaluate_scenario(path, lc, zones=zones)
+            return evaluate_scenario(path, lc, zones=zones, **extra)
         except InputError as exc:
-            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
+            raise _layer_or_scenario(exc, lay, tmp) from None
+
+
+def _layer_or_scenario(exc: InputError, layers: dict[str, Path],
+                       tmp: str | None = None) -> InputError:
+    """An evaluation error on the input it is about: a layer (named as the user's file)
+    or the scenario."""
+    text = exc.problem if tmp is None else _clean(exc.problem, tmp, "scenario")
+    src = str(exc.source)
+    for key, path in layers.items():
+        if src == str(path) or str(path) in text:
+            return InputError(key, text.replace(str(path), path.name))
+    return InputError("scenario", text)
 
 
 # ---------------------------------------------------------------- routes
@@ -415,7 +611,7 @@ async def scenario_read(
              responses=responses(400, 413, 422))
 async def scenario_evaluate(request: Request, body: EvaluateIn) -> Response:
     settings = request.app.state.settings
-    doc = await run_in_threadpool(_svc(request).evaluation, body, settings.max_upload_bytes)
+    doc = await run_in_threadpool(_svc(request).evaluation, body, settings)
     return Response(json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8"),
                     media_type="application/json")
 

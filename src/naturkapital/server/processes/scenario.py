@@ -10,7 +10,7 @@ from typing import Any
 from naturkapital.core.errors import InputError
 from naturkapital.scenario.spec import EVALUATE
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
-from naturkapital.server.scenario_editor import evaluate_request
+from naturkapital.server.scenario_editor import LayerFiles, evaluate_request
 from naturkapital.server.uploads import UploadError, read_upload, with_upload_dir
 
 
@@ -30,8 +30,12 @@ def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                                     settings.max_zones if settings else 2000, Path(tmp)).zones
             except UploadError as exc:
                 raise InputError("zones", exc.detail) from None
+    max_cells = settings.max_raster_cells if settings is not None else 16_000_000
+    layers = LayerFiles.of(inputs.carbon, inputs.groundwater, max_bytes, max_cells)
     ctx.progress(20, "evaluating the scenario")
-    res = evaluate_request(inputs.scenario, lc, max_bytes, zones)
+    with with_upload_dir() as tmp:
+        res = evaluate_request(inputs.scenario, lc, max_bytes, zones,
+                               layers=layers.write(Path(tmp)))
     doc = res.to_dict(inputs.scenario if isinstance(inputs.scenario, str) else "upload")
     return {k: doc[k] for k in ("table", "lowland", "meta")}
 

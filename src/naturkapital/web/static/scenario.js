@@ -351,11 +351,14 @@
     setStatus("#scn-status", "", t("scnRunning"));
     $("#scn-run").disabled = true;
     try {
+      // service layers (scenario_extras.js): the organic-carbon map, groundwater areas
+      if (window.NKScenarioExtras) Object.assign(body, await window.NKScenarioExtras.layers());
       const res = await postJSON("/api/scenario/evaluate", body);
       if (id !== st.runId || changes !== st.changes) return;
       st.result = res;
       st.scenarioSent = body.scenario;
       renderResult();
+      document.dispatchEvent(new CustomEvent("nk-scenario-result", { detail: { body, result: res } }));
       setStatus("#scn-status", "ok", t("scnDone", { n: res.conversions.features.length }));
       if (!zoneId) $("#scn-status").scrollIntoView({ block: "start", behavior: "smooth" });
       document.body.dataset.scenario = String(id);
