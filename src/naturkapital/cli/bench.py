@@ -1,4 +1,4 @@
-"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate``."""
+"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate | load``."""
 
 from __future__ import annotations
 
@@ -321,3 +321,55 @@ def bench_consolidate_cmd(
                                    "objective_vs_greedy": res.ratio}, indent=2))
     console.print(f"parcels={parcels} owners={owners} seconds={p.seconds:.1f} "
                   f"gap_pct={gap:.2f} objective_vs_greedy={res.ratio:.3f}", highlight=False)
+
+
+@bench_app.command("load")
+def bench_load_cmd(
+    clients: Annotated[int, typer.Option("--clients", help="Samtidige klienter / concurrent "
+                                                           "clients.", min=1, max=256)] = 16,
+    reads: Annotated[int, typer.Option("--reads", help="Interactive reads per client.",
+                                       min=1, max=1000)] = 30,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the baseline server (no disk cache, no pre-rendering, "
+                              "no gzip).")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Belastningstest af serveren. HTTP load test on a loopback server.
+
+    Starts ``naturkapital serve`` on a random loopback port (fresh database and diagram
+    cache), then times the first Ringkøbing-Skjern lowland candidates, every
+    municipality's diagram cold and warm, and interactive reads (ranking, zone detail,
+    candidates), N clients at once; the baseline server first, then the current one.
+    """
+    from naturkapital.bench.load import run_load
+
+    load0 = os.getloadavg()[0]
+    runs = run_load(clients, reads, baseline=not no_baseline,
+                    say=lambda s: console_err.print(f"[dim]{s}[/]", highlight=False))
+    t = Table(title=f"HTTP load — {clients} concurrent clients, loopback", header_style="bold")
+    for col in ("run", "request", "n", "p50 ms", "p95 ms", "max ms", "MB on wire"):
+        t.add_column(col, justify="left" if col in ("run", "request") else "right")
+    for r in runs:
+        for tm in (r.candidates_first, r.cold, r.warm, *r.reads.values()):
+            t.add_row(r.label, tm.name, str(len(tm.seconds)), f"{tm.pct(50) * 1000:,.0f}",
+                      f"{tm.pct(95) * 1000:,.0f}", f"{max(tm.seconds, default=0) * 1000:,.0f}",
+                      f"{tm.wire_bytes / 1e6:,.2f}")
+    console.print(t)
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    cur = runs[-1]
+    reads_p95 = max(tm.pct(95) for tm in cur.reads.values())
+    line = (f"clients={clients} diagram_cold_p95_ms={cur.cold.pct(95) * 1000:.0f} "
+            f"diagram_warm_p95_ms={cur.warm.pct(95) * 1000:.0f} "
+            f"reads_p95_ms={reads_p95 * 1000:.0f} "
+            f"candidates_760_first_ms={cur.candidates_first.pct(50) * 1000:.0f}")
+    if len(runs) > 1:
+        base = runs[0]
+        base_reads = max(tm.pct(95) for tm in base.reads.values())
+        line += (f" ratio_cold_p95_vs_baseline={cur.cold.pct(95) / base.cold.pct(95):.3f}"
+                 f" ratio_reads_p95_vs_baseline={reads_p95 / base_reads:.3f}"
+                 f" ratio_candidates_first_vs_baseline="
+                 f"{cur.candidates_first.pct(50) / base.candidates_first.pct(50):.3f}")
+    if out is not None:
+        out.write_text(json.dumps([r.as_dict() for r in runs], indent=2))
+    console.print(line, highlight=False, soft_wrap=True)

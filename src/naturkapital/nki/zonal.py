@@ -75,11 +75,7 @@ def zonal_class_areas(
                 weights.ds.close()
     classes = pd.DataFrame(rows, columns=[ZONE_ID, "value", "area_ha", "bio_area_ha",
                                           "bio_value_ha"])
-    out = assemble(classes, zr, landcover, bioscore is not None)
-    if bioscore is not None and not (out.classes["bio_area_ha"].fillna(0) > 0).any():
-        raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
-                                   "cell there is nodata); check its nodata value and extent")
-    return out
+    return assemble(classes, zr, landcover, bioscore)
 
 
 def zones_on_raster(zones: gpd.GeoDataFrame, ds: rasterio.DatasetReader, zones_source: str,
@@ -100,9 +96,10 @@ def unknown_codes_error(landcover: Landcover, codes: list) -> InputError:
 
 
 def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
-             with_bio: bool) -> ZonalAreas:
+             bioscore: Path | None) -> ZonalAreas:
     """Per-class rows → :class:`ZonalAreas`, with the zone table and the final checks
-    (only nodata in the zones, class codes missing from the scheme)."""
+    (only nodata in the zones, class codes missing from the scheme, a ``bioscore``
+    raster with no data inside any zone) — shared by both engines."""
     zone_table = pd.DataFrame({
         ZONE_ID: zr[ZONE_ID].to_numpy(),
         "area_ha": zr.geometry.area.to_numpy() / 10_000.0,
@@ -115,8 +112,11 @@ def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
     unknown = landcover.scheme.unknown(classes["value"].unique())
     if unknown:
         raise unknown_codes_error(landcover, unknown)
-    if not with_bio:
+    if bioscore is None:
         classes = classes.drop(columns=["bio_area_ha", "bio_value_ha"])
+    elif not (classes["bio_area_ha"].fillna(0) > 0).any():
+        raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
+                                   "cell there is nodata); check its nodata value and extent")
     return ZonalAreas(classes=classes, zones=zone_table)
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naturkapital.io.output import process_temp_dir
@@ -24,6 +24,7 @@ from naturkapital.server.cache import NKIService
 from naturkapital.server.config import Settings
 from naturkapital.server.jobs import JobRunner
 from naturkapital.server.models import Problem
+from naturkapital.server.static import REVALIDATE, FingerprintedStatic
 from naturkapital.store import Store
 
 log = logging.getLogger("naturkapital.server")
@@ -146,7 +147,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     settings = settings or Settings.from_env()
     own_store = store is None
     st = store or Store.open(settings.db_url)
-    nki = nki or NKIService()
+    nki = nki or NKIService(settings.cache_dir)
+    stop_warm = threading.Event()
     services = Services(settings, st, nki, lowland.LowlandService(),
                         scenario_editor.ScenarioService())
     runner = JobRunner(st, services, settings.job_workers)
@@ -160,8 +162,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         if n:
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
         if settings.warm_cache:
-            threading.Thread(target=_warm, args=(nki,), name="nk-warm", daemon=True).start()
+            threading.Thread(target=_warm, args=(nki, settings.prerender, stop_warm),
+                             name="nk-warm", daemon=True).start()
         yield
+        stop_warm.set()  # a pre-rendering in progress stops after its current diagram
         runner.shutdown()
         if own_store:
             st.close()
@@ -184,6 +188,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.lowland = services.lowland
     app.state.scenario_editor = services.scenario_editor
     app.state.jobs = runner
+    static = FingerprintedStatic(STATIC_DIR)
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(lowland.router)
@@ -201,8 +206,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             doc["links"].append({"href": "/api", "rel": "alternate",
                                  "type": "application/json", "title": "HTTP API landing page"})
             return JSONResponse(doc, headers={"Vary": "Accept"})
-        return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
-                            headers={"Cache-Control": "no-cache", "Vary": "Accept"})
+        # Fingerprinted /static URLs (cached for a year); the page itself is revalidated.
+        return HTMLResponse(static.page("index.html"),
+                            headers={"Cache-Control": REVALIDATE, "Vary": "Accept"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -212,7 +218,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="data:,")
 
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", static, name="static")
 
     _add_problem_schema(app)
     app.add_middleware(SecurityHeaders)
@@ -223,6 +229,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Prefer"],
                            expose_headers=["Location", "Preference-Applied"], max_age=600)
+    # JSON, GeoJSON, JS and CSS (MapLibre is 1 MB) go gzip-compressed to clients that
+    # accept it; answers under 1 kB are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 
@@ -258,9 +267,11 @@ def _quality(accept: str, types: tuple[str, ...]) -> float:
     return best
 
 
-def _warm(nki: NKIService) -> None:
+def _warm(nki: NKIService, prerender: bool, stop: threading.Event) -> None:
     try:
         nki.warm()
+        if prerender:
+            nki.prerender(stop)
     except Exception:  # a failed warm-up only means the first request computes
         log.exception("warming the NKI cache failed")
 

@@ -157,11 +157,25 @@ class ScreenResult(BaseModel):
                                                 "status per parcel")
 
 
+#: Map view of the candidates: outlines simplified by this much (m, in their metric CRS)
+#: and coordinates kept to 1e-5° (about 1 m). The downloads keep the full geometry.
+MAP_SIMPLIFY_M = 5.0
+
+
 # ---------------------------------------------------------------- service
-def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
-    """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
-    wgs = gdf[columns + ["geometry"]].to_crs(4326)
-    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float | None = None
+             ) -> dict[str, Any]:
+    """Polygons in EPSG:4326 with the given columns: about 0.1 m precision, or, with
+    ``simplify_m`` (the map view), simplified by that many metres (topology kept) in the
+    frame's own metric CRS and rounded to about 1 m."""
+    g = gdf[columns + ["geometry"]]
+    precision = 1e-6
+    if simplify_m is not None and g.crs is not None and g.crs.is_projected:
+        g = g.copy()
+        g["geometry"] = g.geometry.simplify(simplify_m, preserve_topology=True)
+        precision = 1e-5
+    wgs = g.to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, precision)
     return json.loads(wgs.to_json(drop_id=True, na="null"))
 
 
@@ -218,7 +232,8 @@ class LowlandService:
                     shown=int(len(units)), top=top, units={"*_ha": "ha"})
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
         return {"meta": meta, "table": table,
-                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
+                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"],
+                                       simplify_m=MAP_SIMPLIFY_M)}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
         return self._bytes.get(("candidates", kommune, top, "json"), lambda: json.dumps(

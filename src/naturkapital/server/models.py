@@ -295,5 +295,6 @@ class Status(BaseModel):
     schema_version: int
     writes_enabled: bool
     cached_epochs: list[str]
+    diagrams_prerendered: dict[str, int] = {}
     max_upload_bytes: int
     max_zones: int
