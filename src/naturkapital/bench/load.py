@@ -116,7 +116,8 @@ class Server:
             conn.close()
 
     def wait_ready(self, prerender: bool, timeout: float = 600.0) -> float:
-        """Wait for the warm-up (NKI tables; pre-rendering when on); seconds taken."""
+        """Wait for the warm-up (NKI tables; pre-rendered diagrams and lowland candidates
+    when on); seconds taken."""
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < timeout:
             if self.proc.poll() is not None:
@@ -127,9 +128,9 @@ class Server:
             except (OSError, RuntimeError):
                 time.sleep(0.2)
                 continue
-            pre = st.get("diagrams_prerendered") or {}
             warm = "basemap2021" in st.get("cached_epochs", [])
-            done = pre.get("total", 0) > 0 and pre.get("done") == pre.get("total")
+            done = all((p := st.get(k) or {}).get("total", 0) > 0 and p["done"] == p["total"]
+                       for k in ("diagrams_prerendered", "candidates_prerendered"))
             if warm and (done or not prerender):
                 return time.perf_counter() - t0
             time.sleep(0.2)

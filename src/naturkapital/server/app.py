@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     st = store or Store.open(settings.db_url)
     nki = nki or NKIService(settings.cache_dir)
     stop_warm = threading.Event()
-    services = Services(settings, st, nki, lowland.LowlandService(),
+    services = Services(settings, st, nki, lowland.LowlandService(settings.cache_dir),
                         scenario_editor.ScenarioService())
     runner = JobRunner(st, services, settings.job_workers)
 
@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         if n:
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
         if settings.warm_cache:
-            threading.Thread(target=_warm, args=(nki, settings.prerender, stop_warm),
+            threading.Thread(target=_warm, args=(services, settings.prerender, stop_warm),
                              name="nk-warm", daemon=True).start()
         yield
         stop_warm.set()  # a pre-rendering in progress stops after its current diagram
@@ -267,11 +267,17 @@ def _quality(accept: str, types: tuple[str, ...]) -> float:
     return best
 
 
-def _warm(nki: NKIService, prerender: bool, stop: threading.Event) -> None:
+def _warm(services: Services, prerender: bool, stop: threading.Event) -> None:
+    """The tables the web app shows first; with ``prerender`` also the default
+    diagrams and every municipality's lowland candidates into the disk cache."""
     try:
-        nki.warm()
+        services.nki.warm()
         if prerender:
-            nki.prerender(stop)
+            services.nki.prerender(stop)
+            if services.lowland is not None:
+                kommuner = [r["zone_id"] for r in services.nki.rows("basemap2021")
+                            if r["zone_id"] != "0"]
+                services.lowland.prerender(kommuner, stop)
     except Exception:  # a failed warm-up only means the first request computes
         log.exception("warming the NKI cache failed")
 

@@ -103,6 +103,10 @@ class _Memo:
         with self._guard:
             return list(self._data)
 
+    def drop(self, key: Any) -> None:
+        with self._guard:
+            self._data.pop(key, None)
+
 
 _PLOT_LOCK = threading.Lock()  # one rendering at a time (matplotlib's shared caches)
 

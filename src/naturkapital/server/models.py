@@ -296,5 +296,6 @@ class Status(BaseModel):
     writes_enabled: bool
     cached_epochs: list[str]
     diagrams_prerendered: dict[str, int] = {}
+    candidates_prerendered: dict[str, int] = {}
     max_upload_bytes: int
     max_zones: int

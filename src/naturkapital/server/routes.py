@@ -85,6 +85,7 @@ def status(request: Request) -> dict[str, Any]:
             st.store.schema_version(), "writes_enabled": st.settings.writes_enabled,
             "cached_epochs": st.nki.cached_epochs(),
             "diagrams_prerendered": dict(st.nki.prerendered),
+            "candidates_prerendered": dict(st.lowland.prerendered),
             "max_upload_bytes": st.settings.max_upload_bytes,
             "max_zones": st.settings.max_zones}
 
