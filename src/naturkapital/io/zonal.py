@@ -18,7 +18,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from exactextract import exact_extract
+from exactextract.feature import Feature, FeatureSource
+from exactextract.writer import Writer
 
 #: Features per exactextract call, at most.
 MAX_FEATURES = 2048
@@ -94,3 +97,85 @@ def extract_batches(
         yield Batch(int(sl.start), part, res, info)
         if progress:
             progress(len(part))
+
+
+class _WKBFeature(Feature):
+    """A feature with integer row number ``_i`` and a WKB geometry: exactextract reads
+    the geometry as WKB, not through a GeoJSON text per feature."""
+
+    def __init__(self, i: int | None = None, wkb: bytes | None = None) -> None:
+        Feature.__init__(self)
+        self.props: dict[str, Any] = {} if i is None else {"_i": i}
+        self.wkb = wkb
+
+    def set(self, name: str, value: Any) -> None:
+        self.props[name] = value
+
+    def get(self, name: str) -> Any:
+        return self.props[name]
+
+    def geometry(self) -> bytes | None:
+        return self.wkb
+
+    def set_geometry(self, wkb: bytes | None) -> None:
+        self.wkb = wkb
+
+    def set_geometry_format(self) -> str:
+        return "wkb"
+
+    def fields(self) -> list[str]:
+        return list(self.props)
+
+
+class _WKBSource(FeatureSource):
+    def __init__(self, geoms: np.ndarray, first: int, srs_wkt: str | None) -> None:
+        super().__init__()
+        self.wkb = shapely.to_wkb(geoms)
+        self.first = first
+        self.wkt = srs_wkt
+
+    def count(self) -> int:
+        return len(self.wkb)
+
+    def __iter__(self) -> Iterator[_WKBFeature]:
+        for k, w in enumerate(self.wkb.tolist()):
+            yield _WKBFeature(self.first + k, w)
+
+    def srs_wkt(self) -> str | None:
+        return self.wkt
+
+
+class _ArrayWriter(Writer):
+    """Collects each operation's output per feature in lists (no DataFrame)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[str, list[Any]] = {"_i": []}
+
+    def add_operation(self, op: Any) -> None:
+        self.columns[op.name] = []
+
+    def add_column(self, name: str) -> None:
+        self.columns.setdefault(name, [])
+
+    def write(self, feature: Any) -> None:
+        f = _WKBFeature()
+        feature.copy_to(f)
+        for name, col in self.columns.items():
+            col.append(f.props.get(name))
+
+    def features(self) -> dict[str, list[Any]]:
+        return self.columns
+
+
+def extract_arrays(geoms: np.ndarray, sources: Sequence[Any] | Any, ops: Sequence[str],
+                   first: int = 0, srs_wkt: str | None = None, weights: Any = None
+                   ) -> dict[str, list[Any]]:
+    """exactextract over shapely ``geoms`` (in the rasters' CRS), features passed as WKB
+    and results kept as lists: ``_i`` (``first`` + the feature's position) and one list
+    per operation output (exactextract's column names), one entry per feature that
+    touched the rasters."""
+    return exact_extract(sources, _WKBSource(np.asarray(geoms, dtype=object), first,
+                                             srs_wkt),
+                         list(ops), weights=weights, include_cols=["_i"],
+                         output=_ArrayWriter())

@@ -20,7 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import rasterio
-from exactextract import exact_extract
+import shapely
 from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.errors import WindowError
@@ -30,7 +30,7 @@ from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
-from naturkapital.io.zonal import feature_batches
+from naturkapital.io.zonal import extract_arrays, feature_batches
 
 #: Largest raster window (cells) read into memory for one batch; beyond it the batch
 #: is read feature by feature through rasterio (same cells, same coverage).
@@ -228,21 +228,20 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
         parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0
         pieces: list[tuple[np.ndarray, ...]] = []
         seen = np.zeros(n, dtype=bool)
-        feats = pr[[PARCEL_ID, "geometry"]].reset_index(drop=True)
-        feats["_i"] = np.arange(n, dtype=np.int64)
-        for sl in feature_batches(feats, carbon.res):
-            part = feats.iloc[sl]
-            window = _batch_window(carbon, part.total_bounds)
+        geoms = np.asarray(pr.geometry.values, dtype=object)
+        wkt = carbon.crs.to_wkt()
+        for sl in feature_batches(pr, carbon.res):
+            part = geoms[sl]
+            window = _batch_window(carbon, shapely.total_bounds(part))
             if window is None:  # too large to read at once: the three maps as sources
-                res = exact_extract(sources, part, ["values", "coverage", "cell_id"],
-                                    include_cols=["_i"], output="pandas")
+                res = extract_arrays(part, sources, ["values", "coverage", "cell_id"],
+                                     sl.start, wkt)
                 piece = _join_batch(res, carbon.width * carbon.height)
             else:
                 grid, maps = _read_window(carbon, sources, window)
-                res = exact_extract(grid, part, ["coverage", "cell_id"], include_cols=["_i"],
-                                    output="pandas")
+                res = extract_arrays(part, grid, ["coverage", "cell_id"], sl.start, wkt)
                 piece = _take_cells(res, maps)
-            seen[res["_i"].to_numpy(dtype=np.int64)] = True
+            seen[np.asarray(res["_i"], dtype=np.int64)] = True
             pieces.append(piece)
             if progress:
                 progress(len(part))
@@ -295,11 +294,11 @@ def _take_cells(res, maps: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     parcel index, coverage, carbon, water and peat per cell (NaN where a map has no
     data), cells where all three maps have no data left out, sorted by parcel and cell
     id — the same cells and order as :func:`_join_batch` gives."""
-    pidx = res["_i"].to_numpy(dtype=np.int64)
-    ids_col = res["cell_id"].to_numpy()
+    pidx = np.asarray(res["_i"], dtype=np.int64)
+    ids_col = res["cell_id"]
     lens = np.fromiter((len(x) for x in ids_col), dtype=np.int64, count=len(ids_col))
     ids = _flat(ids_col, np.int64)
-    cover = _flat(res["coverage"].to_numpy(), float)
+    cover = _flat(res["coverage"], float)
     idx = np.repeat(pidx, lens)
     key = idx * maps[0].size + ids
     if key.size > 1 and not (np.diff(key) > 0).all():  # exactextract gives them sorted
@@ -322,14 +321,14 @@ def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
 
     Returns parcel index, coverage, carbon, water and peat per cell, sorted by parcel
     and cell id (the order the per-parcel join gave)."""
-    pidx = res["_i"].to_numpy(dtype=np.int64)
+    pidx = np.asarray(res["_i"], dtype=np.int64)
     keys, vals, covs = [], [], []
     for name in NAMES:
-        ids = res[f"{name}_cell_id"].to_numpy()
+        ids = res[f"{name}_cell_id"]
         lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
         keys.append(np.repeat(pidx, lens) * ncell + _flat(ids, np.int64))
-        vals.append(_flat(res[f"{name}_values"].to_numpy(), float))
-        covs.append(_flat(res[f"{name}_coverage"].to_numpy(), float))
+        vals.append(_flat(res[f"{name}_values"], float))
+        covs.append(_flat(res[f"{name}_coverage"], float))
     all_keys = np.unique(np.concatenate(keys))
     cover = np.zeros(all_keys.size)
     arrays = []
