@@ -95,6 +95,7 @@ class Server:
     def __init__(self, folder: Path, prerender: bool, disk_cache: bool) -> None:
         self.port = free_port()
         env = {**os.environ, "NATURKAPITAL_PRERENDER": "1" if prerender else "0",
+               "NATURKAPITAL_PRERENDER_LOWLAND": RKS,
                "NATURKAPITAL_CACHE_DIR": str(folder / "cache") if disk_cache else "none"}
         env.pop("NATURKAPITAL_TOKEN", None)
         cmd = [sys.executable, "-c", "from naturkapital.cli import main; main()", "serve",
@@ -242,9 +243,11 @@ def run_load(clients: int = 16, reads_per_client: int = 30, baseline: bool = Tru
     """The baseline (no disk cache, no pre-render, no gzip) and the current
     configuration, one after the other."""
     runs = []
-    if baseline:
-        runs.append(measure("baseline", prerender=False, disk_cache=False, gzip_ok=False,
-                            clients=clients, reads_per_client=reads_per_client, say=say))
-    runs.append(measure("current", prerender=True, disk_cache=True, gzip_ok=True,
-                        clients=clients, reads_per_client=reads_per_client, say=say))
+    configs = [("baseline", False)] if baseline else []
+    for label, on in configs + [("current", True)]:
+        run = measure(label, prerender=on, disk_cache=on, gzip_ok=on, clients=clients,
+                      reads_per_client=reads_per_client, say=say)
+        for tm in (run.candidates_first, run.cold, run.warm, *run.reads.values()):
+            say(f"{label}: {tm.line()}")
+        runs.append(run)
     return runs

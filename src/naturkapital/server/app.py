@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         if n:
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
         if settings.warm_cache:
-            threading.Thread(target=_warm, args=(services, settings.prerender, stop_warm),
+            threading.Thread(target=_warm, args=(services, settings, stop_warm),
                              name="nk-warm", daemon=True).start()
         yield
         stop_warm.set()  # a pre-rendering in progress stops after its current diagram
@@ -267,17 +267,20 @@ def _quality(accept: str, types: tuple[str, ...]) -> float:
     return best
 
 
-def _warm(services: Services, prerender: bool, stop: threading.Event) -> None:
-    """The tables the web app shows first; with ``prerender`` also the default
-    diagrams and every municipality's lowland candidates into the disk cache."""
+def _warm(services: Services, settings: Settings, stop: threading.Event) -> None:
+    """The tables the web app shows first; with ``settings.prerender`` also the default
+    diagrams and the lowland candidates of ``settings.prerender_lowland`` into the disk
+    cache."""
     try:
         services.nki.warm()
-        if prerender:
+        if settings.prerender:
             services.nki.prerender(stop)
             if services.lowland is not None:
-                kommuner = [r["zone_id"] for r in services.nki.rows("basemap2021")
-                            if r["zone_id"] != "0"]
-                services.lowland.prerender(kommuner, stop)
+                codes = [r["zone_id"] for r in services.nki.rows("basemap2021")
+                         if r["zone_id"] != "0"]
+                want = settings.prerender_lowland
+                services.lowland.prerender([c for c in codes if "all" in want or c in want],
+                                           stop)
     except Exception:  # a failed warm-up only means the first request computes
         log.exception("warming the NKI cache failed")
 

@@ -8,7 +8,11 @@ browser on another site, or ``*``; unset = no CORS headers, same-origin only),
 ``NATURKAPITAL_CACHE_DIR`` (where rendered diagrams are kept across restarts; default
 ``$XDG_CACHE_HOME/naturkapital`` or ``~/.cache/naturkapital``; ``none`` keeps nothing on
 disk), ``NATURKAPITAL_PRERENDER`` (``0`` turns off drawing the default diagrams in the
-background at startup). Without a token, every write endpoint answers 403.
+background at startup), ``NATURKAPITAL_PRERENDER_LOWLAND`` (comma-separated municipality
+codes whose lowland candidates are computed into the disk cache at startup, ``all`` for
+every one — several minutes of CPU the first time; default ``760``, Ringkøbing-Skjern,
+the lowland example; the others are computed on first request and then kept). Without a
+token, every write endpoint answers 403.
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ class Settings:
     cache_dir: Path | None = None
     #: Draw the default epoch's diagrams in the background at startup (with warm_cache).
     prerender: bool = False
+    #: Municipalities whose lowland candidates are pre-computed (with prerender);
+    #: ("all",) for every one.
+    prerender_lowland: tuple[str, ...] = ("760",)
 
     @classmethod
     def from_env(cls, db_url: str | None = None, token: str | None = None,
@@ -81,6 +88,7 @@ class Settings:
             cache_dir=default_cache_dir(),
             prerender=(os.environ.get("NATURKAPITAL_PRERENDER") or "1").strip().lower()
             not in ("0", "false", "no", "off"),
+            prerender_lowland=_env_list("NATURKAPITAL_PRERENDER_LOWLAND") or ("760",),
         )
         if overrides:
             from dataclasses import replace
