@@ -1,4 +1,5 @@
-"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate | load``."""
+"""``naturkapital bench make-national | nki-national | lowland | urban | consolidate | load |
+nki-zones``."""
 
 from __future__ import annotations
 
@@ -373,3 +374,49 @@ def bench_load_cmd(
     if out is not None:
         out.write_text(json.dumps([r.as_dict() for r in runs], indent=2))
     console.print(line, highlight=False, soft_wrap=True)
+
+
+@bench_app.command("nki-zones")
+def bench_nki_zones_cmd(
+    zones: Annotated[int, typer.Option("--zones", help="Antal zoner / zones.", min=1,
+                                       max=1_000_000)] = 100_000,
+    data: Annotated[Path, typer.Option(
+        "--data", help="Mappe til de genererede zoner / folder of the generated zones "
+                       "(created when missing).")] = Path("benchmarks/data/zones"),
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the previous extraction (baseline).")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Mål NKI på mange små zoner. NKI on N small zones (the nki command), with the
+    previous extraction as baseline.
+
+    Prints, last, zones=N seconds=S zones_per_s=Z ratio_vs_baseline=R identical=…
+    """
+    from naturkapital.bench.zones import generate_zones, run_zones
+
+    console_err.print(f"[dim]Genererer (generating) {zones:,} zones in {data} if missing "
+                      "(not timed)[/]")
+    path = generate_zones(data, zones)
+    load0 = os.getloadavg()[0]
+    res = run_zones(path, zones, baseline=not no_baseline)
+    t = Table(title=f"NKI — {zones:,} små zoner (small zones), Basemap04 2021",
+              header_style="bold")
+    for col in ("step", "seconds"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+    t.add_row("nki (read, extract, index) — wall", f"{res.nki_s:.1f}")
+    t.add_row("nki — CPU of this process", f"{res.nki_cpu_s:.1f}")
+    t.add_row("class-area extraction, current", f"{res.extract_s:.1f}")
+    t.add_row("class-area extraction, baseline (previous)", f"{res.baseline_extract_s:.1f}")
+    console.print(t)
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    if out is not None:
+        out.write_text(json.dumps({"zones": zones, "nki_s": res.nki_s,
+                                   "nki_cpu_s": res.nki_cpu_s, "extract_s": res.extract_s,
+                                   "baseline_extract_s": res.baseline_extract_s,
+                                   "identical": res.identical,
+                                   "peak_rss_mb": res.peak_rss_mb}, indent=2))
+    console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.nki_cpu_s:.1f} "
+                  f"zones_per_s={res.zones_per_s:.0f} "
+                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
+                  f"peak_rss_mb={res.peak_rss_mb:.0f}", highlight=False)
