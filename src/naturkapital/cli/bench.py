@@ -185,12 +185,16 @@ def lowland_cmd(
         = Path("benchmarks/data/lowland"),
     parcels: Annotated[int, typer.Option("--parcels", help="Antal parceller / parcels.")]
         = 100_000,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the previous extraction (baseline).")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
         = None,
 ) -> None:
     """Mål lavbundsscreening. Lowland screening throughput on generated parcels.
 
-    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P.
+    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P
+    parcels_per_cpu_s=C ratio_vs_baseline=R identical=…; the baseline is the same run with
+    the previous cell extraction (timed separately, checked to give the same cells).
     """
     from naturkapital.bench.lowland import generate_lowland, run_lowland
 
@@ -199,7 +203,7 @@ def lowland_cmd(
     inp = generate_lowland(data, parcels)
     console_err.print("[dim]Screener (screening): read_parcels + screen[/]")
     load0 = os.getloadavg()[0]
-    res = run_lowland(inp)
+    res = run_lowland(inp, baseline=not no_baseline)
     t = Table(title=f"Lavbundsscreening — {res.n:,} parceller (parcels)", header_style="bold")
     for col in ("step", "seconds", "parcels/s"):
         t.add_column(col, justify="left" if col == "step" else "right")
@@ -207,6 +211,11 @@ def lowland_cmd(
     t.add_row("screen (extract, judge, CO2, budget)", f"{res.screen_s:.1f}",
               f"{res.n / res.screen_s:,.0f}")
     t.add_row("total", f"{res.total_s:.1f}", f"{res.parcels_per_s:,.0f}")
+    t.add_row("total, CPU of this process", f"{res.cpu_s:.1f}", f"{res.parcels_per_cpu_s:,.0f}")
+    t.add_row("cell extraction alone, current", f"{res.extract_s:.1f}",
+              f"{res.n / res.extract_s:,.0f}")
+    t.add_row("cell extraction alone, baseline (previous)", f"{res.baseline_extract_s:.1f}",
+              f"{res.n / res.baseline_extract_s:,.0f}")
     console.print(t)
     console.print("Status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(res.status.items())))
     console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
@@ -214,9 +223,16 @@ def lowland_cmd(
         out.write_text(json.dumps({"parcels": res.n, "read_s": res.read_s,
                                    "screen_s": res.screen_s, "total_s": res.total_s,
                                    "parcels_per_s": res.parcels_per_s,
+                                   "cpu_s": res.cpu_s, "extract_s": res.extract_s,
+                                   "baseline_extract_s": res.baseline_extract_s,
+                                   "ratio_vs_baseline": res.ratio_vs_baseline,
+                                   "identical": res.identical,
                                    "status": res.status}, indent=2))
     console.print(f"parcels={res.n} seconds={res.total_s:.1f} "
-                  f"parcels_per_s={res.parcels_per_s:.0f}", highlight=False)
+                  f"parcels_per_s={res.parcels_per_s:.0f} "
+                  f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
+                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical}",
+                  highlight=False)
 
 
 @bench_app.command("urban")
