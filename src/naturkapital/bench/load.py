@@ -116,7 +116,7 @@ class Server:
         finally:
             conn.close()
 
-    def wait_ready(self, prerender: bool, timeout: float = 600.0) -> float:
+    def wait_ready(self, prerender: bool, timeout: float = 1800.0) -> float:
         """Wait for the warm-up (NKI tables; pre-rendered diagrams and lowland candidates
     when on); seconds taken."""
         t0 = time.perf_counter()
