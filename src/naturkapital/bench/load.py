@@ -92,11 +92,11 @@ def free_port() -> int:
 class Server:
     """``naturkapital serve`` in a child process on a free loopback port."""
 
-    def __init__(self, folder: Path, prerender: bool, disk_cache: bool) -> None:
+    def __init__(self, folder: Path, prerender: bool, cache_dir: Path | None) -> None:
         self.port = free_port()
         env = {**os.environ, "NATURKAPITAL_PRERENDER": "1" if prerender else "0",
                "NATURKAPITAL_PRERENDER_LOWLAND": RKS,
-               "NATURKAPITAL_CACHE_DIR": str(folder / "cache") if disk_cache else "none"}
+               "NATURKAPITAL_CACHE_DIR": str(cache_dir) if cache_dir else "none"}
         env.pop("NATURKAPITAL_TOKEN", None)
         cmd = [sys.executable, "-c", "from naturkapital.cli import main; main()", "serve",
                "--port", str(self.port), "--db", f"sqlite:///{folder / 'load.db'}",
@@ -206,10 +206,13 @@ def concurrently(port: int, gzip_ok: bool, clients: int, jobs: list[tuple[str, T
 
 
 def measure(label: str, prerender: bool, disk_cache: bool, gzip_ok: bool, clients: int,
-            reads_per_client: int, say: Callable[[str], None]) -> LoadRun:
-    """Start one server, measure it (see the module docstring), stop it."""
+            reads_per_client: int, say: Callable[[str], None],
+            cache_dir: Path | None = None) -> LoadRun:
+    """Start one server, measure it (see the module docstring), stop it. The disk cache
+    is ``cache_dir`` (kept) or a fresh folder (removed)."""
     with tempfile.TemporaryDirectory(prefix="nk-load-") as tmp:
-        srv = Server(Path(tmp), prerender, disk_cache)
+        folder = (cache_dir or Path(tmp) / "cache") if disk_cache else None
+        srv = Server(Path(tmp), prerender, folder)
         try:
             startup = srv.wait_ready(prerender)
             say(f"{label}: server ready after {startup:.1f} s (warm-up"
@@ -239,14 +242,16 @@ def measure(label: str, prerender: bool, disk_cache: bool, gzip_ok: bool, client
 
 
 def run_load(clients: int = 16, reads_per_client: int = 30, baseline: bool = True,
-             say: Callable[[str], None] = print) -> list[LoadRun]:
+             say: Callable[[str], None] = print, cache_dir: Path | None = None
+             ) -> list[LoadRun]:
     """The baseline (no disk cache, no pre-render, no gzip) and the current
-    configuration, one after the other."""
+    configuration, one after the other; ``cache_dir``: the current server's disk cache
+    (kept between runs: a second run finds the diagrams already drawn)."""
     runs = []
     configs = [("baseline", False)] if baseline else []
     for label, on in configs + [("current", True)]:
         run = measure(label, prerender=on, disk_cache=on, gzip_ok=on, clients=clients,
-                      reads_per_client=reads_per_client, say=say)
+                      reads_per_client=reads_per_client, say=say, cache_dir=cache_dir)
         for tm in (run.candidates_first, run.cold, run.warm, *run.reads.values()):
             say(f"{label}: {tm.line()}")
         runs.append(run)

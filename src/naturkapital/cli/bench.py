@@ -349,6 +349,10 @@ def bench_load_cmd(
     no_baseline: Annotated[bool, typer.Option(
         "--no-baseline", help="Skip the baseline server (no disk cache, no pre-rendering, "
                               "no gzip).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", help="Disk cache folder of the current server, kept (default: a "
+                            "fresh temporary one, so everything is pre-rendered anew).")]
+        = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
         = None,
 ) -> None:
@@ -363,7 +367,8 @@ def bench_load_cmd(
 
     load0 = os.getloadavg()[0]
     runs = run_load(clients, reads, baseline=not no_baseline,
-                    say=lambda s: console_err.print(f"[dim]{s}[/]", highlight=False))
+                    say=lambda s: console_err.print(f"[dim]{s}[/]", highlight=False),
+                    cache_dir=cache_dir)
     t = Table(title=f"HTTP load — {clients} concurrent clients, loopback", header_style="bold")
     for col in ("run", "request", "n", "p50 ms", "p95 ms", "max ms", "MB on wire"):
         t.add_column(col, justify="left" if col in ("run", "request") else "right")

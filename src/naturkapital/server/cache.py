@@ -15,6 +15,7 @@ bounded and stopped at shutdown).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -109,6 +110,16 @@ class _Memo:
 
 
 _PLOT_LOCK = threading.Lock()  # one rendering at a time (matplotlib's shared caches)
+
+
+_GZIPPED = _Memo(maxsize=512)
+
+
+def gzip_once(key: tuple[Any, ...], data: bytes) -> bytes:
+    """``data`` gzip-compressed (level 6), compressed once per ``key`` — the key of the
+    cached answer ``data`` is (answers are deterministic, so an evicted entry compresses
+    to the same bytes again)."""
+    return _GZIPPED.get(key, lambda: gzip.compress(data, compresslevel=6, mtime=0))
 
 
 def package_stamp() -> str:

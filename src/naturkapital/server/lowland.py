@@ -38,7 +38,7 @@ from naturkapital.core.errors import InputError, TooLargeError, first_line
 from naturkapital.io.rasters import check_raster_file
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.lowland.spec import SCREEN
-from naturkapital.server.cache import DiskCache, _Memo, records
+from naturkapital.server.cache import DiskCache, _Memo, gzip_once, records
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.rest import add_rest_route, extra, input_file
 from naturkapital.server.uploads import UploadError, display_name, sniff
@@ -455,7 +455,13 @@ async def lowland_candidates(
     svc = _svc(request)
     if format == "json":
         data = await run_in_threadpool(svc.candidates_json, kommune, top)
-        return Response(data, media_type="application/json")
+        key = ("candidates", kommune, top, "json")
+        if len(data) >= 1024 and "gzip" in request.headers.get("accept-encoding", ""):
+            gz = await run_in_threadpool(gzip_once, key, data)
+            return Response(gz, media_type="application/json",
+                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(data, media_type="application/json",
+                        headers={"Vary": "Accept-Encoding"})
     data = await run_in_threadpool(svc.candidates_file, kommune, format)
     media = {"geojson": GEOJSON, "csv": CSV, "gpkg": GPKG}[format]
     return Response(data, media_type=media, headers={
