@@ -215,3 +215,17 @@ def test_south_up_raster_is_refused(synth, tmp_path):
     lc = Landcover(path, 1, load_scheme("basemap04"), "south-up")
     with pytest.raises(InputError, match="north-up"):
         chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
+
+
+def test_window_read_once_gives_the_same_table_as_the_raster(synth, monkeypatch):
+    """Each batch's window read into memory (io.zonal.window_source) or every read from
+    the file: the same class table, bit for bit."""
+    from naturkapital.io import zonal as io_zonal
+
+    fast = zonal_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                             rule=RULE)
+    monkeypatch.setattr(io_zonal, "MAX_WINDOW_CELLS", 0)
+    slow = zonal_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                             rule=RULE)
+    pd.testing.assert_frame_equal(fast.classes, slow.classes, check_exact=True)
+    pd.testing.assert_frame_equal(fast.zones, slow.zones, check_exact=True)

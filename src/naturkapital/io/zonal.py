@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from exactextract import exact_extract
 from exactextract.feature import Feature, FeatureSource
+from exactextract.raster import RasterioRasterSource, RasterSource
 from exactextract.writer import Writer
 
 #: Features per exactextract call, at most.
@@ -179,3 +180,63 @@ def extract_arrays(geoms: np.ndarray, sources: Sequence[Any] | Any, ops: Sequenc
                                              srs_wkt),
                          list(ops), weights=weights, include_cols=["_i"],
                          output=_ArrayWriter())
+
+
+#: Largest window (cells) :func:`window_source` reads into memory for one batch.
+MAX_WINDOW_CELLS = 16_000_000
+
+
+class _WindowSource(RasterSource):
+    """A window of a :class:`RasterioRasterSource` read once into memory, answering
+    exactextract's reads exactly as the rasterio source would (the same masked values,
+    nodata and scaling), on the same grid."""
+
+    def __init__(self, src: RasterioRasterSource, col0: int, row0: int, nx: int,
+                 ny: int) -> None:
+        super().__init__()
+        from rasterio.windows import Window
+
+        self.src, self.col0, self.row0 = src, col0, row0
+        self.arr = src.read_window(col0, row0, nx, ny)
+        ds = src.ds
+        dx, dy = src.res()
+        left = ds.bounds.left + col0 * dx
+        top = ds.bounds.top - row0 * dy
+        self.ext = (left, top - ny * dy, left + nx * dx, top)
+        self.window = Window(col0, row0, nx, ny)
+
+    def res(self) -> tuple[float, float]:
+        return self.src.res()
+
+    def srs_wkt(self) -> str | None:
+        return self.src.srs_wkt()
+
+    def extent(self) -> tuple[float, float, float, float]:
+        return self.ext
+
+    def nodata_value(self) -> Any:
+        return self.src.nodata_value()
+
+    def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
+        return self.arr[y0:y0 + ny, x0:x0 + nx]
+
+
+def window_source(src: RasterioRasterSource, bounds: np.ndarray,
+                  max_cells: int | None = None) -> Any:
+    """``src`` limited to the cells under ``bounds`` (plus one cell) and read once, or
+    ``src`` itself when that window is empty or over ``max_cells`` (default
+    :data:`MAX_WINDOW_CELLS`)."""
+    from rasterio.errors import WindowError
+    from rasterio.windows import Window
+
+    ds = src.ds
+    try:
+        w = ds.window(*bounds)
+        w = Window(int(np.floor(w.col_off)) - 1, int(np.floor(w.row_off)) - 1,
+                   int(np.ceil(w.width)) + 3, int(np.ceil(w.height)) + 3).intersection(
+            Window(0, 0, ds.width, ds.height))
+    except (WindowError, ValueError):
+        return src
+    if w.width * w.height > (MAX_WINDOW_CELLS if max_cells is None else max_cells):
+        return src
+    return _WindowSource(src, int(w.col_off), int(w.row_off), int(w.width), int(w.height))

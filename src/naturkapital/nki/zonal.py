@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+import shapely
 from exactextract.raster import RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
@@ -24,7 +25,7 @@ from shapely.geometry import box
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.io.zonal import extract_arrays, feature_batches
+from naturkapital.io.zonal import extract_arrays, feature_batches, window_source
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
 
@@ -70,7 +71,8 @@ def zonal_class_areas(
         parts = []
         try:
             for sl in feature_batches(zr, ds.res):
-                res = extract_arrays(geoms[sl], source, ops, sl.start, wkt, weights=weights)
+                src = window_source(source, shapely.total_bounds(geoms[sl]))
+                res = extract_arrays(geoms[sl], src, ops, sl.start, wkt, weights=weights)
                 parts.append(_class_table(res, ids, weights is not None, cell_ha, rule))
                 if progress:
                     progress(sl.stop - sl.start)
