@@ -169,6 +169,12 @@ class _ArrayWriter(Writer):
         return self.columns
 
 
+def flatten(col: Sequence[Any], dtype: type) -> np.ndarray:
+    """exactextract's per-feature arrays (one list entry per feature) as one array."""
+    parts = [np.asarray(x, dtype=dtype) for x in col]
+    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+
 def extract_arrays(geoms: np.ndarray, sources: Sequence[Any] | Any, ops: Sequence[str],
                    first: int = 0, srs_wkt: str | None = None, weights: Any = None
                    ) -> dict[str, list[Any]]:

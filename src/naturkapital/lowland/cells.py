@@ -30,7 +30,7 @@ from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
-from naturkapital.io.zonal import extract_arrays, feature_batches
+from naturkapital.io.zonal import extract_arrays, feature_batches, flatten
 
 #: Largest raster window (cells) read into memory for one batch; beyond it the batch
 #: is read feature by feature through rasterio (same cells, same coverage).
@@ -297,8 +297,8 @@ def _take_cells(res, maps: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     pidx = np.asarray(res["_i"], dtype=np.int64)
     ids_col = res["cell_id"]
     lens = np.fromiter((len(x) for x in ids_col), dtype=np.int64, count=len(ids_col))
-    ids = _flat(ids_col, np.int64)
-    cover = _flat(res["coverage"], float)
+    ids = flatten(ids_col, np.int64)
+    cover = flatten(res["coverage"], float)
     idx = np.repeat(pidx, lens)
     key = idx * maps[0].size + ids
     if key.size > 1 and not (np.diff(key) > 0).all():  # exactextract gives them sorted
@@ -311,11 +311,6 @@ def _take_cells(res, maps: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     return (idx, cover, *vals)
 
 
-def _flat(col: np.ndarray, dtype: type) -> np.ndarray:
-    parts = [np.asarray(x, dtype=dtype) for x in col]
-    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
-
-
 def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
     """Join one batch's three rasters by (parcel, cell id); a missing cell is NaN.
 
@@ -326,9 +321,9 @@ def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
     for name in NAMES:
         ids = res[f"{name}_cell_id"]
         lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
-        keys.append(np.repeat(pidx, lens) * ncell + _flat(ids, np.int64))
-        vals.append(_flat(res[f"{name}_values"], float))
-        covs.append(_flat(res[f"{name}_coverage"], float))
+        keys.append(np.repeat(pidx, lens) * ncell + flatten(ids, np.int64))
+        vals.append(flatten(res[f"{name}_values"], float))
+        covs.append(flatten(res[f"{name}_coverage"], float))
     all_keys = np.unique(np.concatenate(keys))
     cover = np.zeros(all_keys.size)
     arrays = []

@@ -25,7 +25,7 @@ from shapely.geometry import box
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.io.zonal import extract_arrays, feature_batches, window_source
+from naturkapital.io.zonal import extract_arrays, feature_batches, flatten, window_source
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
 
@@ -137,8 +137,8 @@ def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell
     the zone's cells in exactextract's order, as a per-zone ``bincount`` would."""
     pos = np.asarray(res["_i"], dtype=np.int64)
     lens = np.fromiter((len(v) for v in res["values"]), dtype=np.int64, count=len(pos))
-    values = _flat(res["values"], np.float64).astype(np.int64)
-    area = _flat(res["coverage"], np.float64) * cell_ha
+    values = flatten(res["values"], np.float64).astype(np.int64)
+    area = flatten(res["coverage"], np.float64) * cell_ha
     codes, code_idx = np.unique(values, return_inverse=True)
     k = max(codes.size, 1)
     key = np.repeat(np.arange(len(pos), dtype=np.int64), lens) * k + code_idx.ravel()
@@ -146,7 +146,7 @@ def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell
     present = np.flatnonzero(np.bincount(key, minlength=nbins))
     class_area = np.bincount(key, weights=area, minlength=nbins)[present]
     if with_weights and rule is not None:
-        nature = rule.apply(_flat(res["weights"], np.float64))
+        nature = rule.apply(flatten(res["weights"], np.float64))
         has = ~np.isnan(nature)
         bio_area = np.bincount(key, weights=area * has, minlength=nbins)[present]
         bio_val = np.bincount(key, weights=np.where(has, area * nature, 0.0),
@@ -156,11 +156,6 @@ def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell
     return pd.DataFrame({ZONE_ID: ids[pos[present // k]], "value": codes[present % k],
                          "area_ha": class_area, "bio_area_ha": bio_area,
                          "bio_value_ha": bio_val})
-
-
-def _flat(col: list, dtype: type) -> np.ndarray:
-    parts = [np.asarray(x, dtype=dtype) for x in col]
-    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
 
 def _aligned_bioscore(path: Path, grid: rasterio.DatasetReader) -> RasterioRasterSource:
