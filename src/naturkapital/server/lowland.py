@@ -158,25 +158,11 @@ class ScreenResult(BaseModel):
                                                 "status per parcel")
 
 
-#: Map view of the candidates: outlines simplified by this much (m, in their metric CRS)
-#: and coordinates kept to 1e-5° (about 1 m). The downloads keep the full geometry.
-MAP_SIMPLIFY_M = 5.0
-
-
 # ---------------------------------------------------------------- service
-def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float | None = None
-             ) -> dict[str, Any]:
-    """Polygons in EPSG:4326 with the given columns: about 0.1 m precision, or, with
-    ``simplify_m`` (the map view), simplified by that many metres (topology kept) in the
-    frame's own metric CRS and rounded to about 1 m."""
-    g = gdf[columns + ["geometry"]]
-    precision = 1e-6
-    if simplify_m is not None and g.crs is not None and g.crs.is_projected:
-        g = g.copy()
-        g["geometry"] = g.geometry.simplify(simplify_m, preserve_topology=True)
-        precision = 1e-5
-    wgs = g.to_crs(4326)
-    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, precision)
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
+    """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
+    wgs = gdf[columns + ["geometry"]].to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
     return json.loads(wgs.to_json(drop_id=True, na="null"))
 
 
@@ -236,14 +222,22 @@ class LowlandService:
                     shown=int(len(units)), top=top, units={"*_ha": "ha"})
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
         return {"meta": meta, "table": table,
-                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"],
-                                       simplify_m=MAP_SIMPLIFY_M)}
+                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
         key = ("candidates", kommune, top, "json")
         return self._bytes.get(key, lambda: self.disk.get(key, lambda: json.dumps(
             self.candidates_doc(kommune, top), ensure_ascii=False,
             separators=(",", ":")).encode("utf-8")))
+
+    def candidates_answer(self, kommune: str, top: int | None, gzip_ok: bool
+                          ) -> tuple[bytes, bool]:
+        """The candidate JSON, gzip-compressed (once) when the client accepts it; and
+        whether it is."""
+        data = self.candidates_json(kommune, top)
+        if gzip_ok and len(data) >= 1024:
+            return gzip_once(("candidates", kommune, top, "json"), data), True
+        return data, False
 
     def prerender(self, kommuner: list[str], stop: threading.Event) -> int:
         """Compute the candidate JSON of ``kommuner`` into the disk cache (those already
@@ -454,14 +448,12 @@ async def lowland_candidates(
     known_kommune(request.app.state, kommune)
     svc = _svc(request)
     if format == "json":
-        data = await run_in_threadpool(svc.candidates_json, kommune, top)
-        key = ("candidates", kommune, top, "json")
-        if len(data) >= 1024 and "gzip" in request.headers.get("accept-encoding", ""):
-            gz = await run_in_threadpool(gzip_once, key, data)
-            return Response(gz, media_type="application/json",
-                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-        return Response(data, media_type="application/json",
-                        headers={"Vary": "Accept-Encoding"})
+        gz = "gzip" in request.headers.get("accept-encoding", "")
+        data, encoded = await run_in_threadpool(svc.candidates_answer, kommune, top, gz)
+        headers = {"Vary": "Accept-Encoding"}
+        if encoded:
+            headers["Content-Encoding"] = "gzip"
+        return Response(data, media_type="application/json", headers=headers)
     data = await run_in_threadpool(svc.candidates_file, kommune, format)
     media = {"geojson": GEOJSON, "csv": CSV, "gpkg": GPKG}[format]
     return Response(data, media_type=media, headers={
