@@ -161,6 +161,22 @@ def test_only_nodata(synth, tmp_path):
         chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
 
 
+@pytest.mark.parametrize("dtype, nodata", [("uint8", 255), ("float32", float("nan"))])
+def test_all_nodata_bioscore_is_an_error_in_both_engines(synth, tmp_path, dtype, nodata):
+    with rasterio.open(synth["bio"]) as src:
+        profile = {**src.profile, "dtype": dtype, "nodata": nodata}
+        arr = np.full((src.height, src.width), nodata, dtype=dtype)
+    path = tmp_path / f"bio_empty_{dtype}.tif"
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(arr, 1)
+    msg = "bio_empty.*bioscore raster has no data inside any zone"
+    with pytest.raises(InputError, match=msg):
+        zonal_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE)
+    with pytest.raises(InputError, match=msg):
+        chunked_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
+                            scheduler="synchronous", chunk=64)
+
+
 def test_bad_engine(synth):
     with pytest.raises(InputError, match="unknown engine"):
         compute_nki(Zones(synth["zones"], "synthetic"), landcover=synth["landcover"],
@@ -199,3 +215,17 @@ def test_south_up_raster_is_refused(synth, tmp_path):
     lc = Landcover(path, 1, load_scheme("basemap04"), "south-up")
     with pytest.raises(InputError, match="north-up"):
         chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
+
+
+def test_window_read_once_gives_the_same_table_as_the_raster(synth, monkeypatch):
+    """Each batch's window read into memory (io.zonal.window_source) or every read from
+    the file: the same class table, bit for bit."""
+    from naturkapital.io import zonal as io_zonal
+
+    fast = zonal_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                             rule=RULE)
+    monkeypatch.setattr(io_zonal, "MAX_WINDOW_CELLS", 0)
+    slow = zonal_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                             rule=RULE)
+    pd.testing.assert_frame_equal(fast.classes, slow.classes, check_exact=True)
+    pd.testing.assert_frame_equal(fast.zones, slow.zones, check_exact=True)

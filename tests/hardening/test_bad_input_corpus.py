@@ -335,6 +335,9 @@ simple("nki-bioscore-truncated", lambda c: (nki(c, extra=["--bioscore", str(
     c.half(_big_lc(c), "bio.tif"))]), ("bio.tif",)))
 simple("nki-bioscore-all-nodata", lambda c: (nki(c, extra=["--bioscore", str(write_raster(
     c.d / "bio0.tif", np.zeros((4, 4), np.uint8)))]), ("bio0.tif", "no data")))
+simple("nki-bioscore-all-nodata-dask", lambda c: (nki(c, extra=[
+    "--bioscore", str(write_raster(c.d / "bio0.tif", np.zeros((4, 4), np.uint8))),
+    "--engine", "dask", "--scheduler", "synchronous"]), ("bio0.tif", "no data")))
 simple("nki-bioscore-rule", lambda c: (nki(c, extra=["--bioscore", str(c.lc["raster"]),
                                                      "--bioscore-rule", "classes:x"]),
                                        ("--bioscore-rule",)))

@@ -145,7 +145,9 @@ class Server:
     def __init__(self, db_url: str, token: str | None = TOKEN) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # no background pre-rendering and no disk cache in the user's folder
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NATURKAPITAL_PRERENDER": "0",
+               "NATURKAPITAL_CACHE_DIR": "none"}
         env.pop("NATURKAPITAL_TOKEN", None)
         if token:
             env["NATURKAPITAL_TOKEN"] = token

@@ -131,12 +131,17 @@ def generate_lowland(folder: str | Path = "benchmarks/data/lowland", n: int = 10
 
 @dataclass
 class LowlandBench:
-    """Seconds to read and to screen, and the status counts."""
+    """Seconds to read and to screen (wall and CPU of this process), the extraction
+    alone now and in the baseline, and the status counts."""
 
     n: int
     read_s: float
     screen_s: float
     status: dict[str, int]
+    cpu_s: float = float("nan")
+    extract_s: float = float("nan")
+    baseline_extract_s: float = float("nan")
+    identical: bool = True
 
     @property
     def total_s(self) -> float:
@@ -146,22 +151,92 @@ class LowlandBench:
     def parcels_per_s(self) -> float:
         return self.n / self.total_s
 
+    @property
+    def parcels_per_cpu_s(self) -> float:
+        return self.n / self.cpu_s
 
-def run_lowland(inp: LowlandInput) -> LowlandBench:
-    """Time ``read_parcels`` + ``screen`` on the generated input."""
-    from naturkapital.lowland.cells import LowlandRasters
+    @property
+    def baseline_total_s(self) -> float:
+        """The run with the baseline extraction in place of the current one."""
+        return self.total_s - self.extract_s + self.baseline_extract_s
+
+    @property
+    def ratio_vs_baseline(self) -> float:
+        """Parcels/s now ÷ parcels/s with the baseline extraction (above 1: faster)."""
+        return self.baseline_total_s / self.total_s
+
+
+def baseline_extract(parcels: gpd.GeoDataFrame, inp: LowlandInput) -> tuple:
+    """The previous extraction, for the ratio: exactextract fed the GeoDataFrame (a
+    GeoJSON text per feature) with the three maps' windows as sources and a pandas frame
+    per batch, the maps joined by cell id. Returns (parcel index, coverage, carbon,
+    water, peat) per cell, to compare with the current extraction."""
+    from exactextract import exact_extract
+    from exactextract.raster import NumPyRasterSource
+
+    from naturkapital.io.zonal import feature_batches
+    from naturkapital.lowland.cells import (
+        PARCEL_ID,
+        LowlandRasters,
+        _batch_window,
+        _join_batch,
+        _read_window,
+        open_lowland_rasters,
+    )
+
+    pieces = []
+    with open_lowland_rasters(LowlandRasters(inp.carbon, inp.water_table,
+                                             inp.peat_depth)) as (carbon, sources):
+        feats = parcels.to_crs(carbon.crs)[[PARCEL_ID, "geometry"]].reset_index(drop=True)
+        feats["_i"] = np.arange(len(feats), dtype=np.int64)
+        for sl in feature_batches(feats, carbon.res):
+            part = feats.iloc[sl]
+            w = _batch_window(carbon, part.total_bounds)
+            if w is None:
+                raise RuntimeError("baseline: batch window too large")
+            grid, maps = _read_window(carbon, sources, w)
+            shape = (int(w.height), int(w.width))
+            xmin, ymin, xmax, ymax = rasterio.windows.bounds(w, carbon.transform)
+            srcs = [NumPyRasterSource(m.reshape(shape), xmin, ymin, xmax, ymax, name=nm,
+                                      srs_wkt=carbon.crs.to_wkt())
+                    for m, nm in zip(maps, ("carbon", "water", "peat"), strict=True)]
+            res = exact_extract(srcs, part[["_i", "geometry"]], ["values", "coverage",
+                                                                 "cell_id"],
+                                include_cols=["_i"], output="pandas")
+            pieces.append(_join_batch(res, shape[0] * shape[1]))
+    return tuple(np.concatenate(x) for x in zip(*pieces, strict=True))
+
+
+def run_lowland(inp: LowlandInput, baseline: bool = True) -> LowlandBench:
+    """Time ``read_parcels`` + ``screen`` on the generated input; then the extraction
+    alone, and (``baseline``) the previous extraction, checked to give the same cells."""
+    from naturkapital.lowland.cells import LowlandRasters, extract_cells
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.rules import load_emission_factors, load_rules
     from naturkapital.lowland.screening import screen
 
     rules, factors = load_rules(), load_emission_factors()
     fields = ParcelFields("in_rotation", "bid", "total_bid", "synergy", "applicant")
+    rasters = LowlandRasters(inp.carbon, inp.water_table, inp.peat_depth)
+    c0 = time.process_time()
     t0 = time.perf_counter()
     parcels = read_parcels(inp.parcels, "parcel_id", fields, rules)
     t1 = time.perf_counter()
-    res = screen(parcels, LowlandRasters(inp.carbon, inp.water_table, inp.peat_depth),
-                 rules, factors, None, str(inp.parcels))
+    res = screen(parcels, rasters, rules, factors, None, str(inp.parcels))
     t2 = time.perf_counter()
+    cpu = time.process_time() - c0
     counts = res.table["status"].value_counts()
-    return LowlandBench(len(parcels), t1 - t0, t2 - t1,
-                        {str(k): int(v) for k, v in counts.items()})
+    out = LowlandBench(len(parcels), t1 - t0, t2 - t1,
+                       {str(k): int(v) for k, v in counts.items()}, cpu_s=cpu)
+    t0 = time.perf_counter()
+    ext = extract_cells(parcels, rasters)
+    out.extract_s = time.perf_counter() - t0
+    if baseline:
+        t0 = time.perf_counter()
+        base = baseline_extract(parcels, inp)
+        out.baseline_extract_s = time.perf_counter() - t0
+        now = (ext.parcel_index, ext.area_ha, ext.carbon, ext.gvsmax, ext.peat)
+        base = (base[0], base[1] * ext.cell_ha, *base[2:])
+        out.identical = all(np.array_equal(a, b, equal_nan=True)
+                            for a, b in zip(now, base, strict=True))
+    return out

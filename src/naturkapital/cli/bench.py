@@ -1,5 +1,5 @@
 """``naturkapital bench make-national | nki-national | lowland | urban | consolidate |
-priority``."""
+priority | load | nki-zones``."""
 
 from __future__ import annotations
 
@@ -185,12 +185,16 @@ def lowland_cmd(
         = Path("benchmarks/data/lowland"),
     parcels: Annotated[int, typer.Option("--parcels", help="Antal parceller / parcels.")]
         = 100_000,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the previous extraction (baseline).")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
         = None,
 ) -> None:
     """Mål lavbundsscreening. Lowland screening throughput on generated parcels.
 
-    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P.
+    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P
+    parcels_per_cpu_s=C ratio_vs_baseline=R identical=…; the baseline is the same run with
+    the previous cell extraction (timed separately, checked to give the same cells).
     """
     from naturkapital.bench.lowland import generate_lowland, run_lowland
 
@@ -199,7 +203,7 @@ def lowland_cmd(
     inp = generate_lowland(data, parcels)
     console_err.print("[dim]Screener (screening): read_parcels + screen[/]")
     load0 = os.getloadavg()[0]
-    res = run_lowland(inp)
+    res = run_lowland(inp, baseline=not no_baseline)
     t = Table(title=f"Lavbundsscreening — {res.n:,} parceller (parcels)", header_style="bold")
     for col in ("step", "seconds", "parcels/s"):
         t.add_column(col, justify="left" if col == "step" else "right")
@@ -207,6 +211,11 @@ def lowland_cmd(
     t.add_row("screen (extract, judge, CO2, budget)", f"{res.screen_s:.1f}",
               f"{res.n / res.screen_s:,.0f}")
     t.add_row("total", f"{res.total_s:.1f}", f"{res.parcels_per_s:,.0f}")
+    t.add_row("total, CPU of this process", f"{res.cpu_s:.1f}", f"{res.parcels_per_cpu_s:,.0f}")
+    t.add_row("cell extraction alone, current", f"{res.extract_s:.1f}",
+              f"{res.n / res.extract_s:,.0f}")
+    t.add_row("cell extraction alone, baseline (previous)", f"{res.baseline_extract_s:.1f}",
+              f"{res.n / res.baseline_extract_s:,.0f}")
     console.print(t)
     console.print("Status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(res.status.items())))
     console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
@@ -214,9 +223,16 @@ def lowland_cmd(
         out.write_text(json.dumps({"parcels": res.n, "read_s": res.read_s,
                                    "screen_s": res.screen_s, "total_s": res.total_s,
                                    "parcels_per_s": res.parcels_per_s,
+                                   "cpu_s": res.cpu_s, "extract_s": res.extract_s,
+                                   "baseline_extract_s": res.baseline_extract_s,
+                                   "ratio_vs_baseline": res.ratio_vs_baseline,
+                                   "identical": res.identical,
                                    "status": res.status}, indent=2))
     console.print(f"parcels={res.n} seconds={res.total_s:.1f} "
-                  f"parcels_per_s={res.parcels_per_s:.0f}", highlight=False)
+                  f"parcels_per_s={res.parcels_per_s:.0f} "
+                  f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
+                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical}",
+                  highlight=False)
 
 
 @bench_app.command("urban")
@@ -373,3 +389,106 @@ def bench_priority_cmd(
     console.print(f"network_seconds={r.network_seconds:.1f} units={r.units} "
                   f"seconds={r.seconds:.1f} gap_pct={gap:.2f} cost_vs_greedy={ratio:.3f}",
                   highlight=False)
+
+
+@bench_app.command("load")
+def bench_load_cmd(
+    clients: Annotated[int, typer.Option("--clients", help="Samtidige klienter / concurrent "
+                                                           "clients.", min=1, max=256)] = 16,
+    reads: Annotated[int, typer.Option("--reads", help="Interactive reads per client.",
+                                       min=1, max=1000)] = 30,
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the baseline server (no disk cache, no pre-rendering, "
+                              "no gzip).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", help="Disk cache folder of the current server, kept (default: a "
+                            "fresh temporary one, so everything is pre-rendered anew).")]
+        = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Belastningstest af serveren. HTTP load test on a loopback server.
+
+    Starts ``naturkapital serve`` on a random loopback port (fresh database and diagram
+    cache), then times the first Ringkøbing-Skjern lowland candidates, every
+    municipality's diagram cold and warm, and interactive reads (ranking, zone detail,
+    candidates), N clients at once; the baseline server first, then the current one.
+    """
+    from naturkapital.bench.load import run_load
+
+    load0 = os.getloadavg()[0]
+    runs = run_load(clients, reads, baseline=not no_baseline,
+                    say=lambda s: console_err.print(f"[dim]{s}[/]", highlight=False),
+                    cache_dir=cache_dir)
+    t = Table(title=f"HTTP load — {clients} concurrent clients, loopback", header_style="bold")
+    for col in ("run", "request", "n", "p50 ms", "p95 ms", "max ms", "MB on wire"):
+        t.add_column(col, justify="left" if col in ("run", "request") else "right")
+    for r in runs:
+        for tm in (r.candidates_first, r.cold, r.warm, *r.reads.values()):
+            t.add_row(r.label, tm.name, str(len(tm.seconds)), f"{tm.pct(50) * 1000:,.0f}",
+                      f"{tm.pct(95) * 1000:,.0f}", f"{max(tm.seconds, default=0) * 1000:,.0f}",
+                      f"{tm.wire_bytes / 1e6:,.2f}")
+    console.print(t)
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    cur = runs[-1]
+    reads_p95 = max(tm.pct(95) for tm in cur.reads.values())
+    line = (f"clients={clients} diagram_cold_p95_ms={cur.cold.pct(95) * 1000:.0f} "
+            f"diagram_warm_p95_ms={cur.warm.pct(95) * 1000:.0f} "
+            f"reads_p95_ms={reads_p95 * 1000:.0f} "
+            f"candidates_760_first_ms={cur.candidates_first.pct(50) * 1000:.0f}")
+    if len(runs) > 1:
+        base = runs[0]
+        base_reads = max(tm.pct(95) for tm in base.reads.values())
+        line += (f" ratio_cold_p95_vs_baseline={cur.cold.pct(95) / base.cold.pct(95):.3f}"
+                 f" ratio_reads_p95_vs_baseline={reads_p95 / base_reads:.3f}"
+                 f" ratio_candidates_first_vs_baseline="
+                 f"{cur.candidates_first.pct(50) / base.candidates_first.pct(50):.3f}")
+    if out is not None:
+        out.write_text(json.dumps([r.as_dict() for r in runs], indent=2))
+    console.print(line, highlight=False, soft_wrap=True)
+
+
+@bench_app.command("nki-zones")
+def bench_nki_zones_cmd(
+    zones: Annotated[int, typer.Option("--zones", help="Antal zoner / zones.", min=1,
+                                       max=1_000_000)] = 100_000,
+    data: Annotated[Path, typer.Option(
+        "--data", help="Mappe til de genererede zoner / folder of the generated zones "
+                       "(created when missing).")] = Path("benchmarks/data/zones"),
+    no_baseline: Annotated[bool, typer.Option(
+        "--no-baseline", help="Skip the previous extraction (baseline).")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the numbers as JSON.")]
+        = None,
+) -> None:
+    """Mål NKI på mange små zoner. NKI on N small zones (the nki command), with the
+    previous extraction as baseline.
+
+    Prints, last, zones=N seconds=S zones_per_s=Z ratio_vs_baseline=R identical=…
+    """
+    from naturkapital.bench.zones import generate_zones, run_zones
+
+    console_err.print(f"[dim]Genererer (generating) {zones:,} zones in {data} if missing "
+                      "(not timed)[/]")
+    path = generate_zones(data, zones)
+    load0 = os.getloadavg()[0]
+    res = run_zones(path, zones, baseline=not no_baseline)
+    t = Table(title=f"NKI — {zones:,} små zoner (small zones), Basemap04 2021",
+              header_style="bold")
+    for col in ("step", "seconds"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+    t.add_row("nki (read, extract, index) — wall", f"{res.nki_s:.1f}")
+    t.add_row("nki — CPU of this process", f"{res.nki_cpu_s:.1f}")
+    t.add_row("class-area extraction, current", f"{res.extract_s:.1f}")
+    t.add_row("class-area extraction, baseline (previous)", f"{res.baseline_extract_s:.1f}")
+    console.print(t)
+    console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
+    if out is not None:
+        out.write_text(json.dumps({"zones": zones, "nki_s": res.nki_s,
+                                   "nki_cpu_s": res.nki_cpu_s, "extract_s": res.extract_s,
+                                   "baseline_extract_s": res.baseline_extract_s,
+                                   "identical": res.identical,
+                                   "peak_rss_mb": res.peak_rss_mb}, indent=2))
+    console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.nki_cpu_s:.1f} "
+                  f"zones_per_s={res.zones_per_s:.0f} "
+                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
+                  f"peak_rss_mb={res.peak_rss_mb:.0f}", highlight=False)

@@ -18,7 +18,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from exactextract import exact_extract
+from exactextract.feature import Feature, FeatureSource
+from exactextract.raster import RasterioRasterSource, RasterSource
+from exactextract.writer import Writer
 
 #: Features per exactextract call, at most.
 MAX_FEATURES = 2048
@@ -94,3 +98,151 @@ def extract_batches(
         yield Batch(int(sl.start), part, res, info)
         if progress:
             progress(len(part))
+
+
+class _WKBFeature(Feature):
+    """A feature with integer row number ``_i`` and a WKB geometry: exactextract reads
+    the geometry as WKB, not through a GeoJSON text per feature."""
+
+    def __init__(self, i: int | None = None, wkb: bytes | None = None) -> None:
+        Feature.__init__(self)
+        self.props: dict[str, Any] = {} if i is None else {"_i": i}
+        self.wkb = wkb
+
+    def set(self, name: str, value: Any) -> None:
+        self.props[name] = value
+
+    def get(self, name: str) -> Any:
+        return self.props[name]
+
+    def geometry(self) -> bytes | None:
+        return self.wkb
+
+    def set_geometry(self, wkb: bytes | None) -> None:
+        self.wkb = wkb
+
+    def set_geometry_format(self) -> str:
+        return "wkb"
+
+    def fields(self) -> list[str]:
+        return list(self.props)
+
+
+class _WKBSource(FeatureSource):
+    def __init__(self, geoms: np.ndarray, first: int, srs_wkt: str | None) -> None:
+        super().__init__()
+        self.wkb = shapely.to_wkb(geoms)
+        self.first = first
+        self.wkt = srs_wkt
+
+    def count(self) -> int:
+        return len(self.wkb)
+
+    def __iter__(self) -> Iterator[_WKBFeature]:
+        for k, w in enumerate(self.wkb.tolist()):
+            yield _WKBFeature(self.first + k, w)
+
+    def srs_wkt(self) -> str | None:
+        return self.wkt
+
+
+class _ArrayWriter(Writer):
+    """Collects each operation's output per feature in lists (no DataFrame)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[str, list[Any]] = {"_i": []}
+
+    def add_operation(self, op: Any) -> None:
+        self.columns[op.name] = []
+
+    def add_column(self, name: str) -> None:
+        self.columns.setdefault(name, [])
+
+    def write(self, feature: Any) -> None:
+        f = _WKBFeature()
+        feature.copy_to(f)
+        for name, col in self.columns.items():
+            col.append(f.props.get(name))
+
+    def features(self) -> dict[str, list[Any]]:
+        return self.columns
+
+
+def flatten(col: Sequence[Any], dtype: type) -> np.ndarray:
+    """exactextract's per-feature arrays (one list entry per feature) as one array."""
+    parts = [np.asarray(x, dtype=dtype) for x in col]
+    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+
+def extract_arrays(geoms: np.ndarray, sources: Sequence[Any] | Any, ops: Sequence[str],
+                   first: int = 0, srs_wkt: str | None = None, weights: Any = None
+                   ) -> dict[str, list[Any]]:
+    """exactextract over shapely ``geoms`` (in the rasters' CRS), features passed as WKB
+    and results kept as lists: ``_i`` (``first`` + the feature's position) and one list
+    per operation output (exactextract's column names), one entry per feature that
+    touched the rasters."""
+    return exact_extract(sources, _WKBSource(np.asarray(geoms, dtype=object), first,
+                                             srs_wkt),
+                         list(ops), weights=weights, include_cols=["_i"],
+                         output=_ArrayWriter())
+
+
+#: Largest window (cells) :func:`window_source` reads into memory for one batch.
+MAX_WINDOW_CELLS = 16_000_000
+
+
+class _WindowSource(RasterSource):
+    """A window of a :class:`RasterioRasterSource` read once into memory, answering
+    exactextract's reads exactly as the rasterio source would (the same masked values,
+    nodata and scaling), on the same grid."""
+
+    def __init__(self, src: RasterioRasterSource, col0: int, row0: int, nx: int,
+                 ny: int) -> None:
+        super().__init__()
+        from rasterio.windows import Window
+
+        self.src, self.col0, self.row0 = src, col0, row0
+        self.arr = src.read_window(col0, row0, nx, ny)
+        ds = src.ds
+        dx, dy = src.res()
+        left = ds.bounds.left + col0 * dx
+        top = ds.bounds.top - row0 * dy
+        self.ext = (left, top - ny * dy, left + nx * dx, top)
+        self.window = Window(col0, row0, nx, ny)
+
+    def res(self) -> tuple[float, float]:
+        return self.src.res()
+
+    def srs_wkt(self) -> str | None:
+        return self.src.srs_wkt()
+
+    def extent(self) -> tuple[float, float, float, float]:
+        return self.ext
+
+    def nodata_value(self) -> Any:
+        return self.src.nodata_value()
+
+    def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
+        return self.arr[y0:y0 + ny, x0:x0 + nx]
+
+
+def window_source(src: RasterioRasterSource, bounds: np.ndarray,
+                  max_cells: int | None = None) -> Any:
+    """``src`` limited to the cells under ``bounds`` (plus one cell) and read once, or
+    ``src`` itself when that window is empty or over ``max_cells`` (default
+    :data:`MAX_WINDOW_CELLS`)."""
+    from rasterio.errors import WindowError
+    from rasterio.windows import Window
+
+    ds = src.ds
+    try:
+        w = ds.window(*bounds)
+        w = Window(int(np.floor(w.col_off)) - 1, int(np.floor(w.row_off)) - 1,
+                   int(np.ceil(w.width)) + 3, int(np.ceil(w.height)) + 3).intersection(
+            Window(0, 0, ds.width, ds.height))
+    except (WindowError, ValueError):
+        return src
+    if w.width * w.height > (MAX_WINDOW_CELLS if max_cells is None else max_cells):
+        return src
+    return _WindowSource(src, int(w.col_off), int(w.row_off), int(w.width), int(w.height))

@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import rasterio
+import shapely
 from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.errors import WindowError
@@ -29,7 +30,7 @@ from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
-from naturkapital.io.zonal import extract_batches
+from naturkapital.io.zonal import extract_arrays, feature_batches, flatten
 
 #: Largest raster window (cells) read into memory for one batch; beyond it the batch
 #: is read feature by feature through rasterio (same cells, same coverage).
@@ -207,10 +208,11 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
                   progress: Callable[[int], None] | None = None) -> Extraction:
     """Cells of every parcel (column ``parcel_id``) on the carbon grid.
 
-    Parcels go to exactextract in batches (:func:`naturkapital.io.zonal.extract_batches`);
-    for each batch the rasters' window around the batch is read once and handed over
-    as NumPy arrays, and the three maps' cells are joined by cell id with array
-    operations.
+    Parcels go to exactextract in batches (:func:`naturkapital.io.zonal.feature_batches`);
+    for each batch the rasters' window around the batch is read once, exactextract gives
+    each parcel's cells (ids and covered fractions) on that window's grid, and the three
+    maps' values are taken at those cells by index. A batch whose window would be too
+    large goes to exactextract with the three maps as sources, joined by cell id.
 
     Raises :class:`InputError` when no parcel overlaps the carbon raster, or when a
     raster holds values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm).
@@ -227,14 +229,23 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
         parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0
         pieces: list[tuple[np.ndarray, ...]] = []
         seen = np.zeros(n, dtype=bool)
-        feats = pr[[PARCEL_ID, "geometry"]].reset_index(drop=True)
-        feats["_i"] = np.arange(n, dtype=np.int64)
-        for batch in extract_batches(
-                feats, sources, ["values", "coverage", "cell_id"], ["_i"], carbon.res,
-                sources_for=lambda part: _batch_sources(carbon, sources, part.total_bounds),
-                progress=progress):
-            seen[batch.result["_i"].to_numpy(dtype=np.int64)] = True
-            pieces.append(_join_batch(batch.result, batch.info))
+        geoms = np.asarray(pr.geometry.values, dtype=object)
+        wkt = carbon.crs.to_wkt()
+        for sl in feature_batches(pr, carbon.res):
+            part = geoms[sl]
+            window = _batch_window(carbon, shapely.total_bounds(part))
+            if window is None:  # too large to read at once: the three maps as sources
+                res = extract_arrays(part, sources, ["values", "coverage", "cell_id"],
+                                     sl.start, wkt)
+                piece = _join_batch(res, carbon.width * carbon.height)
+            else:
+                grid, maps = _read_window(carbon, sources, window)
+                res = extract_arrays(part, grid, ["coverage", "cell_id"], sl.start, wkt)
+                piece = _take_cells(res, maps)
+            seen[np.asarray(res["_i"], dtype=np.int64)] = True
+            pieces.append(piece)
+            if progress:
+                progress(len(part))
         crs = carbon.crs.to_string()
     idx, cover, carbon_v, water, peat = (np.concatenate(x) for x in zip(*pieces, strict=True))
     if rasters.positive_depths:
@@ -249,35 +260,56 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     return ext
 
 
-def _batch_sources(carbon: rasterio.DatasetReader, sources: list[RasterioRasterSource],
-                   bounds: np.ndarray) -> tuple[list, int]:
-    """The three sources for one batch: the window around ``bounds`` read into memory
-    (NumPy sources), or the rasterio sources when the window would be too large.
-    Returns the sources and the number of cells a cell id can take."""
+def _batch_window(carbon: rasterio.DatasetReader, bounds: np.ndarray) -> Window | None:
+    """The carbon grid's window around ``bounds`` (a cell of margin), or None when it is
+    empty or larger than :data:`MAX_WINDOW_CELLS`."""
     full = Window(0, 0, carbon.width, carbon.height)
     try:
         w = carbon.window(*bounds)
         w = Window(int(np.floor(w.col_off)) - 1, int(np.floor(w.row_off)) - 1,
                    int(np.ceil(w.width)) + 3, int(np.ceil(w.height)) + 3).intersection(full)
     except (WindowError, ValueError):
-        w = None
-    if w is None or w.width * w.height > MAX_WINDOW_CELLS:
-        return sources, carbon.width * carbon.height
+        return None
+    return None if w.width * w.height > MAX_WINDOW_CELLS else w
+
+
+def _read_window(carbon: rasterio.DatasetReader, sources: list[RasterioRasterSource],
+                 w: Window) -> tuple[NumPyRasterSource, list[np.ndarray]]:
+    """The three maps' cells in window ``w`` as flat float64 arrays (nodata → NaN), and a
+    grid source of the window (zeros, no nodata) for exactextract's coverage."""
     xmin, ymin, xmax, ymax = rasterio.windows.bounds(w, carbon.transform)
-    out = []
+    maps = []
     for s in sources:
         arr = s.ds.read(s.band_idx, window=w, masked=True).astype(np.float64)
         if s.scaled:
             arr = arr * s.scale + s.offset
-        # Masked (nodata) cells become NaN, which exactextract skips like nodata.
-        out.append(NumPyRasterSource(np.ma.filled(arr, np.nan), xmin, ymin, xmax, ymax,
-                                     name=s.name(), srs_wkt=carbon.crs.to_wkt()))
-    return out, int(w.width * w.height)
+        maps.append(np.ma.filled(arr, np.nan).ravel())
+    grid = NumPyRasterSource(np.zeros((int(w.height), int(w.width)), dtype=np.uint8),
+                             xmin, ymin, xmax, ymax, name="grid",
+                             srs_wkt=carbon.crs.to_wkt())
+    return grid, maps
 
 
-def _flat(col: np.ndarray, dtype: type) -> np.ndarray:
-    parts = [np.asarray(x, dtype=dtype) for x in col]
-    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+def _take_cells(res, maps: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """One batch's cells from exactextract's coverage and cell ids on the window grid:
+    parcel index, coverage, carbon, water and peat per cell (NaN where a map has no
+    data), cells where all three maps have no data left out, sorted by parcel and cell
+    id — the same cells and order as :func:`_join_batch` gives."""
+    pidx = np.asarray(res["_i"], dtype=np.int64)
+    ids_col = res["cell_id"]
+    lens = np.fromiter((len(x) for x in ids_col), dtype=np.int64, count=len(ids_col))
+    ids = flatten(ids_col, np.int64)
+    cover = flatten(res["coverage"], float)
+    idx = np.repeat(pidx, lens)
+    key = idx * maps[0].size + ids
+    if key.size > 1 and not (np.diff(key) > 0).all():  # exactextract gives them sorted
+        order = np.argsort(key, kind="stable")
+        idx, ids, cover = idx[order], ids[order], cover[order]
+    vals = [m[ids] for m in maps]
+    keep = ~(np.isnan(vals[0]) & np.isnan(vals[1]) & np.isnan(vals[2]))
+    if not keep.all():
+        idx, cover, vals = idx[keep], cover[keep], [v[keep] for v in vals]
+    return (idx, cover, *vals)
 
 
 def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
@@ -285,14 +317,14 @@ def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
 
     Returns parcel index, coverage, carbon, water and peat per cell, sorted by parcel
     and cell id (the order the per-parcel join gave)."""
-    pidx = res["_i"].to_numpy(dtype=np.int64)
+    pidx = np.asarray(res["_i"], dtype=np.int64)
     keys, vals, covs = [], [], []
     for name in NAMES:
-        ids = res[f"{name}_cell_id"].to_numpy()
+        ids = res[f"{name}_cell_id"]
         lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
-        keys.append(np.repeat(pidx, lens) * ncell + _flat(ids, np.int64))
-        vals.append(_flat(res[f"{name}_values"].to_numpy(), float))
-        covs.append(_flat(res[f"{name}_coverage"].to_numpy(), float))
+        keys.append(np.repeat(pidx, lens) * ncell + flatten(ids, np.int64))
+        vals.append(flatten(res[f"{name}_values"], float))
+        covs.append(flatten(res[f"{name}_coverage"], float))
     all_keys = np.unique(np.concatenate(keys))
     cover = np.zeros(all_keys.size)
     arrays = []

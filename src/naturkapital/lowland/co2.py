@@ -85,16 +85,27 @@ class EmissionArrays:
     """Emissions of many parcels at once: t CO2e/yr per parcel by gas.
 
     ``notes``: per parcel the assumption notes (situations without a published
-    source), before-situations first. ``used``: per parcel the area (ha) each
-    situation was applied to, ``{"before": {name: ha}, "after": {name: ha}}``, in the
-    order of the factor table; only situations that hit a cell of the parcel.
+    source), before-situations first. ``used_by``: per situation applied, in the order
+    of the factor table, (``before``/``after``, situation name, area (ha) per parcel,
+    whether it hit a cell of the parcel); :meth:`used` gives one parcel's areas as
+    ``{"before": {name: ha}, "after": {name: ha}}``.
     """
 
     before: dict[str, np.ndarray]
     after: dict[str, np.ndarray]
     notes: list[list[str]]
     gwp: dict[str, float] = field(default_factory=dict)
-    used: list[dict[str, dict[str, float]]] = field(default_factory=list)
+    used_by: list[tuple[str, str, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def used(self, i: int) -> dict[str, dict[str, float]]:
+        """Area (ha) each situation was applied to in parcel ``i``, before and after;
+        only situations that hit a cell of the parcel."""
+        out: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+        for when, name, a, hit in self.used_by:
+            if hit[i]:
+                d = out[when]
+                d[name] = d.get(name, 0.0) + float(a[i])
+        return out
 
     @property
     def before_total(self) -> np.ndarray:
@@ -110,17 +121,18 @@ class EmissionArrays:
             return np.where(pos >= 0, x[np.maximum(pos, 0)], 0.0) if x.size else \
                 np.zeros(pos.size)
 
-        empty: dict[str, dict[str, float]] = {"before": {}, "after": {}}
         return EmissionArrays(
             before={k: pick(v) for k, v in self.before.items()},
             after={k: pick(v) for k, v in self.after.items()},
             notes=[list(self.notes[p]) if p >= 0 else [] for p in pos.tolist()],
             gwp=dict(self.gwp),
-            used=[self.used[p] if p >= 0 else empty for p in pos.tolist()])
+            used_by=[(when, name, pick(a), (pos >= 0) & hit[np.maximum(pos, 0)]
+                      if hit.size else np.zeros(pos.size, dtype=bool))
+                     for when, name, a, hit in self.used_by])
 
     def row(self, i: int) -> Emissions:
         """The emissions of parcel ``i``."""
-        used = self.used[i] if self.used else {"before": {}, "after": {}}
+        used = self.used(i)
         return Emissions(before={k: float(v[i]) for k, v in self.before.items()},
                          after={k: float(v[i]) for k, v in self.after.items()},
                          gwp=dict(self.gwp), used_before=dict(used["before"]),
@@ -177,15 +189,18 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
                                                f"{missing[0]:g} %; the OC intervals must "
                                                "cover 0–100 %")
         out[when] = totals
-    notes: list[list[str]] = [[] for _ in range(n)]
-    for note, hit in hits:
-        for i in np.flatnonzero(hit):
-            if note not in notes[i]:
-                notes[i].append(note)
-    used: list[dict[str, dict[str, float]]] = [{"before": {}, "after": {}} for _ in range(n)]
-    for when, name, a, hit in used_hits:
-        for i in np.flatnonzero(hit).tolist():
-            d = used[i][when]
-            d[name] = d.get(name, 0.0) + float(a[i])
-    return EmissionArrays(before=out["before"], after=out["after"], notes=notes,
-                          gwp=dict(factors.gwp), used=used)
+    return EmissionArrays(before=out["before"], after=out["after"],
+                          notes=_notes_per_parcel(hits, n), gwp=dict(factors.gwp),
+                          used_by=used_hits)
+
+
+def _notes_per_parcel(hits: list[tuple[str, np.ndarray]], n: int) -> list[list[str]]:
+    """Per parcel the notes whose ``hit`` flag is set, in order, each once; parcels with
+    the same notes share one list (built once per distinct combination)."""
+    if not hits:
+        return [[] for _ in range(n)]
+    flags = np.column_stack([hit for _, hit in hits])
+    combos, inverse = np.unique(flags, axis=0, return_inverse=True)
+    lists = [list(dict.fromkeys(hits[h][0] for h in np.flatnonzero(row)))
+             for row in combos]
+    return [lists[k] for k in inverse.ravel().tolist()]

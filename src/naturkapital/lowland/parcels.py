@@ -9,6 +9,7 @@ Missing optional fields are NaN / empty. Parts sharing an id are dissolved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,10 +110,11 @@ def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = 
         raise InputError(p, f"invalid geometry in {int(invalid.sum())} feature(s), first "
                             f"{id_field}={bad}: {reason} (repair it, e.g. QGIS 'Fix "
                             "geometries')")
-    out = pd.DataFrame({PARCEL_ID: gdf[id_field].map(id_text).to_numpy()})
+    out = pd.DataFrame({PARCEL_ID: _per_value(gdf[id_field], id_text, object)})
     default_rot = bool(rules["default_in_rotation"]) if rules is not None else True
     if fields.in_rotation:
-        out["in_rotation"] = [_bool(v, p, fields.in_rotation) for v in gdf[fields.in_rotation]]
+        out["in_rotation"] = _per_value(gdf[fields.in_rotation],
+                                        lambda v: _bool(v, p, fields.in_rotation), bool)
         out["in_rotation_given"] = True
     else:
         out["in_rotation"] = default_rot
@@ -127,7 +129,7 @@ def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = 
         raise InputError(p, f"synergy points must be 0–{max_syn:g}; parcel "
                             f"{out.loc[bad_syn, PARCEL_ID].iloc[0]} has "
                             f"{syn[bad_syn].iloc[0]:g}")
-    out["applicant_type"] = (gdf[fields.applicant].map(canonical_applicant).to_numpy()
+    out["applicant_type"] = (_per_value(gdf[fields.applicant], canonical_applicant, object)
                              if fields.applicant else "")
     parcels = gpd.GeoDataFrame(out, geometry=shapely.force_2d(gdf.geometry.values),
                                crs=gdf.crs)
@@ -137,6 +139,14 @@ def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = 
         parcels = gpd.GeoDataFrame(attrs.join(geoms), geometry="geometry",
                                    crs=gdf.crs).reset_index()
     return parcels.reset_index(drop=True)
+
+
+def _per_value(col: pd.Series, fn: Callable[[object], object], dtype: type) -> np.ndarray:
+    """``fn`` of every value of ``col``, called once per distinct value (in order of first
+    appearance, so the first bad value is the one reported)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    return np.array([fn(u) for u in uniques], dtype=dtype)[codes] if len(col) else \
+        np.array([], dtype=dtype)
 
 
 def _bool(value: object, path: Path, field: str) -> bool:
@@ -152,6 +162,8 @@ def _bool(value: object, path: Path, field: str) -> bool:
 
 
 def _numbers(col: pd.Series, path: Path, field: str) -> pd.Series:
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "fi":  # numbers already
+        return col.astype(float).reset_index(drop=True)
     text = col.astype(str).str.strip().replace({"": np.nan, "None": np.nan, "nan": np.nan})
     nums = pd.to_numeric(text, errors="coerce")
     bad = text.notna() & nums.isna()

@@ -399,15 +399,28 @@ class Screened:
         """t CO2e/yr saved by rewetting (before − after)."""
         return self.emissions.before_total - self.emissions.after_total
 
+    def _lists(self) -> tuple[dict[str, list], dict[str, list], list, list]:
+        """The arrays as Python lists (made once): metrics, results, budget totals and
+        prices, so that one parcel's row is read without NumPy scalars."""
+        got = self.__dict__.get("_as_lists")
+        if got is None:
+            got = self.__dict__["_as_lists"] = (
+                {k: np.asarray(v, dtype=float).tolist() for k, v in self.metrics.items()},
+                {k: np.asarray(v).astype(str).tolist() for k, v in self.results.items()},
+                np.asarray(self.budget.total_dkk, dtype=float).tolist(),
+                np.asarray(self.price, dtype=float).tolist())
+        return got
+
     def metrics_row(self, i: int) -> dict[str, float]:
         """Measured values of parcel ``i`` (ha, %, cm; NaN where no data)."""
-        return {k: float(v[i]) for k, v in self.metrics.items()}
+        return {k: v[i] for k, v in self._lists()[0].items()}
 
     def criteria(self, i: int, budget: Budget | None = None) -> list[Criterion]:
         """The criteria of parcel ``i`` with their results and sentences (``budget``:
         its :class:`Budget` if already built)."""
-        m = self.metrics_row(i)
-        res = {k: str(v[i]) for k, v in self.results.items()}
+        metrics, results, totals, prices = self._lists()
+        m = {k: v[i] for k, v in metrics.items()}
+        res = {k: v[i] for k, v in results.items()}
         problems = ("", "")
         if res["budget"] == FAIL:
             budget = budget or self.budget.row(i, self.rules)
@@ -416,9 +429,8 @@ class Screened:
         if req is None:
             req = self.__dict__["_requirements"] = requirements(self.rules)
         return (_soil_criteria(m, res, self.rules, req)
-                + _money_criteria(m["area_ha"], float(self.budget.total_dkk[i]),
-                                  float(self.price[i]), res, problems, self.horizon,
-                                  self.rules, req))
+                + _money_criteria(m["area_ha"], totals[i], prices[i], res, problems,
+                                  self.horizon, self.rules, req))
 
     def reasons(self, i: int) -> tuple[list[str], list[str]]:
         """Danish and English sentences of the failed and secondary criteria."""

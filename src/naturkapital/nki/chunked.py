@@ -564,7 +564,7 @@ def chunked_class_areas(
         if (_area_cube(total, plan)[:, plan.unknown_slot] > 0).any():
             codes = _unknown_codes(lazy, plan, runner.compute_kwargs)
             raise unknown_codes_error(landcover, codes)
-    return decode(total, plan, zr, landcover, cell_ha, bioscore is not None)
+    return decode(total, plan, zr, landcover, cell_ha, bioscore)
 
 
 def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "zones",
@@ -703,7 +703,7 @@ def _area_cube(total: np.ndarray, plan: _Plan) -> np.ndarray:
 
 
 def decode(total: np.ndarray, plan: _Plan, zr: gpd.GeoDataFrame, landcover: Landcover,
-           cell_ha: float, with_bio: bool) -> ZonalAreas:
+           cell_ha: float, bioscore: Path | None) -> ZonalAreas:
     """Summed counts → the ``ZonalAreas`` tables of the in-memory path (areas in ha)."""
     nz, ncls = plan.nz, plan.ncls
     if plan.bio_float:
@@ -729,4 +729,4 @@ def decode(total: np.ndarray, plan: _Plan, zr: gpd.GeoDataFrame, landcover: Land
         "bio_area_ha": bio_area[zi, ci] * cell_ha,
         "bio_value_ha": bio_val[zi, ci] * cell_ha,
     })
-    return assemble(classes, zr, landcover, with_bio)
+    return assemble(classes, zr, landcover, bioscore)

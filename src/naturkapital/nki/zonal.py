@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+import shapely
 from exactextract.raster import RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
@@ -24,7 +25,7 @@ from shapely.geometry import box
 from naturkapital.core.errors import InputError
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
-from naturkapital.io.zonal import extract_batches
+from naturkapital.io.zonal import extract_arrays, feature_batches, flatten, window_source
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
 
@@ -64,22 +65,24 @@ def zonal_class_areas(
         source = RasterioRasterSource(ds, landcover.band)
         weights = _aligned_bioscore(bioscore, ds) if bioscore is not None else None
         ops = ["values", "coverage"] + (["weights"] if weights is not None else [])
+        geoms = np.asarray(zr.geometry.values, dtype=object)
+        ids = zr[ZONE_ID].to_numpy()
+        wkt = ds.crs.to_wkt()
+        parts = []
         try:
-            rows = []
-            for batch in extract_batches(zr, source, ops, [ZONE_ID], ds.res, weights=weights,
-                                         progress=progress):
-                rows.extend(_class_rows(batch.result, weights is not None, cell_ha, rule))
+            for sl in feature_batches(zr, ds.res):
+                src = window_source(source, shapely.total_bounds(geoms[sl]))
+                res = extract_arrays(geoms[sl], src, ops, sl.start, wkt, weights=weights)
+                parts.append(_class_table(res, ids, weights is not None, cell_ha, rule))
+                if progress:
+                    progress(sl.stop - sl.start)
         finally:
             if weights is not None:
                 weights.ds.src_dataset.close()
                 weights.ds.close()
-    classes = pd.DataFrame(rows, columns=[ZONE_ID, "value", "area_ha", "bio_area_ha",
-                                          "bio_value_ha"])
-    out = assemble(classes, zr, landcover, bioscore is not None)
-    if bioscore is not None and not (out.classes["bio_area_ha"].fillna(0) > 0).any():
-        raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
-                                   "cell there is nodata); check its nodata value and extent")
-    return out
+    classes = pd.concat(parts, ignore_index=True) if parts else _class_table(
+        {"_i": [], "values": [], "coverage": []}, ids, False, cell_ha, None)
+    return assemble(classes, zr, landcover, bioscore)
 
 
 def zones_on_raster(zones: gpd.GeoDataFrame, ds: rasterio.DatasetReader, zones_source: str,
@@ -100,9 +103,10 @@ def unknown_codes_error(landcover: Landcover, codes: list) -> InputError:
 
 
 def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
-             with_bio: bool) -> ZonalAreas:
+             bioscore: Path | None) -> ZonalAreas:
     """Per-class rows → :class:`ZonalAreas`, with the zone table and the final checks
-    (only nodata in the zones, class codes missing from the scheme)."""
+    (only nodata in the zones, class codes missing from the scheme, a ``bioscore``
+    raster with no data inside any zone) — shared by both engines."""
     zone_table = pd.DataFrame({
         ZONE_ID: zr[ZONE_ID].to_numpy(),
         "area_ha": zr.geometry.area.to_numpy() / 10_000.0,
@@ -115,35 +119,43 @@ def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
     unknown = landcover.scheme.unknown(classes["value"].unique())
     if unknown:
         raise unknown_codes_error(landcover, unknown)
-    if not with_bio:
+    if bioscore is None:
         classes = classes.drop(columns=["bio_area_ha", "bio_value_ha"])
+    elif not (classes["bio_area_ha"].fillna(0) > 0).any():
+        raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
+                                   "cell there is nodata); check its nodata value and extent")
     return ZonalAreas(classes=classes, zones=zone_table)
 
 
-def _class_rows(res: pd.DataFrame, with_weights: bool, cell_ha: float,
-                rule: BioscoreRule | None) -> list[tuple]:
-    """(zone, class code, area ha, bio area ha, bio value ha·points) per class of each
-    zone of one batch's exactextract output."""
-    rows: list[tuple] = []
-    for rec in res.itertuples(index=False):
-        values = np.asarray(rec.values)
-        if values.size == 0:
-            continue
-        area = np.asarray(rec.coverage, dtype=float) * cell_ha
-        codes, inverse = np.unique(values.astype(np.int64), return_inverse=True)
-        class_area = np.bincount(inverse, weights=area, minlength=codes.size)
-        if with_weights and rule is not None:
-            nature = rule.apply(np.asarray(rec.weights, dtype=float))
-            has = ~np.isnan(nature)
-            bio_area = np.bincount(inverse, weights=area * has, minlength=codes.size)
-            bio_val = np.bincount(inverse, weights=np.where(has, area * nature, 0.0),
-                                  minlength=codes.size)
-        else:
-            bio_area = bio_val = np.full(codes.size, np.nan)
-        zid = getattr(rec, ZONE_ID)
-        rows.extend(zip([zid] * codes.size, codes.tolist(), class_area, bio_area, bio_val,
-                        strict=True))
-    return rows
+def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell_ha: float,
+                 rule: BioscoreRule | None) -> pd.DataFrame:
+    """(zone, class code, area ha, bio area ha, bio value ha·points) per class present in
+    each zone of one batch (exactextract's lists, :func:`naturkapital.io.zonal.
+    extract_arrays`); zones in batch order, codes ascending within a zone.
+
+    One ``np.bincount`` over the key (zone, class) for the whole batch: each sum runs over
+    the zone's cells in exactextract's order, as a per-zone ``bincount`` would."""
+    pos = np.asarray(res["_i"], dtype=np.int64)
+    lens = np.fromiter((len(v) for v in res["values"]), dtype=np.int64, count=len(pos))
+    values = flatten(res["values"], np.float64).astype(np.int64)
+    area = flatten(res["coverage"], np.float64) * cell_ha
+    codes, code_idx = np.unique(values, return_inverse=True)
+    k = max(codes.size, 1)
+    key = np.repeat(np.arange(len(pos), dtype=np.int64), lens) * k + code_idx.ravel()
+    nbins = len(pos) * k
+    present = np.flatnonzero(np.bincount(key, minlength=nbins))
+    class_area = np.bincount(key, weights=area, minlength=nbins)[present]
+    if with_weights and rule is not None:
+        nature = rule.apply(flatten(res["weights"], np.float64))
+        has = ~np.isnan(nature)
+        bio_area = np.bincount(key, weights=area * has, minlength=nbins)[present]
+        bio_val = np.bincount(key, weights=np.where(has, area * nature, 0.0),
+                              minlength=nbins)[present]
+    else:
+        bio_area = bio_val = np.full(present.size, np.nan)
+    return pd.DataFrame({ZONE_ID: ids[pos[present // k]], "value": codes[present % k],
+                         "area_ha": class_area, "bio_area_ha": bio_area,
+                         "bio_value_ha": bio_val})
 
 
 def _aligned_bioscore(path: Path, grid: rasterio.DatasetReader) -> RasterioRasterSource:

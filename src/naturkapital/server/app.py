@@ -13,9 +13,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naturkapital.io.output import process_temp_dir
@@ -33,6 +33,7 @@ from naturkapital.server.cache import NKIService
 from naturkapital.server.config import Settings
 from naturkapital.server.jobs import JobRunner
 from naturkapital.server.models import Problem
+from naturkapital.server.static import REVALIDATE, FingerprintedStatic
 from naturkapital.store import Store
 
 log = logging.getLogger("naturkapital.server")
@@ -165,8 +166,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     settings = settings or Settings.from_env()
     own_store = store is None
     st = store or Store.open(settings.db_url)
-    nki = nki or NKIService()
-    services = Services(settings, st, nki, lowland.LowlandService(),
+    nki = nki or NKIService(settings.cache_dir)
+    stop_warm = threading.Event()
+    services = Services(settings, st, nki, lowland.LowlandService(settings.cache_dir),
                         scenario_editor.ScenarioService())
     runner = JobRunner(st, services, settings.job_workers)
 
@@ -179,9 +181,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         if n:
             log.warning("%d job(s) interrupted by the last stop were marked failed", n)
         if settings.warm_cache:
-            threading.Thread(target=_warm, args=(nki,), name="nk-warm", daemon=True).start()
+            threading.Thread(target=_warm, args=(services, settings, stop_warm),
+                             name="nk-warm", daemon=True).start()
             threading.Thread(target=basemap.tile_source, name="nk-tiles", daemon=True).start()
         yield
+        stop_warm.set()  # a pre-rendering in progress stops after its current diagram
         runner.shutdown()
         if own_store:
             st.close()
@@ -204,6 +208,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.lowland = services.lowland
     app.state.scenario_editor = services.scenario_editor
     app.state.jobs = runner
+    static = FingerprintedStatic(STATIC_DIR)
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(lowland.router)
@@ -223,8 +228,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             doc["links"].append({"href": "/api", "rel": "alternate",
                                  "type": "application/json", "title": "HTTP API landing page"})
             return JSONResponse(doc, headers={"Vary": "Accept"})
-        return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
-                            headers={"Cache-Control": "no-cache", "Vary": "Accept"})
+        # Fingerprinted /static URLs (cached for a year); the page itself is revalidated.
+        return HTMLResponse(static.page("index.html"),
+                            headers={"Cache-Control": REVALIDATE, "Vary": "Accept"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -234,7 +240,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="data:,")
 
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", static, name="static")
 
     _add_problem_schema(app)
     app.add_middleware(SecurityHeaders)
@@ -245,6 +251,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Prefer"],
                            expose_headers=["Location", "Preference-Applied"], max_age=600)
+    # JSON, GeoJSON, JS and CSS (MapLibre is 1 MB) go gzip-compressed to clients that
+    # accept it; answers under 1 kB are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 
@@ -280,9 +289,20 @@ def _quality(accept: str, types: tuple[str, ...]) -> float:
     return best
 
 
-def _warm(nki: NKIService) -> None:
+def _warm(services: Services, settings: Settings, stop: threading.Event) -> None:
+    """The tables the web app shows first; with ``settings.prerender`` also the default
+    diagrams and the lowland candidates of ``settings.prerender_lowland`` into the disk
+    cache."""
     try:
-        nki.warm()
+        services.nki.warm()
+        if settings.prerender:
+            services.nki.prerender(stop)
+            if services.lowland is not None:
+                codes = [r["zone_id"] for r in services.nki.rows("basemap2021")
+                         if r["zone_id"] != "0"]
+                want = settings.prerender_lowland
+                services.lowland.prerender([c for c in codes if "all" in want or c in want],
+                                           stop)
     except Exception:  # a failed warm-up only means the first request computes
         log.exception("warming the NKI cache failed")
 

@@ -5,11 +5,20 @@ Every number comes from :mod:`naturkapital.nki.compute` (``compute_nki``, ``comp
 the embedded zones are computed once per land-cover epoch (about a second each) and
 kept; diagrams and downloads are cached as bytes. Only the embedded epochs are
 accepted, so no request text ever becomes a file path.
+
+Diagrams are also kept on disk (:class:`DiskCache`, a folder given by the settings),
+keyed by every parameter of the request plus a stamp of the installed package and its
+embedded data, so a restarted server answers them at once; at startup the diagrams of
+the default epoch can be pre-rendered in the background (:meth:`NKIService.prerender`,
+bounded and stopped at shutdown).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import os
 import tempfile
 import threading
 from collections import OrderedDict
@@ -95,14 +104,88 @@ class _Memo:
         with self._guard:
             return list(self._data)
 
+    def drop(self, key: Any) -> None:
+        with self._guard:
+            self._data.pop(key, None)
 
-_PLOT_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
+
+_PLOT_LOCK = threading.Lock()  # one rendering at a time (matplotlib's shared caches)
+
+
+_GZIPPED = _Memo(maxsize=512)
+
+
+def gzip_once(key: tuple[Any, ...], data: bytes) -> bytes:
+    """``data`` gzip-compressed (level 6), compressed once per ``key`` — the key of the
+    cached answer ``data`` is (answers are deterministic, so an evicted entry compresses
+    to the same bytes again)."""
+    return _GZIPPED.get(key, lambda: gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def package_stamp() -> str:
+    """A short hash of the installed package's files (path, size, mtime): any change of
+    code, tables or embedded data gives a new stamp, so old disk-cached files are not
+    served."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "static" not in path.parts and path.suffix != ".pyc":
+            st = path.stat()
+            h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+class DiskCache:
+    """Bytes kept as files under ``folder`` (None: nothing is kept), one file per key.
+
+    A key is any tuple of plain values (every parameter of the answer); the file name is
+    the SHA-256 of the key and the package stamp (:func:`package_stamp`). Files are
+    written to a temporary name and renamed, so a reader never sees half a file; a
+    folder that cannot be written only means nothing is kept.
+    """
+
+    def __init__(self, folder: str | Path | None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self._stamp: str | None = None
+
+    def path(self, key: tuple[Any, ...]) -> Path | None:
+        if self.folder is None:
+            return None
+        if self._stamp is None:
+            self._stamp = package_stamp()
+        digest = hashlib.sha256(repr((self._stamp, key)).encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / digest
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+        path = self.path(key)
+        if path is not None:
+            try:
+                return path.read_bytes()
+            except OSError:
+                pass
+        data = make()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                try:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(data)
+                    os.replace(tmp, path)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+            except OSError:
+                pass  # a read-only or full cache folder: answer without keeping it
+        return data
 
 
 class NKIService:
     """Cached access to the index on the embedded municipalities."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: str | Path | None = None) -> None:
+        self.disk = DiskCache(cache_dir)
+        self.prerendered: dict[str, int] = {"done": 0, "total": 0}
         self._zones = _Memo()
         self._results = _Memo()
         self._rows = _Memo()
@@ -166,6 +249,10 @@ class NKIService:
     # -- files ---------------------------------------------------------------------------
     def diagram(self, epoch: str, zone_id: str, nature_only: bool,
                 fmt: Literal["svg", "png"], lang: str = "both") -> bytes:
+        """The diagram's bytes: from memory, else from the disk cache, else drawn once
+        (concurrent requests for the same key wait for that one drawing)."""
+        key = ("diagram", epoch, zone_id, nature_only, fmt, lang)
+
         def make() -> bytes:
             res = self.result(epoch)
             with tempfile.TemporaryDirectory(prefix="nk-diagram-") as tmp:
@@ -175,7 +262,24 @@ class NKIService:
                                  lang=lang)
                 return out.read_bytes()
 
-        return self._bytes.get(("diagram", epoch, zone_id, nature_only, fmt, lang), make)
+        return self._bytes.get(key, lambda: self.disk.get(key, make))
+
+    def prerender(self, stop: threading.Event, epochs: tuple[str, ...] = ("basemap2021",),
+                  formats: tuple[Literal["svg", "png"], ...] = ("svg",),
+                  langs: tuple[str, ...] = ("da",)) -> int:
+        """Draw the diagrams the web app shows first (every zone of ``epochs``, with and
+        without Kun natur, in ``formats``, in the app's default language) into the caches;
+        stops between two diagrams once ``stop`` is set. Returns how many were done
+        (``prerendered`` counts too)."""
+        todo = [(e, r[ZONE_ID], nat, fmt, lang) for e in epochs for r in self.rows(e)
+                for nat in (False, True) for fmt in formats for lang in langs]
+        self.prerendered = {"done": 0, "total": len(todo)}
+        for epoch, zone_id, nat, fmt, lang in todo:
+            if stop.is_set():
+                break
+            self.diagram(epoch, zone_id, nat, fmt, lang)
+            self.prerendered["done"] += 1
+        return self.prerendered["done"]
 
     def table_file(self, epoch: str, fmt: Literal["csv", "gpkg"]) -> bytes:
         def make() -> bytes:

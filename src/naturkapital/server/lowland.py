@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -37,7 +38,7 @@ from naturkapital.core.errors import InputError, TooLargeError, first_line
 from naturkapital.io.rasters import check_raster_file
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.lowland.spec import SCREEN
-from naturkapital.server.cache import _Memo, records
+from naturkapital.server.cache import DiskCache, _Memo, gzip_once, records
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.rest import add_rest_route, extra, input_file
 from naturkapital.server.uploads import UploadError, display_name, sniff
@@ -166,9 +167,12 @@ def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
 
 
 class LowlandService:
-    """Cached lowland answers: rules, and candidates per municipality."""
+    """Cached lowland answers: rules, and candidates per municipality (their JSON also
+    on disk, see :class:`naturkapital.server.cache.DiskCache`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: str | Path | None = None) -> None:
+        self.disk = DiskCache(cache_dir)
+        self.prerendered: dict[str, int] = {"done": 0, "total": 0}
         self._tables = _Memo()
         self._cand = _Memo(maxsize=24)
         self._bytes = _Memo(maxsize=64)
@@ -221,9 +225,39 @@ class LowlandService:
                 "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
-        return self._bytes.get(("candidates", kommune, top, "json"), lambda: json.dumps(
+        key = ("candidates", kommune, top, "json")
+        return self._bytes.get(key, lambda: self.disk.get(key, lambda: json.dumps(
             self.candidates_doc(kommune, top), ensure_ascii=False,
-            separators=(",", ":")).encode("utf-8"))
+            separators=(",", ":")).encode("utf-8")))
+
+    def candidates_answer(self, kommune: str, top: int | None, gzip_ok: bool
+                          ) -> tuple[bytes, bool]:
+        """The candidate JSON, gzip-compressed (once) when the client accepts it; and
+        whether it is."""
+        data = self.candidates_json(kommune, top)
+        if gzip_ok and len(data) >= 1024:
+            return gzip_once(("candidates", kommune, top, "json"), data), True
+        return data, False
+
+    def prerender(self, kommuner: list[str], stop: threading.Event) -> int:
+        """Compute the candidate JSON of ``kommuner`` into the disk cache (those already
+        there are skipped), stopping between two municipalities once ``stop`` is set;
+        nothing is kept in memory. Returns how many are on disk."""
+        self.prerendered = {"done": 0, "total": len(kommuner)}
+        if self.disk.folder is None:
+            return 0
+        for kommune in kommuner:
+            if stop.is_set():
+                break
+            key = ("candidates", kommune, None, "json")
+            path = self.disk.path(key)
+            if path is not None and not path.exists():
+                self.disk.get(key, lambda k=kommune: json.dumps(
+                    self.candidates_doc(k, None), ensure_ascii=False,
+                    separators=(",", ":")).encode("utf-8"))
+                self._cand.drop(kommune)
+            self.prerendered["done"] += 1
+        return self.prerendered["done"]
 
     def candidates_file(self, kommune: str, fmt: Literal["csv", "gpkg", "geojson"]) -> bytes:
         def make() -> bytes:
@@ -414,8 +448,12 @@ async def lowland_candidates(
     known_kommune(request.app.state, kommune)
     svc = _svc(request)
     if format == "json":
-        data = await run_in_threadpool(svc.candidates_json, kommune, top)
-        return Response(data, media_type="application/json")
+        gz = "gzip" in request.headers.get("accept-encoding", "")
+        data, encoded = await run_in_threadpool(svc.candidates_answer, kommune, top, gz)
+        headers = {"Vary": "Accept-Encoding"}
+        if encoded:
+            headers["Content-Encoding"] = "gzip"
+        return Response(data, media_type="application/json", headers=headers)
     data = await run_in_threadpool(svc.candidates_file, kommune, format)
     media = {"geojson": GEOJSON, "csv": CSV, "gpkg": GPKG}[format]
     return Response(data, media_type=media, headers={

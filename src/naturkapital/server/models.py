@@ -297,5 +297,7 @@ class Status(BaseModel):
     schema_version: int
     writes_enabled: bool
     cached_epochs: list[str]
+    diagrams_prerendered: dict[str, int] = {}
+    candidates_prerendered: dict[str, int] = {}
     max_upload_bytes: int
     max_zones: int

@@ -17,6 +17,7 @@ from naturkapital.server import models as m
 from naturkapital.server.cache import (
     NKIService,
     epoch_of,
+    gzip_once,
     land_type_rows,
     records,
     simplified_geojson,
@@ -61,7 +62,19 @@ def _store(request: Request) -> Store:
 
 def _json(request: Request, key: tuple[Any, ...], make: Any) -> Response:
     """JSON served from the cache as bytes (the response model documents its shape)."""
-    return Response(_svc(request).json_bytes(key, make), media_type="application/json")
+    return cached_response(request, key, _svc(request).json_bytes(key, make),
+                           "application/json")
+
+
+def cached_response(request: Request, key: tuple[Any, ...], data: bytes, media_type: str,
+                    headers: dict[str, str] | None = None) -> Response:
+    """A cached answer; to clients that accept gzip, its gzip bytes, compressed once per
+    ``key`` (the gzip middleware leaves an encoded answer alone)."""
+    h = {**(headers or {}), "Vary": "Accept-Encoding"}
+    if len(data) >= 1024 and "gzip" in request.headers.get("accept-encoding", ""):
+        h["Content-Encoding"] = "gzip"
+        return Response(gzip_once(key, data), media_type=media_type, headers=h)
+    return Response(data, media_type=media_type, headers=h)
 
 
 def _download(data: bytes, media: str, filename: str) -> Response:
@@ -84,6 +97,8 @@ def status(request: Request) -> dict[str, Any]:
     return {"version": naturkapital.__version__, "database": st.store.dialect, "schema_version":
             st.store.schema_version(), "writes_enabled": st.settings.writes_enabled,
             "cached_epochs": st.nki.cached_epochs(),
+            "diagrams_prerendered": dict(st.nki.prerendered),
+            "candidates_prerendered": dict(st.lowland.prerendered),
             "max_upload_bytes": st.settings.max_upload_bytes,
             "max_zones": st.settings.max_zones}
 
@@ -104,8 +119,9 @@ def municipalities(request: Request, landcover: LandcoverQ = "basemap2021",
             responses={200: {"content": {"application/geo+json": {"schema": {
                 "type": "object"}}}, "description": "GeoJSON FeatureCollection"}})
 def municipalities_geojson(request: Request) -> Response:
-    return Response(_svc(request).municipalities_geojson(), media_type="application/geo+json",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return cached_response(request, ("geojson", "municipalities"),
+                           _svc(request).municipalities_geojson(), "application/geo+json",
+                           {"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/nki", response_model=m.NKITable, tags=["nki"],
@@ -167,8 +183,11 @@ def _diagram(request: Request, zone_id: str, landcover: str, year: int | None,
     svc = _svc(request)
     _zone_or_404(svc, epoch, zone_id)
     data = svc.diagram(epoch, zone_id, nature_only, fmt, lang)
-    media = "image/svg+xml" if fmt == "svg" else "image/png"
-    return Response(data, media_type=media, headers={"Cache-Control": "public, max-age=600"})
+    headers = {"Cache-Control": "public, max-age=600"}
+    if fmt == "png":
+        return Response(data, media_type="image/png", headers=headers)
+    return cached_response(request, ("diagram", epoch, zone_id, nature_only, fmt, lang), data,
+                           "image/svg+xml", headers)
 
 
 @router.get("/nki/{zone_id}/diagram.svg", tags=["nki"], summary="NKI diagram (SVG)",
