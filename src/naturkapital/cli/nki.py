@@ -43,7 +43,8 @@ def _fmt(x: float) -> str:
 
 def _print_method(meta: dict) -> None:
     console.print(f"[bold]Metode (method):[/] {meta['method']} · data: {meta['landcover']}"
-                  f" · tabel (scheme): {meta['scheme']}")
+                  f" · tabel (scheme): {meta['scheme']}"
+                  + (f" · proxy: {meta['proxy']}" if meta.get("proxy") else ""))
     if meta["assumptions"]:
         console.print("[yellow]Antagelser (assumptions, no published source):[/]")
         for a in meta["assumptions"]:
@@ -52,8 +53,8 @@ def _print_method(meta: dict) -> None:
 
 @spec_command(app, NKI)
 def nki_cmd(zones: Path | None, id_field: str | None, name_field: str | None, landcover: str,
-            year: int | None, scheme: Path | None, bioscore: Path | None, bioscore_rule: str,
-            out: Path | None, top: int | None, quiet: bool, engine: str,
+            year: int | None, scheme: Path | None, proxy: str, bioscore: Path | None,
+            bioscore_rule: str, out: Path | None, top: int | None, quiet: bool, engine: str,
             scheduler: str) -> None:
     """Compute the index per zone; print the ranking and write ``out``."""
     if out is not None:
@@ -62,7 +63,8 @@ def nki_cmd(zones: Path | None, id_field: str | None, name_field: str | None, la
     with progress_bar("Beregner NKI (computing)", _zone_count(z)) as advance:
         res = compute.compute_nki(z, landcover=landcover, year=year, scheme=scheme,
                                   bioscore=bioscore, bioscore_rule=bioscore_rule,
-                                  progress=advance, engine=engine, scheduler=scheduler)
+                                  progress=advance, engine=engine, scheduler=scheduler,
+                                  proxy=proxy)
     if not quiet:
         console.print(_ranking(res.table, f"Naturkapitalindeks — {res.meta['landcover']}",
                                top))

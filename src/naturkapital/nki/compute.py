@@ -19,6 +19,7 @@ from naturkapital.data.catalogue import NOT_MUNICIPALITIES, dataset_path
 from naturkapital.io.rasters import open_raster
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_zones
 from naturkapital.landcover.bioscore import DEFAULT_RULE, parse_rule
+from naturkapital.landcover.context import PROXIES, load_context, raster_values
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.nki.change import decompose
@@ -93,6 +94,7 @@ def compute_nki(
     progress: Callable[[int], None] | None = None,
     engine: str = "exact",
     scheduler: str = "threads",
+    proxy: str = "context",
 ) -> NKIResult:
     """Compute the Natural Capital Index for every zone and for all zones together.
 
@@ -100,6 +102,9 @@ def compute_nki(
     2021 with the calibrated open-data nature values. Returns an :class:`NKIResult`.
     ``engine``: ``exact`` (in memory, exactextract) or ``dask`` (chunked, bounded
     memory, same numbers; ``scheduler`` as in :mod:`naturkapital.engine.scheduler`).
+    ``proxy``: ``context`` (a cell's nature value from its land type and the share of
+    nature around it, :mod:`naturkapital.landcover.context`) or ``class`` (the scheme's
+    one value per class). With a bioscore raster the proxy is not used.
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
     lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
@@ -109,13 +114,20 @@ def compute_nki(
         from naturkapital.core.errors import InputError
 
         raise InputError("--engine", f"unknown engine '{engine}'; use exact or dask")
-    extract = zonal_class_areas
-    if engine == "dask":
-        from functools import partial
+    if proxy not in PROXIES:
+        from naturkapital.core.errors import InputError
 
+        raise InputError("--proxy", f"unknown proxy '{proxy}'; use {' or '.join(PROXIES)}")
+    ctx = load_context() if proxy == "context" and bioscore is None else None
+    from functools import partial
+
+    if engine == "dask":
         from naturkapital.nki.chunked import chunked_class_areas
 
-        extract = partial(chunked_class_areas, scheduler=scheduler)
+        extract = partial(chunked_class_areas, scheduler=scheduler, context=ctx)
+    else:
+        extract = partial(zonal_class_areas, cell_values=None if ctx is None else partial(
+            raster_values, band=lc.band, scheme=lc.scheme, proxy=ctx))
     extracted = extract(z.gdf, lc, z.source,
                         Path(bioscore) if bioscore is not None else None,
                         rule, progress)
@@ -156,7 +168,8 @@ def compute_nki(
         out[f"value_{k}"] = values[k]
 
     used = extracted.classes["value"].unique()
-    assumptions = lc.scheme.assumptions(used if bioscore is None else None)
+    assumptions = (ctx.assumptions() if ctx is not None
+                   else lc.scheme.assumptions(used if bioscore is None else None))
     if rule is not None and rule.is_assumption:
         assumptions.insert(0, f"bioscore → nature value rule {rule.text} is an assumption "
                               "of this project (docs/method.md)")
@@ -171,6 +184,7 @@ def compute_nki(
         "landcover": lc.label,
         "landcover_path": str(lc.path),
         "scheme": lc.scheme.name,
+        "proxy": "context" if ctx is not None else ("class" if bioscore is None else None),
         "zones": z.source,
         "assumptions": assumptions,
         "units": {"area_ha": "ha", "coverage_pct": "%", "share_*": "% of mapped area",

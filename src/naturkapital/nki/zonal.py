@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-from exactextract.raster import RasterioRasterSource
+from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from shapely.geometry import box
@@ -51,10 +51,14 @@ def zonal_class_areas(
     bioscore: Path | None = None,
     rule: BioscoreRule | None = None,
     progress: Callable[[int], None] | None = None,
+    cell_values: Callable[[rasterio.DatasetReader], np.ndarray] | None = None,
 ) -> ZonalAreas:
     """Area (ha) of each class code per zone, exact at zone boundaries.
 
     ``progress`` is called with the number of zones finished since the last call.
+    ``cell_values`` (instead of a bioscore): a function of the open class raster that
+    returns a nature value per cell on its grid (e.g. the context proxy); it is summed
+    per class like a bioscore (``bio_area_ha``, ``bio_value_ha``).
     Raises :class:`InputError` when no zone overlaps the raster, when the zones hold
     only nodata, or when class codes are missing from the scheme.
     """
@@ -63,6 +67,8 @@ def zonal_class_areas(
         cell_ha = cell_area_ha(ds)
         source = RasterioRasterSource(ds, landcover.band)
         weights = _aligned_bioscore(bioscore, ds) if bioscore is not None else None
+        if weights is None and cell_values is not None:
+            weights = _values_source(cell_values(ds), ds)
         ops = ["values", "coverage"] + (["weights"] if weights is not None else [])
         try:
             rows = []
@@ -70,12 +76,12 @@ def zonal_class_areas(
                                          progress=progress):
                 rows.extend(_class_rows(batch.result, weights is not None, cell_ha, rule))
         finally:
-            if weights is not None:
+            if weights is not None and bioscore is not None:
                 weights.ds.src_dataset.close()
                 weights.ds.close()
     classes = pd.DataFrame(rows, columns=[ZONE_ID, "value", "area_ha", "bio_area_ha",
                                           "bio_value_ha"])
-    out = assemble(classes, zr, landcover, bioscore is not None)
+    out = assemble(classes, zr, landcover, bioscore is not None or cell_values is not None)
     if bioscore is not None and not (out.classes["bio_area_ha"].fillna(0) > 0).any():
         raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
                                    "cell there is nodata); check its nodata value and extent")
@@ -132,8 +138,9 @@ def _class_rows(res: pd.DataFrame, with_weights: bool, cell_ha: float,
         area = np.asarray(rec.coverage, dtype=float) * cell_ha
         codes, inverse = np.unique(values.astype(np.int64), return_inverse=True)
         class_area = np.bincount(inverse, weights=area, minlength=codes.size)
-        if with_weights and rule is not None:
-            nature = rule.apply(np.asarray(rec.weights, dtype=float))
+        if with_weights:
+            nature = np.asarray(rec.weights, dtype=float)
+            nature = rule.apply(nature) if rule is not None else nature
             has = ~np.isnan(nature)
             bio_area = np.bincount(inverse, weights=area * has, minlength=codes.size)
             bio_val = np.bincount(inverse, weights=np.where(has, area * nature, 0.0),
@@ -144,6 +151,13 @@ def _class_rows(res: pd.DataFrame, with_weights: bool, cell_ha: float,
         rows.extend(zip([zid] * codes.size, codes.tolist(), class_area, bio_area, bio_val,
                         strict=True))
     return rows
+
+
+def _values_source(values: np.ndarray, grid: rasterio.DatasetReader) -> NumPyRasterSource:
+    """Per-cell values on the class grid as an exactextract weights source (NaN = none)."""
+    xmin, ymin, xmax, ymax = grid.bounds
+    return NumPyRasterSource(np.asarray(values, dtype=np.float64), xmin, ymin, xmax, ymax,
+                             srs_wkt=grid.crs.to_wkt())
 
 
 def _aligned_bioscore(path: Path, grid: rasterio.DatasetReader) -> RasterioRasterSource:
