@@ -196,7 +196,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
 CONTEXT_PRIORS = SCHEME_DIR / "context_priors.csv"
 #: Window radii (m) tried by the cross-validation.
 RADII = (300.0, 500.0, 1000.0, 2000.0)
-CONTEXT_SOURCE = ("assumption: fitted by this project to published NKI 2020 values, "
+CONTEXT_SOURCE = ("assumption: calibrated by this project against published NKI 2020, "
                   "leave-one-out cross-validated (docs/calibration.md)")
 
 

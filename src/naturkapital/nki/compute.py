@@ -249,28 +249,46 @@ def compare(
 
 @dataclass
 class ValidationResult:
-    """Open-data NKI against the published NKI 2020."""
+    """Open-data NKI against the published NKI 2020.
+
+    ``table``: municipalities with a published NKI (published, computed, error, ranks);
+    ``natur``: zones with a published NKI natur (national row included).
+    """
 
     table: pd.DataFrame
     spearman_rho: float
     mean_abs_error: float
     national_open: float
     national_published: float
+    natur: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def validate(result: NKIResult | None = None,
              published: str | Path | None = None) -> ValidationResult:
-    """Spearman ρ and mean absolute error against the published NKI 2020 values."""
+    """Spearman ρ and mean absolute error against the published NKI 2020 values (both
+    embedded files by default), and the NKI natur figures where published."""
     from scipy.stats import spearmanr
 
+    from naturkapital.nki.calibration import published_targets
+
     res = result if result is not None else compute_nki()
-    pub = pd.read_csv(published or dataset_path("nki_published_2020"))
-    pub[ZONE_ID] = pub["kommune_code"].astype(str)
-    merged = pub.merge(res.table[[ZONE_ID, "nki", "rank"]], on=ZONE_ID, how="left")
+    if published is None:
+        pub = published_targets()
+    else:
+        pub = pd.read_csv(published)
+        pub[ZONE_ID] = pub["kommune_code"].astype(str)
+    if "nki_natur_2020" not in pub.columns:
+        pub["nki_natur_2020"] = np.nan
+    merged = pub.drop(columns=["name", "nki"], errors="ignore").merge(
+        res.table[[ZONE_ID, ZONE_NAME, "nki", "rank", "nki_nature"]], on=ZONE_ID, how="left")
     nat = merged[merged[ZONE_ID] == NATIONAL_ID].iloc[0]
     mun = merged[merged[ZONE_ID] != NATIONAL_ID].dropna(subset=["nki"]).copy()
     mun["error"] = mun["nki"] - mun["nki_2020"]
     rho = float(spearmanr(mun["nki"], mun["nki_2020"]).statistic)
     mae = float(np.abs(mun["error"]).mean())
+    natur = merged.dropna(subset=["nki_natur_2020", "nki_nature"]).copy()
+    natur["error"] = natur["nki_nature"] - natur["nki_natur_2020"]
     return ValidationResult(mun.reset_index(drop=True), rho, mae, float(nat["nki"]),
-                            float(nat["nki_2020"]))
+                            float(nat["nki_2020"]),
+                            natur[[ZONE_ID, ZONE_NAME, "nki_natur_2020", "nki_nature", "error"]]
+                            .reset_index(drop=True))
