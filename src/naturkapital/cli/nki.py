@@ -194,9 +194,11 @@ def calibrate_cmd(
         "--published", help="CSV with kommune_code,nki_2020 (default: embedded 2020 "
                             "values).")] = None,
     out_dir: Annotated[Path, typer.Option(
-        "--out-dir", help="Where to write basemap04.csv and corine.csv.")] = Path("calibrated"),
+        "--out-dir", help="Where to write context.csv (--proxy context) or basemap04.csv "
+                          "and corine.csv (--proxy class).")] = Path("calibrated"),
+    proxy: option(PROXY) = "context",  # type: ignore[valid-type]
 ) -> None:
-    """Kalibrér Basemap04-naturværdier mod publicerede NKI. Calibrate nature values."""
+    """Kalibrér naturværdier mod publicerede NKI. Calibrate nature values."""
     from naturkapital.core.errors import InputError
     from naturkapital.data.catalogue import dataset_path
     from naturkapital.landcover.calibrate import apply_values, calibrate, corine_from_basemap
@@ -206,6 +208,9 @@ def calibrate_cmd(
 
     if not out_dir.is_dir():
         raise InputError(out_dir, "folder does not exist")
+    if proxy == "context":
+        _calibrate_context(published, out_dir)
+        return
     check_out(out_dir / "basemap04.csv", (".csv",))
     from naturkapital.landcover.calibrate import read_published
 
@@ -224,3 +229,32 @@ def calibrate_cmd(
     write_table(basemap, out_dir / "basemap04.csv")
     write_table(corine_from_basemap(basemap), out_dir / "corine.csv")
     console.print(f"Skrev (wrote) {out_dir / 'basemap04.csv'}, {out_dir / 'corine.csv'}")
+
+
+def _calibrate_context(published: Path | None, out_dir: Path) -> None:
+    """Fit the context proxy (radius and λ by leave-one-out CV); write context.csv."""
+    from naturkapital.core.errors import InputError
+    from naturkapital.landcover.calibrate import scores
+    from naturkapital.landcover.sources import resolve_landcover
+    from naturkapital.nki.calibration import fit_context
+
+    if published is not None:
+        raise InputError("--published", "the context proxy is fitted to the embedded "
+                                        "published values only; use --proxy class")
+    out = check_out(out_dir / "context.csv", (".csv",))
+    z = compute.load_zones()
+    lc = resolve_landcover("basemap2021")
+    with progress_bar("Vinduesandele (window shares)", 4 * _zone_count(z)) as advance:
+        cal = fit_context(z.gdf, z.source, lc, progress=advance)
+    for g, v in cal.groups.items():
+        console.print(f"  {g:<22} {v:7.2f}")
+    rows = list(zip(cal.table["zone_id"], cal.table["target"], strict=True))
+    y = cal.table["published"].to_numpy()
+    for target in ("nki", "natur"):
+        fm, fr, n = scores(cal.table["fitted"].to_numpy(), y, rows, target)
+        lm, lr, _ = scores(cal.table["loo"].to_numpy(), y, rows, target)
+        console.print(f"{target}: n = {n}; fit MAE {fm:.2f}, ρ {fr:.3f}; leave-one-out MAE "
+                      f"{lm:.2f}, ρ {lr:.3f}")
+    console.print(f"radius {cal.radius_m:g} m, λ = {cal.lam:g}")
+    write_table(cal.parameters(), out)
+    console.print(f"Skrev (wrote) {out}")

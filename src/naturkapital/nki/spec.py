@@ -46,10 +46,11 @@ SCHEME = Param("scheme", "table", Text("Klassifikationstabel", "Scheme"),
 PROXY = Param(
     "proxy", "choice", Text("Naturværdi-proxy", "Nature-value proxy"),
     Text("context: en celles naturværdi afhænger af arealtypen og andelen af natur inden "
-         "for 500 m (tilpasset de publicerede tal); class: én værdi pr. klasse (tabellen).",
+         "for 500 m (tilpasset de publicerede tal); class: én værdi pr. klasse "
+         "(tabellens nature_value, fx din egen klassifikationstabel).",
          "context: a cell's nature value depends on its land type and the share of nature "
          "within 500 m (fitted to the published values); class: one value per class (the "
-         "scheme table)."),
+         "scheme's nature_value, e.g. your own scheme's values)."),
     default="context", choices=PROXIES)
 TABLE_OUT = Param("out", "output", Text("Resultat", "Result"),
                   Text("Resultatfil: .csv, .json eller .gpkg (med geometri).",

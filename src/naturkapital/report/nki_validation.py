@@ -54,12 +54,12 @@ def draw_validation(v: ValidationResult, out: str | Path, method: str,
     if natur_all is not None and len(natur_all.dropna()):
         bx.hist(natur_all.dropna(), bins=range(40, 101, 2), color="#7fbf9f",
                 label="beregnet, alle kommuner (computed, all municipalities)")
-    for r in v.natur.itertuples():
-        bx.axvline(r.nki_natur_2020, color="#2c7fb8", ls="--", lw=1)
-        bx.axvline(r.nki_nature, color="#c0392b", lw=1.5)
-        bx.annotate(f"{r.name}: publ. {r.nki_natur_2020:.0f} → {r.nki_nature:.1f}",
-                    (r.nki_nature, 0.5), rotation=90, fontsize=8, xytext=(3, 0),
-                    textcoords="offset points", va="bottom")
+    colours = ("#c0392b", "#2c3e91", "#8e44ad")
+    for k, r in enumerate(v.natur.itertuples()):
+        c = colours[k % len(colours)]
+        bx.axvline(r.nki_natur_2020, color=c, ls="--", lw=1)
+        bx.axvline(r.nki_nature, color=c, lw=1.5,
+                   label=f"{r.name}: publ. {r.nki_natur_2020:.0f} → {r.nki_nature:.1f}")
     bx.set_xlabel("NKI natur (kun natur / nature areas only)")
     bx.set_ylabel("Antal kommuner (municipalities)")
     bx.set_title("NKI natur: publiceret (--) og beregnet (—)")
