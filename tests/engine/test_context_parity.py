@@ -19,8 +19,9 @@ def test_context_values_per_class_match(synth, chunk):
     lc, zones = synth["landcover"], synth["zones"]
     ctx = load_context()
     assert ctx.radius_cells(10.0) == 50
-    ref = zonal_class_areas(zones, lc, cell_values=lambda ds: raster_values(
-        ds, lc.band, lc.scheme, ctx))
+    ref = zonal_class_areas(
+        zones, lc, cell_values=lambda ds: raster_values(ds, lc.band, lc.scheme, ctx)
+    )
     got = chunked_class_areas(zones, lc, scheduler="synchronous", chunk=chunk, context=ctx)
     m = ref.classes.merge(got.classes, on=["zone_id", "value"], suffixes=("_a", "_b"))
     assert len(m) == len(ref.classes) == len(got.classes)
@@ -34,8 +35,7 @@ def test_context_values_per_class_match(synth, chunk):
 def test_compute_nki_engines_agree_with_context_proxy(synth):
     z = Zones(synth["zones"], "synthetic")
     exact = compute_nki(z, landcover=synth["landcover"])
-    dask_ = compute_nki(z, landcover=synth["landcover"], engine="dask",
-                        scheduler="threads")
+    dask_ = compute_nki(z, landcover=synth["landcover"], engine="dask", scheduler="threads")
     assert exact.meta["proxy"] == dask_.meta["proxy"] == "context"
     a = exact.table.set_index("zone_id")
     b = dask_.table.set_index("zone_id").loc[a.index]

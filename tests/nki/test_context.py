@@ -32,8 +32,12 @@ TABLE = pd.DataFrame(columns=["parameter", "land_type", "value", "source"])
 
 
 def _proxy(radius_m: float = 100.0) -> ContextProxy:
-    return ContextProxy(radius_m, {"skov": 40.0, "mark": 5.0, "by_graa": 2.0},
-                        {"skov": 40.0, "mark": 20.0, "by_graa": 8.0}, TABLE)
+    return ContextProxy(
+        radius_m,
+        {"skov": 40.0, "mark": 5.0, "by_graa": 2.0},
+        {"skov": 40.0, "mark": 20.0, "by_graa": 8.0},
+        TABLE,
+    )
 
 
 def test_box_sum_by_hand():
@@ -45,9 +49,7 @@ def test_box_sum_by_hand():
 
 def test_cell_values_by_hand():
     # 100 m cells, radius 100 m → 3 × 3 windows; 0 = nodata (sea)
-    a = np.array([[8, 8, 5],
-                  [5, 8, 5],
-                  [0, 5, 6]], dtype=np.uint8)
+    a = np.array([[8, 8, 5], [5, 8, 5], [0, 5, 6]], dtype=np.uint8)
     v = cell_values(np.pad(a, 1), 1, 100.0, 0, SCHEME, _proxy())
     # (0,0) forest: window 8,8,5,8 → f = 3/4 → 40 + 40·0.75 = 70
     assert v[0, 0] == pytest.approx(70.0)
@@ -72,17 +74,19 @@ def test_block_with_halo_equals_whole_raster():
     p, r = load_context(), 5
     whole = cell_values(np.pad(a, r), r, 100.0, 0, SCHEME, p)
     padded = np.pad(a, r)
-    block = padded[7:7 + 12 + 2 * r, 11:11 + 9 + 2 * r]  # rows 7..18, cols 11..19 + halo
-    assert np.array_equal(cell_values(block, r, 100.0, 0, SCHEME, p),
-                          whole[7:19, 11:20], equal_nan=True)
+    block = padded[7 : 7 + 12 + 2 * r, 11 : 11 + 9 + 2 * r]  # rows 7..18, cols 11..19 + halo
+    assert np.array_equal(
+        cell_values(block, r, 100.0, 0, SCHEME, p), whole[7:19, 11:20], equal_nan=True
+    )
 
 
 codes = st.sampled_from([0, 2, 4, 5, 6, 7, 8, 9, 10, 11])
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.uint8, (9, 9), elements=codes), st.integers(0, 80),
-       st.sampled_from([7, 8, 10, 11]))
+@given(
+    arrays(np.uint8, (9, 9), elements=codes), st.integers(0, 80), st.sampled_from([7, 8, 10, 11])
+)
 def test_more_nature_never_lowers_a_value(a, flat, nature_code):
     """Turning any mapped non-nature cell into nature never lowers another cell."""
     p = load_context()
@@ -113,8 +117,9 @@ def test_shipped_parameters_are_monotone_and_flagged():
 
 def test_negative_gain_is_refused(tmp_path):
     f = tmp_path / "ctx.csv"
-    f.write_text("parameter,land_type,value,source\nradius_m,,500,x\n"
-                 "gain,skov,-1,x\n", encoding="utf-8")
+    f.write_text(
+        "parameter,land_type,value,source\nradius_m,,500,x\ngain,skov,-1,x\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="gain must be ≥ 0"):
         load_context(f)
 
@@ -127,8 +132,15 @@ def test_class_proxy_reproduces_todays_table():
     z = load_zones()
     sub = Zones(z.gdf[z.gdf["zone_id"].isin(["147", "390"])].reset_index(drop=True), "sub")
     res = compute_nki(sub, proxy="class")
-    today = {"skov": 85.0, "soe": 90.0, "eng_mose": 100.0, "hede_overdrev": 100.0,
-             "mark": 4.2, "by_groen": 22.3, "by_graa": 10.0}
+    today = {
+        "skov": 85.0,
+        "soe": 90.0,
+        "eng_mose": 100.0,
+        "hede_overdrev": 100.0,
+        "mark": 4.2,
+        "by_groen": 22.3,
+        "by_graa": 10.0,
+    }
     for zid in ("147", "390"):
         for t, v in today.items():
             got = res.values.loc[zid, t]
@@ -165,16 +177,19 @@ def _synthetic(theta: dict[str, float], n: int = 14) -> tuple[ContextSums, pd.Da
     rows, _ = targets(pub)
     x, groups = design(sums, priors, rows)
     y = x @ np.array([theta[g] for g in groups])
-    pub["nki"] = y[:n + 1]
-    pub.loc[[2, n], "nki_natur_2020"] = y[n + 1:]
+    pub["nki"] = y[: n + 1]
+    pub.loc[[2, n], "nki_natur_2020"] = y[n + 1 :]
     return sums, pub
 
 
 def test_cross_validation_is_deterministic_and_finds_the_known_optimum():
     priors = pd.read_csv(CONTEXT_PRIORS)
-    theta = {g: float((lo + hi) / 2) for g, lo, hi in
-             priors.drop_duplicates("group")[["group", "lower", "upper"]].itertuples(
-                 index=False)}
+    theta = {
+        g: float((lo + hi) / 2)
+        for g, lo, hi in priors.drop_duplicates("group")[["group", "lower", "upper"]].itertuples(
+            index=False
+        )
+    }
     sums, pub = _synthetic(theta)
     a = calibrate_context({500.0: sums}, pub)
     b = calibrate_context({500.0: sums}, pub)

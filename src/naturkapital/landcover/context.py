@@ -47,10 +47,10 @@ def box_sum(mask: np.ndarray, r: int) -> np.ndarray:
         return m.copy()
     h, w = m.shape
     sat = np.zeros((h + 2 * r + 1, w + 2 * r + 1), dtype=np.int64)
-    sat[r + 1:r + 1 + h, r + 1:r + 1 + w] = m
+    sat[r + 1 : r + 1 + h, r + 1 : r + 1 + w] = m
     sat = sat.cumsum(axis=0).cumsum(axis=1)
     k = 2 * r + 1
-    out = sat[k:k + h, k:k + w] - sat[0:h, k:k + w] - sat[k:k + h, 0:w] + sat[0:h, 0:w]
+    out = sat[k : k + h, k : k + w] - sat[0:h, k : k + w] - sat[k : k + h, 0:w] + sat[0:h, 0:w]
     return out.astype(np.int32)
 
 
@@ -75,20 +75,26 @@ class ContextProxy:
     def assumptions(self) -> list[str]:
         """Fitted (assumed) parameters, one line each."""
         rows = self.table[self.table["source"].str.lower().str.startswith("assumption")]
-        return [f"context proxy {r.parameter}"
-                + (f"[{r.land_type}]" if r.land_type else "")
-                + f" = {float(r.value):g}: {r.source}" for r in rows.itertuples()]
+        return [
+            f"context proxy {r.parameter}"
+            + (f"[{r.land_type}]" if r.land_type else "")
+            + f" = {float(r.value):g}: {r.source}"
+            for r in rows.itertuples()
+        ]
 
     def lookups(self, scheme: Scheme) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per scheme class (sorted codes): codes, base, gain."""
         t = scheme.table.sort_values("value")
         lt = t["land_type"].to_numpy()
-        return (t["value"].to_numpy(np.int64),
-                np.array([self.base.get(k, 0.0) for k in lt]),
-                np.array([self.gain.get(k, 0.0) for k in lt]))
+        return (
+            t["value"].to_numpy(np.int64),
+            np.array([self.base.get(k, 0.0) for k in lt]),
+            np.array([self.gain.get(k, 0.0) for k in lt]),
+        )
 
-    def values(self, codes: np.ndarray, valid: np.ndarray, f: np.ndarray,
-               scheme: Scheme) -> np.ndarray:
+    def values(
+        self, codes: np.ndarray, valid: np.ndarray, f: np.ndarray, scheme: Scheme
+    ) -> np.ndarray:
         """value = clip(base + gain · f, 0, 100); NaN where not mapped."""
         sorted_codes, base, gain = self.lookups(scheme)
         slot = class_slots(codes, sorted_codes, valid)
@@ -120,8 +126,9 @@ def mapped_mask(codes: np.ndarray, nodata: float | None) -> np.ndarray:
     return ok
 
 
-def features(padded: np.ndarray, depth: int, r: int, nodata: float | None,
-             scheme: Scheme) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def features(
+    padded: np.ndarray, depth: int, r: int, nodata: float | None, scheme: Scheme
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(codes, mapped, f) of the inner cells of a block padded by ``depth`` ≥ r cells.
 
     Padding cells must hold ``nodata`` (or any code that is not in the scheme). Cells
@@ -130,8 +137,9 @@ def features(padded: np.ndarray, depth: int, r: int, nodata: float | None,
     if depth < r:
         raise ValueError(f"halo {depth} smaller than the window radius {r}")
     sorted_codes = np.sort(scheme.table["value"].to_numpy(np.int64))
-    nature_codes = np.sort(scheme.table.loc[scheme.table["land_type"].isin(NATURE_KEYS),
-                                            "value"].to_numpy(np.int64))
+    nature_codes = np.sort(
+        scheme.table.loc[scheme.table["land_type"].isin(NATURE_KEYS), "value"].to_numpy(np.int64)
+    )
     valid = class_slots(padded, sorted_codes, mapped_mask(padded, nodata)) >= 0
     nature = valid & np.isin(padded, nature_codes)
     f = nature_share(valid, nature, r)
@@ -139,8 +147,14 @@ def features(padded: np.ndarray, depth: int, r: int, nodata: float | None,
     return padded[inner], valid[inner], f[inner]
 
 
-def cell_values(padded: np.ndarray, depth: int, cell_size: float, nodata: float | None,
-                scheme: Scheme, proxy: ContextProxy) -> np.ndarray:
+def cell_values(
+    padded: np.ndarray,
+    depth: int,
+    cell_size: float,
+    nodata: float | None,
+    scheme: Scheme,
+    proxy: ContextProxy,
+) -> np.ndarray:
     """Nature value 0–100 (NaN where unmapped) of the inner cells of a padded block.
 
     The one implementation of the context formula, used by both engines.
@@ -160,9 +174,12 @@ def pad_fill(dtype: np.dtype, nodata: float | None) -> float:
 
 def load_context(path: str | Path = CONTEXT_TABLE) -> ContextProxy:
     """Read the parameter table (``parameter,land_type,value,source``)."""
-    t = read_csv_table(path, "context-proxy table", ("parameter", "land_type", "value",
-                                                     "source"),
-                       {"land_type": str, "source": str, "parameter": str})
+    t = read_csv_table(
+        path,
+        "context-proxy table",
+        ("parameter", "land_type", "value", "source"),
+        {"land_type": str, "source": str, "parameter": str},
+    )
     t["land_type"] = t["land_type"].fillna("").astype(str).str.strip()
     t["source"] = t["source"].fillna("").astype(str).str.strip()
     try:
@@ -175,14 +192,18 @@ def load_context(path: str | Path = CONTEXT_TABLE) -> ContextProxy:
     per: dict[str, dict[str, float]] = {p: {} for p in PARAMETERS}
     for r in t[t["parameter"] != "radius_m"].itertuples():
         if r.parameter not in PARAMETERS or r.land_type not in KEYS:
-            raise InputError(path, f"unknown row {r.parameter},{r.land_type}; parameters are "
-                                   f"radius_m, {', '.join(PARAMETERS)} per land type")
+            raise InputError(
+                path,
+                f"unknown row {r.parameter},{r.land_type}; parameters are "
+                f"radius_m, {', '.join(PARAMETERS)} per land type",
+            )
         if r.parameter == "gain" and r.value < 0:
-            raise InputError(path, f"{r.parameter} must be ≥ 0 (more nature around a cell "
-                                   "never lowers its value)")
+            raise InputError(
+                path,
+                f"{r.parameter} must be ≥ 0 (more nature around a cell never lowers its value)",
+            )
         per[r.parameter][r.land_type] = float(r.value)
-    return ContextProxy(float(radius.iloc[0]), per["base"], per["gain"],
-                        t.reset_index(drop=True))
+    return ContextProxy(float(radius.iloc[0]), per["base"], per["gain"], t.reset_index(drop=True))
 
 
 def raster_values(ds: object, band: int, scheme: Scheme, proxy: ContextProxy) -> np.ndarray:

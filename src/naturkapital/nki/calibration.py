@@ -41,8 +41,9 @@ def published_targets() -> pd.DataFrame:
     # The national NKI (25) is in both files: keep one row, with its NKI natur.
     nat = pub[pub["kommune_code"] == 0]
     merged = nat.iloc[[0]].copy()
-    merged["nki_natur_2020"] = nat["nki_natur_2020"].dropna().iloc[0] \
-        if nat["nki_natur_2020"].notna().any() else np.nan
+    merged["nki_natur_2020"] = (
+        nat["nki_natur_2020"].dropna().iloc[0] if nat["nki_natur_2020"].notna().any() else np.nan
+    )
     pub = pd.concat([pub[pub["kommune_code"] != 0], merged], ignore_index=True)
     pub["zone_id"] = pub["kommune_code"].astype(str)
     pub["nki"] = pub["nki_2020"].astype(float)
@@ -60,22 +61,35 @@ def _nature_share(lc: Landcover, radius_m: float) -> Callable:
     return values
 
 
-def context_sums(gdf: object, source: str, lc: Landcover, radius_m: float,
-                 progress: Callable[[int], None] | None = None) -> ContextSums:
+def context_sums(
+    gdf: object,
+    source: str,
+    lc: Landcover,
+    radius_m: float,
+    progress: Callable[[int], None] | None = None,
+) -> ContextSums:
     """Per zone × land type: area and Σ area · f; row "0" = all zones."""
     tbl = lc.scheme.table
-    ex = zonal_class_areas(gdf, lc, source, progress=progress,
-                           cell_values=_nature_share(lc, radius_m))
-    area, s = land_type_sums(ex.classes, dict(zip(tbl["value"], tbl["land_type"], strict=True)),
-                             dict.fromkeys(tbl["value"], 0.0))
+    ex = zonal_class_areas(
+        gdf, lc, source, progress=progress, cell_values=_nature_share(lc, radius_m)
+    )
+    area, s = land_type_sums(
+        ex.classes,
+        dict(zip(tbl["value"], tbl["land_type"], strict=True)),
+        dict.fromkeys(tbl["value"], 0.0),
+    )
     area.loc[NATIONAL_ID] = area.sum()
     s.loc[NATIONAL_ID] = s.sum()
     return ContextSums(radius_m, area, s)
 
 
-def fit_context(gdf: object, source: str, lc: Landcover,
-                radii: tuple[float, ...] = RADII,
-                progress: Callable[[int], None] | None = None) -> ContextCalibration:
+def fit_context(
+    gdf: object,
+    source: str,
+    lc: Landcover,
+    radii: tuple[float, ...] = RADII,
+    progress: Callable[[int], None] | None = None,
+) -> ContextCalibration:
     """Fit and leave-one-out cross-validate the context proxy on the embedded
     published values (NKI of 22 municipalities and Denmark; NKI natur of Denmark and
     Vordingborg)."""
