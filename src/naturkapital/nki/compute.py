@@ -212,10 +212,12 @@ def compare(
     scheme_from: str | Path | None = None,
     scheme_to: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    proxy: str = "context",
 ) -> CompareResult:
     """NKI change from one land-cover epoch to another for the same zones.
 
     Specs: ``basemap2021``, ``corine:YEAR`` or a raster path (with a scheme).
+    ``proxy`` as in :func:`compute_nki` (the same for both epochs).
     delta = delta_area + delta_value exactly (see :mod:`naturkapital.nki.change`).
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
@@ -227,8 +229,8 @@ def compare(
     for lc in (lc1, lc2):
         with open_raster(lc.path, lc.band, "land-cover raster"):
             pass
-    r1 = compute_nki(z, landcover=lc1, progress=progress)
-    r2 = compute_nki(z, landcover=lc2, progress=progress)
+    r1 = compute_nki(z, landcover=lc1, progress=progress, proxy=proxy)
+    r2 = compute_nki(z, landcover=lc2, progress=progress, proxy=proxy)
     parts = decompose(r1.shares, r1.values, r2.shares, r2.values)
     t1 = r1.table.set_index(ZONE_ID)
     t2 = r2.table.set_index(ZONE_ID)
