@@ -122,7 +122,7 @@ def test_rest_route_is_an_alias_of_the_process_values() -> None:
     r = c.post("/api/nki", data={"landcover": "corine", "year": "2012", "id_field": "kode"})
     assert r.status_code == 200, r.text
     assert r.json() == {"zones": None, "id_field": "kode", "name_field": None,
-                        "landcover": "corine", "year": 2012}
+                        "landcover": "corine", "year": 2012, "proxy": "context"}
     bad = c.post("/api/nki", data={"year": "2019"})
     assert bad.status_code == 422 and "year: must be one of 1990" in bad.text
     assert c.post("/api/nki", data={"landcover": "landsat"}).status_code == 422

@@ -415,17 +415,27 @@ simple("diagram-second-bad", lambda c: (["diagram", "--zone", "A", "--zones",
                                          str(c.lc["scheme"]), "--second", "corine:abc",
                                          "--out", str(c.d / "d.png")], ("corine:abc",)))
 simple("calibrate-out-read-only", lambda c: (["calibrate", "--out-dir", str(ro_folder(c))],
-                                            ("basemap04.csv", "cannot write")))
+                                            ("context.csv", "cannot write")))
+simple("calibrate-class-out-read-only", lambda c: (["calibrate", "--proxy", "class",
+                                                    "--out-dir", str(ro_folder(c))],
+                                                   ("basemap04.csv", "cannot write")))
+simple("calibrate-context-published", lambda c: (["calibrate", "--published", str(c.file(
+    "pub.csv", "kommune_code,nki_2020\n101,30\n")), "--out-dir", str(c.d)],
+    ("--published", "--proxy class")))
+simple("nki-proxy-unknown", lambda c: (["nki", "--proxy", "magic"], ("magic",)))
 simple("calibrate-out-missing", lambda c: (["calibrate", "--out-dir", str(c.d / "nope")],
                                            ("nope", "does not exist")))
-simple("calibrate-published-missing", lambda c: (["calibrate", "--published",
+simple("calibrate-published-missing", lambda c: (["calibrate", "--proxy", "class", "--published",
                                                   str(c.d / "pub.csv"), "--out-dir",
                                                   str(c.d)], ("pub.csv", "not found")))
-simple("calibrate-published-empty", lambda c: (["calibrate", "--published", str(c.file(
+simple("calibrate-published-empty", lambda c: (["calibrate", "--proxy", "class",
+    "--published", str(c.file(
     "pub.csv", b"")), "--out-dir", str(c.d)], ("pub.csv", "empty")))
-simple("calibrate-published-columns", lambda c: (["calibrate", "--published", str(c.file(
+simple("calibrate-published-columns", lambda c: (["calibrate", "--proxy", "class",
+    "--published", str(c.file(
     "pub.csv", "kode,nki\n101,30\n")), "--out-dir", str(c.d)], ("pub.csv", "kommune_code")))
-simple("calibrate-published-range", lambda c: (["calibrate", "--published", str(c.file(
+simple("calibrate-published-range", lambda c: (["calibrate", "--proxy", "class",
+    "--published", str(c.file(
     "pub.csv", "kommune_code,nki_2020\n101,inf\n")), "--out-dir", str(c.d)],
     ("pub.csv", "0 to 100")))
 simple("validate-scheme-bad", lambda c: (["validate", "--scheme", str(c.file(

@@ -52,7 +52,7 @@ def test_nki_user_zones_and_scheme(tiny, tmp_path):
     out = tmp_path / "u.csv"
     r = run_cli("nki", "--zones", str(zones), "--id-field", "zid", "--name-field", "navn",
                 "--landcover", str(tiny["raster"]), "--scheme", str(tiny["scheme"]),
-                "--out", str(out))
+                "--proxy", "class", "--out", str(out))
     assert r.returncode == 0, r.stderr
     t = pd.read_csv(out, encoding="utf-8-sig").set_index("zone_id")
     assert t.loc["B", "nki"] == pytest.approx(80.0)
@@ -103,7 +103,7 @@ def test_validate_cli():
 
 
 def test_calibrate_cli_reproduces_shipped_values(tmp_path):
-    r = run_cli("calibrate", "--out-dir", str(tmp_path))
+    r = run_cli("calibrate", "--out-dir", str(tmp_path), "--proxy", "class")
     assert r.returncode == 0, r.stderr
     from naturkapital.landcover.scheme import BUILTIN_SCHEMES
 

@@ -16,7 +16,9 @@ CELL_HA = CELL * CELL / 10_000  # 0.01 ha
 
 def run(tiny: dict[str, Path], tmp_path: Path, boxes: dict, **kw):
     zones = write_zones(tmp_path / "zones.gpkg", boxes, **kw)
-    return compute_nki(zones, "zid", "navn", landcover=tiny["raster"], scheme=tiny["scheme"])
+    # the scheme's own per-class values (--proxy class): every number below by hand
+    return compute_nki(zones, "zid", "navn", landcover=tiny["raster"], scheme=tiny["scheme"],
+                       proxy="class")
 
 
 def test_whole_raster_andet_rule(tiny, tmp_path):
@@ -61,7 +63,8 @@ def test_multipart_zone_is_dissolved(tiny, tmp_path):
     b = write_zones(tmp_path / "b.gpkg", {"M": (3, 2, 4, 3)})
     both = pd.concat([gpd.read_file(a), gpd.read_file(b)])
     both.to_file(tmp_path / "m.gpkg")
-    r = compute_nki(tmp_path / "m.gpkg", "zid", landcover=tiny["raster"], scheme=tiny["scheme"])
+    r = compute_nki(tmp_path / "m.gpkg", "zid", landcover=tiny["raster"], scheme=tiny["scheme"],
+                    proxy="class")
     zones = r.table[r.table["zone_id"] != "0"]
     assert list(zones["zone_id"]) == ["M"]
     assert r.row("M")["nki"] == pytest.approx(40.0)  # one skov (80) + one by (0)
@@ -72,9 +75,9 @@ def test_zones_in_another_crs_are_reprojected(tiny, tmp_path):
 
     p = write_zones(tmp_path / "z.gpkg", {"L": (0, 0, 2, 3), "R": (2, 0, 4, 3)})
     gpd.read_file(p).to_crs(4326).to_file(tmp_path / "z4326.geojson")
-    r1 = compute_nki(p, "zid", landcover=tiny["raster"], scheme=tiny["scheme"])
+    r1 = compute_nki(p, "zid", landcover=tiny["raster"], scheme=tiny["scheme"], proxy="class")
     r2 = compute_nki(tmp_path / "z4326.geojson", "zid", landcover=tiny["raster"],
-                     scheme=tiny["scheme"])
+                     scheme=tiny["scheme"], proxy="class")
     for zid in ("L", "R"):
         assert r2.row(zid)["nki"] == pytest.approx(r1.row(zid)["nki"], abs=0.01)
 
@@ -104,7 +107,7 @@ def test_change_adds_up_exactly(tiny, tmp_path):
     r2 = write_raster(tmp_path / "lc2.tif", data)
     zones = write_zones(tmp_path / "zones.gpkg", {"A": (0, 0, 4, 4)})
     res = compare(tiny["raster"], r2, zones, "zid", scheme_from=tiny["scheme"],
-                  scheme_to=tiny["scheme"])
+                  scheme_to=tiny["scheme"], proxy="class")
     row = res.table.set_index("zone_id").loc["A"]
     assert row["nki_from"] == pytest.approx(560 / 13)
     assert row["nki_to"] == pytest.approx(700 / 13)

@@ -137,7 +137,7 @@ def test_forms_follow_the_process_descriptions(browser: Any, live_server: Server
     sent = page.evaluate("""() => { const f = window.NKForms.forms.find((x) => x.id === 'nki');
       return {rest: f.rest, keys: Array.from(f.formData({format: 'json'}).keys())}; }""")
     assert sent["rest"] == docs["nki"]["x-naturkapital"]["rest"] == "/api/nki"
-    assert sent["keys"] == ["zones", "id_field", "landcover", "year", "format"]
+    assert sent["keys"] == ["zones", "id_field", "landcover", "year", "proxy", "format"]
     _shot(page, "22-form-nki-fields")
     page.select_option("#epoch", "basemap2021")
     assert page.locator("#form-nki [name=year]").input_value() == ""

@@ -46,8 +46,10 @@ def test_process_list_and_description(client: TestClient) -> None:
     nki = next(p for p in procs if p["id"] == "nki")
     assert "async-execute" in nki["jobControlOptions"]
     d = client.get("/processes/nki").json()
-    assert set(d["inputs"]) == {"zones", "id_field", "name_field", "landcover", "year"}
+    assert set(d["inputs"]) == {"zones", "id_field", "name_field", "landcover", "year",
+                                "proxy"}
     assert d["inputs"]["landcover"]["minOccurs"] == 0
+    assert "context" in json.dumps(d["inputs"]["proxy"]["schema"])
     assert "basemap2021" in json.dumps(d["inputs"]["landcover"]["schema"])
     assert set(d["outputs"]) == {"table", "meta"}
 
@@ -62,6 +64,14 @@ def test_sync_execution_default_zones(client: TestClient) -> None:
     raw = client.post("/processes/nki/execution",
                       json={"inputs": {}, "outputs": {"meta": {}}, "response": "raw"})
     assert raw.json()["landcover"] == "Basemap04 2021"
+    assert raw.json()["proxy"] == "context"
+    cls = client.post("/processes/nki/execution", json={"inputs": {"proxy": "class"}}).json()
+    assert cls["meta"]["proxy"] == "class"
+    by_id = {r["zone_id"]: r for r in cls["table"]}
+    assert by_id["390"]["value_skov"] == 85.0  # one value per class, the scheme's
+    ctx = client.post("/processes/nki/execution", json={"inputs": {}}).json()["table"]
+    ctx_390 = next(r for r in ctx if r["zone_id"] == "390")
+    assert ctx_390["value_skov"] != 85.0 and ctx_390["nki"] != by_id["390"]["nki"]
 
 
 def test_sync_execution_inline_zones(client: TestClient, zone_files: dict[str, Path]) -> None:

@@ -88,6 +88,10 @@ def main() -> None:
     except Exception as exc:  # click usage errors and friends
         import click
 
+        if type(exc).__name__ == "BadParameter" and hasattr(exc, "format_message"):
+            # a bad choice (e.g. --proxy magic) from Typer's own click: one clean line
+            opts = getattr(getattr(exc, "param", None), "opts", None) or [""]
+            _fail(f"{opts[0]}: {one_line(exc.format_message(), 300)}".lstrip(": "))
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)

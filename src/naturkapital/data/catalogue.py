@@ -74,6 +74,16 @@ CATALOGUE: dict[str, Dataset] = {
             "DCE, Aarhus University, with Danmarks Naturfredningsforening (Feb 2021)",
             "Published figures, cited",
         ),
+        Dataset(
+            "nki_published_2020_more",
+            "nki_published_2020_more.csv",
+            "Kommunernes Naturkapitalindeks 2020 (11 more municipalities; NKI natur for "
+            "Denmark and Vordingborg)",
+            "-",
+            "DCE/DN NKI 2020 as reported by DN local branches and local newspapers "
+            "(Feb–Mar 2021; one source per row)",
+            "Published figures, cited",
+        ),
     ]
 }
 

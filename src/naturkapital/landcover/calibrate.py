@@ -64,12 +64,12 @@ def share_matrix(classes: pd.DataFrame, scheme: Scheme, ids: list[str]) -> pd.Da
     return area.div(area.sum(axis=1), axis=0)
 
 
-def fit(s: np.ndarray, y: np.ndarray, priors: pd.DataFrame, lam: float,
-        codes: list[int]) -> np.ndarray:
-    """Penalised, bounded, order-constrained least squares (see module docstring)."""
-    p = priors.set_index("value").loc[codes]
-    prior = p["prior"].to_numpy(float)
-    width = (p["upper"] - p["lower"]).to_numpy(float)
+def penalised_lsq(s: np.ndarray, y: np.ndarray, prior: np.ndarray, lower: np.ndarray,
+                  upper: np.ndarray, lam: float, ineq: np.ndarray | None = None,
+                  limit: np.ndarray | None = None) -> np.ndarray:
+    """argmin Σ (s x − y)² + λ · N · Σ ((x − prior) / (upper − lower))²
+    subject to lower ≤ x ≤ upper and ``ineq @ x ≤ limit`` (SLSQP, deterministic)."""
+    width = upper - lower
     n = len(y)
 
     def loss(x: np.ndarray) -> float:
@@ -79,14 +79,23 @@ def fit(s: np.ndarray, y: np.ndarray, priors: pd.DataFrame, lam: float,
     def grad(x: np.ndarray) -> np.ndarray:
         return 2 * s.T @ (s @ x - y) + 2 * lam * n * (x - prior) / width**2
 
-    pos = {c: i for i, c in enumerate(codes)}
-    cons = [{"type": "ineq", "fun": (lambda x, lo=pos[a], hi=pos[b]: x[hi] - x[lo]),
-             "jac": (lambda x, lo=pos[a], hi=pos[b]: _unit(len(codes), hi, lo))}
-            for a, b in ORDER if a in pos and b in pos]
-    bounds = list(zip(p["lower"], p["upper"], strict=True))
-    res = minimize(loss, prior, jac=grad, bounds=bounds, constraints=cons, method="SLSQP",
-                   options={"maxiter": 500, "ftol": 1e-10})
+    cons = []
+    if ineq is not None and len(ineq):
+        cons = [{"type": "ineq", "fun": lambda x: limit - ineq @ x, "jac": lambda x: -ineq}]
+    res = minimize(loss, prior, jac=grad, bounds=list(zip(lower, upper, strict=True)),
+                   constraints=cons, method="SLSQP", options={"maxiter": 500, "ftol": 1e-10})
     return res.x
+
+
+def fit(s: np.ndarray, y: np.ndarray, priors: pd.DataFrame, lam: float,
+        codes: list[int]) -> np.ndarray:
+    """Penalised, bounded, order-constrained least squares (see module docstring)."""
+    p = priors.set_index("value").loc[codes]
+    pos = {c: i for i, c in enumerate(codes)}
+    order = [_unit(len(codes), pos[a], pos[b]) for a, b in ORDER if a in pos and b in pos]
+    return penalised_lsq(s, y, p["prior"].to_numpy(float), p["lower"].to_numpy(float),
+                         p["upper"].to_numpy(float), lam,
+                         np.array(order) if order else None, np.zeros(len(order)))
 
 
 def _unit(n: int, plus: int, minus: int) -> np.ndarray:
@@ -179,3 +188,159 @@ def read_published(path: str | Path) -> pd.DataFrame:
         raise InputError(p, "nki_2020 must be a number from 0 to 100 in every row")
     pub["zone_id"], pub["nki"] = pub["kommune_code"].astype(str), nki
     return pub
+
+
+# ---------------------------------------------------------------------------------------
+# The context proxy (landcover/context.py): value = base_t + gain_t · f
+
+CONTEXT_PRIORS = SCHEME_DIR / "context_priors.csv"
+#: Window radii (m) tried by the cross-validation.
+RADII = (300.0, 500.0, 1000.0, 2000.0)
+CONTEXT_SOURCE = ("assumption: calibrated by this project against published NKI 2020, "
+                  "leave-one-out cross-validated (docs/calibration.md)")
+
+
+@dataclass
+class ContextSums:
+    """Per zone (index zone_id, "0" = all zones) × land type (columns KEYS): area A (ha)
+    and F = Σ area · f (ha) for one window radius."""
+
+    radius_m: float
+    area: pd.DataFrame
+    f: pd.DataFrame
+
+
+@dataclass
+class ContextCalibration:
+    """Fitted context parameters and the errors they leave (in-sample and LOO)."""
+
+    radius_m: float
+    lam: float
+    groups: dict[str, float]
+    table: pd.DataFrame  # per target row: zone_id, target (nki/natur), published, fitted, loo
+    runs: pd.DataFrame  # every (radius, λ) tried with its LOO MAE and ρ
+
+    def parameters(self, priors: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The ``schemes/context.csv`` table of these parameters."""
+        priors = pd.read_csv(CONTEXT_PRIORS) if priors is None else priors
+        rows = [{"parameter": "radius_m", "land_type": "", "value": f"{self.radius_m:g}",
+                 "source": CONTEXT_SOURCE}]
+        for r in priors.itertuples():
+            rows.append({"parameter": r.parameter, "land_type": r.land_type,
+                         "value": f"{self.groups[r.group]:.2f}", "source": CONTEXT_SOURCE})
+        return pd.DataFrame(rows)
+
+
+def design(sums: ContextSums, priors: pd.DataFrame, rows: list[tuple[str, str]]
+           ) -> tuple[np.ndarray, list[str]]:
+    """Design matrix: one row per (zone_id, target) with target ``nki`` (over the
+    non-Andet area, the Andet rule) or ``natur`` (over the nature area), one column
+    per parameter group. The modelled index is linear in the groups."""
+    from naturkapital.landcover.landtypes import KEYS, NATURE_KEYS
+
+    groups = list(dict.fromkeys(priors["group"]))
+    col = {g: i for i, g in enumerate(groups)}
+    x = np.zeros((len(rows), len(groups)))
+    parts = {"base": sums.area, "gain": sums.f}
+    for k, (zid, target) in enumerate(rows):
+        types = [t for t in KEYS if t != "andet"] if target == "nki" else list(NATURE_KEYS)
+        denom = float(sums.area.loc[zid, types].sum())
+        for r in priors.itertuples():
+            if r.land_type in types and denom > 0:
+                x[k, col[r.group]] += float(parts[r.parameter].loc[zid, r.land_type]) / denom
+    return x, groups
+
+
+def _prior_arrays(priors: pd.DataFrame, groups: list[str]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Prior, bounds and the ≤ 100 constraint (base + gain per land type)."""
+    g = priors.drop_duplicates("group").set_index("group").loc[groups]
+    col = {name: i for i, name in enumerate(groups)}
+    ineq = []
+    for _, rows in priors.groupby("land_type", sort=True):
+        v = np.zeros(len(groups))
+        for grp in rows["group"]:
+            v[col[grp]] += 1.0
+        ineq.append(v)
+    return (g["prior"].to_numpy(float), g["lower"].to_numpy(float),
+            g["upper"].to_numpy(float), np.array(ineq))
+
+
+def targets(published: pd.DataFrame) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Target rows (zone_id, nki|natur) and values from the published table (columns
+    zone_id, nki and optionally nki_natur_2020)."""
+    rows, y = [], []
+    for r in published.itertuples():
+        rows.append((str(r.zone_id), "nki"))
+        y.append(float(r.nki))
+    if "nki_natur_2020" in published.columns:
+        nat = published.dropna(subset=["nki_natur_2020"])
+        for r in nat.itertuples():
+            rows.append((str(r.zone_id), "natur"))
+            y.append(float(r.nki_natur_2020))
+    return rows, np.array(y)
+
+
+def loo_predictions(x: np.ndarray, y: np.ndarray, rows: list[tuple[str, str]],
+                    priors: pd.DataFrame, groups: list[str], lam: float) -> np.ndarray:
+    """Leave-one-municipality-out predictions: every municipality's rows (NKI and NKI
+    natur) predicted from a fit without them; the national rows are always kept (their
+    prediction is the in-sample fit). Deterministic."""
+    prior, lower, upper, ineq = _prior_arrays(priors, groups)
+    limit = np.full(len(ineq), 100.0)
+    out = np.full(len(y), np.nan)
+    zones = np.array([z for z, _ in rows])
+    for zid in dict.fromkeys(z for z in zones if z != "0"):
+        hold = zones == zid
+        theta = penalised_lsq(x[~hold], y[~hold], prior, lower, upper, lam, ineq, limit)
+        out[hold] = x[hold] @ theta
+    full = penalised_lsq(x, y, prior, lower, upper, lam, ineq, limit)
+    out[zones == "0"] = x[zones == "0"] @ full
+    return out
+
+
+def scores(pred: np.ndarray, y: np.ndarray, rows: list[tuple[str, str]], target: str
+           ) -> tuple[float, float, int]:
+    """(MAE, Spearman ρ, n) over the municipalities' rows of one target (national row
+    excluded; ρ is NaN with fewer than 3 rows)."""
+    sel = np.array([t == target and z != "0" for z, t in rows])
+    if not sel.any():
+        return float("nan"), float("nan"), 0
+    mae = float(np.mean(np.abs(pred[sel] - y[sel])))
+    rho = float(spearmanr(pred[sel], y[sel]).statistic) if sel.sum() >= 3 else float("nan")
+    return mae, rho, int(sel.sum())
+
+
+def calibrate_context(sums_by_radius: dict[float, ContextSums], published: pd.DataFrame,
+                      priors: pd.DataFrame | None = None,
+                      lambdas: tuple[float, ...] = LAMBDAS) -> ContextCalibration:
+    """Fit the context parameters; radius and λ by leave-one-municipality-out CV.
+
+    The chosen (radius, λ): the strongest pull towards the priors (largest λ) among
+    those whose cross-validated NKI mean absolute error is within 5 % of the best, the
+    smaller radius on ties. NKI and NKI natur targets enter the same least squares.
+    """
+    priors = pd.read_csv(CONTEXT_PRIORS) if priors is None else priors
+    rows, y = targets(published)
+    runs = []
+    for radius, sums in sorted(sums_by_radius.items()):
+        x, groups = design(sums, priors, rows)
+        for lam in lambdas:
+            loo = loo_predictions(x, y, rows, priors, groups, lam)
+            mae, rho, _ = scores(loo, y, rows, "nki")
+            runs.append({"radius_m": radius, "lambda": lam, "loo_mae": mae, "loo_rho": rho,
+                         "loo": loo})
+    best = min(r["loo_mae"] for r in runs)
+    ok = [r for r in runs if r["loo_mae"] <= 1.05 * best]
+    pick = max(ok, key=lambda r: (r["lambda"], -r["radius_m"]))
+    sums = sums_by_radius[pick["radius_m"]]
+    x, groups = design(sums, priors, rows)
+    prior, lower, upper, ineq = _prior_arrays(priors, groups)
+    theta = penalised_lsq(x, y, prior, lower, upper, pick["lambda"], ineq,
+                          np.full(len(ineq), 100.0))
+    table = pd.DataFrame({"zone_id": [z for z, _ in rows], "target": [t for _, t in rows],
+                          "published": y, "fitted": x @ theta, "loo": pick["loo"]})
+    return ContextCalibration(
+        radius_m=pick["radius_m"], lam=pick["lambda"],
+        groups={g: float(v) for g, v in zip(groups, theta, strict=True)}, table=table,
+        runs=pd.DataFrame(runs).drop(columns="loo"))

@@ -61,6 +61,8 @@ from naturkapital.engine.scheduler import check_scheduler, dask_runner
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
+from naturkapital.landcover.context import ContextProxy, cell_values, pad_fill
+from naturkapital.landcover.scheme import Scheme
 from naturkapital.landcover.sources import Landcover
 from naturkapital.nki.zonal import (
     ZonalAreas,
@@ -160,9 +162,12 @@ class _Sources:
     band: int  # 0-based band index
     bioscore: Any = None  # xarray.DataArray or None (aligned to the class grid)
     bio_nodata: float | None = None  # turned into NaN for float bioscores
+    context: _Context | None = None  # context proxy: nature value per cell from a halo
 
     def read(self, row0: int, col0: int, h: int, w: int
              ) -> tuple[np.ndarray, np.ndarray | None]:
+        if self.context is not None:
+            return self.context.read(self, row0, col0, h, w)
         with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
             cls = np.asarray(self.classes[self.band, row0:row0 + h, col0:col0 + w].values)
             if self.bioscore is None:
@@ -172,6 +177,35 @@ class _Sources:
                 and not np.isnan(self.bio_nodata):
             bio = np.where(bio == self.bio_nodata, np.float32(np.nan), bio)
         return cls, bio
+
+
+@dataclass
+class _Context:
+    """The context proxy on blocks: each block is read with a halo of ``depth`` cells
+    (padded with ``fill`` beyond the raster), the overlap of ``dask.array.map_overlap``,
+    and valued by :func:`naturkapital.landcover.context.cell_values` like the in-memory
+    path, so the two engines give the same value to every cell."""
+
+    proxy: ContextProxy
+    scheme: Scheme
+    depth: int
+    cell_size: float
+    nodata: float | None
+    fill: float
+    shape: tuple[int, int]
+
+    def read(self, src: _Sources, row0: int, col0: int, h: int, w: int
+             ) -> tuple[np.ndarray, np.ndarray]:
+        d = self.depth
+        r0, c0 = max(0, row0 - d), max(0, col0 - d)
+        r1, c1 = min(self.shape[0], row0 + h + d), min(self.shape[1], col0 + w + d)
+        with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
+            raw = np.asarray(src.classes[src.band, r0:r1, c0:c1].values)
+        padded = np.pad(raw, ((r0 - (row0 - d), (row0 + h + d) - r1),
+                              (c0 - (col0 - d), (col0 + w + d) - c1)),
+                        constant_values=self.fill)
+        values = cell_values(padded, d, self.cell_size, self.nodata, self.scheme, self.proxy)
+        return padded[d:d + h, d:d + w], values
 
 
 #: Per-process cache of geometries rebuilt from WKB, keyed by the plan token.
@@ -440,7 +474,7 @@ def block_sums(cls: np.ndarray, bio: np.ndarray | None, plan: _Plan, r0: int, c0
     base = _base_codes(plan, cls, bio)
     nature = has = None
     if plan.bio_float and bio is not None:
-        nature = plan.rule.apply(bio)
+        nature = plan.rule.apply(bio) if plan.rule is not None else bio
         has = ~np.isnan(nature)
         nature = np.where(has, nature, 0.0)
 
@@ -542,6 +576,7 @@ def chunked_class_areas(
     scheduler: str = "threads",
     chunk: int = CHUNK,
     workers: int | None = None,
+    context: ContextProxy | None = None,
 ) -> ZonalAreas:
     """Area (ha) of each class code per zone, exact at zone boundaries, on Dask.
 
@@ -549,13 +584,16 @@ def chunked_class_areas(
     plus ``scheduler`` (``threads``, ``processes``, ``synchronous``, ``local[:N]`` or a
     Dask scheduler address, see :mod:`naturkapital.engine.scheduler`), ``chunk`` (block
     edge in cells, a multiple of 64) and ``workers`` (threads/processes for the local
-    schedulers). Memory is bounded by roughly 60 bytes × chunk² per worker thread
-    (about 250 MB at the default 2048) plus the zones.
+    schedulers) and ``context`` (the context proxy: per-cell nature values from a
+    moving window, blocks read with a halo; summed like a bioscore). Memory is bounded
+    by roughly 60 bytes × chunk² per worker thread (about 250 MB at the default 2048)
+    plus the zones.
     """
     check_scheduler(scheduler)
     if chunk < SUBTILE or chunk % SUBTILE:
         raise InputError("--chunk", f"chunk must be a multiple of {SUBTILE} cells, not {chunk}")
-    lazy, plan, zr, cell_ha = prepare(zones, landcover, zones_source, bioscore, rule, chunk)
+    lazy, plan, zr, cell_ha = prepare(zones, landcover, zones_source, bioscore, rule, chunk,
+                                      context)
     # One setting for the whole run, so threads that enter and leave their own Env
     # (in Sources.read) always restore the same small cache.
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), dask_runner(scheduler, workers) as runner:
@@ -564,12 +602,13 @@ def chunked_class_areas(
         if (_area_cube(total, plan)[:, plan.unknown_slot] > 0).any():
             codes = _unknown_codes(lazy, plan, runner.compute_kwargs)
             raise unknown_codes_error(landcover, codes)
-    return decode(total, plan, zr, landcover, cell_ha, bioscore)
+    return decode(total, plan, zr, landcover, cell_ha, bioscore, context is not None)
 
 
 def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "zones",
             bioscore: Path | None = None, rule: BioscoreRule | None = None,
-            chunk: int = CHUNK) -> tuple[Lazy, _Plan, gpd.GeoDataFrame, float]:
+            chunk: int = CHUNK, context: ContextProxy | None = None
+            ) -> tuple[Lazy, _Plan, gpd.GeoDataFrame, float]:
     """Check inputs and build the lazy reduction.
 
     Returns the :class:`Lazy` graph, the plan, the zones in the raster CRS and the cell
@@ -595,6 +634,11 @@ def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "
     bio_codes = None
     bio_float = False
     bdtype = None
+    if context is not None and bioscore is None:
+        sources.context = _Context(context, landcover.scheme,
+                                   context.radius_cells(tr.a), abs(tr.a), nodata,
+                                   pad_fill(dtype, nodata), (grid["height"], grid["width"]))
+        bio_float = True
     if bioscore is not None:
         if rule is None:
             raise InputError("--bioscore-rule", "a bioscore raster needs a conversion rule")
@@ -624,8 +668,11 @@ def prepare(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str = "
     wkb = shapely.to_wkb(geoms).tolist()
     codes = landcover.scheme.table["value"].to_numpy()
     stamp = [(str(p), Path(p).stat().st_mtime_ns) for p in (landcover.path, bioscore) if p]
+    ctx_token = None if sources.context is None else (
+        sources.context.depth, context.table.to_csv(index=False),
+        landcover.scheme.table.to_csv(index=False))
     plan = _Plan(token=dask.base.tokenize(wkb, stamp, landcover.band, chunk,
-                                          rule.text if rule else None),
+                                          rule.text if rule else None, ctx_token),
                  wkb=wkb, layers=_layers(geoms), transform=grid["transform"],
                  shape=(grid["height"], grid["width"]), chunk=chunk, crs_wkt=crs_wkt,
                  classes=_class_codes(codes, dtype, nodata), unknown_slot=len(codes),
@@ -703,8 +750,9 @@ def _area_cube(total: np.ndarray, plan: _Plan) -> np.ndarray:
 
 
 def decode(total: np.ndarray, plan: _Plan, zr: gpd.GeoDataFrame, landcover: Landcover,
-           cell_ha: float, bioscore: Path | None) -> ZonalAreas:
-    """Summed counts → the ``ZonalAreas`` tables of the in-memory path (areas in ha)."""
+           cell_ha: float, bioscore: Path | None, with_values: bool = False) -> ZonalAreas:
+    """Summed counts → the ``ZonalAreas`` tables of the in-memory path (areas in ha);
+    ``with_values``: the weights are per-cell nature values (the context proxy)."""
     nz, ncls = plan.nz, plan.ncls
     if plan.bio_float:
         cube = total.reshape(3, nz + 1, ncls)[:, 1:, :]
@@ -729,4 +777,4 @@ def decode(total: np.ndarray, plan: _Plan, zr: gpd.GeoDataFrame, landcover: Land
         "bio_area_ha": bio_area[zi, ci] * cell_ha,
         "bio_value_ha": bio_val[zi, ci] * cell_ha,
     })
-    return assemble(classes, zr, landcover, bioscore)
+    return assemble(classes, zr, landcover, bioscore, with_values)

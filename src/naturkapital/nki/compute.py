@@ -19,6 +19,7 @@ from naturkapital.data.catalogue import NOT_MUNICIPALITIES, dataset_path
 from naturkapital.io.rasters import open_raster
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_zones
 from naturkapital.landcover.bioscore import DEFAULT_RULE, parse_rule
+from naturkapital.landcover.context import PROXIES, load_context, raster_values
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.nki.change import decompose
@@ -109,6 +110,7 @@ def compute_nki(
     progress: Callable[[int], None] | None = None,
     engine: str = "exact",
     scheduler: str = "threads",
+    proxy: str = "context",
 ) -> NKIResult:
     """Compute the Natural Capital Index for every zone and for all zones together.
 
@@ -116,6 +118,9 @@ def compute_nki(
     2021 with the calibrated open-data nature values. Returns an :class:`NKIResult`.
     ``engine``: ``exact`` (in memory, exactextract) or ``dask`` (chunked, bounded
     memory, same numbers; ``scheduler`` as in :mod:`naturkapital.engine.scheduler`).
+    ``proxy``: ``context`` (a cell's nature value from its land type and the share of
+    nature around it, :mod:`naturkapital.landcover.context`) or ``class`` (the scheme's
+    one value per class). With a bioscore raster the proxy is not used.
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
     lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
@@ -125,13 +130,20 @@ def compute_nki(
         from naturkapital.core.errors import InputError
 
         raise InputError("--engine", f"unknown engine '{engine}'; use exact or dask")
-    extract = zonal_class_areas
-    if engine == "dask":
-        from functools import partial
+    if proxy not in PROXIES:
+        from naturkapital.core.errors import InputError
 
+        raise InputError("--proxy", f"unknown proxy '{proxy}'; use {' or '.join(PROXIES)}")
+    ctx = load_context() if proxy == "context" and bioscore is None else None
+    from functools import partial
+
+    if engine == "dask":
         from naturkapital.nki.chunked import chunked_class_areas
 
-        extract = partial(chunked_class_areas, scheduler=scheduler)
+        extract = partial(chunked_class_areas, scheduler=scheduler, context=ctx)
+    else:
+        extract = partial(zonal_class_areas, cell_values=None if ctx is None else partial(
+            raster_values, band=lc.band, scheme=lc.scheme, proxy=ctx))
     extracted = extract(z.gdf, lc, z.source,
                         Path(bioscore) if bioscore is not None else None,
                         rule, progress)
@@ -172,7 +184,8 @@ def compute_nki(
         out[f"value_{k}"] = values[k]
 
     used = extracted.classes["value"].unique()
-    assumptions = lc.scheme.assumptions(used if bioscore is None else None)
+    assumptions = (ctx.assumptions() if ctx is not None
+                   else lc.scheme.assumptions(used if bioscore is None else None))
     if rule is not None and rule.is_assumption:
         assumptions.insert(0, f"bioscore → nature value rule {rule.text} is an assumption "
                               "of this project (docs/method.md)")
@@ -187,6 +200,7 @@ def compute_nki(
         "landcover": lc.label,
         "landcover_path": str(lc.path),
         "scheme": lc.scheme.name,
+        "proxy": "context" if ctx is not None else ("class" if bioscore is None else None),
         "zones": z.source,
         "assumptions": assumptions,
         "units": {"area_ha": "ha", "coverage_pct": "%", "share_*": "% of mapped area",
@@ -214,10 +228,12 @@ def compare(
     scheme_from: str | Path | None = None,
     scheme_to: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    proxy: str = "context",
 ) -> CompareResult:
     """NKI change from one land-cover epoch to another for the same zones.
 
     Specs: ``basemap2021``, ``corine:YEAR`` or a raster path (with a scheme).
+    ``proxy`` as in :func:`compute_nki` (the same for both epochs).
     delta = delta_area + delta_value exactly (see :mod:`naturkapital.nki.change`).
     """
     z = zones if isinstance(zones, Zones) else load_zones(zones, id_field, name_field)
@@ -229,8 +245,8 @@ def compare(
     for lc in (lc1, lc2):
         with open_raster(lc.path, lc.band, "land-cover raster"):
             pass
-    r1 = compute_nki(z, landcover=lc1, progress=progress)
-    r2 = compute_nki(z, landcover=lc2, progress=progress)
+    r1 = compute_nki(z, landcover=lc1, progress=progress, proxy=proxy)
+    r2 = compute_nki(z, landcover=lc2, progress=progress, proxy=proxy)
     parts = decompose(r1.shares, r1.values, r2.shares, r2.values)
     t1 = r1.table.set_index(ZONE_ID)
     t2 = r2.table.set_index(ZONE_ID)
@@ -251,28 +267,46 @@ def compare(
 
 @dataclass
 class ValidationResult:
-    """Open-data NKI against the published NKI 2020."""
+    """Open-data NKI against the published NKI 2020.
+
+    ``table``: municipalities with a published NKI (published, computed, error, ranks);
+    ``natur``: zones with a published NKI natur (national row included).
+    """
 
     table: pd.DataFrame
     spearman_rho: float
     mean_abs_error: float
     national_open: float
     national_published: float
+    natur: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def validate(result: NKIResult | None = None,
              published: str | Path | None = None) -> ValidationResult:
-    """Spearman ρ and mean absolute error against the published NKI 2020 values."""
+    """Spearman ρ and mean absolute error against the published NKI 2020 values (both
+    embedded files by default), and the NKI natur figures where published."""
     from scipy.stats import spearmanr
 
+    from naturkapital.nki.calibration import published_targets
+
     res = result if result is not None else compute_nki()
-    pub = pd.read_csv(published or dataset_path("nki_published_2020"))
-    pub[ZONE_ID] = pub["kommune_code"].astype(str)
-    merged = pub.merge(res.table[[ZONE_ID, "nki", "rank"]], on=ZONE_ID, how="left")
+    if published is None:
+        pub = published_targets()
+    else:
+        pub = pd.read_csv(published)
+        pub[ZONE_ID] = pub["kommune_code"].astype(str)
+    if "nki_natur_2020" not in pub.columns:
+        pub["nki_natur_2020"] = np.nan
+    merged = pub.drop(columns=["name", "nki"], errors="ignore").merge(
+        res.table[[ZONE_ID, ZONE_NAME, "nki", "rank", "nki_nature"]], on=ZONE_ID, how="left")
     nat = merged[merged[ZONE_ID] == NATIONAL_ID].iloc[0]
     mun = merged[merged[ZONE_ID] != NATIONAL_ID].dropna(subset=["nki"]).copy()
     mun["error"] = mun["nki"] - mun["nki_2020"]
     rho = float(spearmanr(mun["nki"], mun["nki_2020"]).statistic)
     mae = float(np.abs(mun["error"]).mean())
+    natur = merged.dropna(subset=["nki_natur_2020", "nki_nature"]).copy()
+    natur["error"] = natur["nki_nature"] - natur["nki_natur_2020"]
     return ValidationResult(mun.reset_index(drop=True), rho, mae, float(nat["nki"]),
-                            float(nat["nki_2020"]))
+                            float(nat["nki_2020"]),
+                            natur[[ZONE_ID, ZONE_NAME, "nki_natur_2020", "nki_nature", "error"]]
+                            .reset_index(drop=True))

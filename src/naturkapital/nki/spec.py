@@ -9,6 +9,7 @@ from __future__ import annotations
 from naturkapital.core.spec import CLI, REQUIRED, ModelSpec, Output, Param, Text
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.landcover.bioscore import DEFAULT_RULE
+from naturkapital.landcover.context import PROXIES
 from naturkapital.landcover.sources import EMBEDDED, EPOCHS, YEARS
 from naturkapital.nki.compute import compare, compute_nki
 
@@ -42,6 +43,15 @@ SCHEME = Param("scheme", "table", Text("Klassifikationstabel", "Scheme"),
                     "CSV: value,land_type,nature_value,source."),
                default=None, faces=CLI, columns=("value", "land_type", "nature_value",
                                                  "source"))
+PROXY = Param(
+    "proxy", "choice", Text("Naturværdi-proxy", "Nature-value proxy"),
+    Text("context: en celles naturværdi afhænger af arealtypen og andelen af natur inden "
+         "for 500 m (tilpasset de publicerede tal); class: én værdi pr. klasse "
+         "(tabellens nature_value, fx din egen klassifikationstabel).",
+         "context: a cell's nature value depends on its land type and the share of nature "
+         "within 500 m (fitted to the published values); class: one value per class (the "
+         "scheme's nature_value, e.g. your own scheme's values)."),
+    default="context", choices=PROXIES)
 TABLE_OUT = Param("out", "output", Text("Resultat", "Result"),
                   Text("Resultatfil: .csv, .json eller .gpkg (med geometri).",
                        "Result file: .csv, .json or .gpkg (with geometry)."),
@@ -62,7 +72,7 @@ NKI = ModelSpec(
         "of each of the 8 land types, on embedded Basemap04 2021 or CORINE (open-data "
         "method, DCE/DN). Zones: the municipalities or your own polygons."),
     inputs=(
-        ZONES, ID_FIELD, NAME_FIELD, LANDCOVER, YEAR, SCHEME,
+        ZONES, ID_FIELD, NAME_FIELD, LANDCOVER, YEAR, SCHEME, PROXY,
         Param("bioscore", "raster", Text("Bioscore", "Bioscore"),
               Text("Bioscore-raster (fx biodiversitetskortet); erstatter tabellens "
                    "naturværdier hvor den har data.",

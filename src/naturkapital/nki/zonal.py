@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import rasterio
 import shapely
-from exactextract.raster import RasterioRasterSource
+from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from shapely.geometry import box
@@ -52,10 +52,14 @@ def zonal_class_areas(
     bioscore: Path | None = None,
     rule: BioscoreRule | None = None,
     progress: Callable[[int], None] | None = None,
+    cell_values: Callable[[rasterio.DatasetReader], np.ndarray] | None = None,
 ) -> ZonalAreas:
     """Area (ha) of each class code per zone, exact at zone boundaries.
 
     ``progress`` is called with the number of zones finished since the last call.
+    ``cell_values`` (instead of a bioscore): a function of the open class raster that
+    returns a nature value per cell on its grid (e.g. the context proxy); it is summed
+    per class like a bioscore (``bio_area_ha``, ``bio_value_ha``).
     Raises :class:`InputError` when no zone overlaps the raster, when the zones hold
     only nodata, or when class codes are missing from the scheme.
     """
@@ -64,6 +68,8 @@ def zonal_class_areas(
         cell_ha = cell_area_ha(ds)
         source = RasterioRasterSource(ds, landcover.band)
         weights = _aligned_bioscore(bioscore, ds) if bioscore is not None else None
+        if weights is None and cell_values is not None:
+            weights = _values_source(cell_values(ds), ds)
         ops = ["values", "coverage"] + (["weights"] if weights is not None else [])
         geoms = np.asarray(zr.geometry.values, dtype=object)
         ids = zr[ZONE_ID].to_numpy()
@@ -77,12 +83,12 @@ def zonal_class_areas(
                 if progress:
                     progress(sl.stop - sl.start)
         finally:
-            if weights is not None:
+            if weights is not None and bioscore is not None:
                 weights.ds.src_dataset.close()
                 weights.ds.close()
     classes = pd.concat(parts, ignore_index=True) if parts else _class_table(
         {"_i": [], "values": [], "coverage": []}, ids, False, cell_ha, None)
-    return assemble(classes, zr, landcover, bioscore)
+    return assemble(classes, zr, landcover, bioscore, cell_values is not None)
 
 
 def zones_on_raster(zones: gpd.GeoDataFrame, ds: rasterio.DatasetReader, zones_source: str,
@@ -103,10 +109,11 @@ def unknown_codes_error(landcover: Landcover, codes: list) -> InputError:
 
 
 def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
-             bioscore: Path | None) -> ZonalAreas:
+             bioscore: Path | None, with_values: bool = False) -> ZonalAreas:
     """Per-class rows → :class:`ZonalAreas`, with the zone table and the final checks
     (only nodata in the zones, class codes missing from the scheme, a ``bioscore``
-    raster with no data inside any zone) — shared by both engines."""
+    raster with no data inside any zone) — shared by both engines. ``with_values``: the
+    weights were per-cell nature values (the context proxy), kept like a bioscore's."""
     zone_table = pd.DataFrame({
         ZONE_ID: zr[ZONE_ID].to_numpy(),
         "area_ha": zr.geometry.area.to_numpy() / 10_000.0,
@@ -119,9 +126,9 @@ def assemble(classes: pd.DataFrame, zr: gpd.GeoDataFrame, landcover: Landcover,
     unknown = landcover.scheme.unknown(classes["value"].unique())
     if unknown:
         raise unknown_codes_error(landcover, unknown)
-    if bioscore is None:
+    if bioscore is None and not with_values:
         classes = classes.drop(columns=["bio_area_ha", "bio_value_ha"])
-    elif not (classes["bio_area_ha"].fillna(0) > 0).any():
+    elif bioscore is not None and not (classes["bio_area_ha"].fillna(0) > 0).any():
         raise InputError(bioscore, "the bioscore raster has no data inside any zone (every "
                                    "cell there is nodata); check its nodata value and extent")
     return ZonalAreas(classes=classes, zones=zone_table)
@@ -145,8 +152,9 @@ def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell
     nbins = len(pos) * k
     present = np.flatnonzero(np.bincount(key, minlength=nbins))
     class_area = np.bincount(key, weights=area, minlength=nbins)[present]
-    if with_weights and rule is not None:
-        nature = rule.apply(flatten(res["weights"], np.float64))
+    if with_weights:
+        nature = flatten(res["weights"], np.float64)
+        nature = rule.apply(nature) if rule is not None else nature
         has = ~np.isnan(nature)
         bio_area = np.bincount(key, weights=area * has, minlength=nbins)[present]
         bio_val = np.bincount(key, weights=np.where(has, area * nature, 0.0),
@@ -156,6 +164,13 @@ def _class_table(res: dict[str, list], ids: np.ndarray, with_weights: bool, cell
     return pd.DataFrame({ZONE_ID: ids[pos[present // k]], "value": codes[present % k],
                          "area_ha": class_area, "bio_area_ha": bio_area,
                          "bio_value_ha": bio_val})
+
+
+def _values_source(values: np.ndarray, grid: rasterio.DatasetReader) -> NumPyRasterSource:
+    """Per-cell values on the class grid as an exactextract weights source (NaN = none)."""
+    xmin, ymin, xmax, ymax = grid.bounds
+    return NumPyRasterSource(np.asarray(values, dtype=np.float64), xmin, ymin, xmax, ymax,
+                             srs_wkt=grid.crs.to_wkt())
 
 
 def _aligned_bioscore(path: Path, grid: rasterio.DatasetReader) -> RasterioRasterSource:

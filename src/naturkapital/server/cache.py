@@ -197,14 +197,16 @@ class NKIService:
     def zones(self) -> nki_compute.Zones:
         return self._zones.get("municipalities", nki_compute.load_zones)
 
-    def result(self, epoch: str) -> nki_compute.NKIResult:
+    def result(self, epoch: str, proxy: str = "context") -> nki_compute.NKIResult:
         if epoch not in EPOCHS:
             raise InputError("landcover", f"unknown epoch {epoch}")
-        return self._results.get(epoch, lambda: nki_compute.compute_nki(self.zones(),
-                                                                    landcover=epoch))
+        key = epoch if proxy == "context" else (epoch, proxy)
+        return self._results.get(key, lambda: nki_compute.compute_nki(
+            self.zones(), landcover=epoch, proxy=proxy))
 
-    def rows(self, epoch: str) -> list[dict[str, Any]]:
-        return self._rows.get(("rows", epoch), lambda: records(self.result(epoch).table))
+    def rows(self, epoch: str, proxy: str = "context") -> list[dict[str, Any]]:
+        return self._rows.get(("rows", epoch, proxy),
+                              lambda: records(self.result(epoch, proxy).table))
 
     def row(self, epoch: str, zone_id: str) -> dict[str, Any] | None:
         for r in self.rows(epoch):
@@ -212,8 +214,8 @@ class NKIService:
                 return r
         return None
 
-    def meta(self, epoch: str) -> dict[str, Any]:
-        m = dict(self.result(epoch).meta)
+    def meta(self, epoch: str, proxy: str = "context") -> dict[str, Any]:
+        m = dict(self.result(epoch, proxy).meta)
         m.pop("landcover_path", None)  # a server path is nobody's business
         m["epoch"] = epoch
         return m

@@ -146,10 +146,11 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
                       name_field or None, zones)
 
 
-def compute_upload(up: ZoneUpload, epoch: str) -> nki_compute.NKIResult:
+def compute_upload(up: ZoneUpload, epoch: str, proxy: str = "context"
+                   ) -> nki_compute.NKIResult:
     """The index of the uploaded zones on an embedded epoch."""
     try:
-        return nki_compute.compute_nki(up.zones, landcover=epoch)
+        return nki_compute.compute_nki(up.zones, landcover=epoch, proxy=proxy)
     except InputError as exc:
         raise UploadError(422, f"{up.filename}: {exc.problem}") from None
 

@@ -29,6 +29,7 @@ class NKIRun:
     epoch: str
     upload: ZoneUpload | None = None
     result: NKIResult | None = None
+    proxy: str = "context"
 
     def meta(self) -> dict[str, Any]:
         assert self.result is not None
@@ -41,15 +42,16 @@ def run_nki(values: dict[str, Any], services: Any) -> NKIRun:
     """The NKI of the given zones (a file upload, GeoJSON or qualified value); the one
     implementation behind the process and its REST alias. Raises :class:`UploadError`."""
     epoch = epoch_of(values["landcover"], values["year"])
+    proxy = values.get("proxy") or "context"
     if values["zones"] is None:
-        return NKIRun(epoch)
+        return NKIRun(epoch, proxy=proxy)
     data, filename = input_file(values["zones"], "zones", "zones.geojson")
     with with_upload_dir() as tmp:
         up = read_upload(data, filename, values["id_field"], values["name_field"],
                          services.settings.max_upload_bytes, services.settings.max_zones,
                          Path(tmp))
-        res = compute_upload(up, epoch)
-    return NKIRun(epoch, up, res)
+        res = compute_upload(up, epoch, proxy)
+    return NKIRun(epoch, up, res, proxy)
 
 
 def execute_nki(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
@@ -61,7 +63,8 @@ def execute_nki(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     except UploadError as exc:
         raise InputError("zones", exc.detail) from None
     if run.result is None:
-        return {"table": services.nki.rows(run.epoch), "meta": services.nki.meta(run.epoch)}
+        return {"table": services.nki.rows(run.epoch, run.proxy),
+                "meta": services.nki.meta(run.epoch, run.proxy)}
     return {"table": records(run.result.table), "meta": run.meta()}
 
 
