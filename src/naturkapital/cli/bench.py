@@ -232,7 +232,7 @@ def lowland_cmd(
                   f"parcels_per_s={res.parcels_per_s:.0f} "
                   f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical}",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
 
 
 @bench_app.command("urban")
@@ -337,7 +337,8 @@ def bench_consolidate_cmd(
                                    "greedy_status": g.status,
                                    "objective_vs_greedy": res.ratio}, indent=2))
     console.print(f"parcels={parcels} owners={owners} seconds={p.seconds:.1f} "
-                  f"gap_pct={gap:.2f} objective_vs_greedy={res.ratio:.3f}", highlight=False)
+                  f"gap_pct={gap:.2f} objective_vs_greedy={res.ratio:.3f}", highlight=False,
+                  soft_wrap=True)
 
 
 @bench_app.command("priority")
@@ -388,7 +389,7 @@ def bench_priority_cmd(
                                    "cost_vs_greedy": ratio, **m}, indent=2, default=str))
     console.print(f"network_seconds={r.network_seconds:.1f} units={r.units} "
                   f"seconds={r.seconds:.1f} gap_pct={gap:.2f} cost_vs_greedy={ratio:.3f}",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
 
 
 @bench_app.command("load")
@@ -491,4 +492,4 @@ def bench_nki_zones_cmd(
     console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.nki_cpu_s:.1f} "
                   f"zones_per_s={res.zones_per_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
-                  f"peak_rss_mb={res.peak_rss_mb:.0f}", highlight=False)
+                  f"peak_rss_mb={res.peak_rss_mb:.0f}", highlight=False, soft_wrap=True)
