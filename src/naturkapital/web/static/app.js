@@ -35,7 +35,7 @@
     tab: "zone",
     drawing: false,     // the scenario editor's polygon tool owns map clicks
     epochs: [],         // the API's epochs, sorted as in the header's selector
-    cmp: { ids: ["630", "563", "101"], from: "corine:1990", to: "corine:2018", peers: false },
+    cmp: { ids: ["630", "563", "101"], from: null, to: null, peers: false },  // epochs: fillEpochSelects
     params: {},         // module state kept in the URL (scenario)
     started: false,     // the first view (from the URL) is applied: changes go to history
     applyingUrl: false,
@@ -449,7 +449,11 @@
         state.epochs.filter((e) => sourceOf(e) === src).map((e) =>
           el("option", { value: e }, window.NKForms.epochLabel(e))))));
       if (!state.epochs.includes(state.cmp[key])) {
-        state.cmp[key] = key === "to" ? state.epochs[0] : state.epochs[state.epochs.length - 1];
+        // default: the longest span within one dataset (the oldest epoch's), so the
+        // change is not a change of source
+        const oldest = state.epochs[state.epochs.length - 1];
+        const same = state.epochs.filter((e) => sourceOf(e) === sourceOf(oldest));
+        state.cmp[key] = key === "to" ? same[0] : oldest;
       }
       sel.value = state.cmp[key];
     }
