@@ -1,8 +1,8 @@
 """QGIS for real: ``qgis_process`` (headless) lists one algorithm per model spec, and
-its NKI and lowland screening give the same outputs as the command line; a bad input
-gives the command line's one error line.
+its NKI, lowland screening, scenario, urban and priority algorithms give the same
+outputs as the command line; a bad input gives the command line's one error line.
 
-Four qgis_process calls in all (each starts QGIS and reads ``naturkapital spec
+Seven qgis_process calls in all (each starts QGIS and reads ``naturkapital spec
 --json``); the summary prints their seconds."""
 
 from __future__ import annotations
@@ -134,3 +134,41 @@ def test_bad_input_gives_the_cli_error_line(qgis: Qgis, lowland, tmp_path: Path)
     assert any(ln.startswith("ERROR:") and line in ln for ln in text.splitlines()), text
     assert "Traceback" not in text
     assert not (tmp_path / "bad.csv").exists()
+
+
+DEMO = Path(__file__).resolve().parents[2] / "src/naturkapital/scenario/demo"
+
+
+def _same_table(a: Path, b: Path, skip: tuple[str, ...] = ("seconds",)) -> pd.DataFrame:
+    """The two CSV tables are equal, apart from columns that time the run."""
+    ta, tb = pd.read_csv(a), pd.read_csv(b)
+    drop = [c for c in ta.columns if any(s in c for s in skip)]
+    pd.testing.assert_frame_equal(ta.drop(columns=drop), tb.drop(columns=drop))
+    return ta
+
+
+@pytest.mark.parametrize(
+    ("alg", "qgis_args", "cli_args"),
+    [
+        pytest.param(
+            "scenario_evaluate",
+            [f"scenario={DEMO / 'endelave_horsens.gpkg'}"],
+            ["scenario", "evaluate", "--scenario", DEMO / "endelave_horsens.gpkg"],
+            id="scenario",
+        ),
+        pytest.param("urban", ["quiet=true"], ["urban", "--quiet"], id="urban"),
+        pytest.param(
+            "priority_allocate",
+            ["kommune=766", "forest_ha=40", "unit_size_m=1000", "time_limit=30"],
+            ["priority", "allocate", "--kommune", "766", "--forest-ha", "40",
+             "--unit-size-m", "1000", "--time-limit", "30"],
+            id="priority",
+        ),
+    ],
+)
+def test_more_models_equal_the_cli(qgis: Qgis, tmp_path: Path, alg, qgis_args, cli_args) -> None:
+    res = qgis("run", f"naturkapital:{alg}", "--", *qgis_args, f"out={tmp_path / 'qgis.csv'}")
+    Qgis.results(res)
+    cli(*cli_args, "--out", tmp_path / "cli.csv")
+    t = _same_table(tmp_path / "qgis.csv", tmp_path / "cli.csv")
+    assert len(t) > 0
