@@ -86,3 +86,14 @@ def test_auction_budget_bounds_and_empty_bids(tmp_path: Path) -> None:
     empty = tmp_path / "tom.csv"
     empty.write_bytes(b"")
     one_line_error(run("lowland", "auction", "--bids", empty), "tom.csv", "empty")
+
+
+def test_unknown_options_are_a_usage_error_not_a_traceback():
+    # Typer carries its own click: its usage errors must still end as click's usage
+    # message with exit 2 (they once escaped as a traceback)
+    for args in (["--version"], ["nki", "--bogus"], ["lowland", "screen", "--parcels"]):
+        p = run(*args)
+        assert p.returncode == 2, (args, p.stderr[-800:])
+        assert "Traceback" not in p.stdout + p.stderr
+        assert "Error:" in p.stderr and "Usage: naturkapital" in p.stderr + p.stdout \
+            or "requires an argument" in p.stderr

@@ -92,10 +92,12 @@ def main() -> None:
             # a bad choice (e.g. --proxy magic) from Typer's own click: one clean line
             opts = getattr(getattr(exc, "param", None), "opts", None) or [""]
             _fail(f"{opts[0]}: {one_line(exc.format_message(), 300)}".lstrip(": "))
-        if isinstance(exc, click.exceptions.ClickException):
+        # Typer carries its own copy of click: match its exceptions by class name too
+        kinds = {c.__name__ for c in type(exc).__mro__}
+        if isinstance(exc, click.exceptions.ClickException) or "ClickException" in kinds:
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort) or "Abort" in kinds:
             sys.exit(1)
         message = _library_error(exc)
         if message is None:
