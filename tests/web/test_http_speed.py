@@ -139,6 +139,7 @@ def test_prerender_fills_the_cache_and_stops_when_asked(tmp_path: Path,
     n_zones = len(svc.rows("basemap2021"))
     assert done == 3
     assert svc.prerendered == {"done": 3, "total": 2 * n_zones}
-    assert drawn[0] == ("basemap2021", drawn[0][1], False, "svg")
-    assert drawn[1][1:] == (drawn[0][1], True, "svg")
+    # the web app's default language (Danish) is pre-rendered
+    assert drawn[0] == ("basemap2021", drawn[0][1], False, "svg", "da")
+    assert drawn[1][1:] == (drawn[0][1], True, "svg", "da")
     assert len([p for p in (tmp_path / "cache").rglob("*") if p.is_file()]) == 3
