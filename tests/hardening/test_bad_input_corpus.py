@@ -461,7 +461,7 @@ simple("screen-parcels-vrt", lambda c: (scr(c, parcels=c.file(
 simple("screen-parcels-no-crs", lambda c: (scr(c, parcels=_nocrs_shp(c)), ("nocrs.shp",
                                                                           "no CRS")))
 simple("screen-parcels-outside", lambda c: (scr(c, parcels=c.zones("p.geojson", [
-    feat({"pid": "far"}, poly(5000, 5000, 5010, 5010))])), ("p.geojson", "outside the carbon raster")))
+    feat({"pid": "far"}, poly(5000, 5000, 5010, 5010))])), ("p.geojson", "outside the carbon")))
 simple("screen-rotation-field-bad", lambda c: (scr(c, extra=["--in-rotation-field", "syn"]),
                                                ("parcels.gpkg", "syn")))
 simple("screen-bid-field-text", lambda c: (scr(c, extra=["--bid-field", "omdrift"]),
