@@ -123,8 +123,10 @@ def nki_figure(d: DiagramData, second: DiagramData | None = None,
         handles.append(Patch(fill=False, edgecolor="#111111", linestyle="--",
                              label=f"{second.epoch or tx['other']} ({tx['outline']}): "
                                    f"{label} {second.nki:.0f}"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3,
-              fontsize=8, frameon=False)
+    # centred on the figure (not the axes, which sit left of centre), so the widest
+    # bilingual legend is not cut at the left edge; just under the x-axis label
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.2), ncol=3,
+               fontsize=8, frameon=False)
     if d.note:
         fig.text(0.01, 0.005, d.note, fontsize=7, color="#666666", ha="left", va="bottom",
                  wrap=True)
