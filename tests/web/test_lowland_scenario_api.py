@@ -389,7 +389,7 @@ SQ = [[8.40, 55.43], [8.41, 55.43], [8.41, 55.44], [8.40, 55.44], [8.40, 55.43]]
     ({"scenario": {"type": "FeatureCollection", "features": [_poly(
         [[8.40, 55.43], [8.41, 55.44], [8.41, 55.43], [8.40, 55.44], [8.40, 55.43]])]}},
      "nvalid"),
-    ({"scenario": "demo:endelave", "landcover": "corine:2018"}, "Basemap04"),
+    ({"scenario": "demo:endelave", "landcover": "corine", "year": 2018}, "Basemap04"),
     ({"scenario": "demo:endelave", "zone_id": "101"}, "not in the result"),
     ({"scenario": "demo:nowhere"}, "scenario"),
     ({"scenario": "demo:endelave", "extra": 1}, "extra"),

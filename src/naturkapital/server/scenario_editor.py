@@ -24,13 +24,14 @@ import pandas as pd
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, create_model
 
 from naturkapital.core.errors import InputError, first_line
 from naturkapital.core.jsonable import finite_or_none
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.scenario.read import CONVERSION_FIELDS
 from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
+from naturkapital.server.config import Settings
 from naturkapital.server.errors import ApiError, responses
 from naturkapital.server.uploads import UploadError, check_crs_member, display_name, sniff
 
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
 DemoKey = Literal["byn_so", "endelave", "aastrup_kaer"]
-DemoName = Literal["demo:byn_so", "demo:endelave", "demo:aastrup_kaer"]
 ScenarioLandcover = Literal["basemap2021", "corine:2018"]
 #: The most conversions one scenario may hold (as for saved scenarios).
 MAX_CONVERSIONS = 500
@@ -82,32 +82,26 @@ class DemoInfo(BaseModel):
     bbox: list[float] = Field(description="lon/lat bounds: west, south, east, north")
 
 
-class EvaluateIn(BaseModel):
-    """A scenario to evaluate: a demo, or conversion polygons with ``to_class``."""
+def _editor_inputs() -> type[BaseModel]:
+    """The editor's request: the inputs of the ``scenario-evaluate`` process (generated
+    from its spec, :data:`naturkapital.scenario.spec.EVALUATE`) plus two options of the
+    editor's answer — the zone of the NKI diagrams and the project area."""
+    from naturkapital.scenario.spec import EVALUATE
+    from naturkapital.server.processes.inputs import inputs_model
 
-    model_config = ConfigDict(extra="forbid")
-    scenario: DemoName | dict[str, Any] = Field(
-        ..., description="demo:byn_so, demo:endelave, demo:aastrup_kaer, or a GeoJSON "
-                         "FeatureCollection of polygons (EPSG:4326) with property to_class "
-                         "(class code of the land cover's scheme, e.g. Basemap04 11 wet "
-                         "nature, 8 forest) and optionally name, oc_pct, gvsmax_cm, "
-                         "peat_depth_cm.")
-    landcover: ScenarioLandcover = Field(
-        "basemap2021", description="Land cover the conversions apply to; demos are in "
-                                   "Basemap04 classes (basemap2021).")
-    zone_id: str | None = Field(None, max_length=50, description="Zone of the NKI diagrams "
-                                "(default: the one with the most converted area)")
-    carbon: dict[str, Any] | str | None = Field(
-        None, description="Organic-carbon raster (% OC, GeoTIFF in a projected CRS) as an "
-                          "OGC qualified value {value: base64, mediaType: image/tiff, "
-                          "filename} or base64 text; completes the greenhouse-gas indicator "
-                          "and the lowland check")
-    groundwater: dict[str, Any] | str | None = Field(
-        None, description="Groundwater-protection polygons: a GeoJSON FeatureCollection, or "
-                          "a qualified value {value: base64, filename} of a GeoJSON or "
-                          "GeoPackage file")
-    project: bool = Field(True, description="Also evaluate the project area itself (the "
-                                            "union of the conversions as one zone)")
+    return create_model(
+        "ScenarioEditorInputs", __base__=inputs_model(EVALUATE),
+        zone_id=(str | None, Field(None, max_length=50, description="Zone of the NKI "
+                                   "diagrams (default: the one with the most converted "
+                                   "area)")),
+        project=(bool, Field(True, description="Also evaluate the project area itself "
+                                               "(the union of the conversions as one "
+                                               "zone)")))
+
+
+#: ``POST /api/scenario/evaluate`` and ``/api/scenario/report`` take the process's
+#: inputs (one declaration: the spec) and the editor's two answer options.
+EvaluateIn = _editor_inputs()
 
 
 class Diagram(BaseModel):
@@ -180,6 +174,23 @@ def _fc_4326(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
 def _clean(text: str, tmp: str, shown: str) -> str:
     return text.replace(str(Path(tmp) / "scenario.geojson"), shown).replace(
         str(Path(tmp) / "scenario.gpkg"), shown).replace(tmp + "/", "").replace(tmp, "upload")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _user_zones(inputs: Any, settings: Settings) -> Zones:
+    """The request's own zones (``zones``, ``id_field``, ``name_field``), checked."""
+    from naturkapital.server.uploads import read_upload, with_upload_dir
+
+    with with_upload_dir() as tmp:
+        try:
+            return read_upload(json.dumps(inputs.zones).encode("utf-8"), "zones.geojson",
+                               inputs.id_field, inputs.name_field, settings.max_upload_bytes,
+                               settings.max_zones, Path(tmp)).zones
+        except UploadError as exc:
+            raise InputError("zones", exc.detail) from None
 
 
 def _svg(fig: Any) -> str:
@@ -273,39 +284,41 @@ class ScenarioService:
         return {"filename": shown, "epoch": epoch, "conversions": fc}
 
     # -- evaluation -------------------------------------------------------------------
-    def result(self, scenario: str | dict[str, Any], epoch: str, max_bytes: int,
-               layers: LayerFiles | None = None, project: bool = False) -> Any:
-        """The ScenarioResult (cached by the scenario's canonical JSON, land cover and
-        layers); with ``project`` the result for the project area as its one zone."""
-        canon = scenario if isinstance(scenario, str) else json.dumps(
-            scenario, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        lay = layers or LayerFiles()
-        key = hashlib.sha256(f"{epoch}\n{canon}\n{lay.digest()}\n{project}".encode()
-                             ).hexdigest()
-        return self._results.get(key, lambda: self._evaluate(scenario, canon, epoch,
-                                                             max_bytes, lay, project)), key
+    def result_for(self, inputs: Any, settings: Settings | None = None,
+                   project: bool = False) -> tuple[ScenarioResult, str]:
+        """The ScenarioResult of the ``scenario-evaluate`` inputs — the process's and the
+        editor's alike — and its cache key (the canonical JSON of the inputs that change
+        the result); with ``project`` the result for the project area as its one zone."""
+        settings = settings or Settings()
+        epoch = epoch_of(inputs.landcover, inputs.year)
+        scenario = inputs.scenario
+        canon = scenario if isinstance(scenario, str) else _canonical(scenario)
+        layers = LayerFiles.of(inputs.carbon, inputs.groundwater, settings.max_upload_bytes,
+                               settings.max_raster_cells)
+        zones = None if inputs.zones is None else _canonical(
+            [inputs.zones, inputs.id_field, inputs.name_field])
+        key = hashlib.sha256(f"{epoch}\n{canon}\n{layers.digest()}\n{zones}\n{project}"
+                             .encode()).hexdigest()
+        return self._results.get(key, lambda: self._evaluate(
+            inputs, settings, canon, epoch, layers, project)), key
 
-    def _evaluate(self, scenario: str | dict[str, Any], canon: str, epoch: str,
-                  max_bytes: int, layers: LayerFiles, project: bool) -> Any:
+    def _evaluate(self, inputs: Any, settings: Settings, canon: str, epoch: str,
+                  layers: LayerFiles, project: bool) -> ScenarioResult:
         lc = _landcover(epoch)
+        zones = None
+        if project:
+            base, _ = self.result_for(inputs, settings)
+            zones = project_zones(base.conversions)
+        elif inputs.zones is not None:
+            zones = _user_zones(inputs, settings)
         with tempfile.TemporaryDirectory(prefix="nk-layers-") as tmp:
             paths = layers.write(Path(tmp))
-            zones = None
-            if project:
-                base, _ = self.result(scenario, epoch, max_bytes, layers)
-                zones = project_zones(base.conversions)
             try:
-                return evaluate_request(scenario, lc, max_bytes, zones, canon=canon,
+                return evaluate_request(inputs.scenario, lc, settings.max_upload_bytes, zones,
+                                        canon=canon,
                                         layers=paths)
             except InputError as exc:
                 raise InputError(exc.source, _clean(exc.problem, tmp, "upload")) from None
-
-    def result_for(self, body: EvaluateIn, settings: Any, project: bool = False) -> Any:
-        """The cached result of an editor request (its scenario, land cover, layers)."""
-        layers = LayerFiles.of(body.carbon, body.groundwater, settings.max_upload_bytes,
-                               settings.max_raster_cells)
-        return self.result(body.scenario, body.landcover, settings.max_upload_bytes, layers,
-                           project)
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
@@ -323,7 +336,8 @@ class ScenarioService:
 
         return self._diagrams.get((key, zone_id), make)
 
-    def evaluation(self, body: EvaluateIn, settings: Any) -> dict[str, Any]:
+    def evaluation(self, body: Any, settings: Settings) -> dict[str, Any]:
+        """The editor's answer (:class:`Evaluation`) to ``body`` (:data:`EvaluateIn`)."""
         from naturkapital.scenario.evaluate import INDICATORS
 
         res, key = self.result_for(body, settings)
@@ -332,7 +346,7 @@ class ScenarioService:
             raise InputError("zone_id", f"zone {zone!r} is not in the result (zones: "
                                         f"{', '.join(res.names)})")
         doc = res.to_dict(body.scenario if isinstance(body.scenario, str) else "upload")
-        doc["meta"]["epoch"] = body.landcover
+        doc["meta"]["epoch"] = epoch_of(body.landcover, body.year)
         conv = res.conversions.copy()
         conv["note"] = conv["note"].fillna("").astype(str) if "note" in conv else ""
         out = {
@@ -604,10 +618,11 @@ async def scenario_read(
 
 @router.post("/scenario/evaluate", response_model=Evaluation,
              summary="Evaluate a scenario: services and NKI per zone, before and after",
-             description="The same evaluation as 'naturkapital scenario evaluate' and the "
-                         "scenario-evaluate process, plus the NKI diagram before and after "
-                         "for one zone. Public; nothing is stored (save with POST "
-                         "/api/scenarios).",
+             description="The scenario-evaluate process (POST /processes/scenario-evaluate/"
+                         "execution: the same inputs and the same cached evaluation as "
+                         "'naturkapital scenario evaluate') plus the NKI diagram before and "
+                         "after for one zone (zone_id) and the project area (project). "
+                         "Public; nothing is stored (save with POST /api/scenarios).",
              responses=responses(400, 413, 422))
 async def scenario_evaluate(request: Request, body: EvaluateIn) -> Response:
     settings = request.app.state.settings

@@ -342,11 +342,17 @@
       geometry: f.geometry, properties: pick(f.properties) })) };
   }
 
+  // The process's land-cover inputs of an epoch: basemap2021, or corine with its year.
+  function landcoverInputs(ep) {
+    const [landcover, year] = ep.split(":");
+    return year ? { landcover, year: Number(year) } : { landcover };
+  }
+
   async function run(zoneId) {
     if (!st.features.length) { setStatus("#scn-status", "error", t("scnEmpty")); return; }
     const id = ++st.runId;
     const changes = st.changes;
-    const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), landcover: epoch() };
+    const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), ...landcoverInputs(epoch()) };
     if (zoneId) body.zone_id = zoneId;
     setStatus("#scn-status", "", t("scnRunning"));
     $("#scn-run").disabled = true;
