@@ -41,6 +41,18 @@ def read_csv_table(path: str | Path, what: str, required: Sequence[str] = (),
     return table
 
 
+def require_columns(table: pd.DataFrame, columns: Sequence[str], path: str | Path,
+                    what: str) -> None:
+    """InputError naming the file when a coefficient table lacks one of ``columns``
+    (with a hint when the missing ones are the source or the range)."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        hint = (" (every coefficient needs a source and a range low ≤ value ≤ high)"
+                if {"low", "high", "source"} & set(missing) else "")
+        raise InputError(path, f"{what} is missing column(s) {', '.join(missing)}; expected "
+                               f"{','.join(columns)}{hint}")
+
+
 def check_ranges(table: pd.DataFrame, value: pd.Series, path: str | Path, what: str,
                  low: str = "low", high: str = "high") -> tuple[pd.Series, pd.Series]:
     """The ``low`` and ``high`` columns of a coefficient table as numbers, checked.

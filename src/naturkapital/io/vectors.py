@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import shapely
 
@@ -62,16 +64,7 @@ def read_zones(
         raise InputError(p, f"{int(missing.sum())} feature(s) have no geometry (null or "
                             f"empty), first {id_field}={first}; draw it or delete the "
                             "feature")
-    kinds = set(gdf.geom_type.unique())
-    if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(p, f"zones must be polygons, found {', '.join(sorted(kinds))}")
-    invalid = ~gdf.geometry.is_valid
-    if invalid.any():
-        bad = gdf.loc[invalid, id_field].astype(str).iloc[0]
-        reason = shapely.is_valid_reason(gdf.geometry[invalid].iloc[0])
-        raise InputError(p, f"invalid geometry in {int(invalid.sum())} feature(s), first "
-                            f"{id_field}={bad}: {reason} (repair it, e.g. QGIS 'Fix "
-                            "geometries')")
+    check_polygons(gdf, p, "zones", [f"{id_field}={v}" for v in gdf[id_field].astype(str)])
     out = gpd.GeoDataFrame(
         {
             ZONE_ID: gdf[id_field].map(_id_text),
@@ -86,6 +79,22 @@ def read_zones(
                             "(all zones) row; renumber that zone")
     dissolved = out.dissolve(by=ZONE_ID, aggfunc={ZONE_NAME: "first"}, sort=False)
     return dissolved.reset_index()[[ZONE_ID, ZONE_NAME, "geometry"]]
+
+
+def check_polygons(gdf: gpd.GeoDataFrame, source: object, what: str,
+                   labels: Sequence[str]) -> None:
+    """Polygons only, every geometry valid: else an :class:`InputError` on ``source``
+    that names the first invalid feature by its entry in ``labels``."""
+    kinds = set(gdf.geom_type.unique())
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(source, f"{what} must be polygons, found {', '.join(sorted(kinds))}")
+    invalid = ~gdf.geometry.is_valid.to_numpy()
+    if invalid.any():
+        i = int(np.argmax(invalid))
+        reason = shapely.is_valid_reason(gdf.geometry.iloc[i])
+        raise InputError(source, f"invalid geometry in {int(invalid.sum())} feature(s), first "
+                                 f"{labels[i]}: {reason} (repair it, e.g. QGIS 'Fix "
+                                 "geometries')")
 
 
 def _id_text(value: object) -> str:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.tables import check_ranges, read_csv_table
+from naturkapital.io.tables import check_ranges, read_csv_table, require_columns
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_RULES = TABLE_DIR / "klimaskovfonden_2024.csv"
@@ -236,12 +236,7 @@ def load_emission_factors(path: str | Path | None = None) -> EmissionFactors:
     t = _read_csv(p, "emission-factor table")
     cols = ("situation", "in_rotation", "water_table", "oc_interval_pct", "gas", "value",
             "low", "high", "unit", "source")
-    missing = [c for c in cols if c not in t.columns]
-    if missing:
-        hint = (" (every factor needs a source and a range low ≤ value ≤ high)"
-                if {"low", "high", "source"} & set(missing) else "")
-        raise InputError(p, f"emission-factor table is missing column(s) {', '.join(missing)}"
-                            f"; expected {','.join(cols)}{hint}")
+    require_columns(t, cols, p, "emission-factor table")
     t = t.apply(lambda c: c.str.strip())
     values = pd.to_numeric(t["value"], errors="coerce")
     if values.isna().any():

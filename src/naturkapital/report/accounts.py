@@ -81,6 +81,13 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
             c = sheet.cell(row=row, column=j, value=v)
             c.font, c.fill, c.alignment = bold, head_fill, wrap
 
+    def type_columns(sheet, n: int) -> None:
+        """Widths of a sheet with a label column and ``n`` type columns plus a total."""
+        sheet.column_dimensions["A"].width = 42
+        for j in range(2, n + 3):
+            sheet.column_dimensions[get_column_letter(j)].width = 16
+        sheet.freeze_panes = "B3"
+
     def zone_row(sheet, row: int, zid: str, ncol: int) -> None:
         c = sheet.cell(row=row, column=1, value=f"{res.names[zid]} ({zid})")
         c.font = bold
@@ -108,10 +115,7 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
                 ws.cell(row=r, column=j, value=float(v)).number_format = NUMBER
             ws.cell(row=r, column=len(vals) + 2, value=float(sum(vals))).number_format = NUMBER
         row += 2 + len(EXTENT_ITEMS) + 1
-    ws.column_dimensions["A"].width = 42
-    for j in range(2, len(labels) + 3):
-        ws.column_dimensions[get_column_letter(j)].width = 16
-    ws.freeze_panes = "B3"
+    type_columns(ws, len(labels))
 
     # change matrix (SEEA EA table 4.2)
     ws = wb.create_sheet("Ændringsmatrix (change)")
@@ -143,10 +147,7 @@ def write_workbook(res: AccountsResult, path: str | Path) -> Path:
         ws.cell(row=r, column=len(labels) + 2,
                 value=float(m.to_numpy().sum())).number_format = NUMBER
         row = r + 2
-    ws.column_dimensions["A"].width = 42
-    for j in range(2, len(labels) + 3):
-        ws.column_dimensions[get_column_letter(j)].width = 16
-    ws.freeze_panes = "B3"
+    type_columns(ws, len(labels))
 
     # condition
     ws = wb.create_sheet("Tilstand (condition)")

@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.vectors import read_vector
+from naturkapital.io.vectors import check_polygons, read_vector
 from naturkapital.landcover.scheme import Scheme
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -101,15 +101,7 @@ def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
     if empty.any():
         raise InputError(p, f"feature {names[int(np.argmax(empty.to_numpy()))]} has no "
                             "geometry")
-    kinds = set(gdf.geom_type.unique())
-    if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(p, f"conversions must be polygons, found {', '.join(sorted(kinds))}")
-    invalid = ~gdf.geometry.is_valid
-    if invalid.any():
-        i = int(np.argmax(invalid.to_numpy()))
-        reason = shapely.is_valid_reason(gdf.geometry.iloc[i])
-        raise InputError(p, f"invalid geometry in {int(invalid.sum())} feature(s), first "
-                            f"{names[i]}: {reason} (repair it, e.g. QGIS 'Fix geometries')")
+    check_polygons(gdf, p, "conversions", names)
     codes = _codes(gdf[TO_CLASS], names, p)
     unknown = scheme.unknown(np.array(sorted(set(codes))))
     if unknown:

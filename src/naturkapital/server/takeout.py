@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -286,12 +287,26 @@ COMPARE_COLUMNS = [
 ]
 
 
+#: What the whole-table routes share: tag, response class and the files they answer.
+TABLE_ROUTE: dict[str, Any] = {
+    "tags": ["nki"],
+    "response_class": Response,
+    "responses": file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+}
+
+
+async def table_response(
+    key: tuple[str, ...], make: Callable[[], bytes], fmt: str, filename: str
+) -> Response:
+    """A whole table as a file, made once per ``key`` (in a worker thread)."""
+    data = await run_in_threadpool(lambda: _SHEETS.get((*key, fmt), make))
+    return file_response(data, MEDIA[fmt], f"{filename}.{fmt}")
+
+
 @router.get(
     "/tables/nki.{fmt}",
-    tags=["nki"],
     summary="The whole NKI table as Excel (.xlsx) or CSV for Danish Excel",
-    response_class=Response,
-    responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+    **TABLE_ROUTE,
 )
 async def nki_table_file(
     request: Request,
@@ -302,30 +317,22 @@ async def nki_table_file(
     svc = request.app.state.nki
     epoch = epoch_of(landcover, year)
 
-    def run() -> bytes:
-        def make() -> bytes:
-            meta = svc.meta(epoch)
-            notes = [
-                str(meta.get("method", "")),
-                f"Data: {meta.get('landcover', epoch)}",
-                *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])],
-            ]
-            return table_file(
-                svc.rows(epoch), nki_columns(), fmt, f"NKI {epoch_label(epoch)}", notes
-            )
+    def make() -> bytes:
+        meta = svc.meta(epoch)
+        notes = [
+            str(meta.get("method", "")),
+            f"Data: {meta.get('landcover', epoch)}",
+            *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])],
+        ]
+        return table_file(svc.rows(epoch), nki_columns(), fmt, f"NKI {epoch_label(epoch)}", notes)
 
-        return _SHEETS.get(("nki-table", epoch, fmt), make)
-
-    data = await run_in_threadpool(run)
-    return file_response(data, MEDIA[fmt], f"nki_{slug(epoch)}.{fmt}")
+    return await table_response(("nki-table", epoch), make, fmt, f"nki_{slug(epoch)}")
 
 
 @router.get(
     "/tables/compare.{fmt}",
-    tags=["nki"],
     summary="Change between two epochs as Excel (.xlsx) or CSV for Danish Excel",
-    response_class=Response,
-    responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+    **TABLE_ROUTE,
 )
 async def compare_table_file(
     request: Request,
@@ -335,22 +342,20 @@ async def compare_table_file(
 ) -> Response:
     svc = request.app.state.nki
 
-    def run() -> bytes:
-        def make() -> bytes:
-            res = svc.compare(from_, to)
-            notes = [
-                res.meta.get("warning", ""),
-                *[f"Antagelse (assumption): {a}" for a in res.meta.get("assumptions", [])],
-            ]
-            return table_file(
-                svc.compare_rows(from_, to),
-                COMPARE_COLUMNS,
-                fmt,
-                f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}",
-                notes,
-            )
+    def make() -> bytes:
+        res = svc.compare(from_, to)
+        notes = [
+            res.meta.get("warning", ""),
+            *[f"Antagelse (assumption): {a}" for a in res.meta.get("assumptions", [])],
+        ]
+        return table_file(
+            svc.compare_rows(from_, to),
+            COMPARE_COLUMNS,
+            fmt,
+            f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}",
+            notes,
+        )
 
-        return _SHEETS.get(("compare-table", from_, to, fmt), make)
-
-    data = await run_in_threadpool(run)
-    return file_response(data, MEDIA[fmt], f"nki_aendring_{slug(from_)}_{slug(to)}.{fmt}")
+    return await table_response(
+        ("compare-table", from_, to), make, fmt, f"nki_aendring_{slug(from_)}_{slug(to)}"
+    )

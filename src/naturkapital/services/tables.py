@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.tables import check_ranges, read_csv_table
+from naturkapital.io.tables import check_ranges, read_csv_table, require_columns
 from naturkapital.landcover.landtypes import KEYS
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.lowland.rules import ParamTable, is_assumption
@@ -110,15 +110,6 @@ def _finish(t: pd.DataFrame, key: str, path: Path, what: str) -> pd.DataFrame:
     return t.set_index(key)
 
 
-def _require(t: pd.DataFrame, cols: tuple[str, ...], path: Path, what: str) -> None:
-    missing = [c for c in cols if c not in t.columns]
-    if missing:
-        hint = (" (every coefficient needs a source and a range low ≤ value ≤ high)"
-                if {"low", "high", "source"} & set(missing) else "")
-        raise InputError(path, f"{what} is missing column(s) {', '.join(missing)}; expected "
-                               f"{','.join(cols)}{hint}")
-
-
 def load_carbon_pools(path: str | Path | None = None) -> Coefficients:
     """Carbon pools per class (t C/ha): ``value,c_above,c_below,c_soil,c_dead,low,high,
     source``.
@@ -129,7 +120,7 @@ def load_carbon_pools(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_CARBON_POOLS)
     what = "carbon-pools table"
     t = _read(p, what)
-    _require(t, ("value",) + POOLS + ("low", "high", "source"), p, what)
+    require_columns(t, ("value",) + POOLS + ("low", "high", "source"), p, what)
     _numbers(t, ("value",), p)
     _numbers(t, POOLS, p, minimum=0.0)
     t["low"], t["high"] = check_ranges(t, t[list(POOLS)].sum(axis=1), p, what)
@@ -183,7 +174,7 @@ def load_nitrogen(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_NITROGEN)
     what = "nitrogen-leaching table"
     t = _read(p, what)
-    _require(t, ("land_type", "n_leach_kg_n_per_ha_yr", "low", "high", "source"), p, what)
+    require_columns(t, ("land_type", "n_leach_kg_n_per_ha_yr", "low", "high", "source"), p, what)
     _numbers(t, ("n_leach_kg_n_per_ha_yr",), p, minimum=0.0)
     t["low"], t["high"] = check_ranges(t, t["n_leach_kg_n_per_ha_yr"], p, what)
     return Coefficients("nitrogen leaching", p, "land_type", _by_land_type(t, p, what))
@@ -194,8 +185,8 @@ def load_management(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_MANAGEMENT)
     what = "land-management table"
     t = _read(p, what)
-    _require(t, ("land_type", "protects_groundwater", "in_rotation", "water_table", "source"),
-             p, what)
+    require_columns(t, ("land_type", "protects_groundwater", "in_rotation", "water_table",
+                        "source"), p, what)
     for col, allowed in (("protects_groundwater", ("yes", "no")), ("in_rotation", ("yes", "no")),
                          ("water_table", ("low", "high", "none"))):
         t[col] = t[col].str.lower()
@@ -215,7 +206,7 @@ def load_costs(path: str | Path | None = None) -> Coefficients:
     p = Path(path or DEFAULT_COSTS)
     what = "conversion-cost table"
     t = _read(p, what)
-    _require(t, ("land_type", "cost_dkk_per_ha", "low", "high", "source"), p, what)
+    require_columns(t, ("land_type", "cost_dkk_per_ha", "low", "high", "source"), p, what)
     _numbers(t, ("cost_dkk_per_ha",), p, allow_empty=True, minimum=0.0)
     t["low"], t["high"] = check_ranges(t, t["cost_dkk_per_ha"], p, what)
     t = _by_land_type(t, p, what)
@@ -228,7 +219,7 @@ def load_parameters(path: str | Path | None = None) -> ParamTable:
     p = Path(path or DEFAULT_PARAMETERS)
     what = "service-parameter table"
     t = _read(p, what)
-    _require(t, ("key", "value", "low", "high", "unit", "source"), p, what)
+    require_columns(t, ("key", "value", "low", "high", "unit", "source"), p, what)
     missing = [k for k in PARAMETER_KEYS if k not in set(t["key"])]
     if missing:
         raise InputError(p, f"{what} lacks key(s) {', '.join(missing)}")

@@ -58,6 +58,23 @@ class Coef:
         return self.high > self.low
 
 
+def _table_coefs(group: str, table: pd.DataFrame, column: str, label: str) -> list[Coef]:
+    """One coefficient per row of a coefficient table: ``column`` with its range."""
+    return [
+        Coef(
+            group,
+            str(k),
+            "",
+            float(r[column]),
+            float(r["low"]),
+            float(r["high"]),
+            bool(r["is_assumption"]),
+            f"{label} {k}",
+        )
+        for k, r in table.iterrows()
+    ]
+
+
 @dataclass(frozen=True)
 class Bundle:
     """The coefficient tables one evaluation uses."""
@@ -93,19 +110,7 @@ class Bundle:
                 )
             )
         nt = self.nitrogen.table
-        for k, r in nt.iterrows():
-            out.append(
-                Coef(
-                    "nitrogen",
-                    str(k),
-                    "",
-                    float(r["n_leach_kg_n_per_ha_yr"]),
-                    float(r["low"]),
-                    float(r["high"]),
-                    bool(r["is_assumption"]),
-                    f"N-udvaskning (N leaching) {k}",
-                )
-            )
+        out += _table_coefs("nitrogen", nt, "n_leach_kg_n_per_ha_yr", "N-udvaskning (N leaching)")
         for k, r in self.params.table.iterrows():
             out.append(
                 Coef(
@@ -134,19 +139,9 @@ class Bundle:
                     )
                 )
         ct = self.costs.table
-        for k, r in ct[ct["cost_dkk_per_ha"].notna()].iterrows():
-            out.append(
-                Coef(
-                    "costs",
-                    str(k),
-                    "",
-                    float(r["cost_dkk_per_ha"]),
-                    float(r["low"]),
-                    float(r["high"]),
-                    bool(r["is_assumption"]),
-                    f"omkostning (cost) {k}",
-                )
-            )
+        out += _table_coefs(
+            "costs", ct[ct["cost_dkk_per_ha"].notna()], "cost_dkk_per_ha", "omkostning (cost)"
+        )
         return out
 
     def with_values(self, values: dict[Coef, float]) -> Bundle:

@@ -184,11 +184,14 @@ class Store:
             self._insert_result(conn, result_id, kind, None, params, meta, rows)
         return result_id
 
-    def get_result(self, result_id: str) -> dict | None:
+    def _get(self, table: sa.Table, row_id: str) -> dict | None:
+        """The row of ``table`` with id ``row_id`` (None if there is none)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(schema.results).where(
-                schema.results.c.id == result_id)).mappings().first()
+            row = conn.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
         return None if row is None else _row(row)
+
+    def get_result(self, result_id: str) -> dict | None:
+        return self._get(schema.results, result_id)
 
     def list_results(self, limit: int = 50, offset: int = 0) -> list[dict]:
         cols = [c for c in schema.results.c if c.name != "rows"]
@@ -198,10 +201,7 @@ class Store:
         return [_row(r) for r in rows]
 
     def get_upload(self, upload_id: str) -> dict | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(schema.uploads).where(
-                schema.uploads.c.id == upload_id)).mappings().first()
-        return None if row is None else _row(row)
+        return self._get(schema.uploads, upload_id)
 
     def upload_zones(self, upload_id: str) -> list[ZoneRecord]:
         t = schema.upload_zones
@@ -232,10 +232,7 @@ class Store:
         return rec
 
     def get_scenario(self, scenario_id: str) -> dict | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(schema.scenarios).where(
-                schema.scenarios.c.id == scenario_id)).mappings().first()
-        return None if row is None else _row(row)
+        return self._get(schema.scenarios, scenario_id)
 
     def list_scenarios(self, limit: int = 100, offset: int = 0) -> list[dict]:
         t = schema.scenarios
@@ -265,10 +262,7 @@ class Store:
                          .values(**fields))
 
     def get_job(self, job_id: str) -> dict | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(schema.jobs).where(
-                schema.jobs.c.id == job_id)).mappings().first()
-        return None if row is None else _row(row)
+        return self._get(schema.jobs, job_id)
 
     def list_jobs(self, limit: int = 100, offset: int = 0) -> list[dict]:
         t = schema.jobs
