@@ -7,7 +7,7 @@ Each input is declared here once; the command line, the OGC process, the web for
 from __future__ import annotations
 
 from naturkapital.accounts.compute import compute_accounts
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text, method_output
 from naturkapital.landcover.sources import EPOCHS
 from naturkapital.nki.spec import EPOCH_HELP, ID_FIELD, NAME_FIELD, ZONES
 
@@ -99,9 +99,8 @@ ACCOUNTS_SPEC = ModelSpec(
                     "enhed.",
                     "One value per row: zone, account, ecosystem type, item, period, unit."),
                TABLE_SCHEMA),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Perioder, typologi, kilder, referenceniveauer, antagelser.",
-                    "Epochs, typology, sources, reference levels, assumptions.")),
+        method_output(Text("Perioder, typologi, kilder, referenceniveauer, antagelser.",
+                           "Epochs, typology, sources, reference levels, assumptions.")),
     ),
     run=compute_accounts,
     command=("accounts",),

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from naturkapital.consolidation.compute import TARGET_USES, consolidate
 from naturkapital.consolidation.demo import DEMOS
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import (
+    CLI,
+    ModelSpec,
+    Output,
+    Param,
+    Text,
+    method_output,
+    time_limit_param,
+)
 from naturkapital.io.output import TABLE_SUFFIXES
 
 CONSOLIDATE = ModelSpec(
@@ -96,9 +104,7 @@ CONSOLIDATE = ModelSpec(
               Text("Vægt pr. 100 000 kr. kontant udligning.",
                    "Weight per 100 000 DKK of cash settlement."), default=1.0, minimum=0,
               maximum=1e6),
-        Param("time_limit", "number", Text("Tidsgrænse", "Time limit"),
-              Text("Løserens tidsgrænse i sekunder.", "The solver's time limit, seconds."),
-              default=60.0, unit="s", exclusive_minimum=0, maximum=600),
+        time_limit_param(exclusive_minimum=0),
         Param("value_table", "table", Text("Værditabel", "Value table"),
               Text("CSV soil_class,value_dkk_per_ha,source (standard: indbygget, "
                    "antagelser).",
@@ -144,8 +150,7 @@ CONSOLIDATE = ModelSpec(
                     "mål, MIP-gap, grådig sammenligning.",
                     "The project's pieces, largest piece and ECA (equivalent connected "
                     "area), objective, MIP gap, greedy baseline.")),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Metode, vægte, antagelser.", "Method, weights, assumptions.")),
+        method_output(Text("Metode, vægte, antagelser.", "Method, weights, assumptions.")),
     ),
     run=consolidate,
     command=("consolidate",),

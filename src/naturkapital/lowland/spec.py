@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text, kommune_param, method_output
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.lowland.auction import run_auction
 from naturkapital.lowland.candidates import find_candidates
@@ -82,10 +82,9 @@ TOP = Param("top", "integer", Text("Vis kun de første N", "Top N"),
             default=None, faces=CLI, minimum=0)
 
 FETCH_INPUTS = (
-    Param("kommune", "text", Text("Kommunekode", "Municipality code"),
-          Text("Hent kortene for denne kommune (med --fetch), fx 760.",
-               "Fetch the maps for this municipality (with --fetch), e.g. 760."),
-          default=None, faces=CLI, pattern=r"^[0-9]{1,4}$"),
+    kommune_param(Text("Hent kortene for denne kommune (med --fetch), fx 760.",
+                       "Fetch the maps for this municipality (with --fetch), e.g. 760."),
+                  default=None, faces=CLI),
     Param("fetch", "flag", Text("Hent kort", "Fetch maps"),
           Text("Hent manglende kort (parceller, kulstof, GVSmax, tørvedybde) fra de "
                "nationale kilder til cachen; kræver naturkapital --allow-network.",
@@ -107,9 +106,8 @@ SCREEN_OUTPUTS = (
            {"type": "array", "items": {"type": "object"}}),
     Output("parcels", "vector", Text("Parceller", "Parcels"),
            Text("GeoJSON (EPSG:4326) med status.", "GeoJSON (EPSG:4326) with status.")),
-    Output("meta", "object", Text("Metode", "Method"),
-           Text("Regelversion, faktorer, horisont, antagelser.",
-                "Rules version, factors, horizon, assumptions.")),
+    method_output(Text("Regelversion, faktorer, horisont, antagelser.",
+                       "Rules version, factors, horizon, assumptions.")),
 )
 
 SCREEN = ModelSpec(
@@ -149,10 +147,9 @@ CANDIDATES = ModelSpec(
                "carbon map is embedded; screen the units with your own carbon, water-table "
                "and peat-depth maps (lowland-screen)."),
     inputs=(
-        Param("kommune", "text", Text("Kommunekode", "Municipality code"),
-              Text("Indlejret kommunekode, fx 563 Fanø, 760 Ringkøbing-Skjern.",
-                   "Embedded municipality code, e.g. 563 Fanø, 760 Ringkøbing-Skjern."),
-              pattern=r"^[0-9]{1,4}$", flag="--zone"),
+        kommune_param(Text("Indlejret kommunekode, fx 563 Fanø, 760 Ringkøbing-Skjern.",
+                           "Embedded municipality code, e.g. 563 Fanø, 760 Ringkøbing-Skjern."),
+                      flag="--zone"),
         Param("top", "integer", TOP.label,
               Text("Kun de første N enheder (standard: alle over HTTP, 15 i terminalen).",
                    "Only the first N ranked units (default: all over HTTP, 15 printed)."),
@@ -183,9 +180,8 @@ CANDIDATES = ModelSpec(
                Text("candidate_id, rank, area_ha, wet_nature_nearby_ha, on_wet_nature_ha",
                     "candidate_id, rank, area_ha, wet_nature_nearby_ha, on_wet_nature_ha"),
                {"type": "array"}),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Metode, vejledende mærkning, antagelser, totaler.",
-                    "Method, indicative label (Danish/English), assumptions, totals.")),
+        method_output(Text("Metode, vejledende mærkning, antagelser, totaler.",
+                           "Method, indicative label (Danish/English), assumptions, totals.")),
     ),
     run=find_candidates,
     command=("lowland", "candidates"),

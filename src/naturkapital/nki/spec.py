@@ -6,7 +6,7 @@ the web form and ``docs/reference.md`` are generated from these specs.
 
 from __future__ import annotations
 
-from naturkapital.core.spec import CLI, REQUIRED, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, REQUIRED, ModelSpec, Output, Param, Text, method_output
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.landcover.bioscore import DEFAULT_RULE
 from naturkapital.landcover.context import PROXIES
@@ -60,6 +60,10 @@ TOP = Param("top", "integer", Text("Vis kun de første N", "Top N"),
             Text("Vis kun de første N rækker.", "Print only the first N rows."),
             default=None, faces=CLI, minimum=1)
 
+QUIET = Param("quiet", "flag", Text("Stille", "Quiet"),
+              Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
+              short="-q")
+
 TABLE_SCHEMA = {"type": "array", "items": {"type": "object"}}
 
 NKI = ModelSpec(
@@ -88,9 +92,7 @@ NKI = ModelSpec(
                    "classes:B1,B2,B3,B4 (→ 0/25/50/75/100) or linear:LO,HI."),
               default=DEFAULT_RULE, faces=CLI),
         TABLE_OUT, TOP,
-        Param("quiet", "flag", Text("Stille", "Quiet"),
-              Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
-              short="-q"),
+        QUIET,
         Param("engine", "choice", Text("Beregningsmotor", "Engine"),
               Text("exact (i hukommelsen) eller dask (i blokke, nationale 10 m-rastre).",
                    "exact (in memory) or dask (chunked, bounded memory, national 10 m "
@@ -108,9 +110,8 @@ NKI = ModelSpec(
                Text("Én række pr. zone efter placering; alle zoner (zone_id 0) sidst.",
                     "One row per zone, sorted by rank; the all-zones row (zone_id 0) last."),
                TABLE_SCHEMA),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Metode, arealdække, tabel, antagelser.",
-                    "Method, land cover, scheme, assumptions.")),
+        method_output(Text("Metode, arealdække, tabel, antagelser.",
+                           "Method, land cover, scheme, assumptions.")),
     ),
     run=compute_nki,
     command=("nki",),
@@ -148,9 +149,8 @@ COMPARE = ModelSpec(
                Text("NKI fra/til, Δ, Δ areal, Δ værdi og placeringer pr. zone.",
                     "NKI from/to, delta, delta area, delta value and ranks per zone."),
                TABLE_SCHEMA),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Perioder, advarsel om metodeskift, antagelser.",
-                    "Epochs, method-change warning, assumptions.")),
+        method_output(Text("Perioder, advarsel om metodeskift, antagelser.",
+                           "Epochs, method-change warning, assumptions.")),
     ),
     run=compare,
     command=("compare",),

@@ -6,7 +6,16 @@ Each input is declared here once; the command line, the OGC process, the web for
 
 from __future__ import annotations
 
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import (
+    CLI,
+    ModelSpec,
+    Output,
+    Param,
+    Text,
+    kommune_param,
+    method_output,
+    time_limit_param,
+)
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.priority.compute import plan_allocation
 from naturkapital.priority.network import build_network
@@ -34,10 +43,8 @@ ALLOCATE = ModelSpec(
                "the optimality gap and a greedy baseline beside it. The plan is a scenario "
                "file for scenario evaluate."),
     inputs=(
-        Param("kommune", "text", Text("Kommunekode", "Municipality code"),
-              Text("Indlejret kommunekode, fx 766 Hedensted.",
-                   "Embedded municipality code, e.g. 766 Hedensted."),
-              pattern=r"^[0-9]{1,4}$"),
+        kommune_param(Text("Indlejret kommunekode, fx 766 Hedensted.",
+                           "Embedded municipality code, e.g. 766 Hedensted.")),
         _target("forest_ha", "Skov", "Forest"),
         _target("untouched_forest_ha", "Urørt skov", "Untouched forest"),
         _target("wet_nature_ha", "Våd natur", "Wet nature"),
@@ -50,9 +57,7 @@ ALLOCATE = ModelSpec(
               Text("Højeste samlede omkostning i kr. (valgfrit).",
                    "Highest total cost, DKK (optional)."),
               default=None, unit="DKK", exclusive_minimum=0),
-        Param("time_limit", "number", Text("Tidsgrænse", "Time limit"),
-              Text("Løserens tidsgrænse i sekunder.", "Solver time limit, seconds."),
-              default=60.0, unit="s", minimum=1, maximum=600),
+        time_limit_param("Solver time limit, seconds.", minimum=1),
         Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
               Text("Kr. pr. meter af planens ydre kant (0: ingen); giver samlede planer.",
                    "DKK per metre of the plan's outer edge (0: none); gives compact plans."),
@@ -95,9 +100,8 @@ ALLOCATE = ModelSpec(
                Text("Pr. omlægning: mål, tildelt ha, omkostning, grådig ha og omkostning.",
                     "Per conversion: target, allocated ha, cost, greedy ha and cost."),
                {"type": "array", "items": {"type": "object"}}),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Løserstatus, gab, omkostning mod grådig, antagelser.",
-                    "Solver status, gap, cost vs greedy, assumptions.")),
+        method_output(Text("Løserstatus, gab, omkostning mod grådig, antagelser.",
+                           "Solver status, gap, cost vs greedy, assumptions.")),
     ),
     run=plan_allocation,
     command=("priority", "allocate"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from naturkapital.core.spec import CLI, REQUIRED, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, MUNICIPALITY_CODE, REQUIRED, ModelSpec, Output, Param, Text
 from naturkapital.landcover.sources import EPOCHS
 from naturkapital.nki.spec import ID_FIELD, LANDCOVER, NAME_FIELD, SCHEME, YEAR, ZONES
 from naturkapital.report.nki_diagram import draw_diagram
@@ -57,7 +57,7 @@ SHEET = ModelSpec(
     inputs=(
         Param("zone", "text", Text("Kommune", "Municipality"),
               Text("Kommunekode, fx 630 (Vejle).", "Municipality code, e.g. 630 (Vejle)."),
-              default=REQUIRED, max_length=10, pattern=r"^[0-9]{1,4}$"),
+              default=REQUIRED, max_length=10, pattern=MUNICIPALITY_CODE),
         LANDCOVER, YEAR,
         Param("from_epoch", "epoch", Text("Ændring fra", "Change from"),
               Text("Første periode i ændringen (basemap2021 eller corine:ÅR).",

@@ -9,7 +9,7 @@ HTML/PDF report) is the same inputs plus the report's own options
 
 from __future__ import annotations
 
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text, method_output
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.nki.spec import ID_FIELD, LANDCOVER, NAME_FIELD, SCHEME, YEAR, ZONES
 from naturkapital.scenario.evaluate import evaluate_scenario
@@ -106,9 +106,8 @@ EVALUATE = ModelSpec(
                Text("Berettigelse og budget for hver genvådning.",
                     "Eligibility and budget of each rewetting conversion."),
                {"type": "array"}),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Metode, input, antagelser og noter.",
-                    "Method, inputs, assumptions and notes.")),
+        method_output(Text("Metode, input, antagelser og noter.",
+                           "Method, inputs, assumptions and notes.")),
     ),
     run=evaluate_scenario,
     command=("scenario", "evaluate"),

@@ -58,8 +58,11 @@ class Coef:
         return self.high > self.low
 
 
-def _table_coefs(group: str, table: pd.DataFrame, column: str, label: str) -> list[Coef]:
-    """One coefficient per row of a coefficient table: ``column`` with its range."""
+def _table_coefs(
+    group: str, table: pd.DataFrame, column: str, label: str, name: str | None = None
+) -> list[Coef]:
+    """One coefficient per row of a coefficient table: ``column`` with its range,
+    labelled ``label``, the row key and (if given) the row's ``name`` column."""
     return [
         Coef(
             group,
@@ -69,7 +72,7 @@ def _table_coefs(group: str, table: pd.DataFrame, column: str, label: str) -> li
             float(r["low"]),
             float(r["high"]),
             bool(r["is_assumption"]),
-            f"{label} {k}",
+            f"{label} {k} {r.get(name, '') if name else ''}".strip(),
         )
         for k, r in table.iterrows()
     ]
@@ -93,22 +96,14 @@ class Bundle:
 
     def coefficients(self) -> list[Coef]:
         """Every numeric coefficient with its range, in table order."""
-        out: list[Coef] = []
         pt = self.pools.table
-        total = pt[list(POOLS)].sum(axis=1)
-        for k, r in pt.iterrows():
-            out.append(
-                Coef(
-                    "pools",
-                    str(k),
-                    "",
-                    float(total[k]),
-                    float(r["low"]),
-                    float(r["high"]),
-                    bool(r["is_assumption"]),
-                    f"kulstofpuljer (carbon pools) {k} {r.get('label', '')}".strip(),
-                )
-            )
+        out: list[Coef] = _table_coefs(
+            "pools",
+            pt.assign(_total=pt[list(POOLS)].sum(axis=1)),
+            "_total",
+            "kulstofpuljer (carbon pools)",
+            "label",
+        )
         nt = self.nitrogen.table
         out += _table_coefs("nitrogen", nt, "n_leach_kg_n_per_ha_yr", "N-udvaskning (N leaching)")
         for k, r in self.params.table.iterrows():

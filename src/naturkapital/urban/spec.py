@@ -8,12 +8,10 @@ command line, the OGC process and ``docs/reference.md`` are generated from it.
 
 from __future__ import annotations
 
-from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text
+from naturkapital.core.spec import CLI, ModelSpec, Output, Param, Text, method_output
 from naturkapital.io.output import TABLE_SUFFIXES
-from naturkapital.nki.spec import ID_FIELD, NAME_FIELD, TOP, ZONES
+from naturkapital.nki.spec import ID_FIELD, NAME_FIELD, QUIET, TABLE_SCHEMA, TOP, ZONES
 from naturkapital.urban.compute import run_urban
-
-TABLE_SCHEMA = {"type": "array", "items": {"type": "object"}}
 
 URBAN = ModelSpec(
     id="urban",
@@ -146,9 +144,7 @@ URBAN = ModelSpec(
                    "municipality; with --city the dwellings coloured by walking distance."),
               default=None, faces=CLI, suffixes=(".png", ".svg")),
         TOP,
-        Param("quiet", "flag", Text("Stille", "Quiet"),
-              Text("Udskriv ingen tabel.", "Print no table."), default=False, faces=CLI,
-              short="-q"),
+        QUIET,
     ),
     outputs=(
         Output("table", "table", Text("Bynatur pr. zone", "Urban nature per zone"),
@@ -169,9 +165,8 @@ URBAN = ModelSpec(
         Output("tracking", "table", Text("Målopfølgning", "Target tracking"),
                Text("Med city: mål, værdi, afstand til mål og status pr. bydel.",
                     "With city: target, value, gap and status per district."), TABLE_SCHEMA),
-        Output("meta", "object", Text("Metode", "Method"),
-               Text("Metode, regel, klasseroller, antagelser, grov-mærkning.",
-                    "Method, rule, class roles, assumptions, the coarse label.")),
+        method_output(Text("Metode, regel, klasseroller, antagelser, grov-mærkning.",
+                           "Method, rule, class roles, assumptions, the coarse label.")),
     ),
     run=run_urban,
     command=("urban",),
