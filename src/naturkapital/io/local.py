@@ -10,12 +10,17 @@ user file goes through :func:`check_local` before GDAL sees it:
   --allow-vrt …``) — and then only if every source they name is itself local;
 * a GeoJSON ``crs`` member anywhere (top level, feature, geometry) must be a plain
   EPSG/CRS84 name (:func:`check_geojson_crs`); GDAL would follow a ``link``.
+
+A file may also come as bytes (:class:`InMemory`, e.g. an HTTP upload): the readers in
+:mod:`naturkapital.io` take it like a path and run the same checks on the bytes; a VRT
+in memory is always refused (its sources would be relative to nothing).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -50,6 +55,45 @@ MAX_VRT_DEPTH = 5
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
 
 
+@dataclass(frozen=True)
+class InMemory:
+    """A user's file held in memory (e.g. an upload): its bytes and the name shown in
+    messages — the client's file name, never a server path. ``str()`` is that name, so
+    an :class:`InputError` about it names the user's file."""
+
+    data: bytes
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower()
+
+
+#: A user's file: a path, or bytes with a name.
+Source = str | Path | InMemory
+
+
+#: How GDAL names an in-memory file in its messages: the /vsimem/ path or its UUID name.
+_VSIMEM = re.compile(r"/vsimem/[^\s'\"(),;]*|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                     r"[0-9a-f]{4}-[0-9a-f]{12}(\.\w+)?")
+
+
+def error_text(exc: BaseException, source: Any, limit: int = 300) -> str:
+    """The first line of a GDAL/OGR error about ``source``, with the in-memory file name
+    GDAL used (``/vsimem/…``) replaced by the user's file name."""
+    from naturkapital.core.errors import first_line
+
+    return _VSIMEM.sub(str(source), first_line(exc, limit))
+
+
+def source_name(source: Source) -> str:
+    """The name of a file to show: a path's file name, or an in-memory file's name."""
+    return source.name if isinstance(source, InMemory) else Path(source).name
+
+
 def vrt_allowed() -> bool:
     """True when the user allowed local VRT files (``NATURKAPITAL_ALLOW_VRT=1``)."""
     return os.environ.get(ALLOW_VRT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
@@ -81,8 +125,11 @@ def pointer_kind(head: bytes) -> str | None:
     return POINTER_ROOTS.get(root) if root else None
 
 
-def check_local(path: str | Path, what: str = "file") -> Path:
-    """The user's ``path`` as a local file GDAL may open; InputError otherwise."""
+def check_local(path: Source, what: str = "file") -> Any:
+    """The user's ``path`` as a local file GDAL may open (a :class:`Path`), or the
+    :class:`InMemory` file after the same content checks; InputError otherwise."""
+    if isinstance(path, InMemory):
+        return _check_in_memory(path, what)
     text = str(path)
     if is_remote(text):
         raise InputError(text, f"{what}: URLs and /vsi… paths are not read (network access "
@@ -110,6 +157,20 @@ def check_local(path: str | Path, what: str = "file") -> Path:
                             f"give the data itself, e.g. a GeoTIFF or GeoPackage{hint}")
     check_vrt_sources(p, what)
     return p
+
+
+def _check_in_memory(f: InMemory, what: str) -> InMemory:
+    """:func:`check_local` for bytes: not empty, not a pointer format (a VRT neither:
+    in memory its sources would be relative to nothing)."""
+    if not f.data:
+        raise InputError(f, f"{what} is empty / filen er tom")
+    kind = pointer_kind(f.data[:65536])
+    if kind is None and f.suffix == ".vrt":
+        kind = "a virtual file (VRT)"
+    if kind is not None:
+        raise InputError(f, f"{what} is {kind}, which points at other files or services; "
+                            "give the data itself, e.g. a GeoTIFF or GeoPackage")
+    return f
 
 
 def check_vrt_sources(path: Path, what: str, depth: int = 0) -> None:
@@ -190,18 +251,23 @@ def check_geojson_crs(doc: Any) -> None:
                 stack.append(value)
 
 
-def check_geojson_file(path: Path, what: str = "file") -> None:
-    """For a GeoJSON file: parse it as data and check every ``crs`` member."""
+def check_geojson_file(path: Path | InMemory, what: str = "file") -> None:
+    """For a GeoJSON file (or bytes): parse it as data and check every ``crs`` member."""
     import json
 
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024).lstrip(b"\xef\xbb\xbf").lstrip()
-    except OSError:
+    if isinstance(path, InMemory):
+        data = path.data
+    else:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(1024)
+        except OSError:
+            return
+        if not head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+            return
+        data = path.read_bytes()
+    if not data[:1024].lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
         return
-    if not head.startswith(b"{"):
-        return
-    data = path.read_bytes()
     if b'"crs"' not in data:
         return
     try:

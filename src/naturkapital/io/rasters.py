@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import rasterio
 from rasterio.errors import RasterioError
 
-from naturkapital.core.errors import InputError, TooLargeError, first_line
-from naturkapital.io.local import check_local
+from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.io.local import InMemory, Source, check_local, error_text
 
 CELL_BUDGET_ENV = "NATURKAPITAL_CELL_BUDGET"
 #: Default: twice Denmark at 10 m (~1.7e9 cells); a raster over the budget is refused.
@@ -33,9 +34,10 @@ def cell_budget() -> int:
     return value
 
 
-def open_raster(path: str | Path, band: int = 1, what: str = "raster",
+def open_raster(path: Source, band: int = 1, what: str = "raster",
                 driver: str | None = None) -> rasterio.DatasetReader:
-    """Open a raster for reading after checking it; the caller closes it.
+    """Open a raster — a path, or bytes (:class:`InMemory`) — for reading after checking
+    it; the caller closes it. Bytes get the same checks as a file.
 
     ``driver``: only this GDAL driver may open it (e.g. ``"GTiff"`` for uploads).
     Raises :class:`InputError` naming the file when it is missing, remote or a pointer
@@ -45,9 +47,10 @@ def open_raster(path: str | Path, band: int = 1, what: str = "raster",
     """
     p = check_local(path, what)
     try:
-        ds = rasterio.open(p, driver=driver)
+        ds = rasterio.open(io.BytesIO(p.data) if isinstance(p, InMemory) else p,
+                           driver=driver)
     except (RasterioError, ValueError, TypeError) as exc:
-        raise InputError(p, f"cannot read as a {what} ({first_line(exc, 300)})") from None
+        raise InputError(p, f"cannot read as a {what} ({error_text(exc, p)})") from None
     try:
         _check(ds, p, band, what)
     except BaseException:
@@ -56,7 +59,7 @@ def open_raster(path: str | Path, band: int = 1, what: str = "raster",
     return ds
 
 
-def _check(ds: rasterio.DatasetReader, p: Path, band: int, what: str) -> None:
+def _check(ds: rasterio.DatasetReader, p: Path | InMemory, band: int, what: str) -> None:
     if ds.count < 1:
         raise InputError(p, f"{what} has no band")
     cells = ds.width * ds.height
@@ -77,10 +80,11 @@ def _check(ds: rasterio.DatasetReader, p: Path, band: int, what: str) -> None:
         _check_tiff_blocks(ds, p, band, what)
 
 
-def _check_tiff_blocks(ds: rasterio.DatasetReader, p: Path, band: int, what: str) -> None:
+def _check_tiff_blocks(ds: rasterio.DatasetReader, p: Path | InMemory, band: int,
+                       what: str) -> None:
     """A truncated GeoTIFF: some block lies (partly) beyond the end of the file."""
     try:
-        size = p.stat().st_size
+        size = len(p.data) if isinstance(p, InMemory) else p.stat().st_size
         bh, bw = ds.block_shapes[band - 1]
     except (OSError, IndexError):
         return
@@ -106,7 +110,7 @@ def cell_area_ha(ds: rasterio.DatasetReader) -> float:
     return abs(ds.res[0] * ds.res[1]) * ds.crs.linear_units_factor[1] ** 2 / 10_000.0
 
 
-def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | None = None,
+def check_raster_file(path: Source, what: str = "raster", max_cells: int | None = None,
                       shown: str | None = None, driver: str | None = None) -> int:
     """Check a raster file as :func:`open_raster` does (readable by ``driver``, a
     projected CRS, band 1) and that it has at most ``max_cells`` cells.
@@ -115,13 +119,15 @@ def check_raster_file(path: str | Path, what: str = "raster", max_cells: int | N
     temporary path): :class:`TooLargeError` for too many cells, :class:`InputError`
     otherwise. Returns the number of cells.
     """
-    p = Path(path)
+    p = path if isinstance(path, InMemory) else Path(path)
     name = shown or str(p)
     try:
         with open_raster(p, 1, what, driver) as ds:
             cells = int(ds.width) * int(ds.height)
     except InputError as exc:
-        problem = exc.problem.replace(str(p), name).replace(str(p.parent) + "/", "")
+        problem = exc.problem.replace(str(p), name)
+        if isinstance(p, Path):
+            problem = problem.replace(str(p.parent) + "/", "")
         raise type(exc)(name, problem[:300]) from None  # TooLargeError stays a 413
     if max_cells is not None and cells > max_cells:
         raise TooLargeError(name, f"the {what} has {cells:,} cells; at most {max_cells:,} "

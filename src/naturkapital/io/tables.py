@@ -3,6 +3,7 @@ columns: the one reader behind every table with a ``source`` column."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,23 +12,29 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError, first_line
-from naturkapital.io.local import check_local, is_remote
+from naturkapital.io.local import InMemory, Source, check_local, is_remote
 
 
-def read_csv_table(path: str | Path, what: str, required: Sequence[str] = (),
+def read_csv_table(path: Source, what: str, required: Sequence[str] = (),
                    dtype: Any = None) -> pd.DataFrame:
-    """The table at ``path`` (UTF-8, a byte-order mark allowed, empty cells kept as
-    ""), with its header names stripped. Errors name the file: missing, a folder, remote,
-    unreadable, a column of ``required`` missing, or no rows."""
-    if is_remote(str(path)):
-        check_local(str(path), what)
-    p = Path(path)
-    if not p.exists():
-        raise InputError(p, f"{what} not found / tabellen findes ikke")
-    if p.is_dir():
-        raise InputError(p, f"is a folder, not a {what} CSV")
+    """The table at ``path`` — a path, or bytes (:class:`InMemory`) — (UTF-8, a
+    byte-order mark allowed, empty cells kept as ""), with its header names stripped.
+    Errors name the file: missing, a folder, remote, unreadable, a column of
+    ``required`` missing, or no rows."""
+    p: Path | InMemory
+    if isinstance(path, InMemory):
+        p = path
+    else:
+        if is_remote(str(path)):
+            check_local(str(path), what)
+        p = Path(path)
+        if not p.exists():
+            raise InputError(p, f"{what} not found / tabellen findes ikke")
+        if p.is_dir():
+            raise InputError(p, f"is a folder, not a {what} CSV")
     try:
-        table = pd.read_csv(p, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
+        table = pd.read_csv(io.BytesIO(p.data) if isinstance(p, InMemory) else p,
+                            dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
             OSError) as exc:
         raise InputError(p, f"cannot read the {what} CSV ({first_line(exc)})") from None

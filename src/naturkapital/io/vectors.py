@@ -2,33 +2,52 @@
 
 from __future__ import annotations
 
+import io
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
 
-from naturkapital.core.errors import InputError, first_line
-from naturkapital.io.local import check_geojson_file, check_local
+from naturkapital.core.errors import InputError
+from naturkapital.io.local import (
+    InMemory,
+    Source,
+    check_geojson_file,
+    check_local,
+    error_text,
+)
 
 #: Column names of a normalised zone table.
 ZONE_ID = "zone_id"
 ZONE_NAME = "name"
 
 
-def read_vector(path: str | Path) -> gpd.GeoDataFrame:
-    """Read any OGR vector file, failing with a one-line :class:`InputError`.
+def read_vector(path: Source | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Read any OGR vector file — a path, or bytes (:class:`InMemory`) — or take a
+    GeoDataFrame (a copy), failing with a one-line :class:`InputError`.
 
     The file must be local data (no URL, VRT or service description, no GeoJSON ``crs``
-    link; see :mod:`naturkapital.io.local`)."""
-    p = check_local(path, "file")
-    check_geojson_file(p)
-    try:
-        gdf = gpd.read_file(p, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
-        raise InputError(p, f"cannot read as a vector file ({first_line(exc, 1000)})") from None
+    link; see :mod:`naturkapital.io.local`); bytes get the same checks as a file."""
+    if isinstance(path, gpd.GeoDataFrame):
+        p: Any = "GeoDataFrame"
+        gdf = path.copy()
+    else:
+        p = check_local(path, "file")
+        check_geojson_file(p)
+        src = io.BytesIO(p.data) if isinstance(p, InMemory) else p
+        try:
+            with warnings.catch_warnings():  # GDAL notes a .gpkg in memory has no suffix
+                warnings.filterwarnings("ignore", "File /vsimem/", RuntimeWarning)
+                gdf = gpd.read_file(src, engine="pyogrio")
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+                OSError) as exc:
+            raise InputError(p, f"cannot read as a vector file ({error_text(exc, p, 1000)})"
+                             ) from None
     if len(gdf) == 0:
         raise InputError(p, "the file has no features (empty file)")
     if "geometry" not in gdf or gdf.geometry.isna().all():
@@ -36,8 +55,23 @@ def read_vector(path: str | Path) -> gpd.GeoDataFrame:
     return gdf
 
 
+def vector_fields(path: Source) -> list[str]:
+    """The attribute fields of a vector file (a path or bytes), after the checks of
+    :func:`read_vector`; InputError when it cannot be read."""
+    p = check_local(path, "file")
+    check_geojson_file(p)
+    src = io.BytesIO(p.data) if isinstance(p, InMemory) else p
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "File /vsimem/", RuntimeWarning)
+            info = pyogrio.read_info(src)
+    except Exception as exc:  # GDAL raises many types for broken files
+        raise InputError(p, f"cannot read as a vector file ({error_text(exc, p)})") from None
+    return [str(f) for f in info["fields"]]
+
+
 def read_zones(
-    path: str | Path,
+    path: Source | gpd.GeoDataFrame,
     id_field: str,
     name_field: str | None = None,
 ) -> gpd.GeoDataFrame:
@@ -46,8 +80,10 @@ def read_zones(
     Checks: a CRS is set; the id field exists and has no blanks; polygons only;
     geometries valid. Multi-part zones sharing an id are dissolved into one zone.
     """
-    p = Path(path)
+    p = path if isinstance(path, InMemory | gpd.GeoDataFrame) else Path(path)
     gdf = read_vector(p)
+    if isinstance(p, gpd.GeoDataFrame):
+        p = "GeoDataFrame"
     if gdf.crs is None:
         raise InputError(p, "no CRS (coordinate reference system) is set; define one, "
                             "e.g. EPSG:25832, in QGIS or with ogr2ogr -a_srs")
