@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +28,7 @@ from rasterio.windows import Window
 from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import Source, source_name
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.zonal import extract_arrays, feature_batches, flatten
 
@@ -50,9 +50,9 @@ class LowlandRasters:
     ``align``: warp water table and peat depth onto the carbon grid (average).
     """
 
-    carbon: Path
-    water_table: Path
-    peat_depth: Path
+    carbon: Source
+    water_table: Source
+    peat_depth: Source
     positive_depths: bool = False
     align: bool = False
 
@@ -161,7 +161,7 @@ def segment_sums(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
 
 
 def check_same_grid(ref: rasterio.DatasetReader, other: rasterio.DatasetReader,
-                    other_path: Path, what: str, ref_name: str) -> None:
+                    other_path: Source, what: str, ref_name: str) -> None:
     """Raise an InputError naming ``other_path`` if its grid differs from ``ref``'s."""
     problems = []
     if other.crs != ref.crs:
@@ -197,8 +197,8 @@ def open_lowland_rasters(r: LowlandRasters) -> Iterator[tuple[rasterio.DatasetRe
                     height=carbon.height, resampling=Resampling.average,
                     src_nodata=ds.nodata, nodata=np.nan, dtype="float32"))
             else:
-                check_same_grid(carbon, ds, Path(path), what, f"carbon raster "
-                                                              f"{Path(r.carbon).name}")
+                check_same_grid(carbon, ds, path, what,
+                                f"carbon raster {source_name(r.carbon)}")
             sources.append(RasterioRasterSource(ds, 1, name=name))
         yield carbon, sources
 

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import InMemory, Source
 from naturkapital.io.vectors import read_vector
 from naturkapital.lowland.cells import PARCEL_ID
 from naturkapital.lowland.rules import ParamTable
@@ -68,7 +69,7 @@ def id_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = None,
+def read_parcels(path: Source, id_field: str, fields: ParcelFields | None = None,
                  rules: ParamTable | None = None) -> gpd.GeoDataFrame:
     """Read and check a parcel file; see the module docstring for the columns.
 
@@ -77,7 +78,7 @@ def read_parcels(path: str | Path, id_field: str, fields: ParcelFields | None = 
     in-rotation values are yes/no-like, bids and synergy points are numbers, synergy
     points within 0–max (rules ``max_synergy_points``).
     """
-    p = Path(path)
+    p = path if isinstance(path, InMemory) else Path(path)
     fields = fields or ParcelFields()
     gdf = read_vector(p)
     if gdf.crs is None:
@@ -149,7 +150,7 @@ def _per_value(col: pd.Series, fn: Callable[[object], object], dtype: type) -> n
         np.array([], dtype=dtype)
 
 
-def _bool(value: object, path: Path, field: str) -> bool:
+def _bool(value: object, path: Source, field: str) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     text = id_text(value).lower()
@@ -161,7 +162,7 @@ def _bool(value: object, path: Path, field: str) -> bool:
                            f"(ja/nej, yes/no, 1/0); found '{value}'")
 
 
-def _numbers(col: pd.Series, path: Path, field: str) -> pd.Series:
+def _numbers(col: pd.Series, path: Source, field: str) -> pd.Series:
     if isinstance(col.dtype, np.dtype) and col.dtype.kind in "fi":  # numbers already
         return col.astype(float).reset_index(drop=True)
     text = col.astype(str).str.strip().replace({"": np.nan, "None": np.nan, "nan": np.nan})

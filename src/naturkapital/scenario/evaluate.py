@@ -23,6 +23,7 @@ import shapely
 
 from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import jsonable, records
+from naturkapital.io.local import InMemory, Source, source_name
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
 from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.lowland.budget import make_budget
@@ -180,7 +181,7 @@ def scenario_zones(conversions: gpd.GeoDataFrame, zones: str | Path | Zones | No
 
 
 def evaluate_scenario(
-    scenario: str | Path,
+    scenario: Source,
     landcover: str | Path | Landcover = "basemap2021",
     year: int | None = None,
     scheme: str | Path | None = None,
@@ -188,10 +189,10 @@ def evaluate_scenario(
     zones: str | Path | Zones | None = None,
     id_field: str | None = None,
     name_field: str | None = None,
-    carbon: str | Path | None = None,
+    carbon: Source | None = None,
     water_table: str | Path | None = None,
     peat_depth: str | Path | None = None,
-    groundwater_layer: str | Path | None = None,
+    groundwater_layer: Source | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ScenarioResult:
     """Evaluate a scenario file (or ``demo:NAME``) per zone and for all zones together.
@@ -416,18 +417,18 @@ def evaluate_scenario(
                           landcover=lc, meta=meta, sensitivity=prop.swings)
 
 
-def _path(p: str | Path | None) -> Path | None:
-    return Path(p) if p is not None else None
+def _path(p: Source | None) -> Path | InMemory | None:
+    return p if p is None or isinstance(p, InMemory) else Path(p)
 
 
-def _groundwater(layer: str | Path | None, z: Zones, applied: Applied, lc: Landcover,
+def _groundwater(layer: Source | None, z: Zones, applied: Applied, lc: Landcover,
                  lt_of: dict[int, str], mgmt, zone_ids: list[str]
                  ) -> tuple[pd.Series, pd.Series, str, str, list[str]]:
     nan = pd.Series(np.nan, index=zone_ids)
     if layer is None:
         return (nan, nan, "Ikke beregnet (not computed): no groundwater-protection layer "
                           "given (--groundwater).", "no layer", [])
-    p = Path(layer)
+    p = _path(layer)
     gw = read_vector(p)
     if gw.crs is None:
         raise InputError(p, "no CRS (coordinate reference system) is set; define one, e.g. "
@@ -441,7 +442,7 @@ def _groundwater(layer: str | Path | None, z: Zones, applied: Applied, lc: Landc
                             "e.g. QGIS 'Fix geometries')")
     mask = shapely.union_all(gw.to_crs(applied.crs).geometry.values)
     zr = clip_to(z.gdf[[ZONE_ID, "geometry"]].to_crs(applied.crs), mask)
-    src = f"unfertilised land types (land_management.csv) inside {p.name}"
+    src = f"unfertilised land types (land_management.csv) inside {source_name(p)}"
     used = sorted(set(lt_of.values()))
     notes = mgmt.assumptions(used, "groundwater protection")
     if zr.empty:

@@ -21,7 +21,6 @@ the cost of the rewetting part in the scenario's total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.jsonable import jsonable
+from naturkapital.io.local import Source
 from naturkapital.landcover.sources import Landcover
 from naturkapital.lowland.budget import Budget
 from naturkapital.lowland.cells import PARCEL_ID, Extraction, LowlandRasters, ParcelCells
@@ -97,8 +97,8 @@ def check_rewetting(conv: gpd.GeoDataFrame, rewetted_ha: dict[str, float],
                     in_rotation: dict[str, bool], lc: Landcover, rules: ParamTable,
                     factors: EmissionFactors, default_gvsmax_cm: float,
                     default_note: str | None,
-                    carbon: Path | None = None, water_table: Path | None = None,
-                    peat_depth: Path | None = None) -> list[RewettingCheck]:
+                    carbon: Source | None = None, water_table: Source | None = None,
+                    peat_depth: Source | None = None) -> list[RewettingCheck]:
     """Screen every conversion in ``rewetted_ha`` (conv_id → ha) with the lowland rules."""
     polys = conv[conv[CONV_ID].isin(list(rewetted_ha))].copy()
     if polys.empty:

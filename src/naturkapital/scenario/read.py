@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import InMemory, Source
 from naturkapital.io.vectors import check_polygons, read_vector
 from naturkapital.landcover.scheme import Scheme
 
@@ -62,9 +63,11 @@ CONVERSION_FIELDS: tuple[str, ...] = (CONV_ID, "name", TO_CLASS, "note", *OPTION
 OVERLAP_TOLERANCE_M2 = 1.0
 
 
-def resolve_scenario_path(spec: str | Path) -> Path:
+def resolve_scenario_path(spec: Source) -> Path | InMemory:
     """A path, or ``demo:NAME`` for an embedded demo (``demo:byn_so``, ``demo:endelave``,
-    ``demo:aastrup_kaer``)."""
+    ``demo:aastrup_kaer``); bytes (:class:`InMemory`) as they are."""
+    if isinstance(spec, InMemory):
+        return spec
     text = str(spec)
     if text.startswith("demo:"):
         name = text.split(":", 1)[1]
@@ -75,8 +78,9 @@ def resolve_scenario_path(spec: str | Path) -> Path:
     return Path(spec)
 
 
-def read_scenario(spec: str | Path, scheme: Scheme) -> gpd.GeoDataFrame:
-    """Read a scenario file (or ``demo:NAME``) and check it against ``scheme``.
+def read_scenario(spec: Source, scheme: Scheme) -> gpd.GeoDataFrame:
+    """Read a scenario file (a path, bytes as :class:`InMemory`, or ``demo:NAME``) and
+    check it against ``scheme``.
 
     Returns a GeoDataFrame in the file's CRS with columns ``conv_id`` (text: the
     ``conv_id``, ``name``, ``navn`` or ``id`` field when unique, or ``#n``, the 1-based

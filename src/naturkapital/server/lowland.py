@@ -34,9 +34,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from naturkapital.core.errors import InputError, TooLargeError, first_line
+from naturkapital.core.errors import InputError, TooLargeError
+from naturkapital.io.local import InMemory, error_text
 from naturkapital.io.rasters import check_raster_file
-from naturkapital.io.vectors import ZONE_ID
+from naturkapital.io.vectors import ZONE_ID, vector_fields
 from naturkapital.lowland.spec import SCREEN
 from naturkapital.server.cache import DiskCache, _Memo, gzip_once, records
 from naturkapital.server.errors import ApiError, responses
@@ -319,9 +320,8 @@ class ScreenOut:
 
 def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_parcels: int,
                  max_cells: int, factors: Any = None, rules: Any = None) -> ScreenOut:
-    """Check and screen an upload. Problems raise :class:`UploadError` (HTTP 4xx)."""
-    import pyogrio
-
+    """Check and screen an upload, in memory. Problems raise :class:`UploadError`
+    (HTTP 4xx) naming the client's file."""
     from naturkapital.lowland.cells import LowlandRasters
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.rules import load_emission_factors, load_rules
@@ -332,76 +332,61 @@ def screen_files(files: ScreenFiles, opts: ScreenOptions, max_bytes: int, max_pa
     if opts.horizon_years is not None and not 0 < opts.horizon_years <= 200:
         raise UploadError(422, "horizon_years: must be above 0 and at most 200")
     shown_p = display_name(files.parcels_name or "parcels")
-    with tempfile.TemporaryDirectory(prefix="nk-lowland-") as tmpdir:
-        tmp = Path(tmpdir)
-        names: dict[str, str] = {}
-        if len(files.parcels) > max_bytes:
-            raise UploadError(413, f"{shown_p}: the file is over the upload limit of "
+    if len(files.parcels) > max_bytes:
+        raise UploadError(413, f"{shown_p}: the file is over the upload limit of "
+                               f"{max_bytes / 1e6:.1f} MB")
+    sniff(files.parcels, shown_p)  # GeoJSON or GeoPackage, by content
+    parcels = InMemory(files.parcels, shown_p)
+    rasters: dict[str, InMemory] = {}
+    for key in RASTERS:
+        data, client = files.rasters[key]
+        shown = display_name(client or f"{key}.tif")
+        what = RASTER_TITLES[key]
+        if not data:
+            raise UploadError(422, f"{shown}: the {what} is empty")
+        if len(data) > max_bytes:
+            raise UploadError(413, f"{shown}: the {what} is over the upload limit of "
                                    f"{max_bytes / 1e6:.1f} MB")
-        fmt = sniff(files.parcels, shown_p)
-        ppath = tmp / f"parcels.{fmt}"
-        ppath.write_bytes(files.parcels)
-        names[str(ppath)] = shown_p
-        paths: dict[str, Path] = {}
-        for key in RASTERS:
-            data, client = files.rasters[key]
-            shown = display_name(client or f"{key}.tif")
-            what = RASTER_TITLES[key]
-            if not data:
-                raise UploadError(422, f"{shown}: the {what} is empty")
-            if len(data) > max_bytes:
-                raise UploadError(413, f"{shown}: the {what} is over the upload limit of "
-                                       f"{max_bytes / 1e6:.1f} MB")
-            if not data.startswith(TIFF_MAGIC):
-                raise UploadError(415, f"{shown}: the {what} must be a GeoTIFF (.tif)")
-            path = tmp / f"{key}.tif"
-            path.write_bytes(data)
-            try:
-                check_raster_file(path, what, max_cells, shown, driver="GTiff")
-            except TooLargeError as exc:
-                raise UploadError(413, str(exc)) from None
-            except InputError as exc:
-                raise UploadError(422, str(exc)) from None
-            paths[key] = path
-            names[str(path)] = shown
+        if not data.startswith(TIFF_MAGIC):
+            raise UploadError(415, f"{shown}: the {what} must be a GeoTIFF (.tif)")
+        rasters[key] = InMemory(data, shown)
         try:
-            fields = [str(f) for f in pyogrio.read_info(ppath)["fields"]]
-        except Exception as exc:  # GDAL raises many types for broken files
-            raise UploadError(422, f"{shown_p}: cannot read as a vector file "
-                                   f"({first_line(exc)})") from None
-        id_field = opts.id_field or (fields[0] if fields else None)
-        if not id_field:
-            raise UploadError(422, f"{shown_p}: the file has no attribute fields; add one that "
-                                   "identifies each parcel")
-        try:
-            gdf = read_parcels(ppath, id_field, ParcelFields(opts.in_rotation_field), rules)
-            if len(gdf) > max_parcels:
-                raise UploadError(422, f"{shown_p}: {len(gdf)} parcels; at most {max_parcels} "
-                                       "per upload")
-            ras = LowlandRasters(paths["carbon"], paths["water_table"], paths["peat_depth"],
-                                 positive_depths=opts.positive_depths, align=opts.align)
-            res = screen(gdf, ras, rules, factors, opts.horizon_years, shown_p)
+            check_raster_file(rasters[key], what, max_cells, shown, driver="GTiff")
+        except TooLargeError as exc:
+            raise UploadError(413, str(exc)) from None
         except InputError as exc:
-            raise UploadError(422, _clean(str(exc), names, tmp)) from None
-        except UploadError:
-            raise
-        except Exception as exc:  # malformed content GDAL/GEOS could not handle
-            raise UploadError(422, "cannot screen the upload: "
-                                   + _clean(first_line(exc), names, tmp)) from None
-        meta = {k: v for k, v in res.meta.items() if k not in ("rules_path",)}
-        for key in RASTERS:
-            meta[key] = names[str(paths[key])]
-        meta["parcels"] = shown_p
-        meta["id_field"] = id_field
-        meta["label_da"] = res.meta.get("label_da", "")
-        return ScreenOut(table=res.table, parcels=res.parcels, meta=meta)
-
-
-def _clean(text: str, names: dict[str, str], tmp: Path) -> str:
-    """Replace server temporary paths in a message by the client's file names."""
-    for path, shown in names.items():
-        text = text.replace(path, shown)
-    return text.replace(str(tmp) + "/", "").replace(str(tmp), "upload")
+            raise UploadError(422, str(exc)) from None
+    try:
+        fields = vector_fields(parcels)
+    except InputError as exc:
+        raise UploadError(422, str(exc)) from None
+    id_field = opts.id_field or (fields[0] if fields else None)
+    if not id_field:
+        raise UploadError(422, f"{shown_p}: the file has no attribute fields; add one that "
+                               "identifies each parcel")
+    try:
+        gdf = read_parcels(parcels, id_field, ParcelFields(opts.in_rotation_field), rules)
+        if len(gdf) > max_parcels:
+            raise UploadError(422, f"{shown_p}: {len(gdf)} parcels; at most {max_parcels} "
+                                   "per upload")
+        ras = LowlandRasters(rasters["carbon"], rasters["water_table"],
+                             rasters["peat_depth"], positive_depths=opts.positive_depths,
+                             align=opts.align)
+        res = screen(gdf, ras, rules, factors, opts.horizon_years, shown_p)
+    except InputError as exc:
+        raise UploadError(422, str(exc)) from None
+    except UploadError:
+        raise
+    except Exception as exc:  # malformed content GDAL/GEOS could not handle
+        raise UploadError(422, "cannot screen the upload: " + error_text(exc, "upload")
+                          ) from None
+    meta = {k: v for k, v in res.meta.items() if k not in ("rules_path",)}
+    for key in RASTERS:
+        meta[key] = rasters[key].name
+    meta["parcels"] = shown_p
+    meta["id_field"] = id_field
+    meta["label_da"] = res.meta.get("label_da", "")
+    return ScreenOut(table=res.table, parcels=res.parcels, meta=meta)
 
 
 def screen_doc(out: ScreenOut) -> dict[str, Any]:

@@ -5,8 +5,8 @@ Evaluation is :func:`naturkapital.scenario.evaluate.evaluate_scenario` (the func
 behind ``naturkapital scenario evaluate`` and the ``scenario-evaluate`` process). A
 scenario is an embedded demo (``demo:byn_so`` …) or a GeoJSON FeatureCollection of
 conversion polygons (EPSG:4326 unless it carries a ``crs`` member) with ``to_class``, a
-class code of the chosen land cover's scheme. The JSON goes into a fresh temporary
-folder under a fixed name; results are kept per (scenario, land cover) so showing
+class code of the chosen land cover's scheme. Everything is read in memory (no
+temporary files); results are kept per (scenario, land cover, layers, zones) so showing
 another zone's diagram does not evaluate again.
 """
 
@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import geopandas as gpd
@@ -26,8 +24,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
-from naturkapital.core.errors import InputError, first_line
+from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import finite_or_none
+from naturkapital.io.local import InMemory, error_text
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.scenario.read import CONVERSION_FIELDS
 from naturkapital.server.cache import _PLOT_LOCK, _Memo, epoch_of
@@ -171,26 +170,21 @@ def _fc_4326(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
     return json.loads(wgs.to_json(drop_id=True, na="null"))
 
 
-def _clean(text: str, tmp: str, shown: str) -> str:
-    return text.replace(str(Path(tmp) / "scenario.geojson"), shown).replace(
-        str(Path(tmp) / "scenario.gpkg"), shown).replace(tmp + "/", "").replace(tmp, "upload")
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _user_zones(inputs: Any, settings: Settings) -> Zones:
     """The request's own zones (``zones``, ``id_field``, ``name_field``), checked."""
-    from naturkapital.server.uploads import read_upload, with_upload_dir
+    from naturkapital.server.rest import input_file
+    from naturkapital.server.uploads import read_upload
 
-    with with_upload_dir() as tmp:
-        try:
-            return read_upload(json.dumps(inputs.zones).encode("utf-8"), "zones.geojson",
-                               inputs.id_field, inputs.name_field, settings.max_upload_bytes,
-                               settings.max_zones, Path(tmp)).zones
-        except UploadError as exc:
-            raise InputError("zones", exc.detail) from None
+    data, filename = input_file(inputs.zones, "zones", "zones.geojson")
+    try:
+        return read_upload(data, filename, inputs.id_field, inputs.name_field,
+                           settings.max_upload_bytes, settings.max_zones).zones
+    except UploadError as exc:
+        raise InputError("zones", exc.detail) from None
 
 
 def _svg(fig: Any) -> str:
@@ -262,18 +256,15 @@ class ScenarioService:
         if len(data) > max_bytes:
             raise UploadError(413, f"{shown}: the file is over the upload limit of "
                                    f"{max_bytes / 1e6:.1f} MB")
-        fmt = sniff(data, shown)
+        sniff(data, shown)  # GeoJSON or GeoPackage, by content
         lc = _landcover(epoch)
-        with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
-            path = Path(tmp) / f"scenario.{fmt}"
-            path.write_bytes(data)
-            try:
-                conv = read_scenario(path, lc.scheme)
-            except InputError as exc:
-                raise UploadError(422, f"{shown}: {_clean(exc.problem, tmp, shown)}") from None
-            except Exception as exc:  # malformed content GDAL/GEOS could not handle
-                raise UploadError(422, f"{shown}: cannot read the scenario "
-                                       f"({_clean(first_line(exc), tmp, shown)})") from None
+        try:
+            conv = read_scenario(InMemory(data, shown), lc.scheme)
+        except InputError as exc:
+            raise UploadError(422, f"{shown}: {exc.problem}") from None
+        except Exception as exc:  # malformed content GDAL/GEOS could not handle
+            raise UploadError(422, f"{shown}: cannot read the scenario "
+                                   f"({error_text(exc, shown)})") from None
         if len(conv) > MAX_CONVERSIONS:
             raise UploadError(422, f"{shown}: {len(conv)} conversions; at most "
                                    f"{MAX_CONVERSIONS}")
@@ -311,14 +302,8 @@ class ScenarioService:
             zones = project_zones(base.conversions)
         elif inputs.zones is not None:
             zones = _user_zones(inputs, settings)
-        with tempfile.TemporaryDirectory(prefix="nk-layers-") as tmp:
-            paths = layers.write(Path(tmp))
-            try:
-                return evaluate_request(inputs.scenario, lc, settings.max_upload_bytes, zones,
-                                        canon=canon,
-                                        layers=paths)
-            except InputError as exc:
-                raise InputError(exc.source, _clean(exc.problem, tmp, "upload")) from None
+        return evaluate_request(inputs.scenario, lc, settings.max_upload_bytes, zones,
+                                canon=canon, layers=layers.sources())
 
     def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
@@ -419,7 +404,7 @@ TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 class LayerFiles:
     """The editor's optional service layers as bytes with the user's file names:
     ``carbon`` (organic carbon % GeoTIFF) and ``groundwater`` (protection polygons,
-    GeoJSON or GeoPackage). Checked when written; errors name the user's file."""
+    GeoJSON or GeoPackage). Checked by :meth:`sources`; errors name the user's file."""
 
     def __init__(self, carbon: tuple[bytes, str] | None = None,
                  groundwater: tuple[bytes, str] | None = None, max_cells: int = 16_000_000
@@ -453,26 +438,25 @@ class LayerFiles:
             h.update(b"-" if part is None else hashlib.sha256(part[0]).digest())
         return h.hexdigest()
 
-    def write(self, tmp: Path) -> dict[str, Path]:
-        """The layers as files in ``tmp`` (named as the user's files), checked."""
+    def sources(self) -> dict[str, InMemory]:
+        """The layers as in-memory files named as the user's files, checked as
+        :mod:`naturkapital.io` checks any file (and the carbon layer as a GeoTIFF within
+        the cell limit)."""
         from naturkapital.io.rasters import check_raster_file
 
-        out: dict[str, Path] = {}
+        out: dict[str, InMemory] = {}
         if self.carbon is not None:
             data, shown = self.carbon
             if not data.startswith(TIFF_MAGIC):
                 raise InputError("carbon", f"{shown}: the organic-carbon layer must be a "
                                            "GeoTIFF (.tif)")
-            path = tmp / "carbon" / _safe_name(shown, ".tif")
-            path.parent.mkdir()
-            path.write_bytes(data)
+            out["carbon"] = InMemory(data, shown)
             try:
-                check_raster_file(path, "organic-carbon raster", self.max_cells, shown,
-                                  driver="GTiff")
+                check_raster_file(out["carbon"], "organic-carbon raster", self.max_cells,
+                                  shown, driver="GTiff")
             except InputError as exc:  # also TooLargeError
                 raise InputError("carbon", exc.problem if exc.source == shown else str(exc)
                                  ) from None
-            out["carbon"] = path
         if self.groundwater is not None:
             data, shown = self.groundwater
             try:
@@ -481,28 +465,21 @@ class LayerFiles:
                     check_crs_member(json.loads(data))
             except (UploadError, ValueError) as exc:
                 raise InputError("groundwater", getattr(exc, "detail", str(exc))) from None
-            path = tmp / "groundwater" / _safe_name(shown, f".{fmt}")
-            path.parent.mkdir()
-            path.write_bytes(data)
-            out["groundwater"] = path
+            out["groundwater"] = InMemory(data, shown)
         return out
-
-
-def _safe_name(shown: str, suffix: str) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(shown).stem)
-    return (stem[:60] or "layer") + suffix
 
 
 def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
                      zones: Zones | None = None, canon: str | None = None,
-                     layers: dict[str, Path] | None = None) -> ScenarioResult:
+                     layers: dict[str, InMemory] | None = None) -> ScenarioResult:
     """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
     — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
     process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
     under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
     the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
     shows no server path. ``layers``: checked ``carbon`` and ``groundwater`` files
-    (:class:`LayerFiles`). Returns the ScenarioResult."""
+    (:meth:`LayerFiles.sources`). Everything is read in memory. Returns the
+    ScenarioResult."""
     from naturkapital.scenario.evaluate import evaluate_scenario
     from naturkapital.scenario.read import read_scenario
 
@@ -532,32 +509,27 @@ def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: i
         check_crs_member(scenario)  # GDAL would fetch a 'link' CRS
     except ValueError as exc:
         raise InputError("scenario", str(exc)) from None
-    with tempfile.TemporaryDirectory(prefix="nk-scenario-") as tmp:
-        path = Path(tmp) / "scenario.geojson"
-        path.write_bytes(data)
-        try:
-            read_scenario(path, lc.scheme)
-        except InputError as exc:
-            raise InputError("scenario", _clean(exc.problem, tmp, "scenario")) from None
-        except Exception as exc:  # malformed content GDAL/GEOS could not handle
-            raise InputError("scenario", "cannot read the scenario ("
-                             + _clean(first_line(exc), tmp, "scenario") + ")") from None
-        try:
-            return evaluate_scenario(path, lc, zones=zones, **extra)
-        except InputError as exc:
-            raise _layer_or_scenario(exc, lay, tmp) from None
+    conversions = InMemory(data, "scenario")
+    try:
+        read_scenario(conversions, lc.scheme)
+    except InputError as exc:
+        raise InputError("scenario", exc.problem) from None
+    except Exception as exc:  # malformed content GDAL/GEOS could not handle
+        raise InputError("scenario", "cannot read the scenario ("
+                         + error_text(exc, "scenario") + ")") from None
+    try:
+        return evaluate_scenario(conversions, lc, zones=zones, **extra)
+    except InputError as exc:
+        raise _layer_or_scenario(exc, lay) from None
 
 
-def _layer_or_scenario(exc: InputError, layers: dict[str, Path],
-                       tmp: str | None = None) -> InputError:
+def _layer_or_scenario(exc: InputError, layers: dict[str, InMemory]) -> InputError:
     """An evaluation error on the input it is about: a layer (named as the user's file)
     or the scenario."""
-    text = exc.problem if tmp is None else _clean(exc.problem, tmp, "scenario")
-    src = str(exc.source)
-    for key, path in layers.items():
-        if src == str(path) or str(path) in text:
-            return InputError(key, text.replace(str(path), path.name))
-    return InputError("scenario", text)
+    for key, f in layers.items():
+        if exc.source == f.name:
+            return InputError(key, f"{f.name}: {exc.problem}")
+    return InputError("scenario", exc.problem)
 
 
 # ---------------------------------------------------------------- routes

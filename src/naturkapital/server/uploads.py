@@ -1,8 +1,8 @@
 """Uploaded zone files: size limit, type sniffing, validation, NKI.
 
-The bytes are written to a fresh temporary folder under a fixed name chosen here
-(``zones.geojson`` / ``zones.gpkg``); the client's file name is only kept as text.
-Reading goes through :func:`naturkapital.nki.compute.load_zones` and the index through
+The bytes are read in memory (:class:`naturkapital.io.local.InMemory`: the same checks
+as a file, no temporary file); the client's file name is only kept as text, for
+messages. Reading goes through :func:`naturkapital.nki.compute.load_zones` and the index through
 :func:`naturkapital.nki.compute.compute_nki`, like the command line. Every problem with the
 file becomes an :class:`UploadError` (HTTP 4xx) whose message names the client's file.
 """
@@ -12,18 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 import shapely
 
 from naturkapital.core.errors import InputError, first_line
-from naturkapital.io.local import check_geojson_crs
-from naturkapital.io.vectors import ZONE_ID
+from naturkapital.io.local import InMemory, check_geojson_crs
+from naturkapital.io.vectors import ZONE_ID, vector_fields
 from naturkapital.nki import compute as nki_compute
 from naturkapital.store import ZoneRecord
 
@@ -99,27 +96,19 @@ def check_crs_member(doc: Any) -> None:
     check_geojson_crs(doc)
 
 
-def _fields(path: Path, filename: str) -> list[str]:
-    try:
-        info = pyogrio.read_info(path)
-    except Exception as exc:  # GDAL raises many types for broken files
-        raise UploadError(422, f"{filename}: cannot read as a vector file "
-                               f"({first_line(exc)})") from None
-    return [str(f) for f in info["fields"]]
-
-
 def read_upload(data: bytes, filename: str | None, id_field: str | None,
-                name_field: str | None, max_bytes: int, max_zones: int,
-                workdir: Path) -> ZoneUpload:
-    """Check the bytes and read the zones; ``workdir`` is a fresh temporary folder."""
+                name_field: str | None, max_bytes: int, max_zones: int) -> ZoneUpload:
+    """Check the bytes and read the zones (in memory)."""
     shown = display_name(filename)
     if len(data) > max_bytes:
         raise UploadError(413, f"{shown}: the file is over the upload limit of "
                                f"{max_bytes / 1e6:.1f} MB")
     fmt = sniff(data, shown)
-    path = workdir / f"zones.{fmt}"
-    path.write_bytes(data)
-    fields = _fields(path, shown)
+    upload = InMemory(data, shown)
+    try:
+        fields = vector_fields(upload)
+    except InputError as exc:
+        raise UploadError(422, str(exc)) from None
     if id_field is None or not id_field.strip():
         if not fields:
             raise UploadError(422, f"{shown}: the file has no attribute fields; add one that "
@@ -133,7 +122,7 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
             raise UploadError(422, f"{shown}: field '{f}' not found (fields: "
                                    f"{', '.join(fields) or 'none'})")
     try:
-        zones = nki_compute.load_zones(path, id_field, name_field or None)
+        zones = nki_compute.load_zones(upload, id_field, name_field or None)
     except InputError as exc:
         raise UploadError(422, f"{shown}: {exc.problem}") from None
     except Exception as exc:  # malformed content GDAL/GEOS could not handle
@@ -168,10 +157,6 @@ def zones_from_records(recs: list[ZoneRecord]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({ZONE_ID: [r.zone_id for r in recs],
                              "name": [r.name for r in recs]}, geometry=list(geoms),
                             crs="EPSG:4326")
-
-
-def with_upload_dir() -> tempfile.TemporaryDirectory[str]:
-    return tempfile.TemporaryDirectory(prefix="nk-upload-")
 
 
 def params_of(up: ZoneUpload, epoch: str) -> dict[str, Any]:

@@ -18,7 +18,6 @@ boundary count by their covered fraction (exactextract).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +27,7 @@ from rasterio.vrt import WarpedVRT
 from shapely.geometry import box
 
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import Source
 from naturkapital.io.rasters import cell_area_ha, open_raster
 from naturkapital.io.zonal import extract_batches
 from naturkapital.landcover.sources import Landcover
@@ -84,7 +84,7 @@ def flux(area_ha: np.ndarray, oc: np.ndarray, land_types: np.ndarray,
     return out
 
 
-def extract_cells(polys: gpd.GeoDataFrame, id_col: str, carbon: Path, lc: Landcover
+def extract_cells(polys: gpd.GeoDataFrame, id_col: str, carbon: Source, lc: Landcover
                   ) -> dict[str, Cells]:
     """Cells of each polygon on the OC raster's grid with the land-cover class of each.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from naturkapital.accounts.compute import AccountsResult, compute_accounts
@@ -12,7 +11,7 @@ from naturkapital.core.errors import InputError
 from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
-from naturkapital.server.uploads import UploadError, read_upload, with_upload_dir
+from naturkapital.server.uploads import UploadError, read_upload
 
 
 @lru_cache(maxsize=8)
@@ -39,15 +38,13 @@ def execute_accounts(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     else:
         services = ctx.services
         data, filename = input_file(inputs.zones, "zones", "zones.geojson")
-        with with_upload_dir() as tmp:
-            try:
-                up = read_upload(data, filename, inputs.id_field, inputs.name_field,
-                                 services.settings.max_upload_bytes,
-                                 services.settings.max_zones, Path(tmp))
-            except UploadError as exc:
-                raise InputError("zones", exc.detail) from None
-            ctx.progress(20, f"accounts of {len(up.zones.gdf)} zones")
-            res = compute_accounts(frm, to, up.zones)
+        try:
+            up = read_upload(data, filename, inputs.id_field, inputs.name_field,
+                             services.settings.max_upload_bytes, services.settings.max_zones)
+        except UploadError as exc:
+            raise InputError("zones", exc.detail) from None
+        ctx.progress(20, f"accounts of {len(up.zones.gdf)} zones")
+        res = compute_accounts(frm, to, up.zones)
     table = res.table if account == "all" else res.table[res.table["account"] == account]
     return {"table": records(table), "meta": _meta(res, account)}
 

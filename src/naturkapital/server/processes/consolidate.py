@@ -11,38 +11,36 @@ from typing import Any
 from naturkapital.consolidation.compute import consolidate
 from naturkapital.consolidation.spec import CONSOLIDATE
 from naturkapital.core.errors import InputError
+from naturkapital.io.local import InMemory
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
-from naturkapital.server.uploads import with_upload_dir
 
 SUFFIXES = (".geojson", ".json", ".gpkg")
 
 
-def _save(value: Any, name: str, folder: Path, limit: int) -> Path:
-    """One vector input written to the job's folder under a fixed name."""
+def _file(value: Any, name: str, limit: int) -> InMemory:
+    """One vector input, in memory, under a fixed name (``parcels.geojson``)."""
     data, filename = input_file(value, name, f"{name}.geojson")
     if len(data) > limit:
         raise InputError(name, f"the file is larger than {limit // (1024 * 1024)} MB")
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(name, f"give GeoJSON or a GeoPackage ({', '.join(SUFFIXES)})")
-    path = folder / f"{name}{suffix}"
-    path.write_bytes(data)
-    return path
+    return InMemory(data, f"{name}{suffix}")
 
 
 def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
-def _input_name(source: str, files: dict[str, Path]) -> str:
-    for name, path in files.items():
-        if source == str(path):
+def _input_name(source: str, files: dict[str, InMemory]) -> str:
+    for name, f in files.items():
+        if source == f.name:
             return name
     return source.removeprefix("--").replace("-", "_")
 
 
-def _run(inputs: Any, files: dict[str, Path], max_parcels: int) -> Any:
+def _run(inputs: Any, files: dict[str, InMemory], max_parcels: int) -> Any:
     return consolidate(files.get("parcels"), files.get("farms"), files.get("project"),
                        files.get("land_bank"), inputs.id_field, inputs.owner_field,
                        inputs.value_field, inputs.soil_field, inputs.farm_owner_field,
@@ -57,17 +55,14 @@ def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     settings = getattr(ctx.services, "settings", None)
     limit = settings.max_upload_bytes if settings else 20 * 1024 * 1024
     max_parcels = settings.max_zones if settings else 2000
-    with with_upload_dir() as tmp:
-        folder = Path(tmp)
-        files = {k: _save(getattr(inputs, k), k, folder, limit)
-                 for k in ("parcels", "farms", "project", "land_bank")
-                 if getattr(inputs, k) is not None}
-        ctx.progress(10, "solving the swap plan")
-        try:
-            res = _run(inputs, files, max_parcels)
-        except InputError as exc:  # name the input, never the job's temporary path
-            raise InputError(_input_name(exc.source, files), exc.problem.replace(
-                str(folder) + "/", "")) from None
+    files = {k: _file(getattr(inputs, k), k, limit)
+             for k in ("parcels", "farms", "project", "land_bank")
+             if getattr(inputs, k) is not None}
+    ctx.progress(10, "solving the swap plan")
+    try:
+        res = _run(inputs, files, max_parcels)
+    except InputError as exc:  # name the input
+        raise InputError(_input_name(exc.source, files), exc.problem) from None
     doc = res.to_dict()
     scenario = json.loads(res.scenario.to_crs(4326).to_json())
     return {"swaps": doc["swaps"], "balance": doc["balance"], "scenario": scenario,

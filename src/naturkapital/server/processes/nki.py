@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from naturkapital.core.errors import InputError
@@ -17,7 +16,6 @@ from naturkapital.server.uploads import (
     ZoneUpload,
     compute_upload,
     read_upload,
-    with_upload_dir,
 )
 
 
@@ -46,11 +44,9 @@ def run_nki(values: dict[str, Any], services: Any) -> NKIRun:
     if values["zones"] is None:
         return NKIRun(epoch, proxy=proxy)
     data, filename = input_file(values["zones"], "zones", "zones.geojson")
-    with with_upload_dir() as tmp:
-        up = read_upload(data, filename, values["id_field"], values["name_field"],
-                         services.settings.max_upload_bytes, services.settings.max_zones,
-                         Path(tmp))
-        res = compute_upload(up, epoch, proxy)
+    up = read_upload(data, filename, values["id_field"], values["name_field"],
+                     services.settings.max_upload_bytes, services.settings.max_zones)
+    res = compute_upload(up, epoch, proxy)
     return NKIRun(epoch, up, res, proxy)
 
 
@@ -81,15 +77,13 @@ def execute_compare(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         return {"table": services.nki.compare_rows(frm, to),
                 "meta": {**res.meta, "from_epoch": frm, "to_epoch": to}}
     data, filename = input_file(inputs.zones, "zones", "zones.geojson")
-    with with_upload_dir() as tmp:
-        try:
-            up = read_upload(data, filename, inputs.id_field, inputs.name_field,
-                             services.settings.max_upload_bytes, services.settings.max_zones,
-                             Path(tmp))
-        except UploadError as exc:
-            raise InputError("zones", exc.detail) from None
-        ctx.progress(20, f"comparing {len(up.zones.gdf)} zones")
-        res = compare(frm, to, up.zones)
+    try:
+        up = read_upload(data, filename, inputs.id_field, inputs.name_field,
+                         services.settings.max_upload_bytes, services.settings.max_zones)
+    except UploadError as exc:
+        raise InputError("zones", exc.detail) from None
+    ctx.progress(20, f"comparing {len(up.zones.gdf)} zones")
+    res = compare(frm, to, up.zones)
     return {"table": records(res.table), "meta": {**res.meta, "from_epoch": frm,
                                                  "to_epoch": to}}
 

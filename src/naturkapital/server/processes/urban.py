@@ -4,14 +4,13 @@ or of uploaded zones."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from naturkapital.core.errors import InputError
 from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
-from naturkapital.server.uploads import UploadError, read_upload, with_upload_dir
+from naturkapital.server.uploads import UploadError, read_upload
 from naturkapital.urban.city import DEMOS, CityResult
 from naturkapital.urban.compute import run_urban
 from naturkapital.urban.national import UrbanNational
@@ -57,13 +56,12 @@ def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         max_bytes = settings.max_upload_bytes if settings else 20 * 1024 * 1024
         max_zones = settings.max_zones if settings else 2000
         data, filename = input_file(v["zones"], "zones", "zones.geojson")
-        with with_upload_dir() as tmp:
-            try:
-                up = read_upload(data, filename, v["id_field"], v["name_field"], max_bytes,
-                                 max_zones, Path(tmp))
-            except UploadError as exc:
-                raise InputError("zones", exc.detail) from None
-            res = run_urban(up.zones, **params)
+        try:
+            up = read_upload(data, filename, v["id_field"], v["name_field"], max_bytes,
+                             max_zones)
+        except UploadError as exc:
+            raise InputError("zones", exc.detail) from None
+        res = run_urban(up.zones, **params)
     return {"table": records(res.table), "sites": [], "lorenz": [], "tracking": [],
             "meta": res.meta}
 
