@@ -176,15 +176,9 @@ def _canonical(value: Any) -> str:
 
 def _user_zones(inputs: Any, settings: Settings) -> Zones:
     """The request's own zones (``zones``, ``id_field``, ``name_field``), checked."""
-    from naturkapital.server.rest import input_file
-    from naturkapital.server.uploads import read_upload
+    from naturkapital.server.uploads import process_zones
 
-    data, filename = input_file(inputs.zones, "zones", "zones.geojson")
-    try:
-        return read_upload(data, filename, inputs.id_field, inputs.name_field,
-                           settings.max_upload_bytes, settings.max_zones).zones
-    except UploadError as exc:
-        raise InputError("zones", exc.detail) from None
+    return process_zones(inputs.zones, inputs.id_field, inputs.name_field, settings).zones
 
 
 def _svg(fig: Any) -> str:

@@ -135,6 +135,23 @@ def read_upload(data: bytes, filename: str | None, id_field: str | None,
                       name_field or None, zones)
 
 
+def process_zones(value: Any, id_field: str | None, name_field: str | None,
+                  settings: Any = None) -> ZoneUpload:
+    """The ``zones`` input of a process (an upload, a GeoJSON object or a qualified
+    value), read and checked within ``settings``' limits; problems are an
+    :class:`InputError` on ``zones`` that names the user's file."""
+    from naturkapital.server.config import Settings
+    from naturkapital.server.rest import input_file
+
+    settings = settings or Settings()
+    data, filename = input_file(value, "zones", "zones.geojson")
+    try:
+        return read_upload(data, filename, id_field, name_field, settings.max_upload_bytes,
+                           settings.max_zones)
+    except UploadError as exc:
+        raise InputError("zones", exc.detail) from None
+
+
 def compute_upload(up: ZoneUpload, epoch: str, proxy: str = "context"
                    ) -> nki_compute.NKIResult:
     """The index of the uploaded zones on an embedded epoch."""

@@ -10,8 +10,7 @@ from naturkapital.accounts.spec import ACCOUNTS_SPEC
 from naturkapital.core.errors import InputError
 from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
-from naturkapital.server.rest import input_file
-from naturkapital.server.uploads import UploadError, read_upload
+from naturkapital.server.uploads import process_zones
 
 
 @lru_cache(maxsize=8)
@@ -36,13 +35,8 @@ def execute_accounts(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         ctx.progress(10, "accounts of the municipalities")
         res = municipal_accounts(frm, to)
     else:
-        services = ctx.services
-        data, filename = input_file(inputs.zones, "zones", "zones.geojson")
-        try:
-            up = read_upload(data, filename, inputs.id_field, inputs.name_field,
-                             services.settings.max_upload_bytes, services.settings.max_zones)
-        except UploadError as exc:
-            raise InputError("zones", exc.detail) from None
+        up = process_zones(inputs.zones, inputs.id_field, inputs.name_field,
+                           ctx.services.settings)
         ctx.progress(20, f"accounts of {len(up.zones.gdf)} zones")
         res = compute_accounts(frm, to, up.zones)
     table = res.table if account == "all" else res.table[res.table["account"] == account]

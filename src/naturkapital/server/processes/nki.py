@@ -15,6 +15,7 @@ from naturkapital.server.uploads import (
     UploadError,
     ZoneUpload,
     compute_upload,
+    process_zones,
     read_upload,
 )
 
@@ -76,12 +77,7 @@ def execute_compare(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         res = services.nki.compare(frm, to)
         return {"table": services.nki.compare_rows(frm, to),
                 "meta": {**res.meta, "from_epoch": frm, "to_epoch": to}}
-    data, filename = input_file(inputs.zones, "zones", "zones.geojson")
-    try:
-        up = read_upload(data, filename, inputs.id_field, inputs.name_field,
-                         services.settings.max_upload_bytes, services.settings.max_zones)
-    except UploadError as exc:
-        raise InputError("zones", exc.detail) from None
+    up = process_zones(inputs.zones, inputs.id_field, inputs.name_field, services.settings)
     ctx.progress(20, f"comparing {len(up.zones.gdf)} zones")
     res = compare(frm, to, up.zones)
     return {"table": records(res.table), "meta": {**res.meta, "from_epoch": frm,

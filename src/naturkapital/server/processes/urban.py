@@ -9,8 +9,7 @@ from typing import Any
 from naturkapital.core.errors import InputError
 from naturkapital.server.cache import records
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
-from naturkapital.server.rest import input_file
-from naturkapital.server.uploads import UploadError, read_upload
+from naturkapital.server.uploads import process_zones
 from naturkapital.urban.city import DEMOS, CityResult
 from naturkapital.urban.compute import run_urban
 from naturkapital.urban.national import UrbanNational
@@ -52,15 +51,8 @@ def execute_urban(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     if v["zones"] is None:
         res = _municipalities(**params)
     else:
-        settings = getattr(ctx.services, "settings", None)
-        max_bytes = settings.max_upload_bytes if settings else 20 * 1024 * 1024
-        max_zones = settings.max_zones if settings else 2000
-        data, filename = input_file(v["zones"], "zones", "zones.geojson")
-        try:
-            up = read_upload(data, filename, v["id_field"], v["name_field"], max_bytes,
-                             max_zones)
-        except UploadError as exc:
-            raise InputError("zones", exc.detail) from None
+        up = process_zones(v["zones"], v["id_field"], v["name_field"],
+                           getattr(ctx.services, "settings", None))
         res = run_urban(up.zones, **params)
     return {"table": records(res.table), "sites": [], "lorenz": [], "tracking": [],
             "meta": res.meta}
