@@ -14,10 +14,24 @@ from rasterio.transform import from_origin
 from shapely.geometry import Polygon
 
 from naturkapital.core.errors import InputError, TooLargeError
-from naturkapital.io.local import InMemory
+from naturkapital.io.local import ALLOW_VRT_ENV, InMemory
 from naturkapital.io.rasters import CELL_BUDGET_ENV, check_raster_file, open_raster
 from naturkapital.io.tables import read_csv_table
 from naturkapital.io.vectors import read_vector, read_zones, vector_fields
+
+
+@pytest.fixture(autouse=True)
+def _no_vrt(monkeypatch) -> None:
+    """Files as by default: VRTs refused (another test may have allowed them)."""
+    monkeypatch.delenv(ALLOW_VRT_ENV, raising=False)
+
+
+def test_bytes_vrt_refused_even_when_files_may_be_vrts(monkeypatch) -> None:
+    monkeypatch.setenv(ALLOW_VRT_ENV, "1")
+    with pytest.raises(InputError, match="virtual raster"):
+        open_raster(InMemory(b'<VRTDataset rasterXSize="1" rasterYSize="1"></VRTDataset>',
+                             "x.tif"))
+
 
 SQUARE = [[8.0, 55.0], [8.01, 55.0], [8.01, 55.01], [8.0, 55.01], [8.0, 55.0]]
 
