@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.errors import InputError
-from naturkapital.io.tables import read_csv_table
+from naturkapital.io.tables import check_known, check_unique_codes, read_csv_table
 from naturkapital.landcover.landtypes import KEYS as LAND_TYPE_KEYS
 
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
@@ -112,21 +112,13 @@ def load_typology(spec: str | Path) -> Typology:
         table["value"] = pd.to_numeric(table["value"], errors="raise").astype(int)
     except (ValueError, TypeError):
         raise InputError(path, "column value must hold whole class codes") from None
-    bad = sorted(set(table["ecosystem_type"]) - set(TYPE_KEYS))
-    if bad:
-        raise InputError(path, f"unknown ecosystem_type {', '.join(map(str, bad))}; use one "
-                               f"of {', '.join(TYPE_KEYS)}")
-    dup = table["value"][table["value"].duplicated()]
-    if not dup.empty:
-        raise InputError(path, f"class value {int(dup.iloc[0])} appears more than once")
+    check_known(table, "ecosystem_type", TYPE_KEYS, path)
+    check_unique_codes(table, path)
     if "label" not in table.columns:
         table["label"] = table["value"].astype(str)
     if "nki_land_type" not in table.columns:
         table["nki_land_type"] = ""
-    bad_lt = sorted(set(table["nki_land_type"]) - set(LAND_TYPE_KEYS) - {""})
-    if bad_lt:
-        raise InputError(path, f"unknown nki_land_type {', '.join(bad_lt)}; use one of "
-                               f"{', '.join(LAND_TYPE_KEYS)}")
+    check_known(table, "nki_land_type", LAND_TYPE_KEYS, path, blank_ok=True)
     table["source"] = table["source"].fillna("").astype(str).str.strip()
     table["is_assumption"] = table["source"].map(is_assumption)
     cols = ["value", "label", "ecosystem_type", "nki_land_type", "source", "is_assumption"]

@@ -60,6 +60,23 @@ def require_columns(table: pd.DataFrame, columns: Sequence[str], path: str | Pat
                                f"{','.join(columns)}{hint}")
 
 
+def check_known(table: pd.DataFrame, column: str, known: Sequence[str], path: Any,
+                blank_ok: bool = False) -> None:
+    """InputError naming the file when ``column`` holds a value that is not one of
+    ``known`` (a class table's land types, ecosystem types …)."""
+    bad = sorted(set(table[column]) - set(known) - ({""} if blank_ok else set()))
+    if bad:
+        raise InputError(path, f"unknown {column} {', '.join(map(str, bad))}; use one of "
+                               f"{', '.join(known)}")
+
+
+def check_unique_codes(table: pd.DataFrame, path: Any) -> None:
+    """InputError naming the file when a class code (``value``) appears twice."""
+    dup = table["value"][table["value"].duplicated()]
+    if not dup.empty:
+        raise InputError(path, f"class value {int(dup.iloc[0])} appears more than once")
+
+
 def check_ranges(table: pd.DataFrame, value: pd.Series, path: str | Path, what: str,
                  low: str = "low", high: str = "high") -> tuple[pd.Series, pd.Series]:
     """The ``low`` and ``high`` columns of a coefficient table as numbers, checked.

@@ -16,7 +16,7 @@ import pandas as pd
 
 from naturkapital.core.errors import InputError
 from naturkapital.io.local import is_remote
-from naturkapital.io.tables import read_csv_table
+from naturkapital.io.tables import check_known, check_unique_codes, read_csv_table
 from naturkapital.landcover.landtypes import KEYS
 
 SCHEME_DIR = Path(__file__).resolve().parent / "schemes"
@@ -76,15 +76,10 @@ def load_scheme(spec: str | Path) -> Scheme:
         table["nature_value"] = pd.to_numeric(table["nature_value"], errors="raise")
     except (ValueError, TypeError):
         raise InputError(path, "columns value and nature_value must be numbers") from None
-    bad_types = sorted(set(table["land_type"]) - set(KEYS))
-    if bad_types:
-        raise InputError(path, f"unknown land_type {', '.join(map(str, bad_types))}; use one "
-                               f"of {', '.join(KEYS)}")
+    check_known(table, "land_type", KEYS, path)
     if not table["nature_value"].between(0, 100).all():
         raise InputError(path, "nature_value must be between 0 and 100")
-    dup = table["value"][table["value"].duplicated()]
-    if not dup.empty:
-        raise InputError(path, f"class value {int(dup.iloc[0])} appears more than once")
+    check_unique_codes(table, path)
     if "label" not in table.columns:
         table["label"] = table["value"].astype(str)
     table["source"] = table["source"].fillna("").astype(str).str.strip()
