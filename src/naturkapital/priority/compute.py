@@ -46,18 +46,20 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
                     costs: str | Path | None = None,
                     time_limit: float = 60.0, boundary_penalty: float = 0.0,
                     staged: bool = False, maximise_eca: bool = False,
-                    distance: float = 1000.0) -> PriorityPlan:
+                    distance: float = 1000.0, ranking=None) -> PriorityPlan:
     """The least-cost plan for kommune ``kommune`` meeting the hectare targets.
 
     ``boundary_penalty`` (DKK per metre of the plan's outer edge) asks for compact plans;
     ``staged`` follows the fireman's order (buffer/connect land before new nature) and
     ``maximise_eca`` spends the ``budget`` on the most ECA gain (the targets then are
-    floors); the last two build the ecological network at ``distance`` m."""
+    floors); the last two build the ecological network at ``distance`` m, unless a
+    ``ranking`` (:class:`~naturkapital.priority.rank.Ranking` of the same grid) is given.
+    Costs are the scenario's cost model (:mod:`naturkapital.priority.costs`)."""
     from naturkapital.landcover.sources import resolve_landcover
 
     lc = resolve_landcover("basemap2021")
-    table = load_costs(costs)
     conv = tuple(convertible or ("mark",))
+    table = load_costs(costs, conv)
     import rasterio
 
     with rasterio.open(lc.path) as ds:
@@ -73,15 +75,18 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
 
         stage = gain = None
         if staged or maximise_eca:
-            from naturkapital.priority.network import build_network
-            from naturkapital.priority.rank import rank_units
+            if ranking is None:
+                from naturkapital.priority.network import build_network
+                from naturkapital.priority.rank import rank_units
 
-            net = build_network(code, [distance])
-            ranked = rank_units(net, units, distance=distance).units
+                ranking = rank_units(build_network(code, [distance]), units,
+                                     distance=distance)
+            ranked = units[[UNIT_ID]].merge(ranking.units.drop(columns="geometry"),
+                                            on=UNIT_ID, how="left")
             stage = np.where(ranked["fireman_class"].to_numpy() == 2, 2, 3)
-            gain = ranked["eca_gain_ha"].to_numpy()
-            extra_meta = {"eca_ha": float(net.indices["eca_ha"].iloc[0]),
-                          "distance_m": distance}
+            gain = ranked["eca_gain_ha"].fillna(0.0).to_numpy()
+            extra_meta = {"eca_ha": float(ranking.meta["eca_ha"]),
+                          "distance_m": float(ranking.meta["distance_m"])}
         extras = Extras(shared_edges(units) if boundary_penalty > 0 else None,
                         units.geometry.length.to_numpy(), float(boundary_penalty),
                         gain, maximise_eca, stage if staged else None)
@@ -91,6 +96,8 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     else:
         alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
                          tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
+    if len(conv) > 1:
+        _exact_costs(alloc, areas, table)
     chosen = units[units[UNIT_ID].isin(alloc.plan[UNIT_ID])]
     polys = convertible_polygons(chosen, lc, conv)
     plan = polys.merge(alloc.plan, on=UNIT_ID, how="inner")
@@ -107,6 +114,22 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     meta = {"method": METHOD, "kommune": code, "kommune_name": name,
             "landcover": lc.label, "unit_size_m": float(unit_size_m),
             "convertible_land_types": list(conv), "cost_table": table.source,
+            "cost_model": "scenario evaluate's cost model: rewetting at Klimaskovfonden's "
+                          "maximum support, other changes at the establishment cost per ha "
+                          "of the target land type (services/costs.py)",
             "assumptions": table.assumptions, **extra_meta, **alloc.meta}
     return PriorityPlan(gpd.GeoDataFrame(plan, geometry="geometry", crs=crs),
                         alloc.summary, unit_gdf, meta)
+
+
+def _exact_costs(alloc, areas: pd.DataFrame, table) -> None:
+    """With several convertible land types the optimiser priced each conversion at its
+    highest rate; the plan's cost is recomputed per unit as Σ land-type ha × rate."""
+    a = areas.set_index(UNIT_ID)
+    plan = alloc.plan
+    plan["cost_dkk"] = [sum(float(a.at[u, f"{lt}_ha"]) * r
+                            for lt, r in table.rates[c].items())
+                        for u, c in zip(plan[UNIT_ID], plan["conversion"], strict=True)]
+    by = plan.groupby("conversion")["cost_dkk"].sum()
+    alloc.summary["cost_dkk"] = alloc.summary["conversion"].map(by).fillna(0.0)
+    alloc.meta["cost_dkk"] = float(plan["cost_dkk"].sum())
