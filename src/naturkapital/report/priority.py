@@ -97,8 +97,8 @@ def rank_map(units: gpd.GeoDataFrame, title: str, out: Path, outline=None) -> Pa
     return _save(rank_figure(units, title, outline), out)
 
 
-CONVERSION_COLOURS = {"forest": "#00441b", "untouched_forest": "#4d004b",
-                      "wet_nature": "#08519c", "dry_nature": "#b8860b"}
+CONVERSION_COLOURS = {"forest": "#7b3294", "untouched_forest": "#c51b7d",
+                      "wet_nature": "#0571b0", "dry_nature": "#b35806"}
 
 
 def scale_bar(ax) -> None:
@@ -119,9 +119,11 @@ def plan_figure(res) -> Figure:
     """The priority map of a plan (:class:`~naturkapital.priority.plan.PlanResult`):
     planning units by fireman's-rule class, nature patches, corridors and the units of
     the plan outlined in the colour of their conversion, with a scale bar."""
-    fig = Figure(figsize=(9, 9), dpi=110)
-    ax = fig.add_subplot(1, 1, 1)
     u = res.ranking.units
+    x0, y0, x1, y1 = u.total_bounds
+    aspect = (y1 - y0) / max(x1 - x0, 1.0)
+    fig = Figure(figsize=(9, min(11.0, 9 * aspect + 1.8)), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
     m = res.meta
     handles = []
     for c, col in CLASS_COLOURS.items():
@@ -134,7 +136,8 @@ def plan_figure(res) -> Figure:
     res.network.patches.plot(ax=ax, color="#1b7837", linewidth=0)
     handles.append(Patch(color="#1b7837", label="Naturområde (nature patch)"))
     if len(res.network.corridors):
-        res.network.corridors.plot(ax=ax, color="#d6604d", linewidth=0)
+        res.network.corridors.plot(ax=ax, color="#d6604d", edgecolor="#d6604d",
+                                   linewidth=0.8)
         handles.append(Patch(color="#d6604d", label=f"Korridor (corridor) ≤ "
                                                     f"{m['distance_m']:g} m"))
     plan = res.allocation.plan
@@ -152,12 +155,12 @@ def plan_figure(res) -> Figure:
     ax.set_aspect("equal")
     ax.set_axis_off()
     scale_bar(ax)
-    ax.legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.9)
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=7.5, frameon=False)
     ax.set_title(f"Prioritetskort og plan / priority map and plan — {m['kommune_name']} "
                  f"({m['kommune']})\nenheder (units) {m['unit_size_m']:g} m, buffer "
                  f"{m['buffer_m']:g} m, spredning (dispersal) {m['distance_m']:g} m, "
                  f"ECA {m['eca_ha']:,.0f} ha", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.11, 1, 1))
     return fig
 
 
