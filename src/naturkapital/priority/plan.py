@@ -112,16 +112,29 @@ def plan_kommune(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: floa
                  time_limit: float = 60.0, staged: bool = False,
                  budget: float | None = None) -> PlanResult:
     """Network → ranking → allocation → scenario evaluation for kommune ``kommune``."""
+    from naturkapital.io.rasters import open_raster
+    from naturkapital.landcover.sources import resolve_landcover
     from naturkapital.scenario.evaluate import TOTAL_ID, evaluate_scenario
 
-    net = build_network(kommune, [distance], min_patch_ha)
-    crs = net.grid.crs
+    lc = resolve_landcover("basemap2021")
+    with open_raster(lc.path, lc.band, "land-cover raster") as ds:
+        crs = ds.crs
     code, name, geom = municipality(kommune, crs)
     units = grid(geom, float(unit_size_m), crs)
-    ranking = rank_units(net, units, buffer_m, None, distance)
-    alloc = plan_allocation(code, forest_ha, untouched_forest_ha, wet_nature_ha, dry_nature_ha,
-                            unit_size_m, budget, time_limit=time_limit, staged=staged,
-                            distance=distance, ranking=ranking)
+
+    def network_and_ranking() -> tuple[Network, Ranking]:
+        net = build_network(code, [distance], min_patch_ha)
+        return net, rank_units(net, units.to_crs(net.grid.crs), buffer_m, None, distance)
+
+    alloc: PriorityPlan | None = None
+    if not staged:  # the targets are checked first: a bad target fails in seconds
+        alloc = plan_allocation(code, forest_ha, untouched_forest_ha, wet_nature_ha,
+                                dry_nature_ha, unit_size_m, budget, time_limit=time_limit)
+    net, ranking = network_and_ranking()
+    if alloc is None:
+        alloc = plan_allocation(code, forest_ha, untouched_forest_ha, wet_nature_ha,
+                                dry_nature_ha, unit_size_m, budget, time_limit=time_limit,
+                                staged=True, distance=distance, ranking=ranking)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.gpkg"
         alloc.plan.to_file(path, driver="GPKG")

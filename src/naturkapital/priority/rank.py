@@ -248,6 +248,12 @@ def rank_kommune(kommune: str, distance: float = 1000.0, unit_size_m: float = 50
         if units.crs is None:
             raise InputError(parcels, "the parcels have no CRS")
         units = units.to_crs(crs).reset_index(drop=True)
+        from naturkapital.priority.units import municipality
+
+        _, kname, kgeom = municipality(kommune, crs)
+        if not units.intersects(kgeom).any():
+            raise InputError(parcels, f"no parcel lies in kommune {kommune} {kname} (check "
+                                      "the parcels' CRS and the kommune code)")
         units[UNIT_ID] = (units["unit_id"].astype(str) if "unit_id" in units else
                           [f"p{i + 1}" for i in range(len(units))])
     else:
