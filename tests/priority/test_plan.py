@@ -19,12 +19,33 @@ from tests.conftest import run_cli
 
 def test_hedensted_one_command_then_scenario_evaluate(tmp_path):
     out = tmp_path / "plan"
-    r = run_cli("priority", "plan", "--kommune", "766", "--forest-ha", "60",
-                "--wet-nature-ha", "25", "--unit-size-m", "1000", "--time-limit", "20",
-                "--out", str(out))
+    r = run_cli(
+        "priority",
+        "plan",
+        "--kommune",
+        "766",
+        "--forest-ha",
+        "60",
+        "--wet-nature-ha",
+        "25",
+        "--unit-size-m",
+        "1000",
+        "--time-limit",
+        "20",
+        "--out",
+        str(out),
+    )
     assert r.returncode == 0, r.stderr
-    for f in ("priority_map.png", "network.gpkg", "corridors.tif", "candidates.gpkg",
-              "plan.gpkg", "summary.csv", "report.html", "report.pdf"):
+    for f in (
+        "priority_map.png",
+        "network.gpkg",
+        "corridors.tif",
+        "candidates.gpkg",
+        "plan.gpkg",
+        "summary.csv",
+        "report.html",
+        "report.pdf",
+    ):
         assert (out / f).stat().st_size > 0, f
     import pandas as pd
 
@@ -34,8 +55,14 @@ def test_hedensted_one_command_then_scenario_evaluate(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Hedensted" in html and "antagelser" in html.lower()
     assert "corridors" in gpd.list_layers(out / "network.gpkg")["name"].tolist()
-    e = run_cli("scenario", "evaluate", "--scenario", str(out / "plan.gpkg"), "--out",
-                str(tmp_path / "eval.json"))
+    e = run_cli(
+        "scenario",
+        "evaluate",
+        "--scenario",
+        str(out / "plan.gpkg"),
+        "--out",
+        str(tmp_path / "eval.json"),
+    )
     assert e.returncode == 0, e.stderr
     rows = json.loads((tmp_path / "eval.json").read_text(encoding="utf-8"))["rows"]
     tot = {x["indicator"]: x for x in rows if x["zone_id"] == "0"}
@@ -44,13 +71,15 @@ def test_hedensted_one_command_then_scenario_evaluate(tmp_path):
     assert tot["nki"]["delta"] == pytest.approx(s.loc["total", "nki_change"], abs=1e-4)
     assert tot["nki"]["delta"] > 0
     assert tot["rewetted_area_ha"]["delta"] == pytest.approx(
-        s.loc["wet_nature", "allocated_ha"], rel=1e-4)
+        s.loc["wet_nature", "allocated_ha"], rel=1e-4
+    )
 
 
 @pytest.fixture(scope="module")
 def ringkobing():
-    return plan_kommune("760", forest_ha=120, wet_nature_ha=80, dry_nature_ha=20,
-                        unit_size_m=2000, time_limit=20)
+    return plan_kommune(
+        "760", forest_ha=120, wet_nature_ha=80, dry_nature_ha=20, unit_size_m=2000, time_limit=20
+    )
 
 
 def test_ringkobing_skjern_plan_by_hand(ringkobing):
@@ -68,11 +97,14 @@ def test_ringkobing_skjern_plan_by_hand(ringkobing):
     # CO2 by hand: ha × (forest − farmland pool total) × 44/12
     tot = pool_total(load_carbon_pools())
     assert s.loc["forest", "co2_t"] == pytest.approx(
-        s.loc["forest", "allocated_ha"] * (tot[8] - tot[5]) * CO2_PER_C, rel=1e-4)
+        s.loc["forest", "allocated_ha"] * (tot[8] - tot[5]) * CO2_PER_C, rel=1e-4
+    )
     assert s.loc["wet_nature", "rewetted_ha"] == pytest.approx(
-        s.loc["wet_nature", "allocated_ha"], rel=1e-4)
+        s.loc["wet_nature", "allocated_ha"], rel=1e-4
+    )
     assert s.loc["total", "cost_dkk"] == pytest.approx(
-        r.evaluation.value("0", "cost_dkk"), rel=1e-6)
+        r.evaluation.value("0", "cost_dkk"), rel=1e-6
+    )
     assert (s.loc[["forest", "wet_nature", "dry_nature"], "nki_change"] > 0).all()
     assert r.meta["solver"]["cost_dkk"] <= r.meta["solver"]["greedy_cost_dkk"] + 1e-6
     assert set(r.ranking.units["fireman_class"]) <= {0, 1, 2, 3}
@@ -98,7 +130,8 @@ def test_candidates_carry_lowland_flood_and_groundwater_synergies(ringkobing):
     assert u["lowland_ha"].sum() > 0
     # by hand: m³ = ha × 10 000 m²/ha × rise (m) × drainable porosity
     assert u["flood_m3"].to_numpy() == pytest.approx(
-        u["lowland_ha"].to_numpy() * 10_000 * rise * p["drainable_porosity"])
+        u["lowland_ha"].to_numpy() * 10_000 * rise * p["drainable_porosity"]
+    )
     # farmland → forest becomes unfertilised: groundwater ha = farmland ha
     assert u["groundwater_ha"].to_numpy() == pytest.approx(u["farmland_ha"].to_numpy())
     assert (u["lowland_ha"] <= u.geometry.area / 10_000 + 1e-6).all()

@@ -145,14 +145,16 @@ def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
                     f"({m['kommune']}), ECA {m['eca_ha']:,.0f} ha ved (at) {m['distance_m']:g} m",
               header_style="bold")
     for c in ("Klasse (class)", "Enheder (units)", "Landbrug ha (farmland)",
-              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)"):
+              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)", "Lavbund ha (lowland)",
+              "Vand m³ (flood)"):
         t.add_column(c, justify="right")
     names = {0: "0 intet (nothing)", 1: "1 beskyt (protect)", 2: "2 buffer/forbind (connect)",
              3: "3 ny natur (new)"}
     for c in (1, 2, 3, 0):
         s = u[u["fireman_class"] == c]
         t.add_row(names[c], str(len(s)), _n(s["farmland_ha"].sum(), 1),
-                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()))
+                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()),
+                  _n(s["lowland_ha"].sum(), 1), _n(s["flood_m3"].sum()))
     console.print(t)
     if "protected_share" in u:
         console.print(f"Ubeskyttet værdifuld natur (unprotected class 1): "

@@ -22,18 +22,24 @@ from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.rules import ParamTable
 from naturkapital.services.tables import Coefficients
 
-NOTE = ("Genvådgøring: Klimaskovfondens maksimale tilskud (rewetting at the maximum "
-        "support); øvrige omlægninger: anlægsomkostning pr. ha, uden jordkøb "
-        "(other conversions: establishment cost per ha, no land purchase).")
+NOTE = (
+    "Genvådgøring: Klimaskovfondens maksimale tilskud (rewetting at the maximum "
+    "support); øvrige omlægninger: anlægsomkostning pr. ha, uden jordkøb "
+    "(other conversions: establishment cost per ha, no land purchase)."
+)
 
 
-def is_rewetting(changed: np.ndarray, from_lt: pd.Series, to_lt: pd.Series,
-                 mgmt: Coefficients) -> np.ndarray:
+def is_rewetting(
+    changed: np.ndarray, from_lt: pd.Series, to_lt: pd.Series, mgmt: Coefficients
+) -> np.ndarray:
     """True where a changed area goes from a drained (``low``) to a wet (``high``) land
     type."""
     wt = mgmt.table["water_table"]
-    return (np.asarray(changed, dtype=bool) & (pd.Series(from_lt).map(wt) == "low").to_numpy()
-            & (pd.Series(to_lt).map(wt) == "high").to_numpy())
+    return (
+        np.asarray(changed, dtype=bool)
+        & (pd.Series(from_lt).map(wt) == "low").to_numpy()
+        & (pd.Series(to_lt).map(wt) == "high").to_numpy()
+    )
 
 
 def rewetting_dkk_per_ha(rules: ParamTable) -> float:
@@ -41,9 +47,14 @@ def rewetting_dkk_per_ha(rules: ParamTable) -> float:
     return float(make_budget(1.0, rules).total_dkk)
 
 
-def cost_per_ha(changed: np.ndarray, from_lt: pd.Series, to_lt: pd.Series,
-                costs: Coefficients, rules: ParamTable, mgmt: Coefficients
-                ) -> tuple[np.ndarray, np.ndarray]:
+def cost_per_ha(
+    changed: np.ndarray,
+    from_lt: pd.Series,
+    to_lt: pd.Series,
+    costs: Coefficients,
+    rules: ParamTable,
+    mgmt: Coefficients,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(rate DKK/ha, rewetting)`` per row; rate 0 where nothing changes, NaN where the
     target land type is not costed."""
     rewet = is_rewetting(changed, from_lt, to_lt, mgmt)
