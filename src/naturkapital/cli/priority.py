@@ -185,7 +185,8 @@ def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
 def plan_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
              wet_nature_ha: float, dry_nature_ha: float, unit_size_m: float, distance: float,
              buffer_m: float, min_patch_ha: float, budget: float | None, time_limit: float,
-             staged: bool, out: Path | None) -> None:
+             staged: bool, boundary_penalty: float, min_unit_share: float,
+             out: Path | None) -> None:
     """Én kommando: kort, korridorer, plan og rapport. Network → rank → allocate →
     scenario evaluate, with every output in one folder."""
     from naturkapital.core.errors import InputError
@@ -200,7 +201,7 @@ def plan_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
                         "scenario) …"):
         res = plan_kommune(kommune, forest_ha, untouched_forest_ha, wet_nature_ha,
                            dry_nature_ha, unit_size_m, distance, buffer_m, min_patch_ha,
-                           time_limit, staged, budget)
+                           time_limit, staged, budget, boundary_penalty, min_unit_share)
     m = res.meta
     t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), ECA {m['eca_ha']:,.0f} ha",
               header_style="bold")

@@ -155,6 +155,8 @@ def plan_kommune(
     time_limit: float = 60.0,
     staged: bool = False,
     budget: float | None = None,
+    boundary_penalty: float = 0.0,
+    min_unit_share: float = 0.5,
 ) -> PlanResult:
     """Network → ranking → allocation → scenario evaluation for kommune ``kommune``."""
     from naturkapital.io.rasters import open_raster
@@ -182,6 +184,8 @@ def plan_kommune(
             unit_size_m,
             budget,
             time_limit=time_limit,
+            boundary_penalty=boundary_penalty,
+            min_unit_share=min_unit_share,
         )
     net, ranking = network_and_ranking()
     if alloc is None:
@@ -194,6 +198,8 @@ def plan_kommune(
             unit_size_m,
             budget,
             time_limit=time_limit,
+            boundary_penalty=boundary_penalty,
+            min_unit_share=min_unit_share,
             staged=True,
             distance=distance,
             ranking=ranking,

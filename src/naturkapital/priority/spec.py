@@ -247,6 +247,20 @@ PLAN = ModelSpec(
         ALLOCATE.param("budget"),
         ALLOCATE.param("time_limit"),
         ALLOCATE.param("staged"),
+        Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
+              Text("Kr. pr. meter af planens ydre kant i målfunktionen (ikke i omkostningen); "
+                   "giver samlede planer af hele enheder (0: ingen).",
+                   "DKK per metre of the plan's outer edge in the objective (not in the "
+                   "cost); gives compact plans of whole units (0: none)."),
+              default=0.0, unit="DKK/m", minimum=0, maximum=1_000_000),
+        Param("min_unit_share", "number", Text("Mindste andel", "Smallest share"),
+              Text("Kun enheder hvor mindst denne andel af arealet kan omlægges er kandidater "
+                   "(hele blokke landbrugsjord frem for stumper); lempes hvis målene ellers "
+                   "ikke kan nås.",
+                   "Only units with at least this share of their area convertible are "
+                   "candidates (whole blocks of farmland rather than scraps); relaxed when "
+                   "the targets cannot be met otherwise."),
+              default=0.5, minimum=0, maximum=1),
         Param("out", "output", Text("Resultatmappe", "Output folder"),
               Text("Mappe til prioritetskort (PNG), korridorer (.gpkg, .tif), kandidater, "
                    "plan (.gpkg, scenariefil), opsummering (.csv) og rapport (HTML, PDF).",

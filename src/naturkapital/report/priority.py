@@ -146,7 +146,7 @@ def plan_figure(res) -> Figure:
     for k, g in plan.groupby("conversion"):
         col = CONVERSION_COLOURS.get(str(k), "#000000")
         shapes_ = units.loc[g["unit_id"].unique()].geometry
-        gpd.GeoSeries(shapes_, crs=u.crs).boundary.plot(ax=ax, color=col, linewidth=1.6)
+        gpd.GeoSeries(shapes_, crs=u.crs).boundary.plot(ax=ax, color=col, linewidth=2.0)
         g.plot(ax=ax, color=col, alpha=0.8, linewidth=0)
         handles.append(Patch(facecolor=col, edgecolor=col,
                              label=f"Plan: {labels.get(k, k)} {g['area_ha'].sum():,.0f} ha"))

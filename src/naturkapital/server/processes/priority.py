@@ -45,7 +45,8 @@ def execute_plan(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     res = plan_kommune(v["kommune"], v["forest_ha"], v["untouched_forest_ha"],
                        v["wet_nature_ha"], v["dry_nature_ha"], v["unit_size_m"],
                        v["distance"], v["buffer_m"], v["min_patch_ha"], v["time_limit"],
-                       v["staged"], v["budget"])
+                       v["staged"], v["budget"], v["boundary_penalty"],
+                       v["min_unit_share"])
 
     def geojson(gdf) -> dict:
         wgs = gdf.to_crs(4326)
