@@ -135,3 +135,19 @@ def test_candidates_carry_lowland_flood_and_groundwater_synergies(ringkobing):
     # farmland → forest becomes unfertilised: groundwater ha = farmland ha
     assert u["groundwater_ha"].to_numpy() == pytest.approx(u["farmland_ha"].to_numpy())
     assert (u["lowland_ha"] <= u.geometry.area / 10_000 + 1e-6).all()
+
+
+def test_small_units_are_left_out_unless_the_targets_need_them():
+    import pandas as pd
+
+    from naturkapital.priority.compute import _small_units_out
+
+    a = pd.DataFrame(
+        {"unit_id": ["a", "b", "c"], "area_ha": [10.0, 10.0, 10.0], "available_ha": [8.0, 2.0, 6.0]}
+    )
+    out, meta = _small_units_out(a, {"forest": 10.0}, 0.5, (), ("z",))
+    assert out == ("z", "b") and meta["units_below_share_excluded"] == 1
+    out, meta = _small_units_out(a, {"forest": 10.0}, 0.5, ("b",), ())
+    assert out == ()  # a locked-in unit is never left out
+    out, meta = _small_units_out(a, {"forest": 10.0, "wet_nature": 5.0}, 0.5, (), ())
+    assert out == () and "relaxed" in meta["min_unit_share_note"]

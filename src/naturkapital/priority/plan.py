@@ -254,6 +254,17 @@ def plan_kommune(
         "distance_m": float(distance),
         "buffer_m": float(buffer_m),
         "eca_ha": float(ranking.meta["eca_ha"]),
+        "boundary_penalty_dkk_per_m": float(boundary_penalty),
+        "min_unit_share": float(min_unit_share),
+        "min_unit_share_note": alloc.meta.get("min_unit_share_note"),
+        "limitations": [
+            "Våd natur placeres efter pris, ikke efter lavbund; se lowland_ha i kandidaterne "
+            "og kør lowland screen (wet nature is placed by cost, not by lowland potential; "
+            "check lowland_ha of the candidates and run lowland screen).",
+            "Ingen tørvekort indlejret: drivhusgas fra organisk jord er ikke i opsummeringen "
+            "(no peat map embedded: greenhouse gases from organic soils are not in the "
+            "summary; scenario evaluate --carbon adds them).",
+        ],
         "solver": {
             k: alloc.meta.get(k)
             for k in (
