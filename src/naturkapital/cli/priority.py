@@ -205,13 +205,12 @@ def plan_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
     m = res.meta
     t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), ECA {m['eca_ha']:,.0f} ha",
               header_style="bold")
-    for c, j in [("Omlægning (conversion)", "left"), ("Mål ha (target)", "right"),
-                 ("Tildelt ha (allocated)", "right"), ("Omkostning kr. (cost DKK)", "right"),
-                 ("CO2 t", "right"), ("N kg/år (net load)", "right"),
-                 ("ECA-gevinst ha (gain)", "right"), ("NKI Δ", "right")]:
+    for c, j in [("Omlægning (conversion)", "left"), ("Mål (target) ha", "right"),
+                 ("ha", "right"), ("Mio. kr. (M DKK)", "right"), ("CO2 t", "right"),
+                 ("N kg/år (yr)", "right"), ("ECA ha", "right"), ("NKI Δ", "right")]:
         t.add_column(c, justify=j)
     for r in res.summary.itertuples():
-        t.add_row(r.label, _n(r.target_ha, 1), _n(r.allocated_ha, 1), _n(r.cost_dkk),
+        t.add_row(r.label, _n(r.target_ha, 1), _n(r.allocated_ha, 1), _n(r.cost_dkk / 1e6, 2),
                   _n(r.co2_t), _n(r.n_load_kg_yr), _n(r.eca_gain_ha, 2), _n(r.nki_change, 3))
     console.print(t)
     sv = m["solver"]

@@ -75,11 +75,13 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     targets = {"forest": forest_ha, "untouched_forest": untouched_forest_ha,
                "wet_nature": wet_nature_ha, "dry_nature": dry_nature_ha}
     extra_meta: dict = {}
+    given_out = tuple(lock_out or ())
     if min_unit_share > 0:
         lock_out, extra_meta = _small_units_out(areas, targets, float(min_unit_share),
                                                 lock_in, lock_out)
+    extras = None
     if boundary_penalty > 0 or staged or maximise_eca:
-        from naturkapital.priority.allocate import Extras, allocate_units, shared_edges
+        from naturkapital.priority.allocate import Extras, shared_edges
 
         stage = gain = None
         if staged or maximise_eca:
@@ -98,12 +100,26 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
         extras = Extras(shared_edges(units) if boundary_penalty > 0 else None,
                         units.geometry.length.to_numpy(), float(boundary_penalty),
                         gain, maximise_eca, stage if staged else None)
-        alloc = allocate_units(areas[[UNIT_ID, "available_ha"]], table.conversions,
-                               targets, extras, tuple(lock_in or ()), tuple(lock_out or ()),
-                               budget, time_limit)
-    else:
-        alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
-                         tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
+
+    def solve(out: tuple[str, ...]):
+        if extras is not None:
+            from naturkapital.priority.allocate import allocate_units
+
+            return allocate_units(areas[[UNIT_ID, "available_ha"]], table.conversions,
+                                  targets, extras, tuple(lock_in or ()), out, budget,
+                                  time_limit)
+        return allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
+                        tuple(lock_in or ()), out, budget, time_limit)
+
+    try:
+        alloc = solve(tuple(lock_out or ()))
+    except InputError:
+        if tuple(lock_out or ()) == given_out:
+            raise
+        alloc = solve(given_out)  # whole blocks alone cannot meet the targets
+        extra_meta |= {"units_below_share_excluded": 0, "min_unit_share_note":
+                       f"relaxed: units with ≥ {min_unit_share:.0%} convertible land "
+                       "cannot meet the targets with whole units"}
     if len(conv) > 1:
         _exact_costs(alloc, areas, table)
     chosen = units[units[UNIT_ID].isin(alloc.plan[UNIT_ID])]
