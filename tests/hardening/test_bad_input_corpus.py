@@ -19,6 +19,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 from rasterio.transform import from_origin
@@ -757,6 +758,39 @@ simple("priority-allocate-boundary-negative", lambda c: (["priority", "allocate"
                                                         ("--boundary-penalty",)))
 simple("priority-rank-map-suffix", lambda c: (["priority", "rank", "--kommune", "766", "--map",
                                                str(c.d / "m.jpg")], ("m.jpg",)))
+
+# ---------------------------------------------------------------- priority plan (issue 19)
+def plan(c: Ctx, *extra: str) -> list[str]:
+    return ["priority", "plan", "--kommune", "563", "--unit-size-m", "1000", "--out",
+            str(c.d / "plan"), *extra]
+
+
+def cost_table_without(c: Ctx, land_type: str) -> Path:
+    """The scenario's cost table with ``land_type`` not costed (empty cells)."""
+    from naturkapital.services.tables import DEFAULT_COSTS
+
+    t = pd.read_csv(DEFAULT_COSTS, dtype=str, keep_default_na=False)
+    t.loc[t["land_type"] == land_type, ["cost_dkk_per_ha", "low", "high"]] = ""
+    t.loc[t["land_type"] == land_type, "source"] = "not costed"
+    p = c.d / "costs.csv"
+    t.to_csv(p, index=False)
+    return p
+
+
+simple("priority-plan-target-exceeds-land", lambda c: (plan(c, "--forest-ha", "900000"),
+                                                       ("target forest", "exceeds")))
+simple("priority-plan-no-patches", lambda c: (plan(c, "--forest-ha", "5", "--min-patch-ha",
+                                                   "10000"), ("no nature patch",)))
+simple("priority-plan-out-is-a-file", lambda c: (
+    ["priority", "plan", "--kommune", "563", "--forest-ha", "5", "--out",
+     str(c.file("plan.txt", "x"))], ("plan.txt", "is a file")))
+simple("priority-allocate-cost-missing-for-class", lambda c: (
+    ["priority", "allocate", "--kommune", "563", "--forest-ha", "5", "--costs",
+     str(cost_table_without(c, "skov"))], ("costs.csv", "no cost for conversion forest")))
+simple("priority-rank-parcels-off-the-grid", lambda c: (
+    ["priority", "rank", "--kommune", "563", "--parcels", str(write_geojson(
+        c.d / "parcels.geojson", zones_fc([feat({"unit_id": "a"}, poly())], EPSG25832)))],
+    ("parcels.geojson", "no parcel lies in kommune 563")))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

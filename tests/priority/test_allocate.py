@@ -103,20 +103,31 @@ def test_random_plans_never_worse_than_greedy():
         assert got["forest"] >= 100 - 1e-6 and got["wet_nature"] >= 60 - 1e-6
 
 
-def test_embedded_cost_table_has_sources():
+def test_embedded_costs_are_the_scenario_cost_model():
+    """Rates come from the scenario's cost table: skov 65 000 DKK/ha (Klimaskovfonden),
+    mark → eng_mose is rewetting at the lowland budget per ha, hede_overdrev an
+    assumption flagged."""
+    from naturkapital.lowland.rules import load_rules
+    from naturkapital.services.costs import rewetting_dkk_per_ha
+
     t = load_costs()
-    assert t.conversions["forest"].dkk_per_ha == 75_500
-    assert t.conversions["untouched_forest"].dkk_per_ha == 90_500
-    assert t.conversions["wet_nature"].dkk_per_ha == 160_000
+    assert t.conversions["forest"].dkk_per_ha == 65_000
+    assert t.conversions["untouched_forest"].dkk_per_ha == 65_000
+    assert t.conversions["wet_nature"].dkk_per_ha == rewetting_dkk_per_ha(load_rules())
+    assert t.conversions["dry_nature"].dkk_per_ha == 10_000
     assert {c.to_class for c in t.conversions.values()} == {7, 8, 11}
-    assert any(a.startswith("dry_nature/grant") for a in t.assumptions)
+    assert any("hede_overdrev" in a for a in t.assumptions)
 
 
-def test_cost_table_without_source(tmp_path):
+def test_cost_missing_for_a_class_is_named(tmp_path):
+    from naturkapital.services.tables import DEFAULT_COSTS
+
     p = tmp_path / "c.csv"
-    p.write_text("conversion,label,to_class,item,value,unit,source\nforest,F,8,grant,1,"
-                 "DKK/ha,\n", encoding="utf-8")
-    with pytest.raises(InputError, match="has no source"):
+    rows = DEFAULT_COSTS.read_text(encoding="utf-8").splitlines()
+    rows = [("skov,,,," + r.split(",", 4)[4].split('"', 2)[0] + '"not costed"') if
+            r.startswith("skov,") else r for r in rows]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no cost for conversion forest"):
         load_costs(p)
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from naturkapital.cli.app import console, sub_app
 from naturkapital.cli.generate import spec_command
 from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
-from naturkapital.priority.spec import ALLOCATE, NETWORK, RANK
+from naturkapital.priority.spec import ALLOCATE, NETWORK, PLAN, RANK
 
 priority_app = sub_app(
     "priority",
@@ -145,14 +145,16 @@ def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
                     f"({m['kommune']}), ECA {m['eca_ha']:,.0f} ha ved (at) {m['distance_m']:g} m",
               header_style="bold")
     for c in ("Klasse (class)", "Enheder (units)", "Landbrug ha (farmland)",
-              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)"):
+              "ECA-gevinst ha (gain)", "Kulstof t C (carbon)", "Lavbund ha (lowland)",
+              "Vand m³ (flood)"):
         t.add_column(c, justify="right")
     names = {0: "0 intet (nothing)", 1: "1 beskyt (protect)", 2: "2 buffer/forbind (connect)",
              3: "3 ny natur (new)"}
     for c in (1, 2, 3, 0):
         s = u[u["fireman_class"] == c]
         t.add_row(names[c], str(len(s)), _n(s["farmland_ha"].sum(), 1),
-                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()))
+                  _n(s["eca_gain_ha"].sum(), 1), _n(s["carbon_gain_t_c"].sum()),
+                  _n(s["lowland_ha"].sum(), 1), _n(s["flood_m3"].sum()))
     console.print(t)
     if "protected_share" in u:
         console.print(f"Ubeskyttet værdifuld natur (unprotected class 1): "
@@ -177,3 +179,73 @@ def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
                     f"buffer {m['buffer_m']:g} m, spredning (dispersal) {m['distance_m']:g} m",
                  map)
         console.print(f"Skrev (wrote) {map}", highlight=False)
+
+
+@spec_command(priority_app, PLAN)
+def plan_cmd(kommune: str, forest_ha: float, untouched_forest_ha: float,
+             wet_nature_ha: float, dry_nature_ha: float, unit_size_m: float, distance: float,
+             buffer_m: float, min_patch_ha: float, budget: float | None, time_limit: float,
+             staged: bool, boundary_penalty: float, min_unit_share: float,
+             out: Path | None) -> None:
+    """Én kommando: kort, korridorer, plan og rapport. Network → rank → allocate →
+    scenario evaluate, with every output in one folder."""
+    from naturkapital.core.errors import InputError
+    from naturkapital.priority.plan import plan_kommune
+
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise InputError(out, "is a file; give a folder for the outputs")
+        if not out.parent.exists():
+            raise InputError(out, f"folder {out.parent} does not exist")
+    with console.status("Netværk, rangordning, plan og scenarie (network, ranking, plan, "
+                        "scenario) …"):
+        res = plan_kommune(kommune, forest_ha, untouched_forest_ha, wet_nature_ha,
+                           dry_nature_ha, unit_size_m, distance, buffer_m, min_patch_ha,
+                           time_limit, staged, budget, boundary_penalty, min_unit_share)
+    m = res.meta
+    t = Table(title=f"Plan — {m['kommune_name']} ({m['kommune']}), ECA {m['eca_ha']:,.0f} ha",
+              header_style="bold")
+    for c, j in [("Omlægning (conversion)", "left"), ("Mål (target) ha", "right"),
+                 ("ha", "right"), ("Mio. kr. (M DKK)", "right"), ("CO2 t", "right"),
+                 ("N kg/år (yr)", "right"), ("ECA ha", "right"), ("NKI Δ", "right")]:
+        t.add_column(c, justify=j)
+    for r in res.summary.itertuples():
+        t.add_row(r.label, _n(r.target_ha, 1), _n(r.allocated_ha, 1), _n(r.cost_dkk / 1e6, 2),
+                  _n(r.co2_t), _n(r.n_load_kg_yr), _n(r.eca_gain_ha, 2), _n(r.nki_change, 3))
+    console.print(t)
+    sv = m["solver"]
+    gap = "–" if sv["mip_gap_pct"] is None else f"{sv['mip_gap_pct']:.2f} %"
+    console.print(f"Løser (solver): {sv['status']}, gab (gap) {gap}; grådig (greedy) "
+                  f"{_n(sv['greedy_cost_dkk'])} kr.", highlight=False)
+    console.print(f"[yellow]Antagelser (assumptions): {len(m['assumptions'])}, listed in the "
+                  "report and the metadata[/]")
+    if out is not None:
+        for p in write_plan(res, out):
+            console.print(f"Skrev (wrote) {p}", highlight=False)
+        console.print(f"Scenariefil (scenario file): naturkapital scenario evaluate --scenario "
+                      f"{out / 'plan.gpkg'}", highlight=False)
+
+
+def write_plan(res, out: Path) -> list[Path]:
+    """Every output of ``priority plan`` in folder ``out`` (atomic writes)."""
+    from naturkapital.priority.network import write_corridor_raster, write_network
+    from naturkapital.report.priority import write_plan_map, write_plan_report
+
+    out.mkdir(exist_ok=True)
+    m = res.meta
+    plan = res.allocation.plan
+    u = res.ranking.units
+    cand = pd.DataFrame(u.sort_values("rank").drop(columns="geometry"))
+    cand["unprotected"] = cand["unprotected"].astype(object)
+    return [
+        write_plan_map(res, out / "priority_map.png"),
+        write_network(res.network, out / "network.gpkg"),
+        write_corridor_raster(res.network, out / "corridors.tif"),
+        write_table(cand, out / "candidates.gpkg", res.ranking.meta,
+                    geometry=u[["unit_id", "geometry"]], key="unit_id"),
+        write_table(pd.DataFrame(plan.drop(columns="geometry")), out / "plan.gpkg", m,
+                    geometry=plan[["conv_id", "geometry"]], key="conv_id"),
+        write_table(res.summary, out / "summary.csv", m),
+        write_plan_report(res, out / "report.html"),
+        write_plan_report(res, out / "report.pdf"),
+    ]

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from naturkapital.core.errors import InputError
 from naturkapital.priority.allocate import UNIT_ID, allocate
 from naturkapital.priority.costs import load_costs
 from naturkapital.priority.units import convertible_polygons, grid, municipality, unit_areas
@@ -46,18 +47,24 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
                     costs: str | Path | None = None,
                     time_limit: float = 60.0, boundary_penalty: float = 0.0,
                     staged: bool = False, maximise_eca: bool = False,
-                    distance: float = 1000.0) -> PriorityPlan:
+                    distance: float = 1000.0, ranking=None,
+                    min_unit_share: float = 0.0) -> PriorityPlan:
     """The least-cost plan for kommune ``kommune`` meeting the hectare targets.
 
     ``boundary_penalty`` (DKK per metre of the plan's outer edge) asks for compact plans;
     ``staged`` follows the fireman's order (buffer/connect land before new nature) and
     ``maximise_eca`` spends the ``budget`` on the most ECA gain (the targets then are
-    floors); the last two build the ecological network at ``distance`` m."""
+    floors); the last two build the ecological network at ``distance`` m, unless a
+    ``ranking`` (:class:`~naturkapital.priority.rank.Ranking` of the same grid) is given.
+    Costs are the scenario's cost model (:mod:`naturkapital.priority.costs`).
+    ``min_unit_share`` (0–1): only units whose convertible land is at least this share
+    of their area are candidates (whole blocks of farmland rather than scraps), unless
+    those cannot meet the targets — then every unit is a candidate and meta says so."""
     from naturkapital.landcover.sources import resolve_landcover
 
     lc = resolve_landcover("basemap2021")
-    table = load_costs(costs)
     conv = tuple(convertible or ("mark",))
+    table = load_costs(costs, conv)
     import rasterio
 
     with rasterio.open(lc.path) as ds:
@@ -68,29 +75,53 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     targets = {"forest": forest_ha, "untouched_forest": untouched_forest_ha,
                "wet_nature": wet_nature_ha, "dry_nature": dry_nature_ha}
     extra_meta: dict = {}
+    given_out = tuple(lock_out or ())
+    if min_unit_share > 0:
+        lock_out, extra_meta = _small_units_out(areas, targets, float(min_unit_share),
+                                                lock_in, lock_out)
+    extras = None
     if boundary_penalty > 0 or staged or maximise_eca:
-        from naturkapital.priority.allocate import Extras, allocate_units, shared_edges
+        from naturkapital.priority.allocate import Extras, shared_edges
 
         stage = gain = None
         if staged or maximise_eca:
-            from naturkapital.priority.network import build_network
-            from naturkapital.priority.rank import rank_units
+            if ranking is None:
+                from naturkapital.priority.network import build_network
+                from naturkapital.priority.rank import rank_units
 
-            net = build_network(code, [distance])
-            ranked = rank_units(net, units, distance=distance).units
+                ranking = rank_units(build_network(code, [distance]), units,
+                                     distance=distance)
+            ranked = units[[UNIT_ID]].merge(ranking.units.drop(columns="geometry"),
+                                            on=UNIT_ID, how="left")
             stage = np.where(ranked["fireman_class"].to_numpy() == 2, 2, 3)
-            gain = ranked["eca_gain_ha"].to_numpy()
-            extra_meta = {"eca_ha": float(net.indices["eca_ha"].iloc[0]),
-                          "distance_m": distance}
+            gain = ranked["eca_gain_ha"].fillna(0.0).to_numpy()
+            extra_meta |= {"eca_ha": float(ranking.meta["eca_ha"]),
+                          "distance_m": float(ranking.meta["distance_m"])}
         extras = Extras(shared_edges(units) if boundary_penalty > 0 else None,
                         units.geometry.length.to_numpy(), float(boundary_penalty),
                         gain, maximise_eca, stage if staged else None)
-        alloc = allocate_units(areas[[UNIT_ID, "available_ha"]], table.conversions,
-                               targets, extras, tuple(lock_in or ()), tuple(lock_out or ()),
-                               budget, time_limit)
-    else:
-        alloc = allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
-                         tuple(lock_in or ()), tuple(lock_out or ()), budget, time_limit)
+
+    def solve(out: tuple[str, ...]):
+        if extras is not None:
+            from naturkapital.priority.allocate import allocate_units
+
+            return allocate_units(areas[[UNIT_ID, "available_ha"]], table.conversions,
+                                  targets, extras, tuple(lock_in or ()), out, budget,
+                                  time_limit)
+        return allocate(areas[[UNIT_ID, "available_ha"]], table.conversions, targets,
+                        tuple(lock_in or ()), out, budget, time_limit)
+
+    try:
+        alloc = solve(tuple(lock_out or ()))
+    except InputError:
+        if tuple(lock_out or ()) == given_out:
+            raise
+        alloc = solve(given_out)  # whole blocks alone cannot meet the targets
+        extra_meta |= {"units_below_share_excluded": 0, "min_unit_share_note":
+                       f"relaxed: units with ≥ {min_unit_share:.0%} convertible land "
+                       "cannot meet the targets with whole units"}
+    if len(conv) > 1:
+        _exact_costs(alloc, areas, table)
     chosen = units[units[UNIT_ID].isin(alloc.plan[UNIT_ID])]
     polys = convertible_polygons(chosen, lc, conv)
     plan = polys.merge(alloc.plan, on=UNIT_ID, how="inner")
@@ -107,6 +138,42 @@ def plan_allocation(kommune: str, forest_ha: float = 0.0, untouched_forest_ha: f
     meta = {"method": METHOD, "kommune": code, "kommune_name": name,
             "landcover": lc.label, "unit_size_m": float(unit_size_m),
             "convertible_land_types": list(conv), "cost_table": table.source,
+            "cost_model": "scenario evaluate's cost model: rewetting at Klimaskovfonden's "
+                          "maximum support, other changes at the establishment cost per ha "
+                          "of the target land type (services/costs.py)",
             "assumptions": table.assumptions, **extra_meta, **alloc.meta}
     return PriorityPlan(gpd.GeoDataFrame(plan, geometry="geometry", crs=crs),
                         alloc.summary, unit_gdf, meta)
+
+
+def _exact_costs(alloc, areas: pd.DataFrame, table) -> None:
+    """With several convertible land types the optimiser priced each conversion at its
+    highest rate; the plan's cost is recomputed per unit as Σ land-type ha × rate."""
+    a = areas.set_index(UNIT_ID)
+    plan = alloc.plan
+    plan["cost_dkk"] = [sum(float(a.at[u, f"{lt}_ha"]) * r
+                            for lt, r in table.rates[c].items())
+                        for u, c in zip(plan[UNIT_ID], plan["conversion"], strict=True)]
+    by = plan.groupby("conversion")["cost_dkk"].sum()
+    alloc.summary["cost_dkk"] = alloc.summary["conversion"].map(by).fillna(0.0)
+    alloc.meta["cost_dkk"] = float(plan["cost_dkk"].sum())
+
+
+def _small_units_out(areas: pd.DataFrame, targets: dict[str, float], share: float,
+                     lock_in, lock_out) -> tuple[tuple[str, ...], dict]:
+    """``lock_out`` plus the units whose convertible share is below ``share`` — when the
+    remaining units can still meet the targets together."""
+    if not 0 <= share <= 1:
+        raise InputError("--min-unit-share", f"must be between 0 and 1, found {share:g}")
+    keep = set(map(str, lock_in or ()))
+    small = areas.loc[(areas["available_ha"] < share * areas["area_ha"])
+                      & ~areas[UNIT_ID].isin(keep), UNIT_ID]
+    left = areas.loc[~areas[UNIT_ID].isin(small), "available_ha"].sum()
+    need = sum(float(v or 0.0) for v in targets.values())
+    if left >= need:
+        return tuple(lock_out or ()) + tuple(small), {
+            "min_unit_share": share, "units_below_share_excluded": int(len(small))}
+    return tuple(lock_out or ()), {
+        "min_unit_share": share, "units_below_share_excluded": 0,
+        "min_unit_share_note": f"relaxed: units with ≥ {share:.0%} convertible land hold "
+                               f"{left:,.1f} ha, less than the targets ({need:,.1f} ha)"}

@@ -14,8 +14,10 @@ Every planning unit (cells of the network grid assigned by their centre) gets:
 * class 0: neither nature nor farmland (towns, water edges): nothing to place.
 
 Synergies of converting a unit's farmland to forest (services tables): carbon
-(t C, pool tables), nitrogen leaching avoided (kg N/yr) and NKI nature-value gain
-(ha × Δvalue/100). Candidates (classes 2 and 3) are ranked by class, then by the sum of
+(t C, pool tables), nitrogen leaching avoided (kg N/yr), NKI nature-value gain
+(ha × Δvalue/100) and unfertilised area for groundwater (ha); and of rewetting: the
+lowland model's indicative candidate land in the unit (ha) and the water it would
+retain (m³, services/flood.py). Candidates (classes 2 and 3) are ranked by class, then by the sum of
 the four criteria each scaled to 0–1 within the municipality.
 """
 
@@ -79,6 +81,37 @@ def synergies(farm_ha: np.ndarray) -> tuple[dict[str, np.ndarray], list[str]]:
               if str(load_nitrogen().table.loc[k, "source"]).startswith("assumption")]
     notes += scheme.assumptions(np.array([FARMLAND, FOREST]))
     return out, notes
+
+
+def water_synergies(units: gpd.GeoDataFrame, kommune: str | None, farm_ha: np.ndarray
+                    ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Per unit, from the existing models: ``lowland_ha`` — the lowland model's indicative
+    rewetting candidate land inside the unit (:func:`naturkapital.lowland.candidates.
+    find_candidates`: farmland on or beside wet nature; 0 without a municipality);
+    ``flood_m3`` — water retained if that land were rewetted (services/flood.py with the
+    default water table before and the rules' target); ``groundwater_ha`` — unfertilised
+    area gained if the farmland became forest (land_management.csv)."""
+    from naturkapital.lowland.candidates import _overlap_ha, find_candidates
+    from naturkapital.lowland.rules import load_candidate_params, load_rules
+    from naturkapital.services import flood
+    from naturkapital.services.tables import load_management, load_parameters
+
+    rules, params = load_rules(), load_parameters()
+    mgmt = load_management()
+    protects = mgmt.table["protects_groundwater"]
+    gw = float((protects["skov"] == "yes") and (protects["mark"] != "yes"))
+    notes = mgmt.assumptions(["mark", "skov"], "groundwater protection")
+    lowland = np.zeros(len(units))
+    if kommune is not None:
+        cand = find_candidates(kommune, load_candidate_params(), rules)
+        land = gpd.GeoDataFrame(geometry=cand.units.geometry.to_numpy(), crs=cand.units.crs)
+        lowland = _overlap_ha(units.to_crs(cand.units.crs).geometry, land)
+        notes += cand.meta["assumptions"] + [f"lowland potential: {cand.meta['label_en']}"]
+    rise = flood.water_table_rise_m(params["gvsmax_before_cm"], rules["target_water_table_cm"])
+    notes += params.assumptions(["gvsmax_before_cm", "drainable_porosity"])
+    return {"lowland_ha": lowland,
+            "flood_m3": flood.retention_m3(lowland, rise, params["drainable_porosity"]),
+            "groundwater_ha": farm_ha * gw}, notes
 
 
 def fireman_classes(nature_share: np.ndarray, farm_cells: np.ndarray, near: np.ndarray,
@@ -147,6 +180,9 @@ def rank_units(net: Network, units: gpd.GeoDataFrame, buffer_m: float = 200.0,
     gain = np.where(farm_ha > 0, eca_gain_attached(eca_now, added, reach[patch_of], p_link),
                     0.0)
     syn, notes = synergies(farm_ha)
+    water, w_notes = water_synergies(units, net.meta.get("kommune"), farm_ha)
+    syn.update(water)
+    notes += w_notes
     out = units[[UNIT_ID, "geometry"]].copy()
     out["fireman_class"] = cls
     out["nature_share"] = share
@@ -189,8 +225,10 @@ def rank_units(net: Network, units: gpd.GeoDataFrame, buffer_m: float = 200.0,
             "units_assigned": "cells by their centre (100 m grid)",
             "classes": {int(c): int((cls == c).sum()) for c in (0, 1, 2, 3)},
             "assumptions": net.meta["assumptions"] + notes,
-            "not_included": "lowland/peat potential, groundwater and flood need layers not "
-                            "embedded; use scenario evaluate on the plan"}
+            "synergies": "carbon, nitrogen, NKI and groundwater if the farmland became "
+                         "forest; lowland_ha: the lowland model's indicative candidate land "
+                         "(no peat map embedded) and flood_m3 if it were rewetted; the rank "
+                         "uses the four criteria only"}
     return Ranking(gpd.GeoDataFrame(out, geometry="geometry", crs=units.crs), meta)
 
 
@@ -210,6 +248,12 @@ def rank_kommune(kommune: str, distance: float = 1000.0, unit_size_m: float = 50
         if units.crs is None:
             raise InputError(parcels, "the parcels have no CRS")
         units = units.to_crs(crs).reset_index(drop=True)
+        from naturkapital.priority.units import municipality
+
+        _, kname, kgeom = municipality(kommune, crs)
+        if not units.intersects(kgeom).any():
+            raise InputError(parcels, f"no parcel lies in kommune {kommune} {kname} (check "
+                                      "the parcels' CRS and the kommune code)")
         units[UNIT_ID] = (units["unit_id"].astype(str) if "unit_id" in units else
                           [f"p{i + 1}" for i in range(len(units))])
     else:

@@ -19,6 +19,7 @@ from naturkapital.core.spec import (
 from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.priority.compute import plan_allocation
 from naturkapital.priority.network import build_network
+from naturkapital.priority.plan import plan_kommune
 from naturkapital.priority.rank import rank_kommune
 
 
@@ -225,4 +226,67 @@ RANK = ModelSpec(
     keywords=("fireman", "brandmand", "protect", "connect", "priority"),
 )
 
-SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK, RANK)
+PLAN = ModelSpec(
+    id="priority-plan",
+    title=Text("Hvor skal vi handle: prioritetskort, korridorer og plan i én kommando",
+               "Where to act: priority map, corridors and plan in one command"),
+    about=Text("Bygger det økologiske netværk, rangordner planlægningsenhederne efter "
+               "brandmandens regel, fordeler hektarmålene til mindst mulig pris og "
+               "vurderer planen med scenariemodellen (kulstof, kvælstof, NKI, omkostning). "
+               "Skriver kort, korridorer, plan (scenariefil), opsummering og rapport.",
+               "Builds the ecological network, ranks the planning units by the fireman's "
+               "rule, allocates the hectare targets at least cost and evaluates the plan "
+               "with the scenario model (carbon, nitrogen, NKI, cost). Writes the map, "
+               "corridors, the plan (a scenario file), the summary and a report."),
+    inputs=(
+        KOMMUNE,
+        ALLOCATE.param("forest_ha"),
+        ALLOCATE.param("untouched_forest_ha"),
+        ALLOCATE.param("wet_nature_ha"),
+        ALLOCATE.param("dry_nature_ha"),
+        ALLOCATE.param("unit_size_m"),
+        RANK.param("distance"),
+        RANK.param("buffer_m"),
+        NETWORK.param("min_patch_ha"),
+        ALLOCATE.param("budget"),
+        ALLOCATE.param("time_limit"),
+        ALLOCATE.param("staged"),
+        Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
+              Text("Kr. pr. meter af planens ydre kant i målfunktionen (ikke i omkostningen); "
+                   "giver samlede planer af hele enheder (0: ingen).",
+                   "DKK per metre of the plan's outer edge in the objective (not in the "
+                   "cost); gives compact plans of whole units (0: none)."),
+              default=0.0, unit="DKK/m", minimum=0, maximum=1_000_000),
+        Param("min_unit_share", "number", Text("Mindste andel", "Smallest share"),
+              Text("Kun enheder hvor mindst denne andel af arealet kan omlægges er kandidater "
+                   "(hele blokke landbrugsjord frem for stumper); lempes hvis målene ellers "
+                   "ikke kan nås.",
+                   "Only units with at least this share of their area convertible are "
+                   "candidates (whole blocks of farmland rather than scraps); relaxed when "
+                   "the targets cannot be met otherwise."),
+              default=0.5, minimum=0, maximum=1),
+        Param("out", "output", Text("Resultatmappe", "Output folder"),
+              Text("Mappe til prioritetskort (PNG), korridorer (.gpkg, .tif), kandidater, "
+                   "plan (.gpkg, scenariefil), opsummering (.csv) og rapport (HTML, PDF).",
+                   "Folder for the priority map (PNG), corridors (.gpkg, .tif), candidates, "
+                   "the plan (.gpkg, a scenario file), the summary (.csv) and the report "
+                   "(HTML, PDF)."),
+              default=None, faces=CLI),
+    ),
+    outputs=(
+        ALLOCATE.outputs[0],
+        Output("summary", "table", Text("Opsummering", "Summary"),
+               Text("Pr. omlægning: ha, omkostning, CO2, N, ECA-gevinst, NKI-ændring.",
+                    "Per conversion: ha, cost, CO2, N, ECA gain, NKI change."),
+               {"type": "array", "items": {"type": "object"}}),
+        Output("corridors", "vector", Text("Korridorer", "Corridors"),
+               Text("Mindste-omkostningskorridorer (GeoJSON, EPSG:4326).",
+                    "Least-cost corridors (GeoJSON, EPSG:4326).")),
+        ALLOCATE.outputs[2],
+    ),
+    run=plan_kommune,
+    command=("priority", "plan"),
+    keywords=("priority", "plan", "fireman", "corridor", "tripartite", "trepart"),
+)
+
+SPECS: tuple[ModelSpec, ...] = (ALLOCATE, NETWORK, RANK, PLAN)

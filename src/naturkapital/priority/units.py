@@ -84,6 +84,10 @@ def unit_areas(units: gpd.GeoDataFrame, landcover: Landcover,
     for k in KEYS:
         out[f"{k}_ha"] = out[UNIT_ID].map(wide[k]).fillna(0.0).to_numpy() if k in wide else 0.0
     out["available_ha"] = out[[f"{k}_ha" for k in convertible]].sum(axis=1)
+    # exact cell fractions carry float noise (0.99999998 ha for a whole 1 ha cell); at
+    # 1e-6 ha (0.01 m²) a target of 10 ha met by ten cells reads 10, not 9.9999999
+    ha = [c for c in out.columns if c.endswith("_ha")]
+    out[ha] = out[ha].round(6)
     return out
 
 

@@ -26,7 +26,6 @@ from naturkapital.core.jsonable import jsonable, records
 from naturkapital.io.local import InMemory, Source, source_name
 from naturkapital.io.vectors import ZONE_ID, ZONE_NAME, read_vector
 from naturkapital.landcover.sources import Landcover, resolve_landcover
-from naturkapital.lowland.budget import make_budget
 from naturkapital.lowland.rules import EmissionFactors, load_emission_factors, load_rules
 from naturkapital.nki.compute import Zones, load_zones
 from naturkapital.nki.zonal import zonal_class_areas
@@ -42,6 +41,8 @@ from naturkapital.scenario.lowland_check import RewettingCheck, check_rewetting
 from naturkapital.scenario.read import CONV_ID, TO_CLASS, read_scenario, resolve_scenario_path
 from naturkapital.services import biodiversity, flood, ghg, groundwater, nitrogen
 from naturkapital.services import carbon as carbon_service
+from naturkapital.services.costs import NOTE as COST_NOTE
+from naturkapital.services.costs import cost_per_ha, is_rewetting
 from naturkapital.services.tables import (
     load_carbon_pools,
     load_costs,
@@ -230,8 +231,8 @@ def evaluate_scenario(
     moves["from_lt"] = moves["from_value"].map(lt_of)
     moves["to_lt"] = moves["to_value"].map(lt_of)
     moves["changed"] = moves["from_value"] != moves["to_value"]
-    moves["rewet"] = (moves["changed"] & (moves["from_lt"].map(m["water_table"]) == "low")
-                      & (moves["to_lt"].map(m["water_table"]) == "high"))
+    moves["rewet"] = is_rewetting(moves["changed"].to_numpy(), moves["from_lt"],
+                                  moves["to_lt"], mgmt)
     ids = list(z.gdf[ZONE_ID]) + [TOTAL_ID]
     zids = ids[:-1]
     names = dict(zip(z.gdf[ZONE_ID], z.gdf[ZONE_NAME], strict=True))
@@ -308,7 +309,7 @@ def evaluate_scenario(
             gb, ga, _ = _ghg_values(jobs, mgmt, b.factors, zids)
             out[GHG] = (gb, ga)
         if COST in keys:
-            out[COST] = (zero, _costs(moves, b.costs, rules)[0].reindex(zids, fill_value=0.0))
+            out[COST] = (zero, _costs(moves, b.costs, rules, mgmt)[0].reindex(zids, fill_value=0.0))
         return {k: (total(v[0]), total(v[1])) for k, v in out.items()}
 
     central = coef_values(bundle, set(DEPENDS_ALL))
@@ -376,7 +377,7 @@ def evaluate_scenario(
     put("rewetted_area_ha", zero, rewet_ha,
         "conversions from drained to wet land types (land_management.csv)",
         mgmt.assumptions(sorted(used_lt), "water table (rewetting)"))
-    _, cost_conv, c_notes, c_note = _costs(moves, bundle.costs, rules)
+    _, cost_conv, c_notes, c_note = _costs(moves, bundle.costs, rules, mgmt)
     put(COST, *central[COST],
         f"rewetting: Klimaskovfonden maximum support {rules['max_support_dkk_per_ha']:,.0f} "
         f"DKK/ha ({rules.version}); other conversions: {bundle.costs.path.name}", c_notes,
@@ -562,22 +563,21 @@ def _ghg_values(g: _GhgJobs, mgmt, factors: EmissionFactors, zone_ids: list[str]
     return before.where(g.covered), after.where(g.covered), list(dict.fromkeys(notes))
 
 
-def _costs(moves: pd.DataFrame, costs, rules) -> tuple[pd.Series, dict[str, float],
-                                                        list[str], str]:
-    """Cost per zone and per conversion (DKK): lowland budget for rewetting, table else."""
+def _costs(moves: pd.DataFrame, costs, rules, mgmt) -> tuple[pd.Series, dict[str, float],
+                                                              list[str], str]:
+    """Cost per zone and per conversion (DKK), by the one cost model
+    (:func:`naturkapital.services.costs.cost_per_ha`)."""
     ch = moves[moves["changed"]].copy()
     if ch.empty:
         return pd.Series(dtype=float), {}, [], ""
-    per_ha = make_budget(1.0, rules).total_dkk  # maximum support, DKK per ha
-    rate = ch["to_lt"].map(costs.table["cost_dkk_per_ha"]).astype(float)
-    ch["dkk"] = np.where(ch["rewet"], ch["area_ha"] * per_ha, ch["area_ha"] * rate)
-    not_costed = sorted(set(ch.loc[~ch["rewet"] & rate.isna(), "to_lt"]))
+    rate, rewet = cost_per_ha(ch["changed"].to_numpy(), ch["from_lt"], ch["to_lt"], costs,
+                              rules, mgmt)
+    ch["dkk"] = ch["area_ha"].to_numpy() * rate
+    not_costed = sorted(set(ch.loc[~rewet & np.isnan(rate), "to_lt"]))
     ch["dkk"] = ch["dkk"].fillna(0.0)
-    used = sorted(set(ch.loc[~ch["rewet"], "to_lt"]))
+    used = sorted(set(ch.loc[~rewet, "to_lt"]))
     notes = costs.assumptions(used, "DKK/ha")
-    note = ("Genvådgøring: Klimaskovfondens maksimale tilskud (rewetting at the maximum "
-            "support); øvrige omlægninger: anlægsomkostning pr. ha, uden jordkøb "
-            "(other conversions: establishment cost per ha, no land purchase).")
+    note = COST_NOTE
     if not_costed:
         note += f" Ikke prissat (not costed): {', '.join(not_costed)}."
     return (ch.groupby(ZONE_ID)["dkk"].sum(), ch.groupby(CONV_ID)["dkk"].sum().to_dict(),

@@ -9,7 +9,7 @@ from typing import Any
 import shapely
 
 from naturkapital.core.jsonable import jsonable, records
-from naturkapital.priority.spec import ALLOCATE
+from naturkapital.priority.spec import ALLOCATE, PLAN
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 
 
@@ -33,3 +33,30 @@ def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
 
 
 SPEC = register(ProcessSpec(ALLOCATE, execute_allocate))
+
+
+def execute_plan(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+    """Network → rank → allocate → scenario evaluate: the plan and the corridors
+    (GeoJSON, EPSG:4326), the summary per conversion and the record."""
+    from naturkapital.priority.plan import plan_kommune
+
+    v = inputs.model_dump()
+    ctx.progress(10, f"network, ranking and plan for {v['kommune']}")
+    res = plan_kommune(v["kommune"], v["forest_ha"], v["untouched_forest_ha"],
+                       v["wet_nature_ha"], v["dry_nature_ha"], v["unit_size_m"],
+                       v["distance"], v["buffer_m"], v["min_patch_ha"], v["time_limit"],
+                       v["staged"], v["budget"], v["boundary_penalty"],
+                       v["min_unit_share"])
+
+    def geojson(gdf) -> dict:
+        wgs = gdf.to_crs(4326)
+        wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
+        return json.loads(wgs.to_json(drop_id=True, na="null"))
+
+    return {"plan": geojson(res.allocation.plan),
+            "summary": records(res.summary),
+            "corridors": geojson(res.network.corridors),
+            "meta": jsonable(res.meta)}
+
+
+PLAN_SPEC = register(ProcessSpec(PLAN, execute_plan))
