@@ -1,14 +1,15 @@
 """The priority processes of an embedded municipality: ``priority-network`` (nature
 patches, PC/ECA, corridors), ``priority-rank`` (the fireman's-rule classes) and
-``priority-allocate`` (a least-cost plan that meets hectare targets; scenario polygons
-with ``to_class``). Geometries are GeoJSON in EPSG:4326 (1e-6° precision), tables are
-records, ``meta`` is JSON-ready."""
+``priority-allocate`` (a least-cost plan that meets hectare targets; the plan is scenario
+polygons with ``to_class``). Geometries are GeoJSON in EPSG:4326 (1e-6° precision),
+tables records, ``meta`` JSON-ready."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import geopandas as gpd
+import shapely
 
 from naturkapital.core.jsonable import jsonable, records
 from naturkapital.priority.spec import ALLOCATE, NETWORK, RANK
@@ -16,7 +17,7 @@ from naturkapital.server.lowland import _geojson
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 
 
-def geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+def geojson(gdf: Any) -> dict[str, Any]:
     """A layer with all its columns as GeoJSON in EPSG:4326 (coordinates to 1e-6°)."""
     return _geojson(gdf, [c for c in gdf.columns if c != gdf.geometry.name])
 
@@ -44,6 +45,10 @@ def execute_rank(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     return {"units": geojson(res.units), "meta": jsonable(res.meta)}
 
 
+NETWORK_SPEC = register(ProcessSpec(NETWORK, execute_network))
+RANK_SPEC = register(ProcessSpec(RANK, execute_rank))
+
+
 def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     """The plan (GeoJSON, EPSG:4326), the summary per conversion and the solver record."""
     from naturkapital.priority.compute import plan_allocation
@@ -55,12 +60,12 @@ def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                           v["budget"], time_limit=v["time_limit"],
                           boundary_penalty=v["boundary_penalty"], staged=v["staged"],
                           maximise_eca=v["maximise_eca"])
+    wgs = res.plan.to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
     meta = dict(res.meta)
     meta.pop("cost_table", None)
-    return {"plan": geojson(res.plan), "summary": records(res.summary),
-            "meta": jsonable(meta)}
+    return {"plan": json.loads(wgs.to_json(drop_id=True, na="null")),
+            "summary": records(res.summary), "meta": jsonable(meta)}
 
 
 SPEC = register(ProcessSpec(ALLOCATE, execute_allocate))
-NETWORK_SPEC = register(ProcessSpec(NETWORK, execute_network))
-RANK_SPEC = register(ProcessSpec(RANK, execute_rank))
