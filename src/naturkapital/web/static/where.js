@@ -15,13 +15,14 @@
   /** Conversion types of the plan. */
   const CONVERSIONS = [["forest", "#1a9850"], ["untouched_forest", "#00441b"],
     ["wet_nature", "#2166ac"], ["dry_nature", "#dfc27d"]];
-  const DPC_RAMP = [[0, "#ffffcc"], [0.25, "#a1dab4"], [0.5, "#41b6c4"], [0.75, "#2c7fb8"],
-    [1, "#253494"]];
+  /** dPC ramp (YlGnBu without its yellow end, which the farmland of the background shares). */
+  const DPC_RAMP = [[0, "#c7e9b4"], [0.25, "#7fcdbb"], [0.5, "#41b6c4"], [0.75, "#225ea8"],
+    [1, "#0c2c84"]];
   const CORRIDOR = "#d01c8b";
   const PARTS = ["network", "rank", "allocate"];
   const LAYERS = { patches: ["where-patches", "where-patches-line"],
     corridors: ["where-corridors"], classes: ["where-classes"],
-    plan: ["where-plan", "where-plan-line"] };
+    plan: ["where-plan", "where-plan-casing", "where-plan-line"] };
 
   let nk = null;
   const st = { map: null, forms: {}, res: {}, busy: {}, kommune: {},
@@ -110,8 +111,10 @@
     map.addLayer({ id: "where-plan", type: "fill", source: "where-plan", layout: hidden,
       paint: { "fill-color": ["match", ["get", "conversion"], ...CONVERSIONS.flat(), "#999999"],
         "fill-opacity": 0.8 } });
+    map.addLayer({ id: "where-plan-casing", type: "line", source: "where-plan", layout: hidden,
+      paint: { "line-color": "#ffffff", "line-width": 4.5 } }, "where-plan");
     map.addLayer({ id: "where-plan-line", type: "line", source: "where-plan", layout: hidden,
-      paint: { "line-color": "#000000", "line-width": 1.2 } });
+      paint: { "line-color": "#000000", "line-width": 2 } });
     for (const id of ["where-classes", "where-patches", "where-corridors", "where-plan"]) {
       map.on("mousemove", id, (e) => hover(id, e));
       map.on("mouseleave", id, () => { $("#hover").hidden = true; });
@@ -337,9 +340,13 @@
         } else {
           st.map.getSource("where-plan").setData(doc.plan);
         }
-        const feats = partName === "network" ? doc.patches.features
-          : partName === "rank" ? doc.units.features : doc.plan.features;
-        nk.fitFeatures(feats, 12);
+        // show the whole municipality once; later runs keep the user's view
+        if (st.fitted !== inputs.kommune) {
+          const feats = partName === "network" ? doc.patches.features
+            : partName === "rank" ? doc.units.features : doc.plan.features;
+          nk.fitFeatures(feats, 12);
+          st.fitted = inputs.kommune;
+        }
       }
       status(node, "ok", t("whereDone", { s: fmt((performance.now() - started) / 1000, 1) }));
       document.body.dataset["where" + partName] = inputs.kommune;
