@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Server
+from .conftest import ARTIFACTS, Server
 from .test_browser import Watch, browser  # noqa: F401  (fixture)
-from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.web, pytest.mark.browser]
 

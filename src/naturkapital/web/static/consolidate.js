@@ -85,6 +85,7 @@
     for (const id of ["con-parcels", "con-parcels-line", "con-area", "con-farms"]) {
       if (st.map.getLayer(id)) st.map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
     }
+    if (active()) V().dimBackground(st.map, on);
     if (on) {
       st.map.setPaintProperty("con-parcels", "fill-color", fillExpr());
       const farmColour = ["match", ["get", "owner"], ...Array.from(st.colours).flat(), "#999999"];
@@ -137,8 +138,9 @@
       V().kpi(t("conCash"), `${fmt(s.cash_dkk / 1e6, 2)} ${t("whereMio")}`));
     const td = V().td;
     const rows = d.balance.map((b) => el("tr", { "data-owner": b.owner },
-      td(el("span", {}, el("span", { class: "swatch", style: `background:${colourOf(b.owner)}` }),
-        ownerName(b.owner), b.role && b.role.startsWith("sælger") ? ` (${t("conSeller")})` : "")),
+      td(el("span", { class: "nowrap" }, el("span", { class: "swatch",
+        style: `background:${colourOf(b.owner)}` }), ownerName(b.owner),
+      b.role && b.role.startsWith("sælger") ? ` (${t("conSeller")})` : "")),
       td(arrow(b.ha_before, b.ha_after, 1), 1),
       td(arrow(b.value_before_dkk, b.value_after_dkk, 2, 1e6), 1),
       td(b.land_balance_pct === null ? "–" : fmt(b.land_balance_pct, 2), 1),

@@ -84,6 +84,14 @@
     return nk.lang() === "da" || en === undefined ? da : en;
   }
 
+  /** The background land cover is dimmed while a view's own layers are on the map (its
+   *  farmland yellow and forest green would read as the view's colours). */
+  function dimBackground(map, on) {
+    if (map && map.getLayer("basemap-landcover")) {
+      map.setPaintProperty("basemap-landcover", "raster-opacity", on ? 0.35 : 0.9);
+    }
+  }
+
   function setVisible(map, ids, on) {
     for (const id of ids) {
       if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
@@ -148,6 +156,8 @@
     const has = { patches: !!st.res.network, corridors: !!st.res.network,
       classes: !!st.res.rank, plan: !!st.res.allocate };
     for (const [k, ids] of Object.entries(LAYERS)) setVisible(st.map, ids, on && has[k] && st.show[k]);
+    if (on) dimBackground(st.map, Object.values(has).some(Boolean));
+    else if (nk.state.tab !== "consolidate") dimBackground(st.map, false);
     renderLegend();
   }
 
@@ -211,7 +221,7 @@
       b.properties._dpc_raw - a.properties._dpc_raw).slice(0, 5);
     out.replaceChildren(
       el("div", { class: "kpis" },
-        kpi("ECA", `${fmt(ix.eca_ha, 0)} ha (${fmt(ix.eca_pct_of_habitat, 1)} %)`, "main"),
+        kpi("ECA", `${fmt(ix.eca_ha, 0)} ha · ${fmt(ix.eca_pct_of_habitat, 1)} %`),
         kpi("PC", fmt(ix.pc, 4)),
         kpi(t("wherePatches"), fmt(ix.patches, 0)),
         kpi(t("whereCorridors"), `${fmt(d.corridors.features.length, 0)} / ${fmt(ix.links, 0)}`)),
@@ -286,7 +296,7 @@
       el("div", { class: "hscroll" }, table([[t("whereConversion")], [t("whereTarget"), 1],
         ["ha", 1], [t("whereCostMio"), 1], [t("whereGreedyMio"), 1],
         ...cols.map(([, key]) => [t(key), 1])], rows, "compact")),
-      el("p", { class: "note" }, `${part(m.method)}. ${m.solver || ""}: ${m.status || ""}.`),
+      el("p", { class: "note" }, `${nk.oneLanguage(m.method)}. ${m.solver || ""}: ${m.status || ""}.`),
       assumptions(m));
   }
 
@@ -389,7 +399,7 @@
     }
   }
 
-  window.NKViews = { runProcess, status, legendBox, swatches, table, td, kpi, part };
+  window.NKViews = { runProcess, status, legendBox, swatches, table, td, kpi, part, dimBackground };
   window.NK_MODULES = window.NK_MODULES || [];
   window.NK_MODULES.push({
     init(api) { nk = api; bind(); mountForms(); },
