@@ -172,6 +172,10 @@ def test_views_on_a_phone(browser: object, live_server: Server) -> None:  # noqa
     page.fill("#form-where-rank [name=unit_size_m]", "1000")
     _run(page, "rank")
     assert "1 Protect" in _legend(page, "#where-legend")
+    # on a phone the view's legend replaces the NKI legend; nothing is wider than the screen
+    assert page.locator("#legend").is_hidden()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, width
     page.wait_for_timeout(800)
     _shot(page, "07-phone-classes", full=True)
     page.locator("#tab-btn-consolidate").click()

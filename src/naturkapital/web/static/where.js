@@ -69,11 +69,12 @@
         `background:${colour}` }), label)));
   }
 
+  /** A table in a box that scrolls sideways on a narrow screen. */
   function table(head, rows, cls) {
-    return el("table", { class: "grid " + (cls || "") },
+    return el("div", { class: "hscroll" }, el("table", { class: "grid " + (cls || "") },
       el("thead", {}, el("tr", {}, head.map(([label, num]) =>
         el("th", { class: num ? "num" : null }, label)))),
-      el("tbody", {}, rows));
+      el("tbody", {}, rows)));
   }
 
   function td(x, num) { return el("td", { class: num ? "num" : null }, x); }
@@ -247,7 +248,8 @@
       const u = units.filter((x) => Number(x.fireman_class) === c);
       const sum = (k) => u.reduce((a, x) => a + (Number(x[k]) || 0), 0);
       return el("tr", { "data-class": String(c) },
-        td(el("span", {}, el("span", { class: "swatch", style: `background:${colour}` }), t(key))),
+        td(el("span", { class: "nowrap" }, el("span", { class: "swatch",
+          style: `background:${colour}` }), t(key))),
         td(fmt(u.length, 0), 1), td(fmt(sum("farmland_ha"), 0), 1), td(fmt(sum("eca_gain_ha"), 1), 1),
         td(c === 1 ? fmt(u.filter((x) => x.unprotected).length, 0) : "–", 1));
     });
@@ -279,8 +281,8 @@
     for (const r of d.summary) for (const k of Object.keys(total)) total[k] += Number(r[k]) || 0;
     const colour = (c) => (CONVERSIONS.find(([x]) => x === c) || [c, "#999"])[1];
     const rows = d.summary.map((r) => el("tr", { "data-conversion": r.conversion },
-      td(el("span", {}, el("span", { class: "swatch", style: `background:${colour(r.conversion)}` }),
-        t("conv_" + r.conversion))),
+      td(el("span", { class: "nowrap" }, el("span", { class: "swatch",
+        style: `background:${colour(r.conversion)}` }), t("conv_" + r.conversion))),
       td(fmt(r.target_ha, 0), 1), td(fmt(r.allocated_ha, 1), 1),
       td(fmt(r.cost_dkk / 1e6, 2), 1), td(fmt(r.greedy_cost_dkk / 1e6, 2), 1),
       ...cols.map(([k, , digits]) => td(fmt(r[k], digits), 1))));
@@ -293,9 +295,9 @@
         kpi(t("whereGap"), `${fmt(Number(m.mip_gap_pct), 2)} %`),
         kpi(t("whereVsGreedy"), `${fmt(100 * Number(m.cost_vs_greedy), 0)} %`),
         kpi(t("whereUnitsChosen"), fmt(d.plan.features.length, 0))),
-      el("div", { class: "hscroll" }, table([[t("whereConversion")], [t("whereTarget"), 1],
+      table([[t("whereConversion")], [t("whereTarget"), 1],
         ["ha", 1], [t("whereCostMio"), 1], [t("whereGreedyMio"), 1],
-        ...cols.map(([, key]) => [t(key), 1])], rows, "compact")),
+        ...cols.map(([, key]) => [t(key), 1])], rows, "compact"),
       el("p", { class: "note" }, `${nk.oneLanguage(m.method)}. ${m.solver || ""}: ${m.status || ""}.`),
       assumptions(m));
   }
