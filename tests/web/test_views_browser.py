@@ -110,6 +110,7 @@ def test_where_to_act(browser: object, live_server: Server) -> None:  # noqa: F8
                            "=== 'Where to act?'", timeout=10_000)
     assert page.locator("#where-allocate-out tbody tr").first.inner_text().startswith("Forest")
     assert "Forest" in _legend(page, "#where-legend")
+    assert page.locator("#where-allocate-status").inner_text().startswith("Done in")
     assert page.locator("#form-where-allocate [data-input=forest_ha] .field-label"
                         ).text_content().startswith("Target: Forest")
     page.wait_for_timeout(500)

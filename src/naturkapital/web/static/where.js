@@ -25,7 +25,7 @@
     plan: ["where-plan", "where-plan-casing", "where-plan-line"] };
 
   let nk = null;
-  const st = { map: null, forms: {}, res: {}, busy: {}, kommune: {},
+  const st = { map: null, forms: {}, res: {}, busy: {}, kommune: {}, seconds: {},
     show: { patches: true, corridors: true, classes: true, plan: true } };
   const $ = (s) => document.querySelector(s);
   const t = (k, v) => nk.t(k, v);
@@ -311,6 +311,9 @@
       const stale = st.res[p] && st.kommune[p] !== nk.state.selected;
       const node = $(`#where-${p}-status`);
       if (stale && !st.busy[p]) status(node, "", t("whereStale", { k: st.kommune[p] }));
+      else if (st.res[p] && !st.busy[p] && st.seconds[p] !== undefined) {
+        status(node, "ok", t("whereDone", { s: fmt(st.seconds[p], 1) }));  // in the current language
+      }
     }
     renderNetwork();
     renderRank();
@@ -360,9 +363,10 @@
           st.fitted = inputs.kommune;
         }
       }
-      status(node, "ok", t("whereDone", { s: fmt((performance.now() - started) / 1000, 1) }));
+      st.seconds[partName] = (performance.now() - started) / 1000;
       document.body.dataset["where" + partName] = inputs.kommune;
     } catch (err) {
+      delete st.seconds[partName];  // the error stays on the status line
       status(node, "error", err.message);
       document.body.dataset["where" + partName] = "error";
     } finally {
