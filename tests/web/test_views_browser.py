@@ -6,6 +6,7 @@ phone, Danish and English. Screenshots go to test-artifacts/browser-views-*.png.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from .conftest import ARTIFACTS, Server
@@ -61,6 +62,10 @@ def test_where_to_act(browser: object, live_server: Server) -> None:  # noqa: F8
         page.wait_for_selector(f"{form}[data-rendered]", state="attached", timeout=15_000)
         assert page.locator(f"{form} [name=kommune]").input_value() == "741"
         assert page.locator(f"{form} [name={field}]").count() == 1
+        # one control per input of the description, in its order, nothing hand-written
+        doc = httpx.get(f"{base}/processes/priority-{part}").json()
+        names = page.eval_on_selector_all(f"{form} [name]", "es => es.map((e) => e.name)")
+        assert names == list(doc["inputs"]), part
     page.locator("#form-where-network summary").click()
     page.fill("#form-where-network [name=distance]", "3000")
     page.fill("#form-where-network [name=min_patch_ha]", "2")
@@ -130,6 +135,9 @@ def test_consolidation(browser: object, live_server: Server) -> None:  # noqa: F
                            timeout=15_000)
     assert page.locator("#form-consolidate [name=demo]").input_value() == "endelave"
     assert page.locator("#form-consolidate [name=parcels]").get_attribute("type") == "file"
+    doc = httpx.get(base + "/processes/consolidate").json()
+    assert page.eval_on_selector_all("#form-consolidate [name]",
+                                     "es => es.map((e) => e.name)") == list(doc["inputs"])
     page.locator("#con-run").click()
     page.wait_for_selector("#con-status.busy", timeout=5_000)
     page.wait_for_function("() => ['done', 'error'].includes(document.body.dataset.consolidate)",
