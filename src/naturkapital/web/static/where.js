@@ -250,12 +250,11 @@
       return el("tr", { "data-class": String(c) },
         td(el("span", { class: "nowrap" }, el("span", { class: "swatch",
           style: `background:${colour}` }), t(key))),
-        td(fmt(u.length, 0), 1), td(fmt(sum("farmland_ha"), 0), 1), td(fmt(sum("eca_gain_ha"), 1), 1),
-        td(c === 1 ? fmt(u.filter((x) => x.unprotected).length, 0) : "–", 1));
+        td(fmt(u.length, 0), 1), td(fmt(sum("farmland_ha"), 0), 1), td(fmt(sum("eca_gain_ha"), 1), 1));
     });
     out.replaceChildren(
       table([[t("whereClass")], [t("whereUnits"), 1], [t("whereFarmHa"), 1],
-        [t("whereEcaGain"), 1], [t("whereUnprotected"), 1]], rows, "compact"),
+        [t("whereEcaGain"), 1]], rows, "compact"),
       el("p", { class: "note" }, t("whereRankNote", { u: fmt(d.meta.unit_size_m || 0, 0),
         b: fmt(d.meta.buffer_m, 0), d: fmt(d.meta.distance_m, 0) })),
       d.meta.not_included ? el("p", { class: "note" }, t("whereNotIncluded") + " " +
