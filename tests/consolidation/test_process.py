@@ -56,6 +56,16 @@ def test_plan_from_geojson(client: TestClient) -> None:
     assert doc["scenario"]["features"][0]["properties"]["to_class"] == 11
     bal = {b["owner"]: b for b in doc["balance"]}
     assert bal["A"]["land_balance_pct"] == pytest.approx(0.0)
+    # every parcel with its owner before and after, the project area, the farms
+    after = {f["properties"]["parcel_id"]: (f["properties"]["owner"],
+                                            f["properties"]["owner_after"])
+             for f in doc["parcels"]["features"]}
+    assert after == {"p1": ("A", "A"), "p2": ("A", "__project__"), "p3": ("B", "B"),
+                     "p4": ("B", "B"), "b1": ("__landbank__", "A")}
+    (area,) = doc["project_area"]["features"]
+    lon, lat = area["geometry"]["coordinates"][0][0]
+    assert 10.0 < lon < 10.5 and 55.6 < lat < 55.9  # EPSG:4326 (Endelave's sea)
+    assert {f["properties"]["owner"] for f in doc["farms"]["features"]} == {"A", "B"}
 
 
 @pytest.mark.parametrize(("change", "needle"), [

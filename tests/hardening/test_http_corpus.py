@@ -337,6 +337,25 @@ add("sheet-unknown-zone", lambda t: Req("GET", "/api/sheet/9999.pdf", {}, (404,)
 add("sheet-bad-format", lambda t: Req("GET", "/api/sheet/630.docx", {}, (422,), ("fmt",)))
 add("sheet-bad-epoch", lambda t: Req("GET", "/api/sheet/630.pdf?from=corine:1066", {}, (422,),
                                      ("from",)))
+add("priority-network-unknown-kommune", lambda t: Req("POST",
+    "/processes/priority-network/execution", {"json": {"inputs": {"kommune": "9999"}}},
+    (422,), ("9999",)))
+add("priority-network-distance-zero", lambda t: Req("POST",
+    "/processes/priority-network/execution", {"json": {"inputs": {"kommune": "741",
+                                                                  "distance": 0}}},
+    (400,), ("distance",)))
+add("priority-network-no-patches", lambda t: Req("POST",
+    "/processes/priority-network/execution", {"json": {"inputs": {"kommune": "741",
+                                                                  "min_patch_ha": 9999}}},
+    (422,), ("patch",)))
+add("priority-rank-buffer-negative", lambda t: Req("POST",
+    "/processes/priority-rank/execution", {"json": {"inputs": {"kommune": "741",
+                                                               "buffer_m": -5}}},
+    (400,), ("buffer_m",)))
+add("priority-rank-parcels-not-offered", lambda t: Req("POST",
+    "/processes/priority-rank/execution", {"json": {"inputs": {"kommune": "741",
+                                                               "parcels": "x.gpkg"}}},
+    (400,), ("parcels",)))
 add("cors-preflight-refused", lambda t: Req("OPTIONS", "/api/nki", {"headers": {
     "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}}, (405,)))
 

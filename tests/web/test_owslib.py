@@ -105,6 +105,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
                               "time_limit": 10},
         "priority-plan": {"kommune": "563", "forest_ha": 10, "wet_nature_ha": 5,
                           "unit_size_m": 1000, "time_limit": 10},
+        "priority-network": {"kommune": "563", "distance": 1000, "min_patch_ha": 5},
+        "priority-rank": {"kommune": "563", "unit_size_m": 2000, "min_patch_ha": 5},
         "lowland-screen": {
             "parcels": {"type": "FeatureCollection", "features": [parcel],
                         "crs": {"type": "name", "properties": {"name": "EPSG:25832"}}},

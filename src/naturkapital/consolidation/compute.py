@@ -58,6 +58,8 @@ class ConsolidationResult:
     meta: dict[str, Any] = field(default_factory=dict)
     #: Each owner's farm point (x, y) in the parcels' CRS.
     farms: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: The project area(s) as given, in the parcels' CRS.
+    project_area: gpd.GeoDataFrame | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: swaps, balance, summary, meta."""
@@ -299,7 +301,9 @@ def consolidate(
     }
     if label:
         meta["label"] = label
-    return _result(fabric, plan, base, targets, meta)
+    res = _result(fabric, plan, base, targets, meta)
+    res.project_area = gpd.GeoDataFrame(geometry=proj.geometry.to_numpy(), crs=proj.crs)
+    return res
 
 
 def _demo(name: str, parcels: Any, farms: Any, project: Any, land_bank: Any,

@@ -145,6 +145,17 @@ CONSOLIDATE = ModelSpec(
         Output("scenario", "vector", Text("Scenarie", "Scenario"),
                Text("Projektparceller (GeoJSON, EPSG:4326) med to_class.",
                     "Project parcels (GeoJSON, EPSG:4326) with to_class.")),
+        Output("parcels", "vector", Text("Parceller før og efter", "Parcels before and after"),
+               Text("Alle parceller (GeoJSON, EPSG:4326): ejer før (owner) og efter (to), "
+                    "areal, værdi, i projektet.",
+                    "Every parcel (GeoJSON, EPSG:4326): owner before (owner) and after (to), "
+                    "area, value, in the project.")),
+        Output("project_area", "vector", Text("Projektområde", "Project area"),
+               Text("Projektområdet som givet (GeoJSON, EPSG:4326).",
+                    "The project area as given (GeoJSON, EPSG:4326).")),
+        Output("farms", "vector", Text("Gårde", "Farms"),
+               Text("Hver ejers gård (punkter, GeoJSON, EPSG:4326).",
+                    "Each owner's farm (points, GeoJSON, EPSG:4326).")),
         Output("summary", "object", Text("Resumé", "Summary"),
                Text("Projektets stykker, største stykke og ECA (sammenhængende areal), "
                     "mål, MIP-gap, grådig sammenligning.",

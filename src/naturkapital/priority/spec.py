@@ -167,10 +167,12 @@ NETWORK = ModelSpec(
                     "Patches with area, habitat ha and dPC fractions.")),
         Output("corridors", "vector", Text("Korridorer", "Corridors"),
                Text("Mindste-omkostningskorridorer.", "Least-cost corridors.")),
+        Output("meta", "object", Text("Metode", "Method"),
+               Text("Metode, modstandstabel, antagelser.",
+                    "Method, resistance table, assumptions.")),
     ),
     run=build_network,
     command=("priority", "network"),
-    process=False,
     keywords=("connectivity", "ECA", "PC", "corridor", "korridor", "netværk"),
 )
 
@@ -219,10 +221,12 @@ RANK = ModelSpec(
         Output("units", "vector", Text("Enheder", "Units"),
                Text("Klasse, kriterier og rang pr. enhed.",
                     "Class, criteria and rank per unit.")),
+        Output("meta", "object", Text("Metode", "Method"),
+               Text("Metode, klasser, ECA, antagelser.",
+                    "Method, classes, ECA, assumptions.")),
     ),
     run=rank_kommune,
     command=("priority", "rank"),
-    process=False,
     keywords=("fireman", "brandmand", "protect", "connect", "priority"),
 )
 

@@ -8,10 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+from shapely.geometry import Point
+
 from naturkapital.consolidation.compute import consolidate
 from naturkapital.consolidation.spec import CONSOLIDATE
 from naturkapital.core.errors import InputError
 from naturkapital.io.local import InMemory
+from naturkapital.server.lowland import _geojson
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
 
@@ -65,8 +69,20 @@ def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
         raise InputError(_input_name(exc.source, files), exc.problem) from None
     doc = res.to_dict()
     scenario = json.loads(res.scenario.to_crs(4326).to_json())
+    parcels = res.parcels.rename(columns={"to": "owner_after"})
+    label = doc["meta"].get("label")
+    if label:
+        parcels["label"] = label
+    cols = ["parcel_id", "owner", "owner_after", "area_ha", "value_dkk", "in_project",
+            "target_use"] + (["label"] if label else [])
+    farms = gpd.GeoDataFrame({"owner": list(res.farms)}, geometry=[
+        Point(xy) for xy in res.farms.values()], crs=res.parcels.crs)
+    area = res.project_area if res.project_area is not None else \
+        gpd.GeoDataFrame(geometry=[], crs=res.parcels.crs)
     return {"swaps": doc["swaps"], "balance": doc["balance"], "scenario": scenario,
-            "summary": doc["summary"], "meta": doc["meta"]}
+            "parcels": _geojson(parcels, cols), "project_area": _geojson(area, []),
+            "farms": _geojson(farms, ["owner"]), "summary": doc["summary"],
+            "meta": doc["meta"]}
 
 
 SPEC = register(ProcessSpec(CONSOLIDATE, execute_consolidate))

@@ -1,5 +1,8 @@
-"""The ``priority-allocate`` process: a least-cost plan that meets hectare targets in an
-embedded municipality (the plan is scenario polygons with ``to_class``)."""
+"""The priority processes of an embedded municipality: ``priority-network`` (nature
+patches, PC/ECA, corridors), ``priority-rank`` (the fireman's-rule classes) and
+``priority-allocate`` (a least-cost plan that meets hectare targets; the plan is scenario
+polygons with ``to_class``). Geometries are GeoJSON in EPSG:4326 (1e-6° precision),
+tables records, ``meta`` JSON-ready."""
 
 from __future__ import annotations
 
@@ -9,8 +12,41 @@ from typing import Any
 import shapely
 
 from naturkapital.core.jsonable import jsonable, records
-from naturkapital.priority.spec import ALLOCATE, PLAN
+from naturkapital.priority.spec import ALLOCATE, NETWORK, PLAN, RANK
+from naturkapital.server.lowland import _geojson
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
+
+
+def geojson(gdf: Any) -> dict[str, Any]:
+    """A layer with all its columns as GeoJSON in EPSG:4326 (coordinates to 1e-6°)."""
+    return _geojson(gdf, [c for c in gdf.columns if c != gdf.geometry.name])
+
+
+def execute_network(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+    """Indices per dispersal distance, the patches (with dPC fractions) and corridors."""
+    from naturkapital.priority.network import build_network
+
+    v = inputs.model_dump()
+    ctx.progress(10, f"building the ecological network of {v['kommune']}")
+    distances = None if v["distance"] is None else [v["distance"]]
+    net = build_network(v["kommune"], distances, v["min_patch_ha"], v["p_at_distance"])
+    return {"indices": records(net.indices), "patches": geojson(net.patches),
+            "corridors": geojson(net.corridors), "meta": jsonable(net.meta)}
+
+
+def execute_rank(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
+    """Every planning unit with its fireman's class, criteria and rank."""
+    from naturkapital.priority.rank import rank_kommune
+
+    v = inputs.model_dump()
+    ctx.progress(10, f"ranking the planning units of {v['kommune']}")
+    res = rank_kommune(v["kommune"], v["distance"], v["unit_size_m"], v["buffer_m"],
+                       min_patch_ha=v["min_patch_ha"])
+    return {"units": geojson(res.units), "meta": jsonable(res.meta)}
+
+
+NETWORK_SPEC = register(ProcessSpec(NETWORK, execute_network))
+RANK_SPEC = register(ProcessSpec(RANK, execute_rank))
 
 
 def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:

@@ -11,7 +11,8 @@
   const TEXTS = window.NK_TEXTS;
   const MODULES = window.NK_MODULES || [];
   /** Tabs that keep the user where they are when a municipality is picked on the map. */
-  const STAY_TABS = new Set(["lowland", "scenario", "accounts", "urban"]);
+  const STAY_TABS = new Set(["lowland", "scenario", "accounts", "urban", "where",
+    "consolidate"]);
   const DK_BOUNDS = [[7.9, 54.5], [15.3, 57.85]];
   // Colour ramp: fractions of the legend's range → colours (same stops as the CSS bar).
   const RAMP = [[0, "#f7f4d0"], [0.15, "#d9ef8b"], [0.3, "#a6d96a"], [0.45, "#66bd63"],

@@ -266,6 +266,37 @@
     }
   }
 
+  /** A file as an OGC qualified value (base64 text and the file's name). */
+  function qualified(file) {
+    return new Promise((resolve, reject) => {
+      const r = new FileReader();
+      r.onload = () => resolve({ value: String(r.result).replace(/^data:[^,]*,/, ""),
+        filename: file.name });
+      r.onerror = () => reject(r.error);
+      r.readAsDataURL(file);
+    });
+  }
+
+  /** The JSON inputs of /processes/{id}/execution from a mounted form: numbers as
+   *  numbers, flags as booleans, files as qualified values; empty inputs left out. */
+  async function values(sf) {
+    const out = {};
+    for (const [name, row] of sf.rows) {
+      const c = row.control;
+      const s = row.input.schema || {};
+      if (c.type === "file") {
+        if (c.files && c.files[0]) out[name] = await qualified(c.files[0]);
+      } else if (c.type === "checkbox") {
+        out[name] = c.checked;
+      } else {
+        const v = String(c.value).trim();
+        if (v === "") continue;
+        out[name] = s.type === "number" || s.type === "integer" ? Number(v) : v;
+      }
+    }
+    return out;
+  }
+
   /** Render the form of process ``id`` into ``form`` (an element or a selector). */
   async function mount(form, id, options) {
     const f = typeof form === "string" ? document.querySelector(form) : form;
@@ -282,5 +313,5 @@
     for (const sf of mounted) sf.relabel();
   }
 
-  window.NKForms = { mount, describe, epochs, epochLabel, setLang, forms: mounted };
+  window.NKForms = { mount, describe, epochs, epochLabel, setLang, values, forms: mounted };
 })();
