@@ -302,6 +302,27 @@ def test_demos(client: TestClient) -> None:
     assert client.get("/api/scenario/demos/nowhere").status_code == 422
 
 
+def test_scenario_diagrams_follow_the_language(client: TestClient) -> None:
+    """The editor's before/after diagrams (and the project area's) are drawn in the
+    interface's language; without ``lang`` both languages, as in the reports."""
+    docs = {lang: client.post("/api/scenario/evaluate", json={
+        "scenario": "demo:endelave", "lang": lang}).json() for lang in ("da", "en")}
+    for lang, doc in docs.items():
+        for d in (doc["diagram"], doc["project"]["diagram"]):
+            for svg in (d["before_svg"], d["after_svg"]):
+                if lang == "en":
+                    assert "Area share" in svg and "Arealandel" not in svg
+                else:
+                    assert "Arealandel" in svg and "area share" not in svg.lower()
+    assert "Baseline" in docs["en"]["diagram"]["before_svg"]
+    assert "Før" in docs["da"]["diagram"]["before_svg"]
+    both = client.post("/api/scenario/evaluate", json={"scenario": "demo:endelave",
+                                                       "project": False}).json()
+    assert "Arealandel (%) / area share (%)" in both["diagram"]["before_svg"]
+    assert client.post("/api/scenario/evaluate", json={"scenario": "demo:endelave",
+                                                       "lang": "de"}).status_code == 422
+
+
 def test_evaluate_demo_matches_python_api(client: TestClient) -> None:
     from naturkapital.scenario.evaluate import evaluate_scenario
 

@@ -108,6 +108,9 @@ class EvaluateIn(BaseModel):
                           "GeoPackage file")
     project: bool = Field(True, description="Also evaluate the project area itself (the "
                                             "union of the conversions as one zone)")
+    lang: Literal["da", "en", "both"] = Field(
+        "both", description="Language of the NKI diagrams: da, en, or both (Danish with "
+                            "English)")
 
 
 class Diagram(BaseModel):
@@ -307,21 +310,22 @@ class ScenarioService:
         return self.result(body.scenario, body.landcover, settings.max_upload_bytes, layers,
                            project)
 
-    def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
+    def diagram(self, res: Any, key: str, zone_id: str, lang: str = "both"
+                ) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
         from naturkapital.report.nki_diagram import scenario_diagram_pair
 
         def make() -> dict[str, Any]:
-            before, after = scenario_diagram_pair(res, zone_id)
+            before, after = scenario_diagram_pair(res, zone_id, lang)
             with _PLOT_LOCK:
-                svg_b = _svg(nki_figure(before))
-                svg_a = _svg(nki_figure(after, second=before))
+                svg_b = _svg(nki_figure(before, lang=lang))
+                svg_a = _svg(nki_figure(after, second=before, lang=lang))
             return {"zone_id": zone_id, "name": res.names[zone_id],
                     "nki_before": finite_or_none(res.value(zone_id, "nki", "baseline")),
                     "nki_after": finite_or_none(res.value(zone_id, "nki", "scenario")),
                     "before_svg": svg_b, "after_svg": svg_a}
 
-        return self._diagrams.get((key, zone_id), make)
+        return self._diagrams.get((key, zone_id, lang), make)
 
     def evaluation(self, body: EvaluateIn, settings: Any) -> dict[str, Any]:
         from naturkapital.scenario.evaluate import INDICATORS
@@ -340,7 +344,7 @@ class ScenarioService:
             "indicators": [{"key": i.key, "unit": i.unit, "da": i.da, "en": i.en}
                            for i in INDICATORS],
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
-            "diagram": self.diagram(res, key, zone),
+            "diagram": self.diagram(res, key, zone, body.lang),
             "project": None,
         }
         if body.project and body.zone_id != PROJECT_ID:
@@ -348,7 +352,8 @@ class ScenarioService:
             rows = [r for r in pres.to_dict()["table"] if r[ZONE_ID] == PROJECT_ID]
             out["project"] = {"zone_id": PROJECT_ID, "name": pres.names[PROJECT_ID],
                               "area_ha": float(pres.zones.to_crs(25832).area.sum() / 1e4),
-                              "table": rows, "diagram": self.diagram(pres, pkey, PROJECT_ID)}
+                              "table": rows, "diagram": self.diagram(pres, pkey, PROJECT_ID,
+                                                                body.lang)}
         return browser_advice(out)
 
 
