@@ -98,9 +98,9 @@ RULES: tuple[Rule, ...] = (
     (r"mediaType must be (?P<a>\S+), not (?P<b>.+)", "mediaType skal være {a}, ikke {b}"),
     (r"give the file as base64 text (?P<rest>.*)", "angiv filen som base64-tekst {rest}"),
     (r"not valid base64", "er ikke gyldig base64"),
-    (r"(?P<t>.+) is not on the grid of (?P<f>.+?); (?P<rest>.*)",
-     "{t} ligger ikke på samme gitter som {f}; kortene kan ikke sammenlignes celle for "
-     "celle"),
+    (r"(?P<t>[^:]+?) is not on the grid of (?P<f>[^:]+?)(?P<why> \(.*\))?(?:; (?P<rest>.*))?",
+     lambda m: f"{_what(m['t'])} ligger ikke på samme gitter som {_what(m['f'])}"
+               f"{m['why'] or ''}; kortene kan ikke sammenlignes celle for celle"),
     (r"over HTTP the city must be one of (?P<c>.+)", "over HTTP skal byen være en af {c}"),
     # ---- uploaded files (io/vectors, server/uploads, scenario editor)
     (r"the file is empty", "filen er tom"),
@@ -154,6 +154,71 @@ RULES: tuple[Rule, ...] = (
      "eksempel-scenarierne bruger Basemap04-klasser; vælg Basemap 2021"),
     (r"zone '(?P<z>.*)' is not in the result \(zones: (?P<l>.*)\)",
      "zonen '{z}' er ikke i resultatet (zoner: {l})"),
+    (r"the file has no features \(empty file\)", "filen har ingen objekter (tom fil)"),
+    (r"invalid geometry in (?P<n>\d+) feature\(s\), first (?P<f>.+?): (?P<why>.+) \(repair "
+     r"it, e\.g\. QGIS 'Fix geometries'\)", "ugyldig geometri i {n} objekt(er), første {f}: "
+                                            "{why} (ret den, fx med QGIS 'Fix geometries')"),
+    (r"(?P<n>\d+) feature\(s\) have no value in id field '(?P<f>.*)'",
+     "{n} objekt(er) har ingen værdi i id-feltet '{f}'"),
+    (r"zone id 0 in '(?P<f>.*)' is reserved for the national \(all zones\) row; renumber that "
+     r"zone", "zone-id 0 i '{f}' er forbeholdt landsrækken (alle zoner); giv zonen et andet "
+              "nummer"),
+    (r"no CRS \(coordinate reference system\) is set; define one, e\.g\. EPSG:25832, in QGIS "
+     r"or with ogr2ogr -a_srs", "intet koordinatsystem (CRS) er angivet; angiv et, fx "
+                                "EPSG:25832, i QGIS eller med ogr2ogr -a_srs"),
+    (r"(?P<what>parcels|conversions) must be polygons, found (?P<t>.+)",
+     lambda m: f"{'markerne' if m['what'] == 'parcels' else 'omlægningerne'} skal være "
+               f"polygoner, fandt {m['t']}"),
+    (r"feature (?P<f>.+) has no geometry", "objektet {f} har ingen geometri"),
+    (r"to_class of feature #(?P<n>\d+) must be a class code \(an integer\); found (?P<v>.+)",
+     "to_class i objekt nr. {n} skal være en klassekode (et helt tal); fandt {v}"),
+    (r"to_class (?P<v>\S+) is not a class of scheme '(?P<s>.*)' \(feature #(?P<n>\d+)\); "
+     r"classes: (?P<c>.+)", "to_class {v} er ikke en klasse i skemaet '{s}' (objekt nr. {n}); "
+                            "klasser: {c}"),
+    (r"field '(?P<f>.*)' must hold numbers; found (?P<v>.+)",
+     "feltet '{f}' skal indeholde tal; fandt {v}"),
+    (r"field '(?P<f>.*)' must say whether the parcel is in rotation \(ja/nej, yes/no, 1/0\); "
+     r"found (?P<v>.+)", "feltet '{f}' skal angive, om marken er i omdrift (ja/nej, yes/no, "
+                         "1/0); fandt {v}"),
+    (r"synergy points must be 0–23; parcel (?P<p>.+) has (?P<v>.+)",
+     "synergipoint skal være 0–23; marken {p} har {v}"),
+    (r"peat depth must be cm ≥ 0; found (?P<v>.+) inside the parcels \(set the nodata "
+     r"value\?\)", "tørvedybden skal være cm ≥ 0; fandt {v} inden for markerne (angiv "
+                   "nodata-værdien?)"),
+    (r"carbon raster values must be organic carbon in % \(0–100\); found (?P<a>.+) to "
+     r"(?P<b>.+) inside the parcels \(g/kg\? class codes\? set the nodata value\?\)",
+     "kulstofkortets værdier skal være organisk kulstof i % (0–100); fandt {a} til {b} inden "
+     "for markerne (g/kg? klassekoder? angiv nodata-værdien?)"),
+    (r"the (?P<what>[^:]+?) has no data inside any (?P<w>parcel|zone) \(every cell there is "
+     r"nodata\); check (?:the|its) nodata value and (?:the )?extent",
+     lambda m: f"{_what(m['what'])} har ingen data inden for "
+               f"{'nogen mark' if m['w'] == 'parcel' else 'nogen zone'} (alle celler dér er "
+               "nodata); tjek nodata-værdien og udstrækningen"),
+    (r"every parcel lies outside the (?P<what>[^:]+?) (?P<f>\S+) \(outside the area it "
+     r"covers, e\.g\. in the sea or another municipality; check the CRS and extent\)",
+     lambda m: f"alle marker ligger uden for {_what(m['what'])} {m['f']} (uden for det "
+               "område, kortet dækker, fx i havet eller en anden kommune; tjek "
+               "koordinatsystem og udstrækning)"),
+    (r"only nodata inside the zones \(no mapped cells\); check the zones and the raster's "
+     r"nodata value", "kun nodata inden for zonerne (ingen kortlagte celler); tjek zonerne og "
+                      "rasterets nodata-værdi"),
+    (r"class code\(s\) (?P<c>.+) are not in scheme '(?P<s>.*)'; add them to the scheme CSV",
+     "klassekode(r) {c} findes ikke i skemaet '{s}'; tilføj dem til skema-CSV'en"),
+    (r"cannot read as an? (?P<what>[^(]+?)(?P<why> \(.*\))?",
+     lambda m: f"kan ikke læses som {_what(m['what'])}" + (m["why"] or "")),
+    (r"(?P<what>file|[^:]+? raster) is an? (?:GDAL|OGR) virtual (?:vector file|raster) "
+     r"\(VRT\), which points at other files or services; give the data itself, e\.g\. a "
+     r"GeoTIFF or GeoPackage(?P<rest>.*)",
+     "filen er en virtuel fil (VRT), som peger på andre filer eller tjenester; giv selve "
+     "dataene, fx en GeoTIFF eller GeoPackage"),
+    (r"(?P<what>file|[^:]+? raster) is an? \S+ service description, which points at other "
+     r"files or services; give the data itself, e\.g\. a GeoTIFF or GeoPackage",
+     "filen beskriver en tjeneste, som peger på andre filer eller tjenester; giv selve "
+     "dataene, fx en GeoTIFF eller GeoPackage"),
+    (r"URLs and /vsi… paths are not read \(network access is disabled\); download the file "
+     r"and give its local path", "adresser og /vsi…-stier læses ikke (netværksadgang er slået "
+                                 "fra); hent filen og giv dens lokale sti"),
+    (r"(?P<what>[^:]+?) not found", lambda m: f"{_what(m['what'])} findes ikke"),
     # ---- land cover and epochs
     (r"CORINE is embedded for (?P<y>[\d, ]+), not (?P<v>.+)",
      "CORINE er indlejret for {y}, ikke {v}"),
@@ -198,12 +263,22 @@ WHAT_DA: dict[str, str] = {
     "canopy raster": "trækronekortet",
     "bioscore raster": "bioscore-kortet",
     "raster": "rasteret",
+    "file": "filen",
+    "scheme": "skemaet",
+    "rules table": "regeltabellen",
+    "published-NKI table": "tabellen med offentliggjort NKI",
 }
 
 
 def _what(text: str) -> str:
+    """A raster or table as the messages name it (``the carbon raster carbon.tif``)."""
     key = text.removeprefix("the ").strip()
-    return WHAT_DA.get(key, f"rasteret «{key}»")
+    if key in WHAT_DA:
+        return WHAT_DA[key]
+    head, _, name = key.rpartition(" ")
+    if head in WHAT_DA and "." in name:
+        return f"{WHAT_DA[head]} {name}"
+    return f"«{key}»"
 
 
 def _int(text: str) -> str:
