@@ -164,8 +164,14 @@ class ScreenResult(BaseModel):
 #: coordinates rounded to 1e-5° (about 1 m). Downloads keep the full geometry.
 MAP_TOLERANCE_M = 5.0
 MAP_PRECISION_DEG = 1e-5
-#: Cache key of the map JSON (changes with its geometry, so old cached files are not used)
-JSON_KEY = f"json-s{MAP_TOLERANCE_M:g}"
+#: The map's feature properties (the table beside it carries every column once).
+MAP_PROPERTIES = ["candidate_id", "rank", "area_ha", "indicative"]
+
+
+def _json_key() -> str:
+    """Cache key of the map JSON: changes with its geometry, so files cached with
+    another geometry are not served."""
+    return f"json-s{MAP_TOLERANCE_M:g}-p{MAP_PRECISION_DEG:g}"
 
 
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float = 0.0,
@@ -239,13 +245,14 @@ class LowlandService:
                     shown=int(len(units)), top=top, units={"*_ha": "ha"})
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
         meta["map_geometry"] = (f"simplified for the map ({MAP_TOLERANCE_M:g} m, "
-                                f"{MAP_PRECISION_DEG:g}°); downloads keep the full geometry")
+                                f"{MAP_PRECISION_DEG:g}°; areas from the full geometry); "
+                                "downloads (format=geojson, gpkg) keep the full geometry")
         return {"meta": meta, "table": table,
-                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"],
-                                       MAP_TOLERANCE_M, MAP_PRECISION_DEG)}
+                "candidates": _geojson(units, MAP_PROPERTIES, MAP_TOLERANCE_M,
+                                       MAP_PRECISION_DEG)}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
-        key = ("candidates", kommune, top, JSON_KEY)
+        key = ("candidates", kommune, top, _json_key())
         return self._bytes.get(key, lambda: self.disk.get(key, lambda: json.dumps(
             self.candidates_doc(kommune, top), ensure_ascii=False,
             separators=(",", ":")).encode("utf-8")))
@@ -256,7 +263,7 @@ class LowlandService:
         whether it is."""
         data = self.candidates_json(kommune, top)
         if gzip_ok and len(data) >= 1024:
-            return gzip_once(("candidates", kommune, top, JSON_KEY), data), True
+            return gzip_once(("candidates", kommune, top, _json_key()), data), True
         return data, False
 
     def prerender(self, kommuner: list[str], stop: threading.Event) -> int:
@@ -269,7 +276,7 @@ class LowlandService:
         for kommune in kommuner:
             if stop.is_set():
                 break
-            key = ("candidates", kommune, None, JSON_KEY)
+            key = ("candidates", kommune, None, _json_key())
             path = self.disk.path(key)
             if path is not None and not path.exists():
                 self.disk.get(key, lambda k=kommune: json.dumps(

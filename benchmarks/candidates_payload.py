@@ -1,0 +1,70 @@
+"""Payload and first-response time of the lowland candidates' map JSON, full geometry
+(as before: 1e-6°, no simplification) against the simplified map geometry the server now
+sends (``server.lowland.MAP_TOLERANCE_M`` / ``MAP_PRECISION_DEG``); downloads keep the full
+geometry. Run: ``.venv/bin/python benchmarks/candidates_payload.py 760 791``.
+
+For each municipality: the candidate search (computed once, not part of the JSON cost),
+then for each geometry: bytes (raw and gzip) and the time to build the JSON answer from
+the computed candidates; and the first HTTP response (server cache empty) on loopback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+
+from fastapi.testclient import TestClient
+
+from naturkapital.server import lowland as lw
+from naturkapital.server.app import create_app
+from naturkapital.server.config import Settings
+
+
+def payload(svc: lw.LowlandService, kommune: str, tol: float, prec: float) -> tuple[int, int,
+                                                                                   float]:
+    old = lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG
+    lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = tol, prec
+    try:
+        t0 = time.perf_counter()
+        data = json.dumps(svc.candidates_doc(kommune, None), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        ms = (time.perf_counter() - t0) * 1000
+    finally:
+        lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = old
+    return len(data), len(gzip.compress(data, 6)), ms
+
+
+def main(kommuner: list[str]) -> None:
+    svc = lw.LowlandService(cache_dir=None)
+    for k in kommuner:
+        t0 = time.perf_counter()
+        n = len(svc.candidates(k).units)
+        search = time.perf_counter() - t0
+        full = payload(svc, k, 0.0, 1e-6)
+        simple = payload(svc, k, lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG)
+        print(f"kommune={k} units={n} search_s={search:.2f} "
+              f"full_bytes={full[0]} full_gzip_bytes={full[1]} full_build_ms={full[2]:.0f} "
+              f"map_bytes={simple[0]} map_gzip_bytes={simple[1]} map_build_ms={simple[2]:.0f} "
+              f"ratio_gzip={simple[1] / full[1]:.3f}")
+    for label, tol, prec in (("full", 0.0, 1e-6), ("map", lw.MAP_TOLERANCE_M,
+                                                    lw.MAP_PRECISION_DEG)):
+        lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = tol, prec
+        app = create_app(Settings(db_url="sqlite://", prerender=False, cache_dir=None))
+        with TestClient(app) as client:
+            for k in kommuner:
+                t0 = time.perf_counter()
+                r = client.get(f"/api/lowland/candidates/{k}",
+                               headers={"Accept-Encoding": "gzip"})
+                first = (time.perf_counter() - t0) * 1000
+                t0 = time.perf_counter()
+                client.get(f"/api/lowland/candidates/{k}", headers={"Accept-Encoding": "gzip"})
+                again = (time.perf_counter() - t0) * 1000
+                print(f"http {label} kommune={k} status={r.status_code} "
+                      f"wire_bytes={r.headers.get('content-length')} first_ms={first:.0f} "
+                      f"second_ms={again:.0f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["760", "791"])
