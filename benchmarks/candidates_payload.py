@@ -21,18 +21,25 @@ from naturkapital.server import lowland as lw
 from naturkapital.server.app import create_app
 from naturkapital.server.config import Settings
 
+#: (simplification m, precision °, feature properties): before and now
+BEFORE = (0.0, 1e-6, [*lw.CANDIDATE_COLUMNS, "indicative"])
+NOW = (lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG, list(lw.MAP_PROPERTIES))
 
-def payload(svc: lw.LowlandService, kommune: str, tol: float, prec: float) -> tuple[int, int,
-                                                                                   float]:
-    old = lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG
-    lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = tol, prec
+
+def use(config: tuple[float, float, list[str]]) -> None:
+    lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG, lw.MAP_PROPERTIES = config
+
+
+def payload(svc: lw.LowlandService, kommune: str, config: tuple[float, float, list[str]]
+            ) -> tuple[int, int, float]:
+    use(config)
     try:
         t0 = time.perf_counter()
         data = json.dumps(svc.candidates_doc(kommune, None), ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
         ms = (time.perf_counter() - t0) * 1000
     finally:
-        lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = old
+        use(NOW)
     return len(data), len(gzip.compress(data, 6)), ms
 
 
@@ -42,15 +49,14 @@ def main(kommuner: list[str]) -> None:
         t0 = time.perf_counter()
         n = len(svc.candidates(k).units)
         search = time.perf_counter() - t0
-        full = payload(svc, k, 0.0, 1e-6)
-        simple = payload(svc, k, lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG)
+        full = payload(svc, k, BEFORE)
+        simple = payload(svc, k, NOW)
         print(f"kommune={k} units={n} search_s={search:.2f} "
-              f"full_bytes={full[0]} full_gzip_bytes={full[1]} full_build_ms={full[2]:.0f} "
-              f"map_bytes={simple[0]} map_gzip_bytes={simple[1]} map_build_ms={simple[2]:.0f} "
+              f"before_bytes={full[0]} before_gzip_bytes={full[1]} before_build_ms={full[2]:.0f} "
+              f"now_bytes={simple[0]} now_gzip_bytes={simple[1]} now_build_ms={simple[2]:.0f} "
               f"ratio_gzip={simple[1] / full[1]:.3f}")
-    for label, tol, prec in (("full", 0.0, 1e-6), ("map", lw.MAP_TOLERANCE_M,
-                                                    lw.MAP_PRECISION_DEG)):
-        lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG = tol, prec
+    for label, config in (("before", BEFORE), ("now", NOW)):
+        use(config)
         app = create_app(Settings(db_url="sqlite://", prerender=False, cache_dir=None))
         with TestClient(app) as client:
             for k in kommuner:

@@ -298,7 +298,29 @@ def test_phone_keyboard_and_search(browser: object, live_server: Server) -> None
     watch = Watch(page, base)
     _open(page, base + "/?kommune=630&natur=1&epoch=corine:1990")
     _tiles_loaded(page)
+    # The legends fold behind "Signatur" on a phone: folded, they cover at most a
+    # quarter of the map; the button is a 44 px target and opens them.
+    cover = """() => { const m = document.querySelector('#map').getBoundingClientRect();
+        const l = document.querySelector('#legend-stack').getBoundingClientRect();
+        const w = Math.max(0, Math.min(m.right, l.right) - Math.max(m.left, l.left));
+        const h = Math.max(0, Math.min(m.bottom, l.bottom) - Math.max(m.top, l.top));
+        return w * h / (m.width * m.height); }"""
+    toggle = page.locator("#legend-toggle")
+    assert toggle.inner_text().strip() == "Signatur"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#legend").is_visible()
+    box = toggle.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    folded = page.evaluate(cover)
+    assert folded <= 0.25, f"the folded legend covers {folded:.0%} of the map"
     _shot(page, "07-phone-vejle")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#legend").is_visible() and page.locator("#bg-legend").is_visible()
+    _shot(page, "07b-phone-vejle-legend-open")
+    toggle.click()
+    assert not page.locator("#legend").is_visible()
+    print(f"phone legend: folded {folded:.1%} of the map")
     # 44 px tap targets: tabs, header controls.
     small = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.tabs button, .controls button, .controls select, .controls input[type=search]'))
