@@ -267,9 +267,30 @@ def test_one_language_at_a_time(browser: object, live_server: Server) -> None:  
     # An error from the server in English mode is in English.
     err = page.evaluate("() => nk.getJSON('/api/nki/9999').catch(e => e.message)")
     assert err.startswith("unknown zone id"), err
+    # The scenario editor's diagrams are drawn by the server in the interface's language.
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scn-demo option').length === 4", timeout=15_000
+    )
+    page.select_option("#scn-demo", "byn_so")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scn-conv tbody tr').length === 3", timeout=15_000
+    )
+    def evaluated(r: object) -> bool:
+        return r.url.endswith("/api/scenario/evaluate") and r.request.method == "POST"
+
+    with page.expect_response(evaluated, timeout=120_000) as answer:
+        page.locator("#scn-run").click()
+    svg = answer.value.json()["diagram"]["after_svg"]
+    assert "Area share" in svg and "Arealandel" not in svg
+    page.wait_for_selector("body[data-scenario]", state="attached", timeout=120_000)
     # Back to Danish: no English interface words in the zone panel.
     page.locator(".tabs button[data-tab=zone]").click()
-    page.locator("#lang").click()
+    with page.expect_response(evaluated, timeout=120_000) as answer:
+        page.locator("#lang").click()  # the scenario's diagrams are drawn again in Danish
+    assert answer.value.request.post_data_json["lang"] == "da"
+    svg = answer.value.json()["diagram"]["after_svg"]
+    assert "Arealandel" in svg and "Area share" not in svg
     page.wait_for_function("() => document.documentElement.lang === 'da'")
     page.wait_for_function("() => document.querySelector('#diagram').src.includes('lang=da')")
     _diagram_loaded(page)
@@ -278,7 +299,7 @@ def test_one_language_at_a_time(browser: object, live_server: Server) -> None:  
     assert not bad, bad
     assert "lang" not in _query(page)
     err = page.evaluate("() => nk.getJSON('/api/nki/9999').catch(e => e.message)")
-    assert err.startswith("Findes ikke"), err
+    assert err.startswith("ukendt zone '9999'"), err  # Danish, not a lead-in to English
     _shot(page, "06-danish")
     # The two deliberate 404s above are the only console errors.
     errors = [e for e in watch.errors if "status of 404" not in e]

@@ -237,13 +237,20 @@ class LowlandService:
         return self._cand.get(kommune, lambda: find_candidates(
             kommune, self.candidate_params(), self.rules()))
 
-    def candidates_doc(self, kommune: str, top: int | None) -> dict[str, Any]:
+    def candidates_doc(self, kommune: str, top: int | None, map_view: bool = True
+                       ) -> dict[str, Any]:
+        """Meta, table and polygons of the candidates: for the map (``map_view``: the
+        simplified outlines with the properties the map shows), or the full geometry with
+        every table column (the OGC process)."""
         res = self.candidates(kommune)
         units = res.units if top is None else res.units.head(top)
         meta = {k: v for k, v in res.meta.items() if k != "units"}
         meta.update(n_units=int(len(res.units)), total_ha=float(res.units["area_ha"].sum()),
                     shown=int(len(units)), top=top, units={"*_ha": "ha"})
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
+        if not map_view:
+            return {"meta": meta, "table": table,
+                    "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
         meta["map_geometry"] = (f"simplified for the map ({MAP_TOLERANCE_M:g} m, "
                                 f"{MAP_PRECISION_DEG:g}°; areas from the full geometry); "
                                 "downloads (format=geojson, gpkg) keep the full geometry")
