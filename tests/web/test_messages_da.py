@@ -27,6 +27,9 @@ CASES = [
     ("body parameter 'year': Input should be a valid integer, unable to parse string as an "
      "integer; query parameter 'limit': Input should be less than or equal to 1000",
      "parameteren 'year': skal være et helt tal; parameteren 'limit': skal være højst 1000"),
+    ("horizon_years: must be above 0 and at most 200, not -5.0",
+     "horizon_years: skal være over 0 og højst 200, ikke -5.0"),
+    ("budget: must be a finite number, not inf", "budget: skal være et endeligt tal, ikke inf"),
     ("mine.geojson: the file is over the upload limit of 0.2 MB",
      "mine.geojson: filen er over upload-grænsen på 0,2 MB"),
 ]

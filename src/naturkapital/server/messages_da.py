@@ -219,6 +219,13 @@ RULES: tuple[Rule, ...] = (
      r"and give its local path", "adresser og /vsi…-stier læses ikke (netværksadgang er slået "
                                  "fra); hent filen og giv dens lokale sti"),
     (r"(?P<what>[^:]+?) not found", lambda m: f"{_what(m['what'])} findes ikke"),
+    # ---- numbers (core/numbers.check_number)
+    (r"must be a number, not (?P<v>.+)", "skal være et tal, ikke {v}"),
+    (r"must be a finite number, not (?P<v>.+)", "skal være et endeligt tal, ikke {v}"),
+    (r"must be (?P<b>(?:above|at least|below|at most) \S+(?: and (?:above|at least|below|"
+     r"at most) \S+)*), not (?P<v>.+)",
+     lambda m: f"skal være {_bounds(m['b'])}, ikke {m['v']}"),
+    (r"no parcel with (?P<f>\S+) = (?P<v>.+)", "ingen mark med {f} = {v}"),
     # ---- land cover and epochs
     (r"CORINE is embedded for (?P<y>[\d, ]+), not (?P<v>.+)",
      "CORINE er indlejret for {y}, ikke {v}"),
@@ -279,6 +286,14 @@ def _what(text: str) -> str:
     if head in WHAT_DA and "." in name:
         return f"{WHAT_DA[head]} {name}"
     return f"«{key}»"
+
+
+def _bounds(text: str) -> str:
+    """``above 0 and at most 200`` → ``over 0 og højst 200``."""
+    words = {"above": "over", "at least": "mindst", "below": "under", "at most": "højst"}
+    return " og ".join(
+        next(f"{da}{b[len(en):]}" for en, da in words.items() if b.startswith(en))
+        for b in text.split(" and "))
 
 
 def _int(text: str) -> str:
