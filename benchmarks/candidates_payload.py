@@ -31,13 +31,15 @@ def use(config: tuple[float, float, list[str]]) -> None:
     lw.MAP_TOLERANCE_M, lw.MAP_PRECISION_DEG, lw.MAP_PROPERTIES = config
 
 
-def payload(svc: lw.LowlandService, kommune: str, config: tuple[float, float, list[str]]
-            ) -> tuple[int, int, float]:
+def payload(
+    svc: lw.LowlandService, kommune: str, config: tuple[float, float, list[str]]
+) -> tuple[int, int, float]:
     use(config)
     try:
         t0 = time.perf_counter()
-        data = json.dumps(svc.candidates_doc(kommune, None), ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        data = json.dumps(
+            svc.candidates_doc(kommune, None), ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         ms = (time.perf_counter() - t0) * 1000
     finally:
         use(NOW)
@@ -53,10 +55,12 @@ def main(kommuner: list[str]) -> None:
         search = searched[k] = time.perf_counter() - t0
         full = payload(svc, k, BEFORE)
         simple = payload(svc, k, NOW)
-        print(f"kommune={k} units={n} search_s={search:.2f} "
-              f"before_bytes={full[0]} before_gzip_bytes={full[1]} before_build_ms={full[2]:.0f} "
-              f"now_bytes={simple[0]} now_gzip_bytes={simple[1]} now_build_ms={simple[2]:.0f} "
-              f"ratio_gzip={simple[1] / full[1]:.3f}")
+        print(
+            f"kommune={k} units={n} search_s={search:.2f} "
+            f"before_bytes={full[0]} before_gzip_bytes={full[1]} before_build_ms={full[2]:.0f} "
+            f"now_bytes={simple[0]} now_gzip_bytes={simple[1]} now_build_ms={simple[2]:.0f} "
+            f"ratio_gzip={simple[1] / full[1]:.3f}"
+        )
     for label, config in (("before", BEFORE), ("now", NOW)):
         use(config)
         app = create_app(Settings(db_url="sqlite://", prerender=False, cache_dir=None))
@@ -68,13 +72,16 @@ def main(kommuner: list[str]) -> None:
                 times = []
                 for _ in range(2):
                     t0 = time.perf_counter()
-                    r = client.get(f"/api/lowland/candidates/{k}",
-                                   headers={"Accept-Encoding": "gzip"})
+                    r = client.get(
+                        f"/api/lowland/candidates/{k}", headers={"Accept-Encoding": "gzip"}
+                    )
                     times.append((time.perf_counter() - t0) * 1000)
-                print(f"http {label} kommune={k} status={r.status_code} "
-                      f"wire_bytes={r.headers.get('content-length')} "
-                      f"first_ms={times[0]:.0f} second_ms={times[1]:.0f} "
-                      f"(search done beforehand: {searched[k]:.1f} s)")
+                print(
+                    f"http {label} kommune={k} status={r.status_code} "
+                    f"wire_bytes={r.headers.get('content-length')} "
+                    f"first_ms={times[0]:.0f} second_ms={times[1]:.0f} "
+                    f"(search done beforehand: {searched[k]:.1f} s)"
+                )
     use(NOW)
 
 

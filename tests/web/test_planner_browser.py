@@ -276,6 +276,7 @@ def test_one_language_at_a_time(browser: object, live_server: Server) -> None:  
     page.wait_for_function(
         "() => document.querySelectorAll('#scn-conv tbody tr').length === 3", timeout=15_000
     )
+
     def evaluated(r: object) -> bool:
         return r.url.endswith("/api/scenario/evaluate") and r.request.method == "POST"
 
