@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,6 +361,25 @@ add("cors-preflight-refused", lambda t: Req("OPTIONS", "/api/nki", {"headers": {
     "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}}, (405,)))
 
 
+#: English words that never belong in a Danish sentence (after quoted values, JSON and a
+#: library's own words in parentheses are taken out).
+ENGLISH = re.compile(r"\b(the|should|must|is|are|not|has|found|required|allowed|"
+                     r"unknown|upload a|please|of|or|and|file|invalid|no)\b")
+
+
+def assert_one_language(doc: dict) -> None:
+    """``detail_da`` is Danish (no English sentence, no English fallback) and
+    ``detail_en`` English: the web app shows one of them."""
+    da, en = doc["detail_da"], doc["detail_en"]
+    assert da and en and da != en, doc
+    assert en not in da and "kun på engelsk" not in da, da
+    bare = re.sub(r"'[^']*'|\{.*\}|«[^»]*»", "", da)
+    while re.search(r"\([^()]*\)", bare):  # a library's words, innermost first
+        bare = re.sub(r"\([^()]*\)", "", bare)
+    bare = re.sub(r"^[^ ]+: |(?<=: )[^ ]+\.\w{2,7}: ", "", bare)  # file and field names
+    assert not ENGLISH.search(bare), (ENGLISH.search(bare), da)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_request(name: str, app_client: TestClient, tmp_path: Path) -> None:
     req = CASES[name](tmp_path)
@@ -372,6 +392,7 @@ def test_bad_request(name: str, app_client: TestClient, tmp_path: Path) -> None:
     assert "Traceback" not in r.text and "/tmp/" not in doc["detail"], doc["detail"]
     for n in req.needles:
         assert n in doc["detail"], (n, doc["detail"])
+    assert_one_language(doc)
     if r.status_code == 405:
         assert r.headers["allow"], "405 without Allow"
     assert "access-control-allow-origin" not in r.headers  # CORS is off by default

@@ -102,17 +102,18 @@ def test_error_messages_in_two_languages() -> None:
         "uden for kortet",
         "outside the map",
     )
-    da, en = split_languages("field 'x' not found", 422)
-    assert en == "field 'x' not found" and da == "Ugyldigt input: field 'x' not found"
-    da, en = split_languages("a / b / c", 404)  # not a pair: kept whole, Danish lead-in
-    assert en == "a / b / c" and da.startswith("Findes ikke: ")
+    da, en = split_languages("mine.geojson: field 'x' not found (fields: kode)", 422)
+    assert en == "mine.geojson: field 'x' not found (fields: kode)"
+    assert da == "mine.geojson: feltet 'x' findes ikke (felter: kode)"
+    da, en = split_languages("a / b / c", 404)  # not a pair, no rule: marked as English
+    assert en == "a / b / c" and da == "Findes ikke (beskeden findes kun på engelsk: «a / b / c»)"
 
 
 def test_unknown_zone_problem_has_both_languages(client: TestClient) -> None:
     body = client.get("/api/nki/9999").json()
     assert body["detail"].startswith("unknown zone id")  # unchanged for API clients
     assert body["detail_en"] == body["detail"]
-    assert body["detail_da"] == "Findes ikke: " + body["detail"]
+    assert body["detail_da"].startswith("ukendt zone '9999' (kommunekoder som 563")
 
 
 def test_online_basemap_host_is_allowed_by_the_csp(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -267,9 +267,31 @@ def test_one_language_at_a_time(browser: object, live_server: Server) -> None:  
     # An error from the server in English mode is in English.
     err = page.evaluate("() => nk.getJSON('/api/nki/9999').catch(e => e.message)")
     assert err.startswith("unknown zone id"), err
+    # The scenario editor's diagrams are drawn by the server in the interface's language.
+    page.locator(".tabs button[data-tab=scenario]").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scn-demo option').length === 4", timeout=15_000
+    )
+    page.select_option("#scn-demo", "byn_so")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scn-conv tbody tr').length === 3", timeout=15_000
+    )
+
+    def evaluated(r: object) -> bool:
+        return r.url.endswith("/api/scenario/evaluate") and r.request.method == "POST"
+
+    with page.expect_response(evaluated, timeout=120_000) as answer:
+        page.locator("#scn-run").click()
+    svg = answer.value.json()["diagram"]["after_svg"]
+    assert "Area share" in svg and "Arealandel" not in svg
+    page.wait_for_selector("body[data-scenario]", state="attached", timeout=120_000)
     # Back to Danish: no English interface words in the zone panel.
     page.locator(".tabs button[data-tab=zone]").click()
-    page.locator("#lang").click()
+    with page.expect_response(evaluated, timeout=120_000) as answer:
+        page.locator("#lang").click()  # the scenario's diagrams are drawn again in Danish
+    assert answer.value.request.post_data_json["lang"] == "da"
+    svg = answer.value.json()["diagram"]["after_svg"]
+    assert "Arealandel" in svg and "Area share" not in svg
     page.wait_for_function("() => document.documentElement.lang === 'da'")
     page.wait_for_function("() => document.querySelector('#diagram').src.includes('lang=da')")
     _diagram_loaded(page)
@@ -278,7 +300,7 @@ def test_one_language_at_a_time(browser: object, live_server: Server) -> None:  
     assert not bad, bad
     assert "lang" not in _query(page)
     err = page.evaluate("() => nk.getJSON('/api/nki/9999').catch(e => e.message)")
-    assert err.startswith("Findes ikke"), err
+    assert err.startswith("ukendt zone '9999'"), err  # Danish, not a lead-in to English
     _shot(page, "06-danish")
     # The two deliberate 404s above are the only console errors.
     errors = [e for e in watch.errors if "status of 404" not in e]
@@ -298,7 +320,29 @@ def test_phone_keyboard_and_search(browser: object, live_server: Server) -> None
     watch = Watch(page, base)
     _open(page, base + "/?kommune=630&natur=1&epoch=corine:1990")
     _tiles_loaded(page)
+    # The legends fold behind "Signatur" on a phone: folded, they cover at most a
+    # quarter of the map; the button is a 44 px target and opens them.
+    cover = """() => { const m = document.querySelector('#map').getBoundingClientRect();
+        const l = document.querySelector('#legend-stack').getBoundingClientRect();
+        const w = Math.max(0, Math.min(m.right, l.right) - Math.max(m.left, l.left));
+        const h = Math.max(0, Math.min(m.bottom, l.bottom) - Math.max(m.top, l.top));
+        return w * h / (m.width * m.height); }"""
+    toggle = page.locator("#legend-toggle")
+    assert toggle.inner_text().strip() == "Signatur"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#legend").is_visible()
+    box = toggle.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    folded = page.evaluate(cover)
+    assert folded <= 0.25, f"the folded legend covers {folded:.0%} of the map"
     _shot(page, "07-phone-vejle")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#legend").is_visible() and page.locator("#bg-legend").is_visible()
+    _shot(page, "07b-phone-vejle-legend-open")
+    toggle.click()
+    assert not page.locator("#legend").is_visible()
+    print(f"phone legend: folded {folded:.1%} of the map")
     # 44 px tap targets: tabs, header controls.
     small = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.tabs button, .controls button, .controls select, .controls input[type=search]'))

@@ -436,7 +436,8 @@ def bench_load_cmd(
     line = (f"clients={clients} diagram_cold_p95_ms={cur.cold.pct(95) * 1000:.0f} "
             f"diagram_warm_p95_ms={cur.warm.pct(95) * 1000:.0f} "
             f"reads_p95_ms={reads_p95 * 1000:.0f} "
-            f"candidates_760_first_ms={cur.candidates_first.pct(50) * 1000:.0f}")
+            f"candidates_760_first_ms={cur.candidates_first.pct(50) * 1000:.0f} "
+            f"candidates_760_wire_bytes={cur.candidates_first.wire_bytes}")
     if len(runs) > 1:
         base = runs[0]
         base_reads = max(tm.pct(95) for tm in base.reads.values())

@@ -79,13 +79,23 @@ def _nature_only(d: DiagramData, res: NKIResult, zone_id: str | int) -> DiagramD
                        d.n_ranked, d.epoch, d.note)
 
 
-def scenario_diagram_pair(result: ScenarioResult, zone_id: str
+def scenario_diagram_pair(result: ScenarioResult, zone_id: str, lang: str = "both"
                           ) -> tuple[DiagramData, DiagramData]:
     """NKI diagram data of one zone before and after a scenario (the report's and the
-    web editor's diagrams)."""
+    web editor's diagrams; ``lang``: ``both``, ``da`` or ``en``)."""
     zid = str(zone_id)
+    labels = {"both": ("Før (baseline)", "Efter (scenario)"), "da": ("Før", "Efter"),
+              "en": ("Baseline", "Scenario")}[lang]
+    assumed = {"both": " · Antagelser (assumptions): nature values calibrated/assumed, see "
+                       "docs/calibration.md",
+               "da": " · Antagelser: naturværdier kalibreret/antaget, se docs/calibration.md",
+               "en": " · Assumptions: nature values calibrated/assumed, see "
+                     "docs/calibration.md"}[lang]
+    method = {"both": "Open-data NKI (land-use proxy); scenario",
+              "da": "NKI fra åbne data (arealanvendelse som tilnærmelse); scenarie",
+              "en": "Open-data NKI (land-use proxy); scenario"}[lang]
     out = []
-    for when, label in (("baseline", "Før (baseline)"), ("scenario", "Efter (scenario)")):
+    for when, label in zip(("baseline", "scenario"), labels, strict=True):
         sh, va = result.shares[when], result.values[when]
         key = "nki"
         val = result.value(zid, key, when)
@@ -95,9 +105,7 @@ def scenario_diagram_pair(result: ScenarioResult, zone_id: str
                     for k in KEYS},
             values={k: None if pd.isna(va.loc[zid, k]) else float(va.loc[zid, k])
                     for k in KEYS},
-            nki=val, epoch=f"{label} · {result.meta['landcover']}",
-            note="Open-data NKI (land-use proxy); scenario: "
-                 f"{Path(result.meta['scenario']).name}"
-                 + (" · Antagelser (assumptions): nature values calibrated/assumed, see "
-                    "docs/calibration.md" if result.meta["assumptions"] else "")))
+            nki=val, epoch=f"{label} · {one_language(result.meta['landcover'], lang)}",
+            note=f"{method}: {Path(result.meta['scenario']).name}"
+                 + (assumed if result.meta["assumptions"] else "")))
     return out[0], out[1]

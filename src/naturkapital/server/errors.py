@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from naturkapital.core.errors import InputError
+from naturkapital.server.messages_da import to_danish
 
 log = logging.getLogger("naturkapital.server")
 
@@ -41,22 +42,14 @@ class ApiError(Exception):
         self.detail_en = detail_en
 
 
-#: Danish lead-ins for messages that exist only in English (the UI shows detail_da in
-#: Danish mode: the Danish lead-in names the kind of problem, the English detail follows).
-LEAD_DA = {400: "Ugyldig forespørgsel", 401: "Log ind med adgangsnøglen",
-           403: "Ingen adgang", 404: "Findes ikke", 413: "For stor",
-           415: "Filtypen understøttes ikke", 422: "Ugyldigt input",
-           500: "Uventet fejl"}
-
-
 def split_languages(detail: str, status: int) -> tuple[str, str]:
-    """(Danish, English) of a message: ``"english / dansk"`` is split; a message in one
-    language only gets a Danish lead-in naming the kind of problem."""
+    """(Danish, English) of a message. ``"english / dansk"`` is split (the Danish
+    catalogue's fuller sentence wins over a short Danish tail); a message in English only
+    gets its Danish text from the catalogue (:mod:`naturkapital.server.messages_da`)."""
     if detail.count(" / ") == 1:
         en, da = (x.strip() for x in detail.split(" / "))
-        return da, en
-    lead = LEAD_DA.get(status, "Fejl")
-    return f"{lead}: {detail}", detail
+        return to_danish(en, fallback=False) or da, en
+    return to_danish(detail, status=status) or detail, detail
 
 
 def problem(status: int, detail: str, type_: str | None = None,
@@ -72,8 +65,14 @@ def problem(status: int, detail: str, type_: str | None = None,
                         media_type="application/problem+json")
 
 
+def loc_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """A validation error's location as the user wrote it: pydantic's union branches
+    (``literal['a','b']``, ``dict[str,any]``) are its own bookkeeping, not a name."""
+    return ".".join(str(p) for p in loc if "[" not in str(p))
+
+
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [str(p) for p in loc if "[" not in str(p)]
     if parts and parts[0] in ("query", "path", "header", "body", "cookie"):
         where = parts[0]
         rest = ".".join(parts[1:])
@@ -102,9 +101,11 @@ def install(app: FastAPI) -> None:
             where = f" ({ctx['error']})" if isinstance(ctx, dict) and ctx.get("error") else ""
             return problem(400, f"the request body is not valid JSON{where}",
                            "about:blank#bad-body")
-        msgs = []
+        msgs: list[str] = []
         for e in errs[:5]:
-            msgs.append(f"{_loc(e.get('loc', ()))}: {e.get('msg', 'invalid')}")
+            msg = f"{_loc(e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            if msg not in msgs:
+                msgs.append(msg)
         return problem(422, "; ".join(msgs) or "invalid request", "about:blank#validation")
 
     @app.exception_handler(StarletteHTTPException)

@@ -160,10 +160,33 @@ class ScreenResult(BaseModel):
 
 
 # ---------------------------------------------------------------- service
-def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
-    """Polygons in EPSG:4326 (about 0.1 m precision) with the given columns."""
-    wgs = gdf[columns + ["geometry"]].to_crs(4326)
-    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
+#: The map view's candidates: outlines simplified by this many metres (half a 10 m
+#: Basemap04 cell, under a screen pixel up to zoom 14) with each polygon kept valid, and
+#: coordinates rounded to 1e-5° (about 1 m). Downloads keep the full geometry.
+MAP_TOLERANCE_M = 5.0
+MAP_PRECISION_DEG = 1e-5
+#: The map's feature properties (the table beside it carries every column once).
+MAP_PROPERTIES = ["candidate_id", "rank", "area_ha", "indicative"]
+
+
+def _json_key() -> str:
+    """Cache key of the map JSON: changes with its geometry, so files cached with
+    another geometry are not served."""
+    return f"json-s{MAP_TOLERANCE_M:g}-p{MAP_PRECISION_DEG:g}"
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float = 0.0,
+             precision: float = 1e-6) -> dict[str, Any]:
+    """Polygons in EPSG:4326 (``precision`` degrees, 1e-6 ≈ 0.1 m) with the given
+    columns; ``simplify_m`` > 0 simplifies them first (metres, topology-preserving per
+    polygon, in the layer's projected CRS)."""
+    part = gdf[columns + ["geometry"]]
+    if simplify_m > 0 and part.crs is not None and part.crs.is_projected:
+        part = part.copy()
+        part["geometry"] = shapely.simplify(part.geometry.values, simplify_m,
+                                            preserve_topology=True)
+    wgs = part.to_crs(4326)
+    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, precision)  # stays valid
     return json.loads(wgs.to_json(drop_id=True, na="null"))
 
 
@@ -215,18 +238,29 @@ class LowlandService:
         return self._cand.get(kommune, lambda: find_candidates(
             kommune, self.candidate_params(), self.rules()))
 
-    def candidates_doc(self, kommune: str, top: int | None) -> dict[str, Any]:
+    def candidates_doc(self, kommune: str, top: int | None, map_view: bool = True
+                       ) -> dict[str, Any]:
+        """Meta, table and polygons of the candidates: for the map (``map_view``: the
+        simplified outlines with the properties the map shows), or the full geometry with
+        every table column (the OGC process)."""
         res = self.candidates(kommune)
         units = res.units if top is None else res.units.head(top)
         meta = {k: v for k, v in res.meta.items() if k != "units"}
         meta.update(n_units=int(len(res.units)), total_ha=float(res.units["area_ha"].sum()),
                     shown=int(len(units)), top=top, units={"*_ha": "ha"})
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
+        if not map_view:
+            return {"meta": meta, "table": table,
+                    "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
+        meta["map_geometry"] = (f"simplified for the map ({MAP_TOLERANCE_M:g} m, "
+                                f"{MAP_PRECISION_DEG:g}°; areas from the full geometry); "
+                                "downloads (format=geojson, gpkg) keep the full geometry")
         return {"meta": meta, "table": table,
-                "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
+                "candidates": _geojson(units, MAP_PROPERTIES, MAP_TOLERANCE_M,
+                                       MAP_PRECISION_DEG)}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
-        key = ("candidates", kommune, top, "json")
+        key = ("candidates", kommune, top, _json_key())
         return self._bytes.get(key, lambda: self.disk.get(key, lambda: json.dumps(
             self.candidates_doc(kommune, top), ensure_ascii=False,
             separators=(",", ":")).encode("utf-8")))
@@ -237,7 +271,7 @@ class LowlandService:
         whether it is."""
         data = self.candidates_json(kommune, top)
         if gzip_ok and len(data) >= 1024:
-            return gzip_once(("candidates", kommune, top, "json"), data), True
+            return gzip_once(("candidates", kommune, top, _json_key()), data), True
         return data, False
 
     def prerender(self, kommuner: list[str], stop: threading.Event) -> int:
@@ -250,7 +284,7 @@ class LowlandService:
         for kommune in kommuner:
             if stop.is_set():
                 break
-            key = ("candidates", kommune, None, "json")
+            key = ("candidates", kommune, None, _json_key())
             path = self.disk.path(key)
             if path is not None and not path.exists():
                 self.disk.get(key, lambda k=kommune: json.dumps(

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from naturkapital.server.errors import ApiError, responses
+from naturkapital.server.errors import ApiError, loc_name, responses
 from naturkapital.server.jobs import status_info
 from naturkapital.server.processes import ProcessContext, get, registry
 from naturkapital.server.security import check_token, require_token
@@ -144,7 +144,7 @@ async def execute_process(request: Request, process_id: str, body: Execute,
         inputs = spec.inputs.model_validate(body.inputs)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
+        where = loc_name(first.get("loc", ()))
         raise ApiError(400, f"input '{where}': {first.get('msg')}",
                        OGC_EXC + "invalid-parameter-value") from None
     unknown = set(body.outputs or {}) - set(spec.outputs)

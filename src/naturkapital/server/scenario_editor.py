@@ -83,8 +83,8 @@ class DemoInfo(BaseModel):
 
 def _editor_inputs() -> type[BaseModel]:
     """The editor's request: the inputs of the ``scenario-evaluate`` process (generated
-    from its spec, :data:`naturkapital.scenario.spec.EVALUATE`) plus two options of the
-    editor's answer — the zone of the NKI diagrams and the project area."""
+    from its spec, :data:`naturkapital.scenario.spec.EVALUATE`) plus three options of
+    the editor's answer — the zone and language of the NKI diagrams, the project area."""
     from naturkapital.scenario.spec import EVALUATE
     from naturkapital.server.processes.inputs import inputs_model
 
@@ -95,11 +95,14 @@ def _editor_inputs() -> type[BaseModel]:
                                    "area)")),
         project=(bool, Field(True, description="Also evaluate the project area itself "
                                                "(the union of the conversions as one "
-                                               "zone)")))
+                                               "zone)")),
+        lang=(Literal["da", "en", "both"], Field(
+            "both", description="Language of the NKI diagrams: da, en, or both (Danish "
+                                "with English)")))
 
 
 #: ``POST /api/scenario/evaluate`` and ``/api/scenario/report`` take the process's
-#: inputs (one declaration: the spec) and the editor's two answer options.
+#: inputs (one declaration: the spec) and the editor's three answer options.
 EvaluateIn = _editor_inputs()
 
 
@@ -299,21 +302,22 @@ class ScenarioService:
         return evaluate_request(inputs.scenario, lc, settings.max_upload_bytes, zones,
                                 canon=canon, layers=layers.sources())
 
-    def diagram(self, res: Any, key: str, zone_id: str) -> dict[str, Any]:
+    def diagram(self, res: Any, key: str, zone_id: str, lang: str = "both"
+                ) -> dict[str, Any]:
         from naturkapital.report.diagram import nki_figure
         from naturkapital.report.nki_diagram import scenario_diagram_pair
 
         def make() -> dict[str, Any]:
-            before, after = scenario_diagram_pair(res, zone_id)
+            before, after = scenario_diagram_pair(res, zone_id, lang)
             with _PLOT_LOCK:
-                svg_b = _svg(nki_figure(before))
-                svg_a = _svg(nki_figure(after, second=before))
+                svg_b = _svg(nki_figure(before, lang=lang))
+                svg_a = _svg(nki_figure(after, second=before, lang=lang))
             return {"zone_id": zone_id, "name": res.names[zone_id],
                     "nki_before": finite_or_none(res.value(zone_id, "nki", "baseline")),
                     "nki_after": finite_or_none(res.value(zone_id, "nki", "scenario")),
                     "before_svg": svg_b, "after_svg": svg_a}
 
-        return self._diagrams.get((key, zone_id), make)
+        return self._diagrams.get((key, zone_id, lang), make)
 
     def evaluation(self, body: Any, settings: Settings) -> dict[str, Any]:
         """The editor's answer (:class:`Evaluation`) to ``body`` (:data:`EvaluateIn`)."""
@@ -333,7 +337,7 @@ class ScenarioService:
             "indicators": [{"key": i.key, "unit": i.unit, "da": i.da, "en": i.en}
                            for i in INDICATORS],
             "conversions": _fc_4326(conv, CONVERSION_COLUMNS),
-            "diagram": self.diagram(res, key, zone),
+            "diagram": self.diagram(res, key, zone, body.lang),
             "project": None,
         }
         if body.project and body.zone_id != PROJECT_ID:
@@ -341,7 +345,8 @@ class ScenarioService:
             rows = [r for r in pres.to_dict()["table"] if r[ZONE_ID] == PROJECT_ID]
             out["project"] = {"zone_id": PROJECT_ID, "name": pres.names[PROJECT_ID],
                               "area_ha": float(pres.zones.to_crs(25832).area.sum() / 1e4),
-                              "table": rows, "diagram": self.diagram(pres, pkey, PROJECT_ID)}
+                              "table": rows, "diagram": self.diagram(pres, pkey, PROJECT_ID,
+                                                                body.lang)}
         return browser_advice(out)
 
 

@@ -41,7 +41,7 @@ def execute_candidates(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     except ApiError as exc:
         raise InputError("kommune", exc.detail) from None
     ctx.progress(10, f"searching candidate areas in {inputs.kommune}")
-    doc = _lowland(ctx).candidates_doc(inputs.kommune, inputs.top)
+    doc = _lowland(ctx).candidates_doc(inputs.kommune, inputs.top, map_view=False)
     return {"candidates": doc["candidates"], "table": doc["table"], "meta": doc["meta"]}
 
 

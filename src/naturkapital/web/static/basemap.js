@@ -134,17 +134,33 @@
     toggle();
   }
 
+  /** Phones: the legends fold away behind one button (folded at first), so the map
+   *  stays visible; wider screens always show them. */
+  const NARROW = window.matchMedia("(max-width: 600px)");
+
+  function setFolded(folded) {
+    const box = $("#legend-stack");
+    box.classList.toggle("folded", folded);
+    $("#legend-toggle").setAttribute("aria-expanded", String(!folded));
+  }
+
   function stack() {
     // One column of legends at the map's lower left: NKI, thematic layers, background.
     const wrap = document.querySelector(".map-wrap");
-    const box = el("div", { class: "legend-stack", id: "legend-stack" },
+    const body = el("div", { class: "legend-body", id: "legend-body" },
       el("div", { id: "layer-legends" }),
       el("div", { class: "legend", id: "bg-legend" }));
     for (const id of ["#urban-legend", "#legend"]) {
       const lg = $(id);
-      if (lg) box.prepend(lg);
+      if (lg) body.prepend(lg);
     }
-    wrap.append(box);
+    const toggle = el("button", { type: "button", class: "legend-toggle", id: "legend-toggle",
+      "aria-controls": "legend-body", "aria-expanded": "true" }, t("lgToggle"));
+    toggle.addEventListener("click", () =>
+      setFolded(!$("#legend-stack").classList.contains("folded")));
+    wrap.append(el("div", { class: "legend-stack", id: "legend-stack" }, toggle, body));
+    setFolded(NARROW.matches);
+    NARROW.addEventListener("change", (e) => setFolded(e.matches));
   }
 
   const mod = {
@@ -159,6 +175,7 @@
     },
     onTab() { if (st.map) renderLegends(); },
     onLanguage() {
+      $("#legend-toggle").textContent = t("lgToggle");
       renderBackgroundLegend();
       const box = $("#layer-legends");
       if (box) box.dataset.key = "";

@@ -116,7 +116,7 @@
         headers: { "Content-Type": "application/json" } });
       if (!r.ok) {
         const doc = await r.json().catch(() => ({}));
-        throw new Error(doc.detail || `${r.status} ${r.statusText}`);
+        throw new Error(nk.errorText(doc) || `${r.status} ${r.statusText}`);
       }
       const blob = await r.blob();
       const name = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");

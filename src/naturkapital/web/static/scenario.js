@@ -352,7 +352,8 @@
     if (!st.features.length) { setStatus("#scn-status", "error", t("scnEmpty")); return; }
     const id = ++st.runId;
     const changes = st.changes;
-    const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), ...landcoverInputs(epoch()) };
+    const body = { scenario: zoneId ? st.scenarioSent : scenarioBody(), ...landcoverInputs(epoch()),
+      lang: nk.lang() };
     if (zoneId) body.zone_id = zoneId;
     setStatus("#scn-status", "", t("scnRunning"));
     $("#scn-run").disabled = true;
@@ -554,6 +555,9 @@
       loadDemos();
       renderResult();
       if (st.pts) drawStatus();
+      // the diagrams are drawn by the server in one language: fetch them in the new one
+      // (the evaluation itself is cached there, only the figures are drawn again)
+      if (st.result && st.scenarioSent) run(st.result.diagram.zone_id);
     },
   });
 })();

@@ -135,7 +135,7 @@
         body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
       if (!r.ok) {
         const doc = await r.json().catch(() => ({}));
-        throw new Error(doc.detail || `${r.status} ${r.statusText}`);
+        throw new Error(nk.errorText(doc) || `${r.status} ${r.statusText}`);
       }
       const name = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
       window.NKExport.saveBlob(await r.blob(), name ? name[1] : `scenarierapport.${format}`);

@@ -64,7 +64,7 @@
       const r = await fetch("/processes/urban/execution", { method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ inputs: { city: CITY } }) });
-      if (!r.ok) throw new Error(r.status + " " + (await r.text()));
+      if (!r.ok) throw new Error(nk.errorText(await r.json().catch(() => ({}))) || `${r.status} ${r.statusText}`);
       st.doc = await r.json();
       st.layers = await nk.getJSON(`/api/urban/${CITY}/map`);
       status.textContent = "";
@@ -85,7 +85,7 @@
       const r = await fetch("/processes/urban/execution", { method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ inputs: {} }) });
-      if (!r.ok) throw new Error(r.status + " " + (await r.text()));
+      if (!r.ok) throw new Error(nk.errorText(await r.json().catch(() => ({}))) || `${r.status} ${r.statusText}`);
       st.national = await r.json();
       renderNational();
     } catch (err) {
