@@ -20,6 +20,7 @@ import pytest
 import rasterio
 from rasterio.features import rasterize
 
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.rules import load_rules
 from naturkapital.scenario.evaluate import evaluate_scenario
 from naturkapital.services.tables import load_costs, load_nitrogen, load_parameters
@@ -137,6 +138,23 @@ def test_nitrogen_leaching_by_land_use(tiny, whole, pools, tmp_path):
     assert r.value("A", "nitrogen_leaching_kg_n_per_year") == pytest.approx(delta)
     assert r.value("A", "nitrogen_removal_kg_n_per_year") == 0  # no rewetting
     assert r.value("A", "nitrogen_load_kg_n_per_year") == pytest.approx(delta)
+
+
+def test_nitrogen_leaching_by_soil(tiny, whole, pools, tmp_path):
+    """--soil picks the field leaching of sandy (west) or loamy (east) farmland: 90.9 and
+    34.5 kg N/ha/yr (17 Danish catchments, Water Sci. Technol. 44(7)); other land types
+    keep the national values (forest 5)."""
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "skov", "to_class": 1, "cells": FIELDS}])
+    # 4 field cells of 0.01 ha to forest: 0.04 ha × (5 − 90.9) = −3.436 kg N/yr on sand,
+    # 0.04 × (5 − 34.5) = −1.18 on clay, 0.04 × (5 − 50) = −1.8 with the national value
+    for soil, delta in (("sand", -3.436), ("clay", -1.18), ("national", -1.8)):
+        r = ev(tiny, whole, pools, s, soil=soil)
+        assert r.value("A", "nitrogen_leaching_kg_n_per_year") == pytest.approx(delta), soil
+        assert r.meta["soil"] == soil
+        src = r.table.loc[r.table["indicator"] == "nitrogen_leaching_kg_n_per_year", "source"]
+        assert ("_sand" in src.iloc[0]) == (soil == "sand")
+    with pytest.raises(InputError, match="soil"):
+        ev(tiny, whole, pools, s, soil="loam")
 
 
 def test_rewetting_removal_flood_ghg_cost_lowland(tiny, whole, pools, tmp_path):

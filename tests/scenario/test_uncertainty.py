@@ -219,9 +219,17 @@ def test_shipped_tables_count_of_assumptions():
     assert counts.loc["pools"].tolist() == [3, 9]
     assert counts.loc["costs"].tolist() == [2, 3]
     assumed = sorted(f"{c.group}:{c.key}" for c in coefs if c.assumption and c.group != "factors")
-    assert assumed == ["costs:eng_mose", "costs:hede_overdrev", "nitrogen:andet",
-                       "nitrogen:by_graa", "nitrogen:skov", "params:gvsmax_before_cm",
-                       "pools:2", "pools:4", "pools:6"]
+    assert assumed == [
+        "costs:eng_mose",
+        "costs:hede_overdrev",
+        "nitrogen:andet",
+        "nitrogen:by_graa",
+        "nitrogen:skov",
+        "params:gvsmax_before_cm",
+        "pools:2",
+        "pools:4",
+        "pools:6",
+    ]
 
 
 def test_report_shows_value_and_interval(tiny, whole, pools, tmp_path):

@@ -481,19 +481,22 @@ def _safe_name(shown: str, suffix: str) -> str:
 
 def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
                      zones: Zones | None = None, canon: str | None = None,
-                     layers: dict[str, Path] | None = None) -> ScenarioResult:
+                     layers: dict[str, Path] | None = None,
+                     soil: str = "national") -> ScenarioResult:
     """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
     — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
     process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
     under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
     the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
     shows no server path. ``layers``: checked ``carbon`` and ``groundwater`` files
-    (:class:`LayerFiles`). Returns the ScenarioResult."""
+    (:class:`LayerFiles`); ``soil``: the nitrogen-leaching table (national, sand, clay).
+    Returns the ScenarioResult."""
     from naturkapital.scenario.evaluate import evaluate_scenario
     from naturkapital.scenario.read import read_scenario
 
     lay = layers or {}
-    extra = {"carbon": lay.get("carbon"), "groundwater_layer": lay.get("groundwater")}
+    extra = {"carbon": lay.get("carbon"), "groundwater_layer": lay.get("groundwater"),
+             "soil": soil}
 
     if isinstance(scenario, str):
         if lc.scheme.name != _landcover("basemap2021").scheme.name:

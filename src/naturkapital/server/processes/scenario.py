@@ -35,7 +35,7 @@ def execute_scenario(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     ctx.progress(20, "evaluating the scenario")
     with with_upload_dir() as tmp:
         res = evaluate_request(inputs.scenario, lc, max_bytes, zones,
-                               layers=layers.write(Path(tmp)))
+                               layers=layers.write(Path(tmp)), soil=inputs.soil)
     doc = res.to_dict(inputs.scenario if isinstance(inputs.scenario, str) else "upload")
     return {k: doc[k] for k in ("table", "lowland", "meta")}
 
