@@ -201,7 +201,7 @@ def test_value_outside_its_range_is_refused(tmp_path):
 def test_shipped_tables_count_of_assumptions():
     """Every shipped coefficient has a range; the assumptions are the rows the closing
     note lists. Session 3: carbon 7 of 9, nitrogen 4 of 8, parameters 2 of 3, costs 3 of 4
-    (16 of 24); session 4: carbon 3 of 9 (2, 4, 6), nitrogen 3 of 8 (skov, by_graa,
+    (16 of 24); session 4: carbon 2 of 9 (2, 4), nitrogen 3 of 8 (skov, by_graa,
     andet), parameters 1 of 3 (gvsmax_before_cm), costs 2 of 3 (mark is not costed)."""
     b = Bundle(
         pools=st.load_carbon_pools(),
@@ -216,7 +216,7 @@ def test_shipped_tables_count_of_assumptions():
     counts = by.groupby("group")["a"].agg(["sum", "count"]).astype(int)
     assert counts.loc["params"].tolist() == [1, 3]
     assert counts.loc["nitrogen"].tolist() == [3, 8]
-    assert counts.loc["pools"].tolist() == [3, 9]
+    assert counts.loc["pools"].tolist() == [2, 9]
     assert counts.loc["costs"].tolist() == [2, 3]
     assumed = sorted(f"{c.group}:{c.key}" for c in coefs if c.assumption and c.group != "factors")
     assert assumed == [
@@ -228,7 +228,6 @@ def test_shipped_tables_count_of_assumptions():
         "params:gvsmax_before_cm",
         "pools:2",
         "pools:4",
-        "pools:6",
     ]
 
 
