@@ -138,8 +138,8 @@ def test_builtin_typologies_cover_the_embedded_classes():
 # skov 69.7+16+95+21 (living biomass from Skovstatistik 2022 since issue 14; was 60+14;
 # dead wood/litter 21 from IPCC 2006 Table 2.2 since session 4, was an assumed 20),
 # mark 5+65.6, by_graa 32.3 (IPCC SOCref 95 × (1 − 0.66) under sealing, Environ. Pollut. 164,
-# since session 4; was an assumed 2+1+30 = 33), andet 0, eng_mose 1.28+5.12+87 (IPCC Table 6.4 grassland
-# biomass 6.4 t C/ha, split by R = 4.0 since session 4; the total is unchanged)
+# since session 4; was an assumed 2+1+30 = 33), andet 0, eng_mose 1.28+5.12+87 (IPCC
+# Table 6.4 grassland biomass 6.4 t C/ha, split by R = 4.0 since session 4; total unchanged)
 POOL = {"woodland_forest": 201.7, "cropland": 70.6, "urban": 32.3, "sparsely_vegetated": 0.0,
         "wetlands": 93.4}
 # kg N/ha/yr: mark 50 and eng_mose 2.7 from Miljøstyrelsen's Omme Å example since issue 14

@@ -241,3 +241,11 @@ def test_report_shows_value_and_interval(tiny, whole, pools, tmp_path):
     assert '+2<br><span class="small">(+1 – +4)</span>' in html
     assert "Ændring med interval" not in html  # the chart title is inside the PNG
     assert html.count("data:image/png;base64,") >= 4  # map, two NKI diagrams, services
+
+
+def test_report_names_the_soil_of_the_nitrogen_table(tiny, whole, pools, tmp_path):
+    from naturkapital.report.scenario_report import render_scenario_html
+
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "skov", "to_class": 1, "cells": FIELDS}])
+    html = render_scenario_html(ev(tiny, whole, pools, s, soil="sand"))
+    assert "sandjord, vest (sandy, west)" in html
