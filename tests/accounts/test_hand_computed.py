@@ -143,8 +143,11 @@ def test_builtin_typologies_cover_the_embedded_classes():
 POOL = {"woodland_forest": 201.7, "cropland": 70.6, "urban": 32.3, "sparsely_vegetated": 0.0,
         "wetlands": 93.4}
 # kg N/ha/yr: mark 50 and eng_mose 2.7 from Miljøstyrelsen's Omme Å example since issue 14
-# (were assumed 55 and 5)
-N_LEACH = {"woodland_forest": 5.0, "cropland": 50.0, "urban": 5.0, "sparsely_vegetated": 5.0,
+# (were assumed 55 and 5); skov 8 (forests older than 40 years, DCA as quoted by Bæredygtigt
+# Landbrug 2024, since session 4; was an assumed 5)
+# andet (sparsely vegetated here) 13 = the average N deposition to Danish land in 2016
+# (Atmosphere 9(11): 447) passed on by unvegetated land, since session 4 (was an assumed 5)
+N_LEACH = {"woodland_forest": 8.0, "cropland": 50.0, "urban": 5.0, "sparsely_vegetated": 13.0,
            "wetlands": 2.7}
 
 
