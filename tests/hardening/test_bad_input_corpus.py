@@ -695,6 +695,8 @@ simple("scenario-pools-value-outside-range", lambda c: (evaluate(
     c, "demo:byn_so", "--carbon-pools", str(c.file(
         "p.csv", "value,c_above,c_below,c_soil,c_dead,low,high,source\n5,1,1,1,1,5,9,x\n"))),
     ("p.csv", "low ≤ value ≤ high")))
+simple("scenario-soil-unknown", lambda c: (evaluate(c, "demo:byn_so", "--soil", "loam"),
+                                          ("loam",)))
 simple("screen-factors-no-range", lambda c: (scr(c, extra=["--emission-factors", str(c.file(
     "f.csv", "situation,in_rotation,water_table,oc_interval_pct,gas,value,unit,source\n"
              "gwp,-,-,-,n2o,298,t,x\n"))]), ("f.csv", "range")))

@@ -20,6 +20,7 @@ import pytest
 import rasterio
 from rasterio.features import rasterize
 
+from naturkapital.core.errors import InputError
 from naturkapital.lowland.rules import load_rules
 from naturkapital.scenario.evaluate import evaluate_scenario
 from naturkapital.services.tables import load_costs, load_nitrogen, load_parameters
@@ -139,6 +140,24 @@ def test_nitrogen_leaching_by_land_use(tiny, whole, pools, tmp_path):
     assert r.value("A", "nitrogen_load_kg_n_per_year") == pytest.approx(delta)
 
 
+def test_nitrogen_leaching_by_soil(tiny, whole, pools, tmp_path):
+    """--soil picks the field leaching of sandy (west) or loamy (east) farmland: 90.9 and
+    34.5 kg N/ha/yr (17 Danish catchments, Water Sci. Technol. 44(7)); other land types
+    keep the national values (forest 8: forests older than 40 years, DCA as quoted by
+    Bæredygtigt Landbrug 2024; an assumed 5 until session 4)."""
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "skov", "to_class": 1, "cells": FIELDS}])
+    # 4 field cells of 0.01 ha to forest: 0.04 ha × (8 − 90.9) = −3.316 kg N/yr on sand,
+    # 0.04 × (8 − 34.5) = −1.06 on clay, 0.04 × (8 − 50) = −1.68 with the national value
+    for soil, delta in (("sand", -3.316), ("clay", -1.06), ("national", -1.68)):
+        r = ev(tiny, whole, pools, s, soil=soil)
+        assert r.value("A", "nitrogen_leaching_kg_n_per_year") == pytest.approx(delta), soil
+        assert r.meta["soil"] == soil
+        src = r.table.loc[r.table["indicator"] == "nitrogen_leaching_kg_n_per_year", "source"]
+        assert ("_sand" in src.iloc[0]) == (soil == "sand")
+    with pytest.raises(InputError, match="soil"):
+        ev(tiny, whole, pools, s, soil="loam")
+
+
 def test_rewetting_removal_flood_ghg_cost_lowland(tiny, whole, pools, tmp_path):
     params, rules = load_parameters(), load_rules()
     s = write_scenario(tmp_path / "s.gpkg", [{"name": "vaad", "to_class": 5, "cells": FIELDS,
@@ -149,10 +168,11 @@ def test_rewetting_removal_flood_ghg_cost_lowland(tiny, whole, pools, tmp_path):
     assert r.value("A", "rewetted_area_ha", "scenario") == pytest.approx(area)
     assert r.value("A", "nitrogen_removal_kg_n_per_year") == pytest.approx(
         area * params["n_removal_rewetted_kg_n_per_ha_yr"])
-    # 0.04 ha = 400 m² × (−12.5 − (−80)) cm = 0.675 m × porosity 0.2 = 54 m³
+    # 0.04 ha = 400 m² × (−12.5 − (−80)) cm = 0.675 m × porosity 0.21 (Johnson 1967, fine sand;
+    # was an assumed 0.2 until session 4) = 56.7 m³
     assert rules["target_water_table_cm"] == -12.5
-    assert r.value("A", "flood_retention_m3") == pytest.approx(
-        400 * 0.675 * params["drainable_porosity"])
+    assert params["drainable_porosity"] == 0.21
+    assert r.value("A", "flood_retention_m3") == pytest.approx(56.7)
     # GHG over the conversion only (no raster): before in rotation, low, > 12 % C:
     # 42.17 + 3.87 = 46.04 t CO2e/ha/yr; after rewetted 6.8 (CH4)
     assert r.value("A", "ghg_organic_soils_t_co2e_per_year", "baseline") == pytest.approx(
@@ -173,7 +193,9 @@ def test_flood_uses_assumed_water_table_and_flags_it(tiny, whole, pools, tmp_pat
     s = write_scenario(tmp_path / "s.gpkg", [{"name": "vaad", "to_class": 5, "cells": FIELDS}])
     r = ev(tiny, whole, pools, s)
     rise = (-12.5 - load_parameters()["gvsmax_before_cm"]) / 100.0  # default −60 → 0.475 m
-    assert r.value("A", "flood_retention_m3") == pytest.approx(400 * rise * 0.2)
+    # porosity 0.21 (Johnson 1967, fine sand average; 0.2 assumed until session 4): 39.9 m³
+    assert r.value("A", "flood_retention_m3") == pytest.approx(400 * rise * 0.21)
+    assert r.value("A", "flood_retention_m3") == pytest.approx(39.9)
     row = r.table[(r.table["zone_id"] == "A") & (r.table["indicator"] == "flood_retention_m3")]
     assert "gvsmax_before_cm" in row["assumption"].iloc[0]
     (chk,) = r.lowland
@@ -262,6 +284,7 @@ def test_lowland_check_from_rasters(tiny, whole, pools, tmp_path):
     # drained peat = min(peat 50, depth to water 70) = 50 cm ≥ 30
     assert crit["drained_peat"] == ("pass", pytest.approx(50))
     assert chk.status == "ineligible" and chk.gvsmax_basis == "water-table raster"
-    # rise −12.5 − (−70) = 57.5 cm → 400 m² × 0.575 m × 0.2
-    assert r.value("A", "flood_retention_m3") == pytest.approx(400 * 0.575 * 0.2)
+    # rise −12.5 − (−70) = 57.5 cm → 400 m² × 0.575 m × 0.21 = 48.3 m³ (porosity 0.2 until
+    # session 4)
+    assert r.value("A", "flood_retention_m3") == pytest.approx(48.3)
     assert chk.co2e_before_t_per_year == pytest.approx(4 * CELL_HA * 46.04)

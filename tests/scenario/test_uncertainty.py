@@ -84,14 +84,15 @@ def test_flood_monte_carlo_is_seeded_and_inside_the_corners(tiny, whole, pools, 
     assert (f1["delta_low"], f1["delta_high"]) == (f2["delta_low"], f2["delta_high"])
     p = st.load_parameters().table
     # 400 m² × rise × porosity; corners: water table before −42.5 / −100 cm (rise 0.30 /
-    # 0.875 m to −12.5 cm), porosity 0.1 / 0.3 → 12 to 105 m³
+    # 0.875 m to −12.5 cm), porosity 0.10 / 0.44 (Johnson 1967: fine sand minimum, peat;
+    # 0.1 / 0.3 until session 4) → 400 × 0.30 × 0.10 = 12 to 400 × 0.875 × 0.44 = 154 m³
     lo_corner = (
         400 * (-12.5 - p.at["gvsmax_before_cm", "high"]) / 100 * p.at["drainable_porosity", "low"]
     )
     hi_corner = (
         400 * (-12.5 - p.at["gvsmax_before_cm", "low"]) / 100 * p.at["drainable_porosity", "high"]
     )
-    assert (lo_corner, hi_corner) == pytest.approx((12.0, 105.0))
+    assert (lo_corner, hi_corner) == pytest.approx((12.0, 154.0))
     assert lo_corner <= f1["delta_low"] < f1["delta"] < f1["delta_high"] <= hi_corner
     assert f1["delta_low"] < 20 and f1["delta_high"] > 90  # 400 draws reach near the corners
     assert "Monte Carlo" in r1.meta["intervals"]["flood_retention_m3"]
@@ -199,7 +200,12 @@ def test_value_outside_its_range_is_refused(tmp_path):
 
 def test_shipped_tables_count_of_assumptions():
     """Every shipped coefficient has a range; the assumptions are the rows the closing
-    note lists (carbon 7 of 9, nitrogen 4 of 8, parameters 2 of 3, costs 3 of 4)."""
+    note lists. Session 3: carbon 7 of 9, nitrogen 4 of 8, parameters 2 of 3, costs 3 of 4
+    (16 of 24); session 4, first step: carbon 2 of 9 (2, 4), nitrogen 3 of 8 (skov, by_graa,
+    andet), parameters 1 of 3 (gvsmax_before_cm), costs 2 of 3 (mark is not costed), 8 of 23;
+    session 4, second step: forest leaching 8 (DCA, forests over 40 years), other land 13
+    (N deposition to Danish land, Atmosphere 9(11): 447), heath and meadow costs 82 500 DKK/ha
+    (Landbrugsstyrelsen's permanent ekstensivering) → 4 of 23, under one in five."""
     b = Bundle(
         pools=st.load_carbon_pools(),
         nitrogen=st.load_nitrogen(),
@@ -211,10 +217,19 @@ def test_shipped_tables_count_of_assumptions():
     assert all(c.low <= c.value <= c.high for c in coefs)
     by = pd.DataFrame([{"group": c.group, "a": c.assumption} for c in coefs])
     counts = by.groupby("group")["a"].agg(["sum", "count"]).astype(int)
-    assert counts.loc["params"].tolist() == [2, 3]
-    assert counts.loc["nitrogen"].tolist() == [4, 8]
-    assert counts.loc["pools"].tolist() == [7, 9]
-    assert counts.loc["costs"].tolist() == [3, 4]
+    assert counts.loc["params"].tolist() == [1, 3]
+    assert counts.loc["nitrogen"].tolist() == [1, 8]
+    assert counts.loc["pools"].tolist() == [2, 9]
+    assert counts.loc["costs"].tolist() == [0, 3]
+    assumed = sorted(f"{c.group}:{c.key}" for c in coefs if c.assumption and c.group != "factors")
+    assert assumed == [
+        "nitrogen:by_graa",
+        "params:gvsmax_before_cm",
+        "pools:2",
+        "pools:4",
+    ]
+    numeric = [c for c in coefs if c.group != "factors"]
+    assert len(numeric) == 23 and len(assumed) / len(numeric) < 1 / 5
 
 
 def test_report_shows_value_and_interval(tiny, whole, pools, tmp_path):
@@ -227,3 +242,11 @@ def test_report_shows_value_and_interval(tiny, whole, pools, tmp_path):
     assert '+2<br><span class="small">(+1 – +4)</span>' in html
     assert "Ændring med interval" not in html  # the chart title is inside the PNG
     assert html.count("data:image/png;base64,") >= 4  # map, two NKI diagrams, services
+
+
+def test_report_names_the_soil_of_the_nitrogen_table(tiny, whole, pools, tmp_path):
+    from naturkapital.report.scenario_report import render_scenario_html
+
+    s = write_scenario(tmp_path / "s.gpkg", [{"name": "skov", "to_class": 1, "cells": FIELDS}])
+    html = render_scenario_html(ev(tiny, whole, pools, s, soil="sand"))
+    assert "sandjord, vest (sandy, west)" in html

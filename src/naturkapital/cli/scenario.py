@@ -50,13 +50,13 @@ def _fmt_range(x: float, lo: float, hi: float, unit: str) -> str:
 def _evaluate(scenario: str, landcover: str, year: int | None, scheme: Path | None,
               carbon_pools: Path | None, zones: Path | None, id_field: str | None,
               name_field: str | None, carbon: Path | None, water_table: Path | None,
-              peat_depth: Path | None, groundwater: Path | None):
+              peat_depth: Path | None, groundwater: Path | None, soil: str = "national"):
     from naturkapital.scenario.evaluate import evaluate_scenario
 
     with console_err.status("Beregner scenarie (evaluating) …"):
         return evaluate_scenario(scenario, landcover, year, scheme, carbon_pools, zones,
                                  id_field, name_field, carbon, water_table, peat_depth,
-                                 groundwater)
+                                 groundwater, soil=soil)
 
 
 def _print(res) -> None:
@@ -90,15 +90,15 @@ def _print(res) -> None:
 def evaluate_cmd(scenario: str, landcover: str, year: int | None, scheme: Path | None,
                  carbon_pools: Path | None, zones: Path | None, id_field: str | None,
                  name_field: str | None, carbon: Path | None, water_table: Path | None,
-                 peat_depth: Path | None, groundwater: Path | None, out: Path | None,
-                 sensitivity: Path | None) -> None:
+                 peat_depth: Path | None, groundwater: Path | None, soil: str,
+                 out: Path | None, sensitivity: Path | None) -> None:
     """Beregn tjenester og NKI før og efter. Evaluate a scenario per zone."""
     if out is not None:
         check_out(out, TABLE_SUFFIXES)
     if sensitivity is not None:
         check_out(sensitivity, (".png",))
     res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
-                    name_field, carbon, water_table, peat_depth, groundwater)
+                    name_field, carbon, water_table, peat_depth, groundwater, soil)
     _print(res)
     if out is not None:
         _write(res, out)
@@ -120,7 +120,7 @@ def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: in
                scheme: Path | None, carbon_pools: Path | None, zones: Path | None,
                id_field: str | None, name_field: str | None, carbon: Path | None,
                water_table: Path | None, peat_depth: Path | None, groundwater: Path | None,
-               zone: str | None, table: Path | None) -> None:
+               soil: str, zone: str | None, table: Path | None) -> None:
     """Rapport (HTML/PDF) med kort, tabel, NKI-diagrammer, lavbund og omkostning."""
     from naturkapital.report.scenario_report import write_scenario_report
 
@@ -129,7 +129,7 @@ def scenario_report_cmd(scenario: str, out: list[Path], landcover: str, year: in
     if table is not None:
         check_out(table, TABLE_SUFFIXES)
     res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
-                    name_field, carbon, water_table, peat_depth, groundwater)
+                    name_field, carbon, water_table, peat_depth, groundwater, soil)
     if zone is not None and zone not in res.names:
         raise InputError("--zone", f"unknown zone id {zone}; zones: {', '.join(res.names)}")
     for o in out:

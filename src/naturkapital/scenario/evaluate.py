@@ -49,6 +49,7 @@ from naturkapital.services.tables import (
     load_management,
     load_nitrogen,
     load_parameters,
+    nitrogen_table,
     pools_for_scheme,
 )
 from naturkapital.services.uncertainty import Bundle, Propagation, Values, propagate
@@ -195,15 +196,19 @@ def evaluate_scenario(
     peat_depth: str | Path | None = None,
     groundwater_layer: Source | None = None,
     progress: Callable[[int], None] | None = None,
+    soil: str = "national",
 ) -> ScenarioResult:
     """Evaluate a scenario file (or ``demo:NAME``) per zone and for all zones together.
 
     ``carbon``: organic-carbon raster (% OC) for the greenhouse-gas indicator and the
     lowland check; ``water_table`` (GVSmax, cm, negative below the surface) and
     ``peat_depth`` (cm) complete the lowland check; ``groundwater_layer``: polygons
-    of groundwater protection. Every input problem raises :class:`InputError`.
+    of groundwater protection; ``soil``: ``national``, ``sand`` or ``clay`` — the
+    nitrogen-leaching table of the field land type (:data:`naturkapital.services.tables.
+    SOILS`). Every input problem raises :class:`InputError`.
     """
     source = str(scenario)
+    n_path = nitrogen_table(soil)
     if (water_table is None) != (peat_depth is None):
         raise InputError("--water-table" if water_table is None else "--peat-depth",
                          "give both --water-table and --peat-depth (the lowland check needs "
@@ -213,7 +218,7 @@ def evaluate_scenario(
                                      "(its grid is the lowland check's grid)")
     lc = landcover if isinstance(landcover, Landcover) else resolve_landcover(
         landcover, year, scheme)
-    bundle = Bundle(pools=load_carbon_pools(carbon_pools), nitrogen=load_nitrogen(),
+    bundle = Bundle(pools=load_carbon_pools(carbon_pools), nitrogen=load_nitrogen(n_path),
                     params=load_parameters(), factors=load_emission_factors(),
                     costs=load_costs())
     user_pools = carbon_pools is not None
@@ -395,6 +400,7 @@ def evaluate_scenario(
         "scheme": lc.scheme.name,
         "zones": z.source,
         "carbon_pools": str(pools.path),
+        "soil": soil,
         "carbon": str(carbon) if carbon else None,
         "water_table": str(water_table) if water_table else None,
         "peat_depth": str(peat_depth) if peat_depth else None,

@@ -14,6 +14,7 @@ from naturkapital.io.output import TABLE_SUFFIXES
 from naturkapital.nki.spec import ID_FIELD, LANDCOVER, NAME_FIELD, SCHEME, YEAR, ZONES
 from naturkapital.scenario.evaluate import evaluate_scenario
 from naturkapital.scenario.read import DEMOS
+from naturkapital.services.tables import SOILS
 
 SCENARIO = Param(
     "scenario", "vector", Text("Scenarie", "Scenario"),
@@ -60,6 +61,12 @@ SERVICE_INPUTS: tuple[Param, ...] = (
           Text("Polygoner med grundvandsbeskyttelse (fx drikkevandsområder, BNBO).",
                "Groundwater-protection polygons (e.g. drinking-water areas, BNBO)."),
           default=None, geometry="polygon"),
+    Param("soil", "choice", Text("Jordtype (kvælstof)", "Soil (nitrogen)"),
+          Text("Kvælstofudvaskning fra mark: national (landsgennemsnit), sand (sandjord, "
+               "vest) eller clay (lerjord, øst).",
+               "Nitrogen leaching of fields: national (national mean), sand (sandy soils, "
+               "west) or clay (loamy soils, east)."),
+          default="national", choices=SOILS),
 )
 
 EVALUATE = ModelSpec(

@@ -286,7 +286,7 @@ class ScenarioService:
         zones = None if inputs.zones is None else _canonical(
             [inputs.zones, inputs.id_field, inputs.name_field])
         key = hashlib.sha256(f"{epoch}\n{canon}\n{layers.digest()}\n{zones}\n{project}"
-                             .encode()).hexdigest()
+                             f"\n{inputs.soil}".encode()).hexdigest()
         return self._results.get(key, lambda: self._evaluate(
             inputs, settings, canon, epoch, layers, project)), key
 
@@ -300,7 +300,7 @@ class ScenarioService:
         elif inputs.zones is not None:
             zones = _user_zones(inputs, settings)
         return evaluate_request(inputs.scenario, lc, settings.max_upload_bytes, zones,
-                                canon=canon, layers=layers.sources())
+                                canon=canon, layers=layers.sources(), soil=inputs.soil)
 
     def diagram(self, res: Any, key: str, zone_id: str, lang: str = "both"
                 ) -> dict[str, Any]:
@@ -470,20 +470,22 @@ class LayerFiles:
 
 def evaluate_request(scenario: str | dict[str, Any], lc: Landcover, max_bytes: int,
                      zones: Zones | None = None, canon: str | None = None,
-                     layers: dict[str, InMemory] | None = None) -> ScenarioResult:
+                     layers: dict[str, InMemory] | None = None,
+                     soil: str = "national") -> ScenarioResult:
     """Evaluate a scenario given in a request — a demo name or a GeoJSON FeatureCollection
     — for the editor's ``POST /api/scenario/evaluate`` and the ``scenario-evaluate``
     process alike. The collection is checked (1 to :data:`MAX_CONVERSIONS` features,
     under ``max_bytes`` as ``canon``, its JSON text; only a named CRS) and read against
     the land cover's scheme; every problem is an ``InputError`` on ``scenario`` that
     shows no server path. ``layers``: checked ``carbon`` and ``groundwater`` files
-    (:meth:`LayerFiles.sources`). Everything is read in memory. Returns the
-    ScenarioResult."""
+    (:meth:`LayerFiles.sources`); ``soil``: the nitrogen-leaching table (national, sand,
+    clay). Everything is read in memory. Returns the ScenarioResult."""
     from naturkapital.scenario.evaluate import evaluate_scenario
     from naturkapital.scenario.read import read_scenario
 
     lay = layers or {}
-    extra = {"carbon": lay.get("carbon"), "groundwater_layer": lay.get("groundwater")}
+    extra = {"carbon": lay.get("carbon"), "groundwater_layer": lay.get("groundwater"),
+             "soil": soil}
 
     if isinstance(scenario, str):
         if lc.scheme.name != _landcover("basemap2021").scheme.name:

@@ -15,7 +15,9 @@ sensitivity of the scenario results (:mod:`naturkapital.services.uncertainty`).
   (t C/ha per Basemap04 class; the ``--carbon-pools`` format, InVEST Carbon's pools plus
   a source and the range of the pool total).
 * ``nitrogen_leaching.csv`` — ``land_type,n_leach_kg_n_per_ha_yr,low,high,source``
-  (kg N/ha/yr per NKI land type, so it works with any scheme).
+  (kg N/ha/yr per NKI land type, so it works with any scheme); ``nitrogen_leaching_sand.csv``
+  and ``nitrogen_leaching_clay.csv`` differ only in the field (``mark``) row: the root-zone
+  leaching of sandy (western) and loamy (eastern) farmland, chosen by ``--soil``.
 * ``land_management.csv`` — ``land_type,protects_groundwater,in_rotation,water_table,
   source``: whether a land type is unfertilised and unsprayed (yes/no), and its SEGES
   situation on organic soil (in rotation yes/no; water table low/high, or ``none`` =
@@ -44,6 +46,12 @@ from naturkapital.lowland.rules import ParamTable, is_assumption
 TABLE_DIR = Path(__file__).resolve().parent / "tables"
 DEFAULT_CARBON_POOLS = TABLE_DIR / "carbon_pools_basemap04.csv"
 DEFAULT_NITROGEN = TABLE_DIR / "nitrogen_leaching.csv"
+#: Nitrogen-leaching table per soil (``--soil``): the national table, or the field value
+#: of sandy (western) or loamy/clay (eastern) soils; the other land types are the same.
+SOILS = ("national", "sand", "clay")
+NITROGEN_BY_SOIL = {"national": DEFAULT_NITROGEN,
+                    "sand": TABLE_DIR / "nitrogen_leaching_sand.csv",
+                    "clay": TABLE_DIR / "nitrogen_leaching_clay.csv"}
 DEFAULT_MANAGEMENT = TABLE_DIR / "land_management.csv"
 DEFAULT_PARAMETERS = TABLE_DIR / "parameters.csv"
 DEFAULT_COSTS = TABLE_DIR / "conversion_costs.csv"
@@ -167,6 +175,13 @@ def _by_land_type(t: pd.DataFrame, p: Path, what: str) -> pd.DataFrame:
     if missing:
         raise InputError(p, f"{what} lacks land type(s) {', '.join(missing)}")
     return _finish(t, "land_type", p, what)
+
+
+def nitrogen_table(soil: str = "national") -> Path:
+    """The built-in nitrogen-leaching table of a soil (one of :data:`SOILS`)."""
+    if soil not in NITROGEN_BY_SOIL:
+        raise InputError("--soil", f"unknown soil '{soil}'; use {', '.join(SOILS)}")
+    return NITROGEN_BY_SOIL[soil]
 
 
 def load_nitrogen(path: str | Path | None = None) -> Coefficients:
