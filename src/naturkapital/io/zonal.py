@@ -128,6 +128,13 @@ class _WKBFeature(Feature):
         return list(self.props)
 
 
+class _Fields(_WKBFeature):
+    """A copy target that keeps the fields and drops the geometry."""
+
+    def set_geometry(self, wkb: bytes | None) -> None:
+        pass
+
+
 class _WKBSource(FeatureSource):
     def __init__(self, geoms: np.ndarray, first: int, srs_wkt: str | None) -> None:
         super().__init__()
@@ -152,6 +159,7 @@ class _ArrayWriter(Writer):
     def __init__(self) -> None:
         super().__init__()
         self.columns: dict[str, list[Any]] = {"_i": []}
+        self._target = _Fields()  # one copy target for every feature
 
     def add_operation(self, op: Any) -> None:
         self.columns[op.name] = []
@@ -160,10 +168,12 @@ class _ArrayWriter(Writer):
         self.columns.setdefault(name, [])
 
     def write(self, feature: Any) -> None:
-        f = _WKBFeature()
+        f = self._target
+        f.props = {}
         feature.copy_to(f)
+        props = f.props
         for name, col in self.columns.items():
-            col.append(f.props.get(name))
+            col.append(props.get(name))
 
     def features(self) -> dict[str, list[Any]]:
         return self.columns

@@ -253,7 +253,7 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     parcel_ha[~seen] = 0.0  # parcels exactextract returned nothing for: no cells, no area
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(idx, minlength=n), out=offsets[1:])
-    ext = Extraction(parcel_ids=list(pr[PARCEL_ID]), offsets=offsets, parcel_ha=parcel_ha,
+    ext = Extraction(parcel_ids=pr[PARCEL_ID].tolist(), offsets=offsets, parcel_ha=parcel_ha,
                      area_ha=cover * cell_ha, carbon=carbon_v, gvsmax=water, peat=peat,
                      crs=crs, cell_ha=cell_ha, aligned=rasters.align)
     _check_ranges(ext, rasters)

@@ -501,9 +501,12 @@ def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
     """Screen every parcel row of ``parcels`` (columns ``parcel_id``, ``in_rotation``
     and optionally ``bid_dkk_per_ha``, ``total_bid_dkk``) from the extracted cells
     ``ext``; ``horizon`` in years."""
-    ids = list(parcels[PARCEL_ID])
+    ids = parcels[PARCEL_ID].tolist()
     where = {pid: i for i, pid in enumerate(ext.parcel_ids)}
-    pos = np.array([where.get(pid, -1) for pid in ids], dtype=np.int64)
+    if len(where) == len(ids) and ext.parcel_ids == ids:  # the usual case: same rows
+        pos = np.arange(len(ids), dtype=np.int64)
+    else:
+        pos = np.array([where.get(pid, -1) for pid in ids], dtype=np.int64)
     m = measure_arrays(ext, pos, rules)
 
     # CO2: cells of the extraction, rotation of the parcel row they belong to.
