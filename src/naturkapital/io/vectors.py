@@ -84,6 +84,9 @@ def read_zones(
     if (out[ZONE_ID] == "0").any():
         raise InputError(p, f"zone id 0 in '{id_field}' is reserved for the national "
                             "(all zones) row; renumber that zone")
+    if out[ZONE_ID].is_unique:  # nothing to dissolve: the same union, one per zone
+        out["geometry"] = shapely.union_all(out.geometry.values.to_numpy()[:, None], axis=1)
+        return out[[ZONE_ID, ZONE_NAME, "geometry"]]
     dissolved = out.dissolve(by=ZONE_ID, aggfunc={ZONE_NAME: "first"}, sort=False)
     return dissolved.reset_index()[[ZONE_ID, ZONE_NAME, "geometry"]]
 

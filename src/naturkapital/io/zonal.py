@@ -213,7 +213,8 @@ class _WindowSource(RasterSource):
         from rasterio.windows import Window
 
         self.src, self.col0, self.row0 = src, col0, row0
-        self.arr = src.read_window(col0, row0, nx, ny)
+        self.arr = _plain_if_nodata_mask(src.read_window(col0, row0, nx, ny),
+                                         src.nodata_value())
         ds = src.ds
         dx, dy = src.res()
         left = ds.bounds.left + col0 * dx
@@ -235,6 +236,20 @@ class _WindowSource(RasterSource):
 
     def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
         return self.arr[y0:y0 + ny, x0:x0 + nx]
+
+
+def _plain_if_nodata_mask(arr: np.ndarray, nodata: Any) -> np.ndarray:
+    """The plain data of a masked window when its mask is exactly "value == nodata"
+    (exactextract then skips the same cells by the nodata value): slicing a plain array
+    per feature is far cheaper than slicing a masked one. Otherwise ``arr`` itself."""
+    if not isinstance(arr, np.ma.MaskedArray) or nodata is None:
+        return arr
+    data = arr.data
+    if data.dtype.kind == "f" and np.isnan(nodata):
+        return arr
+    if np.array_equal(np.ma.getmaskarray(arr), data == nodata):
+        return data
+    return arr
 
 
 def window_source(src: RasterioRasterSource, bounds: np.ndarray,
