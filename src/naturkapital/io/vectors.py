@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import shapely
 
@@ -72,11 +73,13 @@ def read_zones(
         raise InputError(p, f"invalid geometry in {int(invalid.sum())} feature(s), first "
                             f"{id_field}={bad}: {reason} (repair it, e.g. QGIS 'Fix "
                             "geometries')")
+    col = gdf[id_field]
+    # text ids are their own text (_id_text is str()); others are converted one by one
+    ids = col if isinstance(col.dtype, pd.StringDtype) else col.map(_id_text)
     out = gpd.GeoDataFrame(
         {
-            ZONE_ID: gdf[id_field].map(_id_text),
-            ZONE_NAME: (gdf[name_field].astype(str) if name_field
-                        else gdf[id_field].map(_id_text)),
+            ZONE_ID: ids,
+            ZONE_NAME: gdf[name_field].astype(str) if name_field else ids.copy(),
         },
         geometry=shapely.force_2d(gdf.geometry.values),
         crs=gdf.crs,
