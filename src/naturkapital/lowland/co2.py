@@ -167,8 +167,6 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
             situations = factors.select(rot, water) if when == "before" else \
                 factors.select(False, water)
             done = np.zeros(oc.size, dtype=bool)
-            slot = np.full(oc.size, -1, dtype=np.int64)
-            applied = []
             for s in situations:
                 inside = cell & s.contains(oc)
                 hit = inside & ~done
@@ -177,25 +175,14 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
                 if (inside & done).any():
                     raise InputError(factors.path, f"OC intervals overlap for the {what} "
                                                    f"situation '{s.name}'")
-                slot[hit] = len(applied)
-                applied.append(s)
-                done |= hit
-            # One bincount over (parcel, situation): each bin sums its cells in cell
-            # order, as one bincount per situation over its cells would.
-            k = len(applied)
-            sel = slot >= 0
-            key = idx[sel] * k + slot[sel]
-            areas = np.bincount(key, weights=area_ha[sel], minlength=n * k).reshape(n, k)
-            anyhit = np.bincount(key, minlength=n * k).reshape(n, k) > 0
-            for j, s in enumerate(applied):
-                a = np.ascontiguousarray(areas[:, j])
+                a = np.bincount(idx[hit], weights=area_ha[hit], minlength=n)
                 for gas, f in s.factors.items():
                     totals[gas] += a * f
-                hit_parcel = np.ascontiguousarray(anyhit[:, j])
-                used_hits.append((when, s.name, a, hit_parcel))
+                done |= hit
+                used_hits.append((when, s.name, a, np.bincount(idx[hit], minlength=n) > 0))
                 if s.is_assumption:
                     hits.append((f"{factors.version}: '{s.name}' {s.interval} % OC — "
-                                 f"{s.source}", hit_parcel))
+                                 f"{s.source}", np.bincount(idx[hit], minlength=n) > 0))
             if (cell & ~done).any():
                 missing = oc[cell & ~done]
                 raise InputError(factors.path, f"no {what} emission factor for OC "

@@ -150,19 +150,9 @@ def measure_arrays(ext: Extraction, pos: np.ndarray, rules: ParamTable
     a, oc, g, peat = ext.area_ha, ext.carbon, ext.gvsmax, ext.peat
     has_c, has_g, has_p = ~np.isnan(oc), ~np.isnan(g), ~np.isnan(peat)
 
-    picked: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # id → mask, idx, a
-    areas: dict[int, np.ndarray] = {}
-
     def total(mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        key = id(mask)
-        if key not in picked:
-            picked[key] = (mask, idx[mask], a[mask])
-        _, idx_m, a_m = picked[key]
-        if values is not None:
-            return segment_sums(idx_m, values[mask] * a_m, n_ext)
-        if key not in areas:
-            areas[key] = segment_sums(idx_m, a_m, n_ext)
-        return areas[key]
+        w = a[mask] if values is None else values[mask] * a[mask]
+        return segment_sums(idx[mask], w, n_ext)
 
     def take(x: np.ndarray, fill: float) -> np.ndarray:
         return np.where(pos >= 0, x[np.maximum(pos, 0)], fill) if x.size else \
