@@ -69,3 +69,39 @@ def test_batching_never_changes_a_number(tmp_path: Path) -> None:
     # the raster's cell edges lie 5 m off the squares' corner, so the first square (25 m)
     # covers 0.5 + 1 + 1 = 2.5 cells each way: 6.25 cells of coverage in all
     assert sum(all_at_once[0][2]) == pytest.approx(6.25)
+
+
+@pytest.mark.parametrize("dtype,nodata", [("uint8", 255), ("float32", -9999.0)])
+def test_window_source_gives_the_rasterio_sources_numbers(tmp_path: Path, dtype: str,
+                                                          nodata: float) -> None:
+    # A window read once (its nodata mask dropped for the plain array, exactextract skips
+    # the same cells by the nodata value) must give exactly what the rasterio source
+    # gives, nodata cells included: 3 nodata cells under the squares.
+    from naturkapital.io.zonal import _plain_if_nodata_mask, extract_arrays, window_source
+
+    values = (np.arange(40 * 60) % 7).reshape(40, 60).astype(dtype)
+    values[0, 0:3] = nodata
+    path = tmp_path / "v.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=60, height=40, count=1,
+                       dtype=dtype, crs="EPSG:25832", nodata=nodata,
+                       transform=from_origin(X0 - 5, Y0 + 5, 10, 10)) as ds:
+        ds.write(values, 1)
+    zones = squares([25.0, 47.5, 13.0, 100.0, 31.0])
+    geoms = np.asarray(zones.geometry.values, dtype=object)
+    with rasterio.open(path) as ds:
+        src = RasterioRasterSource(ds, 1)
+        win = window_source(src, zones.total_bounds)
+        assert not isinstance(win.arr, np.ma.MaskedArray)  # the plain array is used
+        ops = ["values", "coverage", "cell_id"]
+        a = extract_arrays(geoms, src, ops, 0, ds.crs.to_wkt())
+        b = extract_arrays(geoms, win, ops, 0, ds.crs.to_wkt())
+    assert a["_i"] == b["_i"]
+    for op in ("values", "coverage"):
+        assert all(np.array_equal(x, y) for x, y in zip(a[op], b[op], strict=True))
+    assert not any((np.asarray(v) == nodata).any() for v in b["values"])  # nodata left out
+    assert sum(np.asarray(v).size for v in b["values"]) > 0
+    # a mask that is not "value == nodata" keeps the masked array
+    m = np.ma.masked_array(np.array([[1, 2], [3, 4]], dtype="uint8"), [[True, False],
+                                                                         [False, False]])
+    assert _plain_if_nodata_mask(m, 255) is m
+    assert _plain_if_nodata_mask(np.ma.masked_equal(m.data, 4), 4).__class__ is np.ndarray

@@ -198,3 +198,32 @@ def test_cross_validation_is_deterministic_and_finds_the_known_optimum():
     for g, v in theta.items():
         assert a.groups[g] == pytest.approx(v, abs=0.05), g
     assert np.allclose(a.table["loo"], a.table["published"], atol=0.05)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "uint16", "int32", "float32"])
+def test_class_slots_by_hand_for_every_dtype(dtype):
+    # sorted scheme codes [-5, 0, 3, 7, 300]: the slot of a cell is the index of its code,
+    # −1 for a code not in the scheme or an invalid cell (a lookup table for small
+    # integers, a sorted search otherwise: the same answer)
+    from naturkapital.landcover.context import class_slots
+
+    codes = np.array([-5, 0, 3, 7, 300])
+    raw = np.array([[0, 3, 7], [1, 3, 0]]).astype(dtype)
+    valid = np.array([[True, True, True], [True, False, True]])
+    assert class_slots(raw, codes, valid).tolist() == [[1, 2, 3], [-1, -1, 1]]
+    if np.dtype(dtype).kind == "i":
+        assert class_slots(np.array([-5], dtype=dtype), codes, np.array([True])).tolist() == [0]
+
+
+def test_box_sum_of_a_large_table_matches_a_small_tiling():
+    # the summed-area table's integer type does not change a count: one 300×400 block
+    # and its two halves (with an r-cell halo) give the same counts
+    rng = np.random.default_rng(5)
+    m = rng.uniform(size=(300, 400)) < 0.4
+    whole = box_sum(m, 4)
+    top = box_sum(m[:154], 4)[:150]
+    bottom = box_sum(m[146:], 4)[4:]
+    assert np.array_equal(whole, np.vstack([top, bottom]))
+    pad = np.pad(m.astype(int), 4)
+    brute = sum(pad[i:i + 300, j:j + 400] for i in range(9) for j in range(9))
+    assert np.array_equal(whole, brute)

@@ -105,8 +105,9 @@ def test_random_plans_never_worse_than_greedy():
 
 def test_embedded_costs_are_the_scenario_cost_model():
     """Rates come from the scenario's cost table: skov 65 000 DKK/ha (Klimaskovfonden),
-    mark → eng_mose is rewetting at the lowland budget per ha, hede_overdrev an
-    assumption flagged."""
+    mark → eng_mose is rewetting at the lowland budget per ha, hede_overdrev the
+    82 500 DKK/ha of Landbrugsstyrelsen's 'Permanent ekstensivering' (sourced, so no
+    assumption is flagged)."""
     from naturkapital.lowland.rules import load_rules
     from naturkapital.services.costs import rewetting_dkk_per_ha
 
@@ -114,9 +115,9 @@ def test_embedded_costs_are_the_scenario_cost_model():
     assert t.conversions["forest"].dkk_per_ha == 65_000
     assert t.conversions["untouched_forest"].dkk_per_ha == 65_000
     assert t.conversions["wet_nature"].dkk_per_ha == rewetting_dkk_per_ha(load_rules())
-    assert t.conversions["dry_nature"].dkk_per_ha == 10_000
+    assert t.conversions["dry_nature"].dkk_per_ha == 82_500
     assert {c.to_class for c in t.conversions.values()} == {7, 8, 11}
-    assert any("hede_overdrev" in a for a in t.assumptions)
+    assert not any("hede_overdrev" in a for a in t.assumptions)
 
 
 def test_cost_missing_for_a_class_is_named(tmp_path):

@@ -192,8 +192,9 @@ def lowland_cmd(
 ) -> None:
     """Mål lavbundsscreening. Lowland screening throughput on generated parcels.
 
-    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P
-    parcels_per_cpu_s=C ratio_vs_baseline=R identical=…; the baseline is the same run with
+    Prints the timings and, last, parcels=N seconds=S parcels_per_s=P (per wall second)
+    parcels_per_cpu_s=C ratio_vs_baseline=R identical=… cpu_seconds=… load_1min=L (the
+    machine's load average when the run started); the baseline is the same run with
     the previous cell extraction (timed separately, checked to give the same cells).
     """
     from naturkapital.bench.lowland import generate_lowland, run_lowland
@@ -231,7 +232,8 @@ def lowland_cmd(
     console.print(f"parcels={res.n} seconds={res.total_s:.1f} "
                   f"parcels_per_s={res.parcels_per_s:.0f} "
                   f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
-                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical}",
+                  f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
+                  f"cpu_seconds={res.cpu_s:.1f} load_1min={load0:.2f}",
                   highlight=False, soft_wrap=True)
 
 
@@ -465,7 +467,9 @@ def bench_nki_zones_cmd(
     """Mål NKI på mange små zoner. NKI on N small zones (the nki command), with the
     previous extraction as baseline.
 
-    Prints, last, zones=N seconds=S zones_per_s=Z ratio_vs_baseline=R identical=…
+    Prints, last, zones=N seconds=S cpu_seconds=C zones_per_s=Z ratio_vs_baseline=R
+    identical=… peak_rss_mb=M load_1min=L (the machine's load average when the run
+    started; on a shared machine wall time ≈ CPU time × load ÷ cores).
     """
     from naturkapital.bench.zones import generate_zones, run_zones
 
@@ -493,4 +497,5 @@ def bench_nki_zones_cmd(
     console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.nki_cpu_s:.1f} "
                   f"zones_per_s={res.zones_per_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
-                  f"peak_rss_mb={res.peak_rss_mb:.0f}", highlight=False, soft_wrap=True)
+                  f"peak_rss_mb={res.peak_rss_mb:.0f} load_1min={load0:.2f}", highlight=False,
+                  soft_wrap=True)

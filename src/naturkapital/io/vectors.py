@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 
@@ -100,12 +101,14 @@ def read_zones(
         raise InputError(p, f"{int(missing.sum())} feature(s) have no geometry (null or "
                             f"empty), first {id_field}={first}; draw it or delete the "
                             "feature")
-    check_polygons(gdf, p, "zones", [f"{id_field}={v}" for v in gdf[id_field].astype(str)])
+    check_polygons(gdf, p, "zones", lambda i: f"{id_field}={gdf[id_field].iloc[i]}")
+    col = gdf[id_field]
+    # text ids are their own text (_id_text is str()); others are converted one by one
+    ids = col if isinstance(col.dtype, pd.StringDtype) else col.map(_id_text)
     out = gpd.GeoDataFrame(
         {
-            ZONE_ID: gdf[id_field].map(_id_text),
-            ZONE_NAME: (gdf[name_field].astype(str) if name_field
-                        else gdf[id_field].map(_id_text)),
+            ZONE_ID: ids,
+            ZONE_NAME: gdf[name_field].astype(str) if name_field else ids.copy(),
         },
         geometry=shapely.force_2d(gdf.geometry.values),
         crs=gdf.crs,
@@ -113,14 +116,17 @@ def read_zones(
     if (out[ZONE_ID] == "0").any():
         raise InputError(p, f"zone id 0 in '{id_field}' is reserved for the national "
                             "(all zones) row; renumber that zone")
+    if out[ZONE_ID].is_unique:  # nothing to dissolve: the same union, one per zone
+        out["geometry"] = shapely.union_all(out.geometry.values.to_numpy()[:, None], axis=1)
+        return out[[ZONE_ID, ZONE_NAME, "geometry"]]
     dissolved = out.dissolve(by=ZONE_ID, aggfunc={ZONE_NAME: "first"}, sort=False)
     return dissolved.reset_index()[[ZONE_ID, ZONE_NAME, "geometry"]]
 
 
 def check_polygons(gdf: gpd.GeoDataFrame, source: object, what: str,
-                   labels: Sequence[str]) -> None:
+                   label: Callable[[int], str]) -> None:
     """Polygons only, every geometry valid: else an :class:`InputError` on ``source``
-    that names the first invalid feature by its entry in ``labels``."""
+    that names the first invalid feature by ``label(position)``."""
     kinds = set(gdf.geom_type.unique())
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise InputError(source, f"{what} must be polygons, found {', '.join(sorted(kinds))}")
@@ -129,7 +135,7 @@ def check_polygons(gdf: gpd.GeoDataFrame, source: object, what: str,
         i = int(np.argmax(invalid))
         reason = shapely.is_valid_reason(gdf.geometry.iloc[i])
         raise InputError(source, f"invalid geometry in {int(invalid.sum())} feature(s), first "
-                                 f"{labels[i]}: {reason} (repair it, e.g. QGIS 'Fix "
+                                 f"{label(i)}: {reason} (repair it, e.g. QGIS 'Fix "
                                  "geometries')")
 
 

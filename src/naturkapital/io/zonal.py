@@ -128,6 +128,13 @@ class _WKBFeature(Feature):
         return list(self.props)
 
 
+class _Fields(_WKBFeature):
+    """A copy target that keeps the fields and drops the geometry."""
+
+    def set_geometry(self, wkb: bytes | None) -> None:
+        pass
+
+
 class _WKBSource(FeatureSource):
     def __init__(self, geoms: np.ndarray, first: int, srs_wkt: str | None) -> None:
         super().__init__()
@@ -152,6 +159,7 @@ class _ArrayWriter(Writer):
     def __init__(self) -> None:
         super().__init__()
         self.columns: dict[str, list[Any]] = {"_i": []}
+        self._target = _Fields()  # one copy target for every feature
 
     def add_operation(self, op: Any) -> None:
         self.columns[op.name] = []
@@ -160,10 +168,12 @@ class _ArrayWriter(Writer):
         self.columns.setdefault(name, [])
 
     def write(self, feature: Any) -> None:
-        f = _WKBFeature()
+        f = self._target
+        f.props = {}
         feature.copy_to(f)
+        props = f.props
         for name, col in self.columns.items():
-            col.append(f.props.get(name))
+            col.append(props.get(name))
 
     def features(self) -> dict[str, list[Any]]:
         return self.columns
@@ -203,7 +213,8 @@ class _WindowSource(RasterSource):
         from rasterio.windows import Window
 
         self.src, self.col0, self.row0 = src, col0, row0
-        self.arr = src.read_window(col0, row0, nx, ny)
+        self.arr = _plain_if_nodata_mask(src.read_window(col0, row0, nx, ny),
+                                         src.nodata_value())
         ds = src.ds
         dx, dy = src.res()
         left = ds.bounds.left + col0 * dx
@@ -225,6 +236,20 @@ class _WindowSource(RasterSource):
 
     def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
         return self.arr[y0:y0 + ny, x0:x0 + nx]
+
+
+def _plain_if_nodata_mask(arr: np.ndarray, nodata: Any) -> np.ndarray:
+    """The plain data of a masked window when its mask is exactly "value == nodata"
+    (exactextract then skips the same cells by the nodata value): slicing a plain array
+    per feature is far cheaper than slicing a masked one. Otherwise ``arr`` itself."""
+    if not isinstance(arr, np.ma.MaskedArray) or nodata is None:
+        return arr
+    data = arr.data
+    if data.dtype.kind == "f" and np.isnan(nodata):
+        return arr
+    if np.array_equal(np.ma.getmaskarray(arr), data == nodata):
+        return data
+    return arr
 
 
 def window_source(src: RasterioRasterSource, bounds: np.ndarray,

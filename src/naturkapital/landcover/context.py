@@ -46,12 +46,15 @@ def box_sum(mask: np.ndarray, r: int) -> np.ndarray:
     if r <= 0:
         return m.copy()
     h, w = m.shape
-    sat = np.zeros((h + 2 * r + 1, w + 2 * r + 1), dtype=np.int64)
+    # int32 is exact while the whole table's count fits (≤ its cells); else int64
+    big = (h + 2 * r + 1) * (w + 2 * r + 1) >= np.iinfo(np.int32).max
+    sat = np.zeros((h + 2 * r + 1, w + 2 * r + 1), dtype=np.int64 if big else np.int32)
     sat[r + 1 : r + 1 + h, r + 1 : r + 1 + w] = m
-    sat = sat.cumsum(axis=0).cumsum(axis=1)
+    np.cumsum(sat, axis=0, out=sat)  # in place, in the table's own integer type
+    np.cumsum(sat, axis=1, out=sat)
     k = 2 * r + 1
     out = sat[k : k + h, k : k + w] - sat[0:h, k : k + w] - sat[k : k + h, 0:w] + sat[0:h, 0:w]
-    return out.astype(np.int32)
+    return out.astype(np.int32, copy=False)
 
 
 def nature_share(valid: np.ndarray, nature: np.ndarray, r: int) -> np.ndarray:
@@ -110,6 +113,14 @@ def class_slots(codes: np.ndarray, sorted_codes: np.ndarray, valid: np.ndarray) 
     n = sorted_codes.size
     if n == 0:
         return np.full(raw.shape, -1, dtype=np.intp)
+    if raw.dtype.kind in "iu" and raw.dtype.itemsize <= 2:  # small integers: a lookup table
+        info = np.iinfo(raw.dtype)
+        table = np.full(int(info.max) - int(info.min) + 1, -1, dtype=np.intp)
+        inside = (sorted_codes >= info.min) & (sorted_codes <= info.max)
+        at = np.flatnonzero(inside)[::-1]  # reversed: a repeated code keeps its first slot
+        table[sorted_codes[at].astype(np.int64) - int(info.min)] = at
+        slot = table[raw.astype(np.int64) - int(info.min)] if info.min else table[raw]
+        return np.where(valid, slot, -1)
     pos = np.searchsorted(sorted_codes, raw).clip(0, n - 1)
     hit = valid & (sorted_codes[pos] == raw)
     return np.where(hit, pos, -1)

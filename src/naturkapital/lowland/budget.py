@@ -101,22 +101,12 @@ class BudgetArrays:
         r = rules
         da: list[str] = []
         en: list[str] = []
-        if self.comp_over[i]:
-            da.append(f"Buddet på lodsejerkompensation er {_dkk(comp / area)} kr./ha; "
-                      f"højst {_dkk(r['max_income_comp_dkk_per_ha'])} kr./ha er tilladt.")
-            en.append(f"income-compensation bid {comp / area:,.0f} DKK/ha exceeds "
-                      f"{r['max_income_comp_dkk_per_ha']:,.0f} DKK/ha")
-        if self.total_over[i]:
-            da.append(f"Det samlede tilskud er {_dkk(total / area)} kr./ha; højst "
-                      f"{_dkk(r['max_support_dkk_per_ha'])} kr./ha er tilladt.")
-            en.append(f"total support {total / area:,.0f} DKK/ha exceeds "
-                      f"{r['max_support_dkk_per_ha']:,.0f} DKK/ha")
-        if self.costs_under[i]:
-            da.append(f"Kun {_dkk(costs / area)} kr./ha går til undersøgelser, projektering,"
-                      f" rådgiver og anlæg; mindst {_dkk(r['min_project_costs_dkk_per_ha'])} "
-                      "kr./ha kræves.")
-            en.append(f"only {costs / area:,.0f} DKK/ha for studies and construction; at "
-                      f"least {r['min_project_costs_dkk_per_ha']:,.0f} DKK/ha required")
+        for kind, per_ha in ((COMP_OVER, comp / area), (TOTAL_OVER, total / area),
+                             (COSTS_UNDER, costs / area)):
+            if getattr(self, kind)[i]:
+                d, e = breach_sentences(kind, per_ha, r)
+                da.append(d)
+                en.append(e)
         before = r["max_paid_before_completion_pct"]
         after = r["paid_after_validation_pct"]
         plan = [
@@ -134,6 +124,32 @@ class BudgetArrays:
                       total_dkk=total, income_comp_dkk=comp, project_costs_dkk=costs,
                       basis=BID if self.is_bid[i] else MAX_SUPPORT, instalments=plan,
                       problems_da=da, problems_en=en)
+
+
+#: The three breaches of a bid (attributes of :class:`BudgetArrays`), in sentence order.
+COMP_OVER, TOTAL_OVER, COSTS_UNDER = "comp_over", "total_over", "costs_under"
+BREACHES = (COMP_OVER, TOTAL_OVER, COSTS_UNDER)
+
+
+def breach_sentences(kind: str, per_ha: float, rules: ParamTable) -> tuple[str, str]:
+    """The Danish and English sentence of one breach (:data:`BREACHES`) of a bid of
+    ``per_ha`` DKK/ha (income compensation, total or project costs)."""
+    r = rules
+    if kind == COMP_OVER:
+        return (f"Buddet på lodsejerkompensation er {_dkk(per_ha)} kr./ha; "
+                f"højst {_dkk(r['max_income_comp_dkk_per_ha'])} kr./ha er tilladt.",
+                f"income-compensation bid {per_ha:,.0f} DKK/ha exceeds "
+                f"{r['max_income_comp_dkk_per_ha']:,.0f} DKK/ha")
+    if kind == TOTAL_OVER:
+        return (f"Det samlede tilskud er {_dkk(per_ha)} kr./ha; højst "
+                f"{_dkk(r['max_support_dkk_per_ha'])} kr./ha er tilladt.",
+                f"total support {per_ha:,.0f} DKK/ha exceeds "
+                f"{r['max_support_dkk_per_ha']:,.0f} DKK/ha")
+    return (f"Kun {_dkk(per_ha)} kr./ha går til undersøgelser, projektering,"
+            f" rådgiver og anlæg; mindst {_dkk(r['min_project_costs_dkk_per_ha'])} "
+            "kr./ha kræves.",
+            f"only {per_ha:,.0f} DKK/ha for studies and construction; at "
+            f"least {r['min_project_costs_dkk_per_ha']:,.0f} DKK/ha required")
 
 
 def _dkk(x: float) -> str:

@@ -253,7 +253,7 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     parcel_ha[~seen] = 0.0  # parcels exactextract returned nothing for: no cells, no area
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(idx, minlength=n), out=offsets[1:])
-    ext = Extraction(parcel_ids=list(pr[PARCEL_ID]), offsets=offsets, parcel_ha=parcel_ha,
+    ext = Extraction(parcel_ids=pr[PARCEL_ID].tolist(), offsets=offsets, parcel_ha=parcel_ha,
                      area_ha=cover * cell_ha, carbon=carbon_v, gvsmax=water, peat=peat,
                      crs=crs, cell_ha=cell_ha, aligned=rasters.align)
     _check_ranges(ext, rasters)
@@ -338,24 +338,23 @@ def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
 
 
 def _check_ranges(ext: Extraction, r: LowlandRasters) -> None:
-    def seen(attr: str) -> np.ndarray:
+    if not ext.carbon.size:
+        return
+    lows, highs = {}, {}
+    for attr, path, what in (("carbon", r.carbon, "carbon raster"),
+                             ("gvsmax", r.water_table, "water-table raster"),
+                             ("peat", r.peat_depth, "peat-depth raster")):
         v = getattr(ext, attr)
-        return v[~np.isnan(v)]
-
-    if ext.carbon.size:
-        for attr, path, what in (("carbon", r.carbon, "carbon raster"),
-                                 ("gvsmax", r.water_table, "water-table raster"),
-                                 ("peat", r.peat_depth, "peat-depth raster")):
-            if np.isnan(getattr(ext, attr)).all():
-                raise InputError(path, f"the {what} has no data inside any parcel (every "
-                                       "cell there is nodata); check the nodata value and "
-                                       "the extent")
-    oc = seen("carbon")
-    if oc.size and (oc.min() < 0 or oc.max() > 100):
+        lows[attr], highs[attr] = np.fmin.reduce(v), np.fmax.reduce(v)  # NaN: no data
+        if np.isnan(lows[attr]):
+            raise InputError(path, f"the {what} has no data inside any parcel (every "
+                                   "cell there is nodata); check the nodata value and "
+                                   "the extent")
+    lo, hi = lows["carbon"], highs["carbon"]
+    if lo < 0 or hi > 100:
         raise InputError(r.carbon, f"carbon raster values must be organic carbon in % (0–100)"
-                                   f"; found {oc.min():g} to {oc.max():g} inside the parcels "
+                                   f"; found {lo:g} to {hi:g} inside the parcels "
                                    "(g/kg? class codes? set the nodata value?)")
-    peat = seen("peat")
-    if peat.size and peat.min() < 0:
-        raise InputError(r.peat_depth, f"peat depth must be cm ≥ 0; found {peat.min():g} "
+    if lows["peat"] < 0:
+        raise InputError(r.peat_depth, f"peat depth must be cm ≥ 0; found {lows['peat']:g} "
                                        "inside the parcels (set the nodata value?)")

@@ -38,7 +38,13 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.numbers import check_number
-from naturkapital.lowland.budget import Budget, BudgetArrays, budget_arrays
+from naturkapital.lowland.budget import (
+    BREACHES,
+    Budget,
+    BudgetArrays,
+    breach_sentences,
+    budget_arrays,
+)
 from naturkapital.lowland.cells import (
     PARCEL_ID,
     Extraction,
@@ -185,9 +191,22 @@ def measure_arrays(ext: Extraction, pos: np.ndarray, rules: ParamTable
 
 
 def _round6(x: np.ndarray) -> np.ndarray:
-    """``round(x, 6)`` element by element (Python's rounding, as the rules compare):
-    measured values are rounded so that exactly 2 ha is not failed by float noise."""
-    return np.array([round(v, 6) for v in np.asarray(x, dtype=float).tolist()], dtype=float)
+    """``round(x, 6)`` element by element (Python's correctly rounded decimal rounding,
+    as the rules compare): measured values are rounded so that exactly 2 ha is not
+    failed by float noise. Vectorised: ``rint(x·10⁶)/10⁶`` is Python's result except
+    where x·10⁶ lies within a few ulps of a tie (or is huge); those go to ``round``."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 1e6
+        ay = np.abs(y)
+        out = np.rint(y) / 1e6
+        doubt = np.isfinite(x) & ((ay >= 2.0 ** 50) | ~np.isfinite(y)
+                                  | (np.abs(ay - np.floor(ay) - 0.5) <= 4 * np.spacing(ay)))
+    out = np.where(np.isfinite(x), out, x)
+    at = np.flatnonzero(doubt)
+    if at.size:
+        out[at] = [round(v, 6) for v in x[at].tolist()]
+    return out
 
 
 def judge_arrays(m: Mapping[str, np.ndarray], budget: BudgetArrays, price: np.ndarray,
@@ -250,75 +269,89 @@ def requirements(rules: ParamTable) -> dict[str, str]:
     }
 
 
-def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str], rules: ParamTable,
-                   req: Mapping[str, str]) -> list[Criterion]:
-    """The four soil and water criteria of one parcel: measured values ``m``, the
-    results ``res`` from :func:`judge_arrays`, the requirements ``req`` (see
-    :func:`requirements`), and the sentence that explains a fail or secondary."""
-    r = rules
+def _peat_area(m: Mapping[str, float], res: Mapping[str, str], r: ParamTable,
+               req: Mapping[str, str]) -> Criterion:
+    """Peat-soil area (ha) with the sentence of a fail or secondary."""
     lo, hi = r["min_peat_area_ha"], r["max_peat_area_ha"]
-    out: list[Criterion] = []
-
     pa = m["peat_area_ha"]
     crit = partial(Criterion, "peat_area", "Areal med tørvejord", "peat-soil area",
                    req["peat_area"], pa, "ha", res["peat_area"])
     if res["peat_area"] == FAIL and np.isnan(pa):
-        out.append(crit("Der er ingen kulstofdata for parcellen, så arealet med tørvejord "
-                        "kan ikke opgøres.", "no carbon data for the parcel; peat area unknown"))
-    elif res["peat_area"] == FAIL:
-        out.append(crit(f"Arealet med tørvejord (mindst {num_da(r['peat_oc_min_pct'], 0)} % "
-                        f"organisk kulstof) er {num_da(pa, 2)} ha; det skal være mindst "
-                        f"{num_da(lo, 0)} ha.", f"peat area {pa:.2f} ha is below {lo:g} ha"))
-    elif res["peat_area"] == SECONDARY:
-        out.append(crit(f"Arealet med tørvejord er {num_da(pa, 2)} ha, over {num_da(hi, 0)} "
-                        "ha; projektet kan kun komme i betragtning som sekundær mulighed.",
-                        f"peat area {pa:.2f} ha is above {hi:g} ha: secondary option only"))
-    else:
-        out.append(crit())
+        return crit("Der er ingen kulstofdata for parcellen, så arealet med tørvejord "
+                    "kan ikke opgøres.", "no carbon data for the parcel; peat area unknown")
+    if res["peat_area"] == FAIL:
+        return crit(f"Arealet med tørvejord (mindst {num_da(r['peat_oc_min_pct'], 0)} % "
+                    f"organisk kulstof) er {num_da(pa, 2)} ha; det skal være mindst "
+                    f"{num_da(lo, 0)} ha.", f"peat area {pa:.2f} ha is below {lo:g} ha")
+    if res["peat_area"] == SECONDARY:
+        return crit(f"Arealet med tørvejord er {num_da(pa, 2)} ha, over {num_da(hi, 0)} "
+                    "ha; projektet kan kun komme i betragtning som sekundær mulighed.",
+                    f"peat area {pa:.2f} ha is above {hi:g} ha: secondary option only")
+    return crit()
 
+
+def _oc_share(m: Mapping[str, float], res: Mapping[str, str], r: ParamTable,
+              req: Mapping[str, str]) -> Criterion:
+    """Share of the area with OC above the threshold (%), with the sentence of a fail."""
     share = m["share_oc_above_6_pct"]
     need, thr = r["min_share_oc_above_pct"], r["share_oc_threshold_pct"]
     crit = partial(Criterion, "oc_share", "Andel med kulstof over 6 %", "share with OC > 6 %",
                    req["oc_share"], share, "%", res["oc_share"])
     if res["oc_share"] == FAIL and np.isnan(share):
-        out.append(crit("Der er ingen kulstofdata for parcellen.", "no carbon data"))
-    elif res["oc_share"] == FAIL:
-        out.append(crit(f"Kun {num_da(share)} % af arealet har over {num_da(thr, 0)} % "
-                        f"organisk kulstof; kravet er mindst {num_da(need, 0)} %.",
-                        f"only {share:.1f} % of the area has OC > {thr:g} %; {need:g} % "
-                        "required"))
-    else:
-        out.append(crit())
+        return crit("Der er ingen kulstofdata for parcellen.", "no carbon data")
+    if res["oc_share"] == FAIL:
+        return crit(f"Kun {num_da(share)} % af arealet har over {num_da(thr, 0)} % "
+                    f"organisk kulstof; kravet er mindst {num_da(need, 0)} %.",
+                    f"only {share:.1f} % of the area has OC > {thr:g} %; {need:g} % "
+                    "required")
+    return crit()
 
+
+def _gvsmax(m: Mapping[str, float], res: Mapping[str, str], r: ParamTable,
+            req: Mapping[str, str]) -> Criterion:
+    """Water table before (GVSmax, cm), with the sentence of a fail."""
     g, lim = m["gvsmax_cm"], r["max_gvsmax_cm"]
     crit = partial(Criterion, "gvsmax", "Vandstand før (GVSmax)", "water table before (GVSmax)",
                    req["gvsmax"], g, "cm", res["gvsmax"])
     if res["gvsmax"] == FAIL and np.isnan(g):
-        out.append(crit("Der er ingen data om vandstanden (GVSmax) for parcellen.",
-                        "no water-table data"))
-    elif res["gvsmax"] == FAIL:
-        out.append(crit(f"Vandstanden før (GVSmax) er {num_da(g)} cm; den skal ligge dybere "
-                        f"end {num_da(lim)} cm, ellers er jorden allerede for våd til at give "
-                        "en CO2-gevinst.", f"GVSmax {g:.1f} cm is not deeper than {lim:g} cm"))
-    else:
-        out.append(crit())
+        return crit("Der er ingen data om vandstanden (GVSmax) for parcellen.",
+                    "no water-table data")
+    if res["gvsmax"] == FAIL:
+        return crit(f"Vandstanden før (GVSmax) er {num_da(g)} cm; den skal ligge dybere "
+                    f"end {num_da(lim)} cm, ellers er jorden allerede for våd til at give "
+                    "en CO2-gevinst.", f"GVSmax {g:.1f} cm is not deeper than {lim:g} cm")
+    return crit()
 
-    d, need_d = m["drained_peat_cm"], r["min_drained_peat_cm"]
+
+def _drained_peat(m: Mapping[str, float], res: Mapping[str, str], r: ParamTable,
+                  req: Mapping[str, str]) -> Criterion:
+    """Drained peat layer (cm), with the sentence of a fail."""
+    d, need_d, pa = m["drained_peat_cm"], r["min_drained_peat_cm"], m["peat_area_ha"]
     crit = partial(Criterion, "drained_peat", "Drænet tørvelag", "drained peat",
                    req["drained_peat"], d, "cm", res["drained_peat"])
     if res["drained_peat"] == FAIL and np.isnan(d):
         no_peat = not np.isnan(pa) and pa <= 0
-        out.append(crit("Der er ingen tørvejord i parcellen at måle tørvelaget på." if no_peat
-                        else "Der mangler data om tørvedybde eller vandstand på tørvejorden.",
-                        "no peat cells" if no_peat else "no peat-depth/water data"))
-    elif res["drained_peat"] == FAIL:
-        out.append(crit(f"Det drænede tørvelag (den mindste af tørvedybden og dybden til "
-                        f"grundvandet) er {num_da(d)} cm; det skal være mindst "
-                        f"{num_da(need_d, 0)} cm.",
-                        f"drained peat {d:.1f} cm is below {need_d:g} cm"))
-    else:
-        out.append(crit())
-    return out
+        return crit("Der er ingen tørvejord i parcellen at måle tørvelaget på." if no_peat
+                    else "Der mangler data om tørvedybde eller vandstand på tørvejorden.",
+                    "no peat cells" if no_peat else "no peat-depth/water data")
+    if res["drained_peat"] == FAIL:
+        return crit(f"Det drænede tørvelag (den mindste af tørvedybden og dybden til "
+                    f"grundvandet) er {num_da(d)} cm; det skal være mindst "
+                    f"{num_da(need_d, 0)} cm.",
+                    f"drained peat {d:.1f} cm is below {need_d:g} cm")
+    return crit()
+
+
+#: The four soil and water criteria, in :data:`CRITERIA` order.
+SOIL_CRITERIA = (_peat_area, _oc_share, _gvsmax, _drained_peat)
+
+
+def _soil_criteria(m: Mapping[str, float], res: Mapping[str, str], rules: ParamTable,
+                   req: Mapping[str, str]) -> list[Criterion]:
+    """The four soil and water criteria of one parcel: measured values ``m``, the
+    results ``res`` from :func:`judge_arrays`, the requirements ``req`` (see
+    :func:`requirements`), and the sentence that explains a fail or secondary."""
+    return [f(m, res, rules, req) for f in SOIL_CRITERIA]
 
 
 def _money_criteria(area_ha: float, total_dkk: float, price: float, res: Mapping[str, str],
@@ -327,25 +360,29 @@ def _money_criteria(area_ha: float, total_dkk: float, price: float, res: Mapping
     """Budget and price criteria of one parcel: area (ha), budget total (DKK), price
     (DKK/t CO2e), results from :func:`judge_arrays`, the Danish/English sentences of
     the budget's breaches and the requirements ``req``."""
-    cap = rules["max_dkk_per_t_co2e"]
-    price_name = ("price", "Pris pr. ton CO2e", "price per t CO2e", req["price"], price,
-                  "DKK/t")
     if res["budget"] == NA:
         return [Criterion("budget", "Budget inden for grænserne", "budget within limits",
                           "intet bud / no bid", np.nan, "DKK/ha", NA),
-                Criterion(*price_name, NA)]
-    out = [Criterion("budget", "Budget inden for grænserne", "budget within limits",
-                     req["budget"], total_dkk / area_ha if area_ha else np.nan, "DKK/ha",
-                     res["budget"], *problems)]
-    if res["price"] == FAIL and np.isnan(price):
-        out.append(Criterion(*price_name, FAIL, "Projektet giver ingen CO2-reduktion, så "
-                             "prisen pr. ton kan ikke beregnes.", "no CO2 reduction"))
-    elif res["price"] == FAIL:
-        out.append(Criterion(*price_name, FAIL, price_over_cap_da(price, horizon, cap),
-                             f"{price:.0f} DKK/t over {horizon:g} years exceeds {cap:g} DKK/t"))
-    else:
-        out.append(Criterion(*price_name, res["price"]))
-    return out
+                _price(price, res["price"], horizon, rules, req)]
+    return [Criterion("budget", "Budget inden for grænserne", "budget within limits",
+                      req["budget"], total_dkk / area_ha if area_ha else np.nan, "DKK/ha",
+                      res["budget"], *problems),
+            _price(price, res["price"], horizon, rules, req)]
+
+
+def _price(price: float, result: str, horizon: float, rules: ParamTable,
+           req: Mapping[str, str]) -> Criterion:
+    """Price per tonne CO2e over the horizon, with the sentence of a fail."""
+    cap = rules["max_dkk_per_t_co2e"]
+    name = ("price", "Pris pr. ton CO2e", "price per t CO2e", req["price"], price, "DKK/t",
+            result)
+    if result == FAIL and np.isnan(price):
+        return Criterion(*name, "Projektet giver ingen CO2-reduktion, så prisen pr. ton "
+                                "kan ikke beregnes.", "no CO2 reduction")
+    if result == FAIL:
+        return Criterion(*name, price_over_cap_da(price, horizon, cap),
+                         f"{price:.0f} DKK/t over {horizon:g} years exceeds {cap:g} DKK/t")
+    return Criterion(*name)
 
 
 def price_over_cap_da(price: float, horizon: float, cap: float) -> str:
@@ -454,9 +491,12 @@ def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
     """Screen every parcel row of ``parcels`` (columns ``parcel_id``, ``in_rotation``
     and optionally ``bid_dkk_per_ha``, ``total_bid_dkk``) from the extracted cells
     ``ext``; ``horizon`` in years."""
-    ids = list(parcels[PARCEL_ID])
+    ids = parcels[PARCEL_ID].tolist()
     where = {pid: i for i, pid in enumerate(ext.parcel_ids)}
-    pos = np.array([where.get(pid, -1) for pid in ids], dtype=np.int64)
+    if len(where) == len(ids) and ext.parcel_ids == ids:  # the usual case: same rows
+        pos = np.arange(len(ids), dtype=np.int64)
+    else:
+        pos = np.array([where.get(pid, -1) for pid in ids], dtype=np.int64)
     m = measure_arrays(ext, pos, rules)
 
     # CO2: cells of the extraction, rotation of the parcel row they belong to.
@@ -559,6 +599,133 @@ class LazyVerdicts(Mapping):
         return len(self._first)
 
 
+def value_keys(x: np.ndarray, digits: int) -> np.ndarray:
+    """An int64 key per value such that equal keys format alike with ``digits``
+    decimals (``f"{x:.{digits}f}"``, :func:`num_da`): the value rounded to ``digits``
+    decimals and its sign; NaN is one key; a value whose rounding is in doubt (within a
+    few ulps of a tie, or too large) gets a key of its own."""
+    x = np.asarray(x, dtype=float)
+    nan = np.isnan(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 10.0 ** digits
+        ay = np.abs(y)
+        tie = np.abs(ay - np.floor(ay) - 0.5) <= 4 * np.spacing(ay)
+        doubt = ~nan & (~np.isfinite(y) | (ay >= 2.0 ** 50) | tie)
+        k = np.where(nan | doubt, 0.0, np.rint(y)).astype(np.int64)
+    key = k * 2 + np.signbit(x)
+    low = np.iinfo(np.int64).min
+    key[nan] = low
+    own = np.flatnonzero(doubt)
+    key[own] = low + 1 + own
+    return key
+
+
+def once_per_key(rows: np.ndarray, keys: list[np.ndarray],
+                 make: Callable[[int], tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Danish and English texts (object arrays) of ``rows``: ``make(row)`` is called
+    once per distinct combination of ``keys`` (int arrays over ``rows``) and its texts
+    shared by the rows of that combination."""
+    if rows.size == 0:
+        return np.array([], dtype=object), np.array([], dtype=object)
+    _, first, inverse = np.unique(np.column_stack(keys), axis=0, return_index=True,
+                                  return_inverse=True)
+    made = [make(int(rows[j])) for j in first.tolist()]
+    inverse = inverse.ravel()
+    da = np.empty(len(made), dtype=object)
+    en = np.empty(len(made), dtype=object)
+    da[:], en[:] = [t[0] for t in made], [t[1] for t in made]
+    return da[inverse], en[inverse]
+
+
+def reason_columns(s: Screened) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``failed_criteria``, ``reasons_da`` and ``reasons_en`` of every parcel: the same
+    texts as :meth:`Screened.reasons`, each sentence written once per distinct
+    (criterion, branch, rounded value) and shared by the parcels it fits."""
+    m, res, rules, n = s.metrics, s.results, s.rules, len(s.ids)
+    req = requirements(rules)
+    texts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    shown = {k: (res[k] == FAIL) | (res[k] == SECONDARY) for k in CRITERIA}
+
+    def column(key: str, keys: Callable[[np.ndarray], list[np.ndarray]],
+               make: Callable[[int], tuple[str, str]]) -> None:
+        rows = np.flatnonzero(shown[key])
+        da, en = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+        da[rows], en[rows] = once_per_key(rows, keys(rows), make)
+        texts[key] = da, en
+
+    def soil(f: Callable[..., Criterion]) -> Callable[[int], tuple[str, str]]:
+        def make(i: int) -> tuple[str, str]:
+            c = f(s.metrics_row(i), {k: str(v[i]) for k, v in res.items()}, rules, req)
+            return c.sentence_da, c.sentence_en
+        return make
+
+    pa, d = m["peat_area_ha"], m["drained_peat_cm"]
+    is_sec = (res["peat_area"] == SECONDARY).astype(np.int64)
+    column("peat_area", lambda r: [is_sec[r], value_keys(pa[r], 2)], soil(_peat_area))
+    column("oc_share", lambda r: [value_keys(m["share_oc_above_6_pct"][r], 1)],
+           soil(_oc_share))
+    column("gvsmax", lambda r: [value_keys(m["gvsmax_cm"][r], 1)], soil(_gvsmax))
+    with np.errstate(invalid="ignore"):
+        no_peat = (~np.isnan(pa) & (pa <= 0)).astype(np.int64)
+    column("drained_peat", lambda r: [value_keys(d[r], 1), no_peat[r]], soil(_drained_peat))
+
+    # budget: the sentences of its breaches, each written once per rounded DKK/ha
+    bud = s.budget
+    fail = np.flatnonzero(res["budget"] == FAIL)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for kind, amount in zip(BREACHES, (bud.income_comp_dkk, bud.total_dkk,
+                                       bud.project_costs_dkk), strict=True):
+        da, en = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+        rows = fail[getattr(bud, kind)[fail]]
+        per_ha = amount[rows] / bud.area_ha[rows]
+        at = {int(i): float(v) for i, v in zip(rows.tolist(), per_ha.tolist(), strict=True)}
+        da[rows], en[rows] = once_per_key(
+            rows, [value_keys(per_ha, 0)],
+            lambda i, kind=kind, at=at: breach_sentences(kind, at[i], rules))
+        parts.append((da, en))
+    texts["budget"] = (_join_present([p[0] for p in parts], fail, " ", n, None),
+                       _join_present([p[1] for p in parts], fail, "; ", n, None))
+
+    price = np.asarray(s.price, dtype=float)
+    column("price", lambda r: [value_keys(price[r], 0)],
+           lambda i: (lambda c: (c.sentence_da, c.sentence_en))(
+               _price(float(price[i]), FAIL, s.horizon, rules, req)))
+
+    reasons_da = _join_present([texts[k][0] for k in CRITERIA], None, " ", n)
+    reasons_en = _join_present([texts[k][1] for k in CRITERIA], None, "; ", n)
+    code = np.zeros(n, dtype=np.int64)
+    for j, k in enumerate(CRITERIA):
+        code |= (res[k] == FAIL).astype(np.int64) << j
+    names = np.empty(1 << len(CRITERIA), dtype=object)
+    names[:] = [";".join(k for j, k in enumerate(CRITERIA) if c >> j & 1)
+                for c in range(1 << len(CRITERIA))]
+    return names[code], reasons_da, reasons_en
+
+
+def _join_present(cols: list[np.ndarray], rows: np.ndarray | None, sep: str, n: int,
+                  other: str | None = "") -> np.ndarray:
+    """Per row (of ``rows``; None: all), the texts of ``cols`` that are not None joined
+    by ``sep``, in column order ("" when none); other rows ``other``."""
+    out = np.full(n, other, dtype=object)
+    if rows is not None:
+        out[rows] = ""
+    if rows is None:
+        rows = np.arange(n)
+    present = np.column_stack([c[rows] != None for c in cols]) if cols else \
+        np.zeros((rows.size, 0), dtype=bool)  # noqa: E711
+    pattern = present @ (1 << np.arange(len(cols), dtype=np.int64))
+    for p in np.unique(pattern).tolist():
+        sel = rows[pattern == p]
+        got = [c[sel] for j, c in enumerate(cols) if p >> j & 1]
+        if not got:
+            continue
+        text = got[0]
+        for g in got[1:]:
+            text = text + sep + g
+        out[sel] = text
+    return out
+
+
 def _table(parcels: gpd.GeoDataFrame, s: Screened, factors: EmissionFactors,
            horizon_given: bool) -> pd.DataFrame:
     """The result table of the screened parcels; sentences are written for the
@@ -568,17 +735,7 @@ def _table(parcels: gpd.GeoDataFrame, s: Screened, factors: EmissionFactors,
     area, em, bud = m["area_ha"], s.emissions, s.budget
     before, after = em.before, em.after
     reduction = s.reduction
-    explained = np.zeros(n, dtype=bool)
-    for k in CRITERIA:
-        explained |= (res[k] == FAIL) | (res[k] == SECONDARY)
-    failed = np.full(n, "", dtype=object)
-    reasons_da = np.full(n, "", dtype=object)
-    reasons_en = np.full(n, "", dtype=object)
-    for i in np.flatnonzero(explained).tolist():
-        da, en = s.reasons(i)
-        failed[i] = ";".join(k for k in CRITERIA if res[k][i] == FAIL)
-        reasons_da[i] = " ".join(da)
-        reasons_en[i] = "; ".join(en)
+    failed, reasons_da, reasons_en = reason_columns(s)
 
     notes = np.full(n, "", dtype=object)
     for i in np.flatnonzero(m["nodata_pct"] > 0.05).tolist():

@@ -156,8 +156,8 @@ def compute_nki(
     shares, values = shares_and_values(area, value_ha)
 
     info = extracted.zones.set_index(ZONE_ID)
-    ids = list(z.gdf[ZONE_ID]) + [NATIONAL_ID]
-    names = dict(zip(z.gdf[ZONE_ID], z.gdf[ZONE_NAME], strict=True))
+    ids = z.gdf[ZONE_ID].tolist() + [NATIONAL_ID]
+    names = dict(zip(z.gdf[ZONE_ID].tolist(), z.gdf[ZONE_NAME].tolist(), strict=True))
     names[NATIONAL_ID] = z.total_name
     zone_area = info["area_ha"].reindex(ids)
     zone_area[NATIONAL_ID] = info["area_ha"].sum()

@@ -105,7 +105,7 @@ def read_scenario(spec: Source, scheme: Scheme) -> gpd.GeoDataFrame:
     if empty.any():
         raise InputError(p, f"feature {names[int(np.argmax(empty.to_numpy()))]} has no "
                             "geometry")
-    check_polygons(gdf, p, "conversions", names)
+    check_polygons(gdf, p, "conversions", names.__getitem__)
     codes = _codes(gdf[TO_CLASS], names, p)
     unknown = scheme.unknown(np.array(sorted(set(codes))))
     if unknown:
