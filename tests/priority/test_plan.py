@@ -88,10 +88,11 @@ def test_ringkobing_skjern_plan_by_hand(ringkobing):
     s = r.summary.set_index("conversion")
     for k, t in (("forest", 120), ("wet_nature", 80), ("dry_nature", 20)):
         assert s.loc[k, "allocated_ha"] >= t - 1e-6
-    # cost by hand: farmland → skov 65 000 DKK/ha, → hede_overdrev 10 000 DKK/ha,
+    # cost by hand: farmland → skov 65 000 DKK/ha, → hede_overdrev 82 500 DKK/ha
+    # (Landbrugsstyrelsen's 'Permanent ekstensivering', rotation land),
     # → eng_mose is rewetting at the lowland budget per ha (one cost model)
     wet = rewetting_dkk_per_ha(load_rules())
-    for k, rate in (("forest", 65_000.0), ("dry_nature", 10_000.0), ("wet_nature", wet)):
+    for k, rate in (("forest", 65_000.0), ("dry_nature", 82_500.0), ("wet_nature", wet)):
         assert s.loc[k, "cost_dkk"] == pytest.approx(s.loc[k, "allocated_ha"] * rate, rel=1e-9)
         assert s.loc[k, "cost_scenario_dkk"] == pytest.approx(s.loc[k, "cost_dkk"], rel=1e-6)
     # CO2 by hand: ha × (forest − farmland pool total) × 44/12

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -173,37 +174,24 @@ def plan_kommune(
         net = build_network(code, [distance], min_patch_ha)
         return net, rank_units(net, units.to_crs(net.grid.crs), buffer_m, None, distance)
 
-    alloc: PriorityPlan | None = None
-    if not staged:  # the targets are checked first: a bad target fails in seconds
-        alloc = plan_allocation(
-            code,
-            forest_ha,
-            untouched_forest_ha,
-            wet_nature_ha,
-            dry_nature_ha,
-            unit_size_m,
-            budget,
-            time_limit=time_limit,
-            boundary_penalty=boundary_penalty,
-            min_unit_share=min_unit_share,
-        )
+    plan = partial(
+        plan_allocation,
+        code,
+        forest_ha,
+        untouched_forest_ha,
+        wet_nature_ha,
+        dry_nature_ha,
+        unit_size_m,
+        budget,
+        time_limit=time_limit,
+        boundary_penalty=boundary_penalty,
+        min_unit_share=min_unit_share,
+    )
+    # the targets are checked first: a bad target fails in seconds
+    alloc: PriorityPlan | None = None if staged else plan()
     net, ranking = network_and_ranking()
     if alloc is None:
-        alloc = plan_allocation(
-            code,
-            forest_ha,
-            untouched_forest_ha,
-            wet_nature_ha,
-            dry_nature_ha,
-            unit_size_m,
-            budget,
-            time_limit=time_limit,
-            boundary_penalty=boundary_penalty,
-            min_unit_share=min_unit_share,
-            staged=True,
-            distance=distance,
-            ranking=ranking,
-        )
+        alloc = plan(staged=True, distance=distance, ranking=ranking)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.gpkg"
         alloc.plan.to_file(path, driver="GPKG")
