@@ -113,61 +113,98 @@ def round_lp(prog: Program, x: np.ndarray) -> np.ndarray:
     return np.array([opts[int(np.argmax(x[opts]))] for opts in prog.options], dtype=int)
 
 
+def _owner_cost(prog: Program, j: np.ndarray, got: np.ndarray) -> np.ndarray:
+    """Cash and band penalty of owners ``j`` (arrays; ``-1``: not an owner, no cost)
+    receiving land worth ``got``."""
+    v = np.where(j >= 0, prog.holding[np.maximum(j, 0)], 0.0)
+    t = prog.tolerance
+    miss = np.maximum(v * (1 - t) - got, 0.0) + np.maximum(got - v * (1 + t), 0.0)
+    return np.where(j >= 0, prog.cash_weight * np.abs(v - got) + prog.penalty * miss, 0.0)
+
+
 def improve(prog: Program, chosen: np.ndarray, seconds: float,
             eps: float = 1e-9) -> tuple[np.ndarray, float]:
     """Local search from ``chosen`` (a pair per parcel) for at most ``seconds``; returns
-    the improved pairs and their objective."""
+    the improved pairs and their objective. Each parcel in turn takes the best of its
+    relocations and of its swaps with a parcel of another owner (all evaluated at
+    once), when that lowers the objective; passes repeat until none does."""
     s = _State(prog, chosen)
     deadline = time.perf_counter() + seconds
-    n = len(prog.options)
-    owner_of = prog.receiver
-    # pair index of parcel i to owner j, for swaps
-    to_owner: list[dict[int, int]] = [
-        {int(owner_of[k]): int(k) for k in opts if owner_of[k] >= 0} for opts in prog.options]
+    n, m = len(prog.options), len(prog.holding)
+    recv = prog.receiver
+    # pair index of parcel i to owner j (-1: not allowed)
+    pair_to = np.full((n, m + 1), -1, dtype=np.int64)
+    for i, opts in enumerate(prog.options):
+        for k in opts:
+            if recv[k] >= 0:
+                pair_to[i, recv[k]] = k
+    value = prog.value
+    cost = prog.cost
+    hold = prog.holding
+
+    def cash_change(j: np.ndarray, dv: np.ndarray) -> np.ndarray:
+        """Change of the total cash when owners ``j`` gain ``dv``."""
+        v = np.where(j >= 0, hold[np.maximum(j, 0)], 0.0)
+        g = np.where(j >= 0, s.got[np.maximum(j, 0)], 0.0)
+        return np.where(j >= 0, np.abs(v - g - dv) - np.abs(v - g), 0.0)
+
+    def owner_change(j: np.ndarray, dv: np.ndarray) -> np.ndarray:
+        g = np.where(j >= 0, s.got[np.maximum(j, 0)], 0.0)
+        return _owner_cost(prog, j, g + dv) - _owner_cost(prog, j, g)
+
+    def cap_change(dtotal: np.ndarray) -> np.ndarray:
+        if prog.max_cash is None:
+            return np.zeros_like(dtotal)
+        old = max(0.0, s.cash_total - prog.max_cash)
+        return prog.penalty * (np.maximum(s.cash_total + dtotal - prog.max_cash, 0.0) - old)
+
     improved = True
     while improved and time.perf_counter() < deadline:
         improved = False
-        at: dict[int, list[int]] = {}
-        for i in range(n):
-            j = int(owner_of[s.chosen[i]])
-            if j >= 0:
-                at.setdefault(j, []).append(i)
         for i in range(n):
             if time.perf_counter() >= deadline:
                 break
-            old = int(s.chosen[i])
-            if len(prog.options[i]) < 2:
+            opts = prog.options[i]
+            if len(opts) < 2:
                 continue
-            # relocate
-            best: tuple[float, list[tuple[int, int]], dict[int, float], float] | None = None
-            for k in prog.options[i]:
-                k = int(k)
-                if k == old:
-                    continue
-                ch = _changes(prog, [(i, old, k)])
-                d, total = s.delta(ch, prog.cost[k] - prog.cost[old])
-                if d < -eps and (best is None or d < best[0]):
-                    best = (d, [(i, k)], ch, total)
+            old = int(s.chosen[i])
+            a = int(recv[old])
+            vi = float(value[i])
+            # relocate to each allowed receiver
+            b = recv[opts]
+            a_arr = np.full(len(opts), a)
+            da = np.where(b == a, 0.0, -vi)
+            db = np.where(b == a, 0.0, vi)
+            d_rel = (cost[opts] - cost[old] + owner_change(a_arr, da) + owner_change(b, db))
+            d_rel += cap_change(cash_change(a_arr, da) + cash_change(b, db))
+            d_rel[opts == old] = np.inf
+            q = int(np.argmin(d_rel))
+            best_d, best_moves = float(d_rel[q]), [(i, int(opts[q]))]
             # swap with a parcel of another owner
-            a = int(owner_of[old])
             if a >= 0:
-                for b, k_ib in to_owner[i].items():
-                    if b == a:
-                        continue
-                    for j in at.get(b, ()):
-                        if int(owner_of[s.chosen[j]]) != b:
-                            continue  # moved earlier in this pass
-                        k_ja = to_owner[j].get(a)
-                        if k_ja is None:
-                            continue
-                        old_j = int(s.chosen[j])
-                        ch = _changes(prog, [(i, old, k_ib), (j, old_j, k_ja)])
-                        pd_ = (prog.cost[k_ib] - prog.cost[old]
-                               + prog.cost[k_ja] - prog.cost[old_j])
-                        d, total = s.delta(ch, pd_)
-                        if d < -eps and (best is None or d < best[0]):
-                            best = (d, [(i, k_ib), (j, k_ja)], ch, total)
-            if best is not None:
-                s.apply(best[1], best[2], best[3])
+                cur = recv[s.chosen]
+                cj = np.maximum(cur, 0)
+                mask = (cur >= 0) & (cur != a) & (pair_to[i, cj] >= 0) & (pair_to[:, a] >= 0)
+                js = np.flatnonzero(mask)
+                if len(js):
+                    bj = cur[js]
+                    k_ib = pair_to[i, bj]
+                    k_ja = pair_to[js, a]
+                    dv = value[js] - vi  # owner a gains, owner b loses
+                    a_js = np.full(len(js), a)
+                    d_sw = (cost[k_ib] - cost[old] + cost[k_ja] - cost[s.chosen[js]]
+                            + owner_change(a_js, dv) + owner_change(bj, -dv))
+                    d_sw += cap_change(cash_change(a_js, dv) + cash_change(bj, -dv))
+                    q = int(np.argmin(d_sw))
+                    if d_sw[q] < best_d:
+                        best_d = float(d_sw[q])
+                        best_moves = [(i, int(k_ib[q])), (int(js[q]), int(k_ja[q]))]
+            if best_d < -eps:
+                moves3 = [(p, int(s.chosen[p]), k) for p, k in best_moves]
+                ch = _changes(prog, moves3)
+                pair_d = sum(float(cost[k] - cost[o]) for _, o, k in moves3)
+                _, total = s.delta(ch, pair_d)
+                s.apply(best_moves, ch, total)
                 improved = True
     return s.chosen, s.objective()
+
