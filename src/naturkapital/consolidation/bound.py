@@ -101,7 +101,7 @@ class LagrangianBound:
             wq = int(w[q])
             if wq > top:
                 continue
-            cand = dp[:top + 1 - wq] + red[q]
+            cand = dp[: top + 1 - wq] + red[q]
             better = cand < dp[wq:]
             np.copyto(dp[wq:], cand, where=better)
             take[q, wq:] = better
@@ -109,8 +109,11 @@ class LagrangianBound:
         if self.exact:
             low_v, high_v = s, s
         else:  # the true value lies in [s, s + k g) for k parcels; k ≤ hi / min value
-            kmax = int(math.floor(hi / max(float(r.value[r.parcel[ks]].min(initial=hi)),
-                                           1e-9))) if len(ks) else 0
+            kmax = (
+                int(math.floor(hi / max(float(r.value[r.parcel[ks]].min(initial=hi)), 1e-9)))
+                if len(ks)
+                else 0
+            )
             low_v, high_v = s, s + kmax * g
         miss = np.maximum(low_v - v, 0.0) + np.maximum(v - high_v, 0.0)
         tot = dp + r.cash_weight * miss
@@ -143,8 +146,7 @@ class LagrangianBound:
             np.add.at(taken, r.parcel[pairs], 1.0)
         return total, taken
 
-    def run(self, lam0: np.ndarray, target: float, seconds: float,
-            max_iter: int = 10_000) -> float:
+    def run(self, lam0: np.ndarray, target: float, seconds: float, max_iter: int = 10_000) -> float:
         """The best ``L(λ)`` found from ``λ0`` in ``seconds`` (at least one evaluation),
         stepping towards ``target`` (an objective of a known plan)."""
         deadline = time.perf_counter() + seconds
