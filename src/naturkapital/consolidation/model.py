@@ -36,7 +36,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, vstack
 
 from naturkapital.consolidation.bound import LagrangianBound, Relaxation
-from naturkapital.consolidation.search import Program, improve, round_lp
+from naturkapital.consolidation.search import Program, improve, round_split
 from naturkapital.core.errors import InputError
 from naturkapital.priority.connectivity import eca
 
@@ -379,13 +379,15 @@ def _relaxation(fabric: Fabric, b: dict[str, Any]) -> Relaxation:
                       fabric.holding().to_numpy(), r.tolerance, r.weights.cash / CASH_UNIT)
 
 
-#: Share of the time limit the local search may use; the Lagrangian bound has the rest.
-SEARCH_SHARE = 0.5
+#: Shares of the time limit: placing the LP's split parcels ends by the first, the
+#: local search by the second; the Lagrangian bound has the rest.
+SPLIT_SHARE, SEARCH_SHARE = 0.25, 0.5
 
 
 def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarray, float,
                                                                         float, str]:
-    """Large cases: the LP relaxation; a plan from LP rounding improved by local search;
+    """Large cases: the LP relaxation; a plan from LP rounding (the parcels the LP splits
+    placed exactly by HiGHS, group by group) improved by local search;
     the bound raised from the LP's by the Lagrangian relaxation with whole parcels per
     owner (see :mod:`naturkapital.consolidation.bound`). Returns the best solution
     vector, its objective, the proven gap and a status."""
@@ -400,10 +402,10 @@ def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarr
 
     bound, lp_x, lam = _lp(b, len(fabric.parcels))
     prog = _program(fabric, b)
-    chosen, best_obj = improve(prog, round_lp(prog, lp_x[:nx]),
-                               max(left(SEARCH_SHARE), 1.0))
+    start = round_split(prog, lp_x[:nx], max(left(SPLIT_SHARE), 0.5))
+    chosen, best_obj = improve(prog, start, max(left(SEARCH_SHARE), 1.0))
     best_x = _as_solution(prog, chosen, nx)
-    status = "local search from the LP relaxation"
+    status = "LP rounding (split parcels placed by HiGHS) and local search"
     if gap_of(best_obj, bound) > r.mip_gap:
         lag = LagrangianBound(_relaxation(fabric, b)).run(lam, best_obj,
                                                           max(left(1.0), 0.5))

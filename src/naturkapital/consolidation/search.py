@@ -208,3 +208,89 @@ def improve(prog: Program, chosen: np.ndarray, seconds: float,
                 improved = True
     return s.chosen, s.objective()
 
+
+
+def round_split(prog: Program, x: np.ndarray, seconds: float) -> np.ndarray:
+    """LP rounding that keeps every whole LP assignment and places the split parcels
+    exactly. The split parcels and the owners they are split between fall apart into
+    small independent groups; each group is solved by HiGHS on its own (the parcels
+    among the receivers the LP shares them with; each owner's band as in the program,
+    soft with the program's penalty, and cash). A group that does not solve in time
+    keeps the plain rounding."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    deadline = time.perf_counter() + seconds
+    chosen = round_lp(prog, x)
+    recv = prog.receiver
+    m = len(prog.holding)
+    split = [i for i, o in enumerate(prog.options) if x[o].max() < 1 - 1e-6]
+    parent = list(range(m))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    shares: dict[int, np.ndarray] = {}
+    for i in split:
+        ks = prog.options[i][x[prog.options[i]] > 1e-6]
+        shares[i] = ks
+        own = [int(r) for r in recv[ks] if r >= 0]
+        for o in own[1:]:
+            parent[root(o)] = root(own[0])
+    groups: dict[int, list[int]] = {}
+    for i in split:
+        own = [int(r) for r in recv[shares[i]] if r >= 0]
+        groups.setdefault(root(own[0]) if own else -1 - i, []).append(i)
+    in_split = np.zeros(len(prog.options), dtype=bool)
+    in_split[split] = True
+    cur = recv[chosen]
+    keep = ~in_split & (cur >= 0)
+    got = np.bincount(cur[keep], weights=prog.value[keep], minlength=m)
+    t = prog.tolerance
+    for parcels in groups.values():
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        cols = [(q, int(k)) for q, i in enumerate(parcels) for k in shares[i]]
+        owners = sorted({int(recv[k]) for _, k in cols if recv[k] >= 0})
+        if not owners:
+            continue
+        pos = {o: p for p, o in enumerate(owners)}
+        nc, no = len(cols), len(owners)
+        nv = nc + 4 * no  # pairs, cash in, cash out, band slack below, above
+        c = np.concatenate([prog.cost[[k for _, k in cols]],
+                            np.full(2 * no, prog.cash_weight), np.full(2 * no, prog.penalty)])
+        r_, c_, d_ = [q for q, _ in cols], list(range(nc)), [1.0] * nc
+        lo, hi = [1.0] * len(parcels), [1.0] * len(parcels)
+        row = len(parcels)
+        for o in owners:
+            p = pos[o]
+            ks = [j for j, (_, k) in enumerate(cols) if recv[k] == o]
+            vals = [float(prog.value[parcels[cols[j][0]]]) for j in ks]
+            v, base = float(prog.holding[o]), float(got[o])
+            for extra, low, high in (
+                    ([(nc + p, 1.0), (nc + no + p, -1.0)], v - base, v - base),
+                    ([(nc + 2 * no + p, 1.0)], v * (1 - t) - base, np.inf),
+                    ([(nc + 3 * no + p, -1.0)], -np.inf, v * (1 + t) - base)):
+                r_ += [row] * (len(ks) + len(extra))
+                c_ += ks + [e for e, _ in extra]
+                d_ += vals + [w for _, w in extra]
+                lo.append(low)
+                hi.append(high)
+                row += 1
+        a = coo_matrix((d_, (r_, c_)), shape=(row, nv)).tocsr()
+        integrality = np.zeros(nv)
+        integrality[:nc] = 1
+        ub = np.full(nv, np.inf)
+        ub[:nc] = 1.0
+        res = milp(c, constraints=LinearConstraint(a, np.array(lo), np.array(hi)),
+                   bounds=Bounds(np.zeros(nv), ub), integrality=integrality,
+                   options={"time_limit": left, "disp": False})
+        if res.x is None:
+            continue
+        for j in np.flatnonzero(res.x[:nc] > 0.5):
+            chosen[parcels[cols[j][0]]] = cols[j][1]
+    return chosen
