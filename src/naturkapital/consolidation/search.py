@@ -1,18 +1,22 @@
 """A swap plan from the LP relaxation, improved by local search (large cases).
 
-HiGHS proves a tight lower bound for the consolidation program within seconds (its LP
-relaxation), but its primal heuristics need minutes to find a plan that meets every
+HiGHS solves the LP relaxation of the consolidation program within seconds, but its
+primal heuristics need minutes to find a plan that meets every
 owner's tolerance band when there are thousands of parcels. This module gives the
 solver's model a good plan fast:
 
-1. round the LP relaxation: each parcel goes to the receiver with the largest share;
+1. round the LP relaxation: a parcel the LP gives whole to a receiver stays there; the
+   parcels it splits are placed exactly by HiGHS, in the small independent groups they
+   form with the owners they are split between (:func:`round_split`);
 2. improve by local search on the program's own objective, with the same soft
    penalty for missing a band and for cash above the maximum:
    * *relocate*: one parcel to another of its allowed receivers;
    * *swap*: two parcels of two owners exchange receivers (both must be allowed);
-   first-improvement passes until none improves or the time is up.
+   each parcel in turn takes its best move when that lowers the objective; passes
+   repeat until none does or the time is up.
 
-The plan's objective is then compared with the LP bound: the gap reported is
+The plan's objective is then compared with the lower bound (the LP's, raised by the
+Lagrangian relaxation of :mod:`naturkapital.consolidation.bound`): the gap reported is
 ``(objective − bound) / objective``, a proven bound on how far the plan is from the
 optimum of the program.
 """
