@@ -16,7 +16,7 @@ from tests.consolidation.test_plan import fabric, strip
 
 def _bounds(f):
     b = model._build(f)
-    lp, _x, lam = model._lp(b, len(f.parcels))
+    lp, _x, lam, _rc = model._lp(b, len(f.parcels))
     return b, lp, lam, LagrangianBound(model._relaxation(f, b))
 
 

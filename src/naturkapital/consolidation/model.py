@@ -350,9 +350,9 @@ def _as_solution(prog: Program, chosen: np.ndarray, nx: int) -> np.ndarray:
     return x
 
 
-def _lp(b: dict[str, Any], n: int) -> tuple[float, np.ndarray, np.ndarray]:
-    """The LP relaxation (HiGHS): its value, solution and the duals of the first ``n``
-    rows (every parcel to exactly one receiver)."""
+def _lp(b: dict[str, Any], n: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The LP relaxation (HiGHS): its value, solution, the duals of the first ``n``
+    rows (every parcel to exactly one receiver) and the reduced costs of the pairs."""
     a = b["cons"].A.tocsr()
     lo, hi = b["cons"].lb, b["cons"].ub
     eq = lo == hi
@@ -365,7 +365,8 @@ def _lp(b: dict[str, Any], n: int) -> tuple[float, np.ndarray, np.ndarray]:
                   method="highs")
     if res.x is None:
         raise InputError("rules", f"the relaxation has no solution: {res.message}")
-    return float(res.fun), res.x, np.asarray(res.eqlin.marginals)[:n]
+    return (float(res.fun), res.x, np.asarray(res.eqlin.marginals)[:n],
+            np.asarray(res.lower.marginals)[:b["nx"]])
 
 
 def _relaxation(fabric: Fabric, b: dict[str, Any]) -> Relaxation:
@@ -381,7 +382,10 @@ def _relaxation(fabric: Fabric, b: dict[str, Any]) -> Relaxation:
 
 #: Shares of the time limit: placing the LP's split parcels ends by the first, the
 #: local search by the second; the Lagrangian bound has the rest.
-SPLIT_SHARE, SEARCH_SHARE = 0.25, 0.5
+SPLIT_SHARE, SEARCH_SHARE = 0.35, 0.55
+#: A pair the LP leaves out but whose reduced cost is below this is an alternative in
+#: the exact placement of the split parcels.
+NEAR_REDUCED_COST = 0.05
 
 
 def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarray, float,
@@ -400,9 +404,12 @@ def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarr
     def gap_of(obj: float, bound: float) -> float:
         return max(0.0, (obj - bound) / abs(obj)) if obj else 0.0
 
-    bound, lp_x, lam = _lp(b, len(fabric.parcels))
+    bound, lp_x, lam, reduced = _lp(b, len(fabric.parcels))
     prog = _program(fabric, b)
-    start = round_split(prog, lp_x[:nx], max(left(SPLIT_SHARE), 0.5))
+    # pairs the LP leaves out although they cost (almost) nothing more: alternatives
+    # for the exact placement
+    near = (reduced < NEAR_REDUCED_COST) & (lp_x[:nx] < 1e-6)
+    start = round_split(prog, lp_x[:nx], max(left(SPLIT_SHARE), 0.5), near)
     chosen, best_obj = improve(prog, start, max(left(SEARCH_SHARE), 1.0))
     best_x = _as_solution(prog, chosen, nx)
     status = "LP rounding (split parcels placed by HiGHS) and local search"

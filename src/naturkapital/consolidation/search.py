@@ -214,13 +214,15 @@ def improve(prog: Program, chosen: np.ndarray, seconds: float,
 
 
 
-def round_split(prog: Program, x: np.ndarray, seconds: float) -> np.ndarray:
+def round_split(prog: Program, x: np.ndarray, seconds: float,
+                extra: np.ndarray | None = None) -> np.ndarray:
     """LP rounding that keeps every whole LP assignment and places the split parcels
     exactly. The split parcels and the owners they are split between fall apart into
     small independent groups; each group is solved by HiGHS on its own (the parcels
     among the receivers the LP shares them with; each owner's band as in the program,
-    soft with the program's penalty, and cash). A group that does not solve in time
-    keeps the plain rounding."""
+    soft with the program's penalty, and cash). ``extra`` marks further pairs to offer
+    (e.g. those with a reduced cost near zero); a parcel with one becomes free too. A
+    group that does not solve in time keeps the plain rounding."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -228,7 +230,9 @@ def round_split(prog: Program, x: np.ndarray, seconds: float) -> np.ndarray:
     chosen = round_lp(prog, x)
     recv = prog.receiver
     m = len(prog.holding)
-    split = [i for i, o in enumerate(prog.options) if x[o].max() < 1 - 1e-6]
+    use = x > 1e-6 if extra is None else (x > 1e-6) | extra
+    split = [i for i, o in enumerate(prog.options)
+             if x[o].max() < 1 - 1e-6 or use[o].sum() > 1]
     parent = list(range(m))
 
     def root(a: int) -> int:
@@ -239,7 +243,7 @@ def round_split(prog: Program, x: np.ndarray, seconds: float) -> np.ndarray:
 
     shares: dict[int, np.ndarray] = {}
     for i in split:
-        ks = prog.options[i][x[prog.options[i]] > 1e-6]
+        ks = prog.options[i][use[prog.options[i]]]
         shares[i] = ks
         own = [int(r) for r in recv[ks] if r >= 0]
         for o in own[1:]:
