@@ -20,7 +20,7 @@ down to the grid and the band and cash are relaxed by the largest possible round
 error (so the bound stays valid, only a little weaker). The maximum cash settlement is
 left out (dropping a constraint keeps the bound valid). ``λ`` starts at the LP duals
 (so ``L ≥`` the LP bound) and moves by subgradient steps (Polyak step towards the best
-plan's objective, halved when five steps bring no progress).
+plan's objective, twice Polyak's length, halved when two steps bring no progress).
 """
 
 from __future__ import annotations
@@ -146,24 +146,37 @@ class LagrangianBound:
             np.add.at(taken, r.parcel[pairs], 1.0)
         return total, taken
 
-    def run(self, lam0: np.ndarray, target: float, seconds: float, max_iter: int = 10_000) -> float:
-        """The best ``L(λ)`` found from ``λ0`` in ``seconds`` (at least one evaluation),
-        stepping towards ``target`` (an objective of a known plan)."""
-        deadline = time.perf_counter() + seconds
+    def run(
+        self,
+        lam0: np.ndarray,
+        target: float,
+        seconds: float,
+        max_iter: int = 10_000,
+        step: float = 2.0,
+        patience: int = 2,
+    ) -> float:
+        """The best ``L(λ)`` found from ``λ0`` in ``seconds`` (at least one evaluation;
+        no evaluation starts that would end after the time, judged by the last one),
+        stepping towards ``target`` (an objective of a known plan): Polyak steps scaled
+        by ``step``, halved after ``patience`` steps without progress."""
+        start = time.perf_counter()
+        deadline = start + seconds
         lam = lam0.astype(float).copy()
         best = -math.inf
-        mu, stall = 1.0, 0
+        mu, stall = step, 0
         for _ in range(max_iter):
+            t_eval = time.perf_counter()
             val, taken = self.value(lam)
+            took = time.perf_counter() - t_eval
             if val > best + 1e-9:
                 best, stall = val, 0
             else:
                 stall += 1
-                if stall >= 5:
+                if stall >= patience:
                     mu, stall = mu / 2, 0
             sub = np.where(self.forced, 0.0, 1.0 - taken)
             norm = float(sub @ sub)
-            if norm == 0.0 or val >= target or time.perf_counter() >= deadline:
-                break  # the relaxed solution is a plan, or the bound meets the plan
+            if norm == 0.0 or val >= target or time.perf_counter() + took >= deadline:
+                break  # the relaxed solution is a plan, the bound meets the plan, or time
             lam += mu * (target - val) / norm * sub
         return best
