@@ -297,7 +297,17 @@ def round_split(prog: Program, x: np.ndarray, seconds: float,
         res = milp(c, constraints=LinearConstraint(a, np.array(lo), np.array(hi)),
                    bounds=Bounds(np.zeros(nv), ub), integrality=integrality,
                    options={"time_limit": left, "disp": False})
-        if res.x is None:
+        # the plain rounding of the group, in the same terms (a solve stopped by the
+        # time limit may hold a worse plan)
+        now = np.array([float(chosen[parcels[q]] == k) for q, k in cols])
+        at = np.array([pos.get(int(recv[k]), -1) for _, k in cols])
+        v_now = now * prog.value[[parcels[q] for q, _ in cols]]
+        g = got[owners] + np.bincount(at[at >= 0], weights=v_now[at >= 0], minlength=no)
+        v = prog.holding[owners]
+        miss = np.maximum(v * (1 - t) - g, 0.0) + np.maximum(g - v * (1 + t), 0.0)
+        cost_now = (float(c[:nc] @ now) + prog.cash_weight * float(np.abs(v - g).sum())
+                    + prog.penalty * float(miss.sum()))
+        if res.x is None or res.fun >= cost_now - 1e-9:
             continue
         for j in np.flatnonzero(res.x[:nc] > 0.5):
             chosen[parcels[cols[j][0]]] = cols[j][1]
