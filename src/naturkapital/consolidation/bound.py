@@ -154,11 +154,13 @@ class LagrangianBound:
         max_iter: int = 10_000,
         step: float = 2.0,
         patience: int = 2,
+        enough: float = math.inf,
     ) -> float:
         """The best ``L(λ)`` found from ``λ0`` in ``seconds`` (at least one evaluation;
         no evaluation starts that would end after the time, judged by the last one),
         stepping towards ``target`` (an objective of a known plan): Polyak steps scaled
-        by ``step``, halved after ``patience`` steps without progress."""
+        by ``step``, halved after ``patience`` steps without progress. Stops as soon as
+        the bound reaches ``enough``."""
         start = time.perf_counter()
         deadline = start + seconds
         lam = lam0.astype(float).copy()
@@ -176,6 +178,8 @@ class LagrangianBound:
                     mu, stall = mu / 2, 0
             sub = np.where(self.forced, 0.0, 1.0 - taken)
             norm = float(sub @ sub)
+            if val >= enough:
+                break
             if norm == 0.0 or val >= target or time.perf_counter() + took >= deadline:
                 break  # the relaxed solution is a plan, the bound meets the plan, or time
             lam += mu * (target - val) / norm * sub

@@ -417,8 +417,8 @@ def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarr
     best_x = _as_solution(prog, chosen, nx)
     status = "LP rounding (split parcels placed by HiGHS) and local search"
     if gap_of(best_obj, bound) > r.mip_gap:
-        lag = LagrangianBound(_relaxation(fabric, b)).run(lam, best_obj,
-                                                          max(left(1.0), 0.5))
+        lag = LagrangianBound(_relaxation(fabric, b)).run(
+            lam, best_obj, max(left(1.0), 0.5), enough=best_obj * (1 - r.mip_gap))
         if np.isfinite(lag) and lag > bound:
             bound = lag
             status += "; bound: Lagrangian relaxation"
@@ -458,7 +458,8 @@ def solve(fabric: Fabric) -> Plan:
             # HiGHS stopped at the time limit: the Lagrangian bound may prove more
             _lp_fun, _x, lam, _rc = _lp(b, len(fabric.parcels))
             left = r.time_limit - (time.perf_counter() - t0)
-            lag = LagrangianBound(_relaxation(fabric, b)).run(lam, fun, max(left, 0.5))
+            lag = LagrangianBound(_relaxation(fabric, b)).run(
+                lam, fun, max(left, 0.5), enough=fun * (1 - r.mip_gap))
             if np.isfinite(lag) and lag > float(dual):
                 gap = max(0.0, (fun - lag) / abs(fun))
                 status += "; bound: Lagrangian relaxation"
