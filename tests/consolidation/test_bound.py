@@ -25,9 +25,13 @@ def _one_owner(values=(60_000, 45_000, 100_000)):
     # taken by the project): V = 200 000, band 190 000–210 000, so A needs 90 000–
     # 110 000 DKK from the land bank: b1 (0.2 km), b2 (0.3 km) or b3 (1.2 km).
     v1, v2, v3 = values
-    cells = [("p0", "A", 0, 0, 100_000, False), ("p1", "A", 1, 0, 100_000, True),
-             ("b1", BANK, 2, 0, v1, False), ("b2", BANK, 3, 0, v2, False),
-             ("b3", BANK, 12, 0, v3, False)]
+    cells = [
+        ("p0", "A", 0, 0, 100_000, False),
+        ("p1", "A", 1, 0, 100_000, True),
+        ("b1", BANK, 2, 0, v1, False),
+        ("b2", BANK, 3, 0, v2, False),
+        ("b3", BANK, 12, 0, v3, False),
+    ]
     return fabric(cells, {"A": (50, 50)}, Rules(mip_gap=0.0))
 
 
@@ -76,8 +80,13 @@ def test_bound_below_exact_optimum_on_random_fabrics():
     for seed in range(6):
         f = make_fabric(40, 4, seed=seed, rules=Rules(mip_gap=0.0))
         b, lp, lam, bound = _bounds(f)
-        res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
-                   integrality=b["integrality"], options={"mip_rel_gap": 0.0})
+        res = milp(
+            b["c"],
+            constraints=b["cons"],
+            bounds=b["bounds"],
+            integrality=b["integrality"],
+            options={"mip_rel_gap": 0.0},
+        )
         assert res.status == 0
         best = bound.run(lam, float(res.fun), seconds=10.0, max_iter=60)
         assert lp - 1e-6 <= best <= res.fun + 1e-6
