@@ -8,7 +8,7 @@ from scipy.optimize import milp
 
 from naturkapital.bench.consolidation import make_fabric
 from naturkapital.consolidation import model
-from naturkapital.consolidation.search import _State, improve, round_lp
+from naturkapital.consolidation.search import _State, improve, round_lp, round_split
 from tests.consolidation.test_plan import strip
 
 
@@ -53,3 +53,22 @@ def test_search_never_worsens_and_respects_the_bound():
     assert after >= lp.fun - 1e-6
     # every parcel still goes to one of its allowed receivers
     assert all(k in opts for k, opts in zip(chosen, prog.options, strict=True))
+
+
+def test_round_split_keeps_whole_lp_parcels_and_places_split_ones():
+    f, b, prog = _program(150, 8)
+    lp = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
+              integrality=np.zeros_like(b["integrality"]))
+    x = lp.x[:b["nx"]]
+    chosen = round_split(prog, x, 20.0)
+    split = 0
+    for k, opts in zip(chosen, prog.options, strict=True):
+        assert k in opts
+        if x[opts].max() > 1 - 1e-6:
+            assert x[k] > 1 - 1e-6  # a whole LP assignment is kept
+        else:
+            split += 1
+            assert x[k] > 1e-6  # a split parcel goes to a receiver the LP shares it with
+    assert split > 0
+    # placing the split parcels exactly is never worse than plain rounding here
+    assert _State(prog, chosen).objective() <= _State(prog, round_lp(prog, x)).objective()

@@ -289,8 +289,9 @@ def consolidate(
         "method": "integer program (HiGHS via scipy.optimize.milp): every parcel to one "
                   "owner, the project or the land bank; value balance per owner within "
                   "the tolerance, cash settles the rest; minimise weighted ha·km to the "
-                  "farm + parcels moved + cash; large cases start from the LP relaxation "
-                  "improved by local search, the gap proven against the LP bound",
+                  "farm + parcels moved + cash; large cases round the LP relaxation (the "
+                  "split parcels placed by HiGHS) and improve it by local search, the gap "
+                  "proven against the LP or Lagrangian (whole parcels per owner) bound",
         "tolerance": tolerance, "max_cash_dkk": max_cash,
         "weights": {"distance_per_ha_km": weight_distance, "move_per_parcel": weight_move,
                     "cash_per_100000_dkk": weight_cash},

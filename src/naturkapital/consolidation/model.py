@@ -32,10 +32,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_matrix, vstack
 
-from naturkapital.consolidation.search import Program, improve, round_lp
+from naturkapital.consolidation.bound import LagrangianBound, Relaxation
+from naturkapital.consolidation.search import Program, improve, round_split
 from naturkapital.core.errors import InputError
 from naturkapital.priority.connectivity import eca
 
@@ -349,36 +350,79 @@ def _as_solution(prog: Program, chosen: np.ndarray, nx: int) -> np.ndarray:
     return x
 
 
+def _lp(b: dict[str, Any], n: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The LP relaxation (HiGHS): its value, solution, the duals of the first ``n``
+    rows (every parcel to exactly one receiver) and the reduced costs of the pairs."""
+    a = b["cons"].A.tocsr()
+    lo, hi = b["cons"].lb, b["cons"].ub
+    eq = lo == hi
+    up = ~eq & np.isfinite(hi)
+    down = ~eq & np.isfinite(lo)
+    a_ub = vstack([a[up], -a[down]]).tocsr()
+    b_ub = np.concatenate([hi[up], -lo[down]])
+    bounds = np.column_stack([b["bounds"].lb, b["bounds"].ub])
+    res = linprog(b["c"], A_ub=a_ub, b_ub=b_ub, A_eq=a[eq], b_eq=lo[eq], bounds=bounds,
+                  method="highs")
+    if res.x is None:
+        raise InputError("rules", f"the relaxation has no solution: {res.message}")
+    return (float(res.fun), res.x, np.asarray(res.eqlin.marginals)[:n],
+            np.asarray(res.lower.marginals)[:b["nx"]])
+
+
+def _relaxation(fabric: Fabric, b: dict[str, Any]) -> Relaxation:
+    """The program in the form the Lagrangian bound works on."""
+    o_index = {o: k for k, o in enumerate(b["owners"])}
+    parcel = np.array([i for i, _ in b["pairs"]], dtype=int)
+    receiver = np.array([o_index.get(rc, -1) for _, rc in b["pairs"]], dtype=int)
+    r = fabric.rules
+    return Relaxation(parcel, receiver, b["cost"],
+                      fabric.parcels["value_dkk"].to_numpy(dtype=float),
+                      fabric.holding().to_numpy(), r.tolerance, r.weights.cash / CASH_UNIT)
+
+
+#: Small cases: the share of the time limit kept for the Lagrangian bound when HiGHS
+#: stops at its time limit above the gap target.
+BOUND_SHARE_SMALL = 0.1
+#: Shares of the time limit: placing the LP's split parcels ends by the first, the
+#: local search by the second; the Lagrangian bound has the rest.
+SPLIT_SHARE, SEARCH_SHARE = 0.35, 0.55
+#: A pair the LP leaves out but whose reduced cost is below this is an alternative in
+#: the exact placement of the split parcels.
+NEAR_REDUCED_COST = 0.05
+
+
 def _solve_large(fabric: Fabric, b: dict[str, Any], t0: float) -> tuple[np.ndarray, float,
                                                                         float, str]:
-    """Large cases: LP bound, LP rounding improved by local search, then HiGHS on the
-    whole program for the time left when the gap is still above the target. Returns
-    the best solution vector, its objective, the gap and a status."""
+    """Large cases: the LP relaxation; a plan from LP rounding (the parcels the LP splits
+    placed exactly by HiGHS, group by group) improved by local search;
+    the bound raised from the LP's by the Lagrangian relaxation with whole parcels per
+    owner (see :mod:`naturkapital.consolidation.bound`). Returns the best solution
+    vector, its objective, the proven gap and a status."""
     r = fabric.rules
-    lp = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
-              integrality=np.zeros_like(b["integrality"]),
-              options={"time_limit": r.time_limit, "disp": False})
-    if lp.x is None:
-        raise InputError("time_limit", f"the relaxation did not solve within "
-                                       f"{r.time_limit:g} s; raise the time limit")
-    bound = float(lp.fun)
+    nx = b["nx"]
+
+    def left(share: float) -> float:
+        return share * r.time_limit - (time.perf_counter() - t0)
+
+    def gap_of(obj: float, bound: float) -> float:
+        return max(0.0, (obj - bound) / abs(obj)) if obj else 0.0
+
+    bound, lp_x, lam, reduced = _lp(b, len(fabric.parcels))
     prog = _program(fabric, b)
-    left = r.time_limit - (time.perf_counter() - t0)
-    chosen, obj = improve(prog, round_lp(prog, lp.x[:b["nx"]]), max(left, 1.0))
-    best_x, best_obj = _as_solution(prog, chosen, b["nx"]), obj
-    status = "local search from the LP relaxation"
-    left = r.time_limit - (time.perf_counter() - t0)
-    if (best_obj - bound) > r.mip_gap * abs(best_obj) and left > 1.0:
-        res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
-                   integrality=b["integrality"],
-                   options={"time_limit": left, "mip_rel_gap": r.mip_gap, "disp": False})
-        if res.x is not None and res.fun < best_obj:
-            best_x, best_obj = res.x, float(res.fun)
-            status = {0: "optimal", 1: "time limit"}.get(res.status, str(res.message))
-        if getattr(res, "mip_dual_bound", None) is not None:
-            bound = max(bound, float(res.mip_dual_bound))
-    gap = max(0.0, (best_obj - bound) / abs(best_obj)) if best_obj else 0.0
-    return best_x, best_obj, gap, status
+    # pairs the LP leaves out although they cost (almost) nothing more: alternatives
+    # for the exact placement
+    near = (reduced < NEAR_REDUCED_COST) & (lp_x[:nx] < 1e-6)
+    start = round_split(prog, lp_x[:nx], max(left(SPLIT_SHARE), 0.5), near)
+    chosen, best_obj = improve(prog, start, max(left(SEARCH_SHARE), 1.0))
+    best_x = _as_solution(prog, chosen, nx)
+    status = "LP rounding (split parcels placed by HiGHS) and local search"
+    if gap_of(best_obj, bound) > r.mip_gap:
+        lag = LagrangianBound(_relaxation(fabric, b)).run(
+            lam, best_obj, max(left(1.0), 0.5), enough=best_obj * (1 - r.mip_gap))
+        if np.isfinite(lag) and lag > bound:
+            bound = lag
+            status += "; bound: Lagrangian relaxation"
+    return best_x, best_obj, gap_of(best_obj, bound), status
 
 
 def solve(fabric: Fabric) -> Plan:
@@ -397,8 +441,8 @@ def solve(fabric: Fabric) -> Plan:
     else:
         res = milp(b["c"], constraints=b["cons"], bounds=b["bounds"],
                    integrality=b["integrality"],
-                   options={"time_limit": r.time_limit, "mip_rel_gap": r.mip_gap,
-                            "disp": False})
+                   options={"time_limit": r.time_limit * (1 - BOUND_SHARE_SMALL),
+                            "mip_rel_gap": r.mip_gap, "disp": False})
         x = res.x
         if x is None:
             if res.status == 1:  # time limit, no plan found
@@ -409,6 +453,16 @@ def solve(fabric: Fabric) -> Plan:
         g = getattr(res, "mip_gap", None)
         gap = None if g is None else float(g)
         status = {0: "optimal", 1: "time limit"}.get(res.status, str(res.message))
+        dual = getattr(res, "mip_dual_bound", None)
+        if gap is not None and gap > r.mip_gap and dual is not None and fun:
+            # HiGHS stopped at the time limit: the Lagrangian bound may prove more
+            _lp_fun, _x, lam, _rc = _lp(b, len(fabric.parcels))
+            left = r.time_limit - (time.perf_counter() - t0)
+            lag = LagrangianBound(_relaxation(fabric, b)).run(
+                lam, fun, max(left, 0.5), enough=fun * (1 - r.mip_gap))
+            if np.isfinite(lag) and lag > float(dual):
+                gap = max(0.0, (fun - lag) / abs(fun))
+                status += "; bound: Lagrangian relaxation"
     seconds = time.perf_counter() - t0
     nx, m = b["nx"], b["m"]
     if soft:
