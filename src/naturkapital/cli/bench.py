@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from naturkapital.cli.app import console, console_err, sub_app
@@ -324,13 +325,16 @@ def bench_consolidate_cmd(
     gap = float("nan") if p.gap is None else 100 * p.gap
     t = Table(title=f"Mageskifteplan (swap plan) — {parcels:,} parceller, {owners} ejere "
                     "(generated fabric)", header_style="bold")
-    for col in ("method", "seconds", "objective", "ha·km", "moved", "cash DKK", "status"):
-        t.add_column(col, justify="left" if col in ("method", "status") else "right")
-    for name, pl in (("HiGHS (scipy.optimize.milp)", p), ("greedy baseline", g)):
+    for col in ("method", "seconds", "objective", "ha·km", "moved", "cash DKK", "gap %"):
+        t.add_column(col, justify="left" if col == "method" else "right")
+    for name, pl in (("HiGHS", p), ("greedy baseline", g)):
         t.add_row(name, f"{pl.seconds:.2f}", f"{pl.objective:,.1f}",
                   f"{pl.parts['ha_km']:,.1f}", f"{pl.parts['parcels_moved']:,.0f}",
-                  f"{pl.parts['cash_dkk']:,.0f}", str(pl.status))
+                  f"{pl.parts['cash_dkk']:,.0f}",
+                  "–" if pl.gap is None else f"{100 * pl.gap:.2f}")
     console.print(t)
+    console.print(f"HiGHS (scipy.optimize.milp): {escape(str(p.status))}", highlight=False)
+    console.print(f"Grådig (greedy): {escape(str(g.status))}", highlight=False)
     console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
     if out is not None:
         out.write_text(json.dumps({"parcels": parcels, "owners": owners,
