@@ -81,7 +81,9 @@
   }
 
   function classText(c) {
-    return `${c.value} ${c.label} — ${nk.lang() === "da" ? c.land_type_da : c.land_type_en}`;
+    const label = nk.oneLanguage(c.label);
+    const type = nk.lang() === "da" ? c.land_type_da : c.land_type_en;
+    return type && type !== label ? `${c.value} ${label} — ${type}` : `${c.value} ${label}`;
   }
 
   function fillClassSelect(select, value) {
