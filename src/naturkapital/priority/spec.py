@@ -60,8 +60,10 @@ ALLOCATE = ModelSpec(
               default=None, unit="DKK", exclusive_minimum=0),
         time_limit_param("Solver time limit, seconds.", minimum=1),
         Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
-              Text("Kr. pr. meter af planens ydre kant (0: ingen); giver samlede planer.",
-                   "DKK per metre of the plan's outer edge (0: none); gives compact plans."),
+              Text("Kr. pr. meter af planens ydre kant i målfunktionen, ikke i omkostningen "
+                   "(0: ingen); giver samlede planer.",
+                   "DKK per metre of the plan's outer edge in the objective, not in the cost "
+                   "(0: none); gives compact plans."),
               default=0.0, unit="DKK/m", minimum=0, maximum=1_000_000),
         Param("staged", "flag", Text("Brandmandens rækkefølge", "Fireman's order"),
               Text("Brug først landbrug der buffer/forbinder natur, derefter ny natur.",
@@ -255,12 +257,7 @@ PLAN = ModelSpec(
         ALLOCATE.param("budget"),
         ALLOCATE.param("time_limit"),
         ALLOCATE.param("staged"),
-        Param("boundary_penalty", "number", Text("Randstraf", "Boundary penalty"),
-              Text("Kr. pr. meter af planens ydre kant i målfunktionen (ikke i omkostningen); "
-                   "giver samlede planer af hele enheder (0: ingen).",
-                   "DKK per metre of the plan's outer edge in the objective (not in the "
-                   "cost); gives compact plans of whole units (0: none)."),
-              default=0.0, unit="DKK/m", minimum=0, maximum=1_000_000),
+        ALLOCATE.param("boundary_penalty"),
         Param("min_unit_share", "number", Text("Mindste andel", "Smallest share"),
               Text("Kun enheder hvor mindst denne andel af arealet kan omlægges er kandidater "
                    "(hele blokke landbrugsjord frem for stumper); lempes hvis målene ellers "
