@@ -120,6 +120,16 @@ RULES: tuple[Rule, ...] = (
     ),
     (r"unknown kommune code '(?P<z>[^']*)'(?P<rest>.*)", "ukendt kommunekode '{z}'{rest}"),
     (
+        r"unknown kommune code (?P<z>\S+) \(not among the embedded municipalities, e\.g\. "
+        r"(?P<e>.*)\)",
+        "ukendt kommunekode {z} (ikke blandt de indlejrede kommuner, fx {e})",
+    ),
+    (
+        r"no nature patch of at least (?P<n>\S+) ha in the area \(forest, dry or wet "
+        r"nature, lakes\)",
+        "intet naturområde på mindst {n} ha i området (skov, tør eller våd natur, søer)",
+    ),
+    (
         r"upload a zone file \(the embedded municipalities are at GET /api/nki\)",
         "upload en zonefil (de indlejrede kommuner findes på GET /api/nki)",
     ),
@@ -489,7 +499,7 @@ _COMPILED = [(re.compile(p, re.S), t) for p, t in RULES]
 #: ``"body parameter 'year': "``, ``"input 'top': "``.
 _PREFIX = re.compile(
     r"(?P<p>(?:body|query|path|header|cookie) parameter '[^']*'|"
-    r"input '[^']*'|[^\s:;'\"(){}]+(?: [^\s:;'\"(){}]+)*?\.\w{2,7}|"
+    r"input '[^']*'|land cover|[^\s:;'\"(){}]+(?: [^\s:;'\"(){}]+)*?\.\w{2,7}|"
     r"[^\s:;'\"(){}]+): (?P<rest>.+)",
     re.S,
 )
@@ -527,7 +537,7 @@ def _prefix_da(prefix: str) -> str:
     m = re.fullmatch(r"(\w+) parameter ('[^']*')", prefix)
     if m:
         return f"{_PLACE_DA.get(m.group(1), 'parameteren')} {m.group(2)}"
-    return prefix
+    return {"land cover": "arealdække"}.get(prefix, prefix)
 
 
 def to_danish(message: str, fallback: bool = True, status: int = 422) -> str | None:
