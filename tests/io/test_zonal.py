@@ -105,3 +105,23 @@ def test_window_source_gives_the_rasterio_sources_numbers(tmp_path: Path, dtype:
                                                                          [False, False]])
     assert _plain_if_nodata_mask(m, 255) is m
     assert _plain_if_nodata_mask(np.ma.masked_equal(m.data, 4), 4).__class__ is np.ndarray
+
+
+def test_extract_arrays_one_row_per_feature_in_order() -> None:
+    # Rows are matched to features by position (no id field goes through exactextract),
+    # so every feature must give its row in order, one outside the raster too. A 10×10
+    # grid of 1 m cells at (0, 0)–(10, 10), cell id = row × 10 + column, row 7 is y 2–3
+    # and row 8 y 1–2: box (1, 1)–(2.5, 2.5) covers cell 71 by 1 × 0.5, 72 by 0.5 × 0.5,
+    # 81 whole, 82 by 0.5 × 1; the box far away covers nothing; box (3, 3)–(4, 4) covers
+    # cell 63 whole. first=5 numbers them 5, 6, 7.
+    from exactextract.raster import NumPyRasterSource
+
+    from naturkapital.io.zonal import extract_arrays
+
+    grid = NumPyRasterSource(np.zeros((10, 10), dtype=np.uint8), 0, 0, 10, 10)
+    geoms = np.array([box(1, 1, 2.5, 2.5), box(100, 100, 101, 101), box(3, 3, 4, 4)],
+                     dtype=object)
+    got = extract_arrays(geoms, grid, ["coverage", "cell_id"], first=5)
+    assert got["_i"] == [5, 6, 7]
+    assert [x.tolist() for x in got["cell_id"]] == [[71, 72, 81, 82], [], [63]]
+    assert [x.tolist() for x in got["coverage"]] == [[0.5, 0.25, 1.0, 0.5], [], [1.0]]

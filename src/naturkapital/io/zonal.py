@@ -101,19 +101,15 @@ def extract_batches(
 
 
 class _WKBFeature(Feature):
-    """A feature with integer row number ``_i`` and a WKB geometry: exactextract reads
-    the geometry as WKB, not through a GeoJSON text per feature."""
+    """A feature with a WKB geometry and no fields: exactextract reads the geometry as
+    WKB, not through a GeoJSON text per feature."""
 
-    def __init__(self, i: int | None = None, wkb: bytes | None = None) -> None:
+    def __init__(self, wkb: bytes | None = None) -> None:
         Feature.__init__(self)
-        self.props: dict[str, Any] = {} if i is None else {"_i": i}
         self.wkb = wkb
 
-    def set(self, name: str, value: Any) -> None:
-        self.props[name] = value
-
     def get(self, name: str) -> Any:
-        return self.props[name]
+        raise KeyError(name)
 
     def geometry(self) -> bytes | None:
         return self.wkb
@@ -125,41 +121,59 @@ class _WKBFeature(Feature):
         return "wkb"
 
     def fields(self) -> list[str]:
-        return list(self.props)
-
-
-class _Fields(_WKBFeature):
-    """A copy target that keeps the fields and drops the geometry."""
-
-    def set_geometry(self, wkb: bytes | None) -> None:
-        pass
+        return []
 
 
 class _WKBSource(FeatureSource):
-    def __init__(self, geoms: np.ndarray, first: int, srs_wkt: str | None) -> None:
+    """Features with a WKB geometry and no fields: exactextract writes one output row per
+    feature, in order, so a feature's row number is its position (no ``_i`` field to
+    copy back and forth through Python for every feature)."""
+
+    def __init__(self, geoms: np.ndarray, srs_wkt: str | None) -> None:
         super().__init__()
         self.wkb = shapely.to_wkb(geoms)
-        self.first = first
         self.wkt = srs_wkt
 
     def count(self) -> int:
         return len(self.wkb)
 
     def __iter__(self) -> Iterator[_WKBFeature]:
-        for k, w in enumerate(self.wkb.tolist()):
-            yield _WKBFeature(self.first + k, w)
+        for w in self.wkb.tolist():
+            yield _WKBFeature(w)
 
     def srs_wkt(self) -> str | None:
         return self.wkt
 
 
+class _Columns(_WKBFeature):
+    """A copy target that appends each field exactextract sets to its column list and
+    drops the geometry."""
+
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
+        _WKBFeature.__init__(self)
+        self.columns = columns
+
+    def set_geometry(self, wkb: bytes | None) -> None:
+        pass
+
+    def fields(self) -> list[str]:
+        return list(self.columns)
+
+    def set(self, name: str, value: Any) -> None:
+        col = self.columns.get(name)
+        if col is not None:
+            col.append(value)
+
+
 class _ArrayWriter(Writer):
-    """Collects each operation's output per feature in lists (no DataFrame)."""
+    """Collects each operation's output per feature in lists (no DataFrame): the
+    feature's fields go straight onto the lists, one Python call per field."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.columns: dict[str, list[Any]] = {"_i": []}
-        self._target = _Fields()  # one copy target for every feature
+        self.columns: dict[str, list[Any]] = {}
+        self._target = _Columns(self.columns)  # one copy target for every feature
+        self.written = 0
 
     def add_operation(self, op: Any) -> None:
         self.columns[op.name] = []
@@ -168,12 +182,8 @@ class _ArrayWriter(Writer):
         self.columns.setdefault(name, [])
 
     def write(self, feature: Any) -> None:
-        f = self._target
-        f.props = {}
-        feature.copy_to(f)
-        props = f.props
-        for name, col in self.columns.items():
-            col.append(props.get(name))
+        feature.copy_to(self._target)
+        self.written += 1
 
     def features(self) -> dict[str, list[Any]]:
         return self.columns
@@ -190,12 +200,17 @@ def extract_arrays(geoms: np.ndarray, sources: Sequence[Any] | Any, ops: Sequenc
                    ) -> dict[str, list[Any]]:
     """exactextract over shapely ``geoms`` (in the rasters' CRS), features passed as WKB
     and results kept as lists: ``_i`` (``first`` + the feature's position) and one list
-    per operation output (exactextract's column names), one entry per feature that
-    touched the rasters."""
-    return exact_extract(sources, _WKBSource(np.asarray(geoms, dtype=object), first,
-                                             srs_wkt),
-                         list(ops), weights=weights, include_cols=["_i"],
-                         output=_ArrayWriter())
+    per operation output (exactextract's column names), one entry per feature."""
+    geoms = np.asarray(geoms, dtype=object)
+    writer = _ArrayWriter()
+    exact_extract(sources, _WKBSource(geoms, srs_wkt), list(ops), weights=weights,
+                  output=writer)
+    cols = writer.columns
+    if writer.written != len(geoms) or any(len(c) != writer.written for c in cols.values()):
+        raise RuntimeError(f"exactextract wrote {writer.written} rows with "
+                           f"{[len(c) for c in cols.values()]} values for {len(geoms)} "
+                           "features")  # rows could no longer be matched by position
+    return {"_i": list(range(first, first + len(geoms))), **cols}
 
 
 #: Largest window (cells) :func:`window_source` reads into memory for one batch.
