@@ -7,6 +7,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from naturkapital.cli.app import console, progress_bar, sub_app
@@ -36,6 +37,10 @@ AlignOpt = Annotated[bool, typer.Option(
                     "resample water table and peat depth onto the carbon grid by average.")]
 RulesOpt = Annotated[Path | None, typer.Option(
     "--rules", help="Regeltabel CSV / rules table (default: klimaskovfonden_2024).")]
+#: Rows ``lowland screen`` prints when the result goes to a file (``--out``) and no
+#: ``--top`` is given: drawing 100 000 rows in a terminal takes minutes.
+SCREEN_ROWS_WITH_OUT = 50
+
 TopOpt = Annotated[int | None, typer.Option("--top", help="Vis kun de første N / print only "
                                                           "the first N rows.")]
 
@@ -142,8 +147,15 @@ def screen_cmd(parcels: Path | None, id_field: str | None, carbon: Path | None,
         res.meta["assumptions"] = list(dict.fromkeys(res.meta["assumptions"]
                                                      + got.assumptions))
     tbl = res.table
+    if top is None and out is not None:
+        top = SCREEN_ROWS_WITH_OUT  # the file has every parcel; the terminal a sample
     console.print(_screen_table(tbl, f"Lavbundsscreening (lowland screening) — {r.version}, "
                                      f"horisont {res.meta['horizon_years']:g} år", top))
+    if top is not None and len(tbl) > top:
+        console.print(f"… {len(tbl) - top:,} parceller mere (more parcels)"
+                      + (f" i (in) {escape(str(out))}" if out is not None else "")
+                      + "; --top 0 … N styrer tabellen (sets the table's rows)",
+                      highlight=False)
     counts = tbl["status"].value_counts()
     console.print("Status: " + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in
                                          ("eligible", "secondary", "ineligible")))

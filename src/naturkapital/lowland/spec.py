@@ -78,7 +78,8 @@ FACTORS = Param("emission_factors", "table", Text("Emissionsfaktorer", "Emission
                 Text("Emissionsfaktorer CSV (standard: SEGES).",
                      "Emission factors CSV (default: SEGES)."), default=None, faces=CLI)
 TOP = Param("top", "integer", Text("Vis kun de første N", "Top N"),
-            Text("Vis kun de første N rækker.", "Print only the first N rows."),
+            Text("Vis kun de første N rækker (standard: alle; 50 når --out er givet).",
+                 "Print only the first N rows (default: all; 50 when --out is given)."),
             default=None, faces=CLI, minimum=0)
 
 FETCH_INPUTS = (
