@@ -180,6 +180,11 @@ def test_views_on_a_phone(browser: object, live_server: Server) -> None:  # noqa
     page.locator("#form-where-rank summary").click()
     page.fill("#form-where-rank [name=unit_size_m]", "1000")
     _run(page, "rank")
+    # on a phone the legends fold behind one button (folded at first): open them
+    toggle = page.locator("#legend-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator("#where-legend").is_hidden()
+    toggle.click()
     assert "1 Protect" in _legend(page, "#where-legend")
     # on a phone the view's legend replaces the NKI legend; nothing is wider than the screen
     assert page.locator("#legend").is_hidden()
