@@ -186,6 +186,7 @@ def test_views_on_a_phone(browser: object, live_server: Server) -> None:  # noqa
     assert page.locator("#where-legend").is_hidden()
     toggle.click()
     assert "1 Protect" in _legend(page, "#where-legend")
+    assert "null" not in page.locator("#where-rank-out").inner_text()
     # on a phone the view's legend replaces the NKI legend; nothing is wider than the screen
     assert page.locator("#legend").is_hidden()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -53,6 +53,12 @@
   }
 
   /** A legend box in the map's legend stack (created once, above the other legends). */
+  /** Replace a node's children, leaving out the optional parts that are null
+   *  (replaceChildren would write them as the text "null"). */
+  function fill(node, ...parts) {
+    node.replaceChildren(...parts.filter((p) => p !== null && p !== undefined));
+  }
+
   function legendBox(id) {
     let box = document.getElementById(id);
     if (box) return box;
@@ -220,7 +226,7 @@
     const ix = d.indices[d.indices.length - 1];
     const top = d.patches.features.slice().sort((a, b) =>
       b.properties._dpc_raw - a.properties._dpc_raw).slice(0, 5);
-    out.replaceChildren(
+    fill(out,
       el("div", { class: "kpis" },
         kpi("ECA", `${fmt(ix.eca_ha, 0)} ha · ${fmt(ix.eca_pct_of_habitat, 1)} %`),
         kpi("PC", fmt(ix.pc, 4)),
@@ -252,7 +258,7 @@
           style: `background:${colour}` }), t(key))),
         td(fmt(u.length, 0), 1), td(fmt(sum("farmland_ha"), 0), 1), td(fmt(sum("eca_gain_ha"), 1), 1));
     });
-    out.replaceChildren(
+    fill(out,
       table([[t("whereClass")], [t("whereUnits"), 1], [t("whereFarmHa"), 1],
         [t("whereEcaGain"), 1]], rows, "compact"),
       el("p", { class: "note" }, t("whereRankNote", { u: fmt(d.meta.unit_size_m || 0, 0),
@@ -288,7 +294,7 @@
     rows.push(el("tr", { class: "total" }, td(t("whereTotal")), td(fmt(total.target_ha, 0), 1),
       td(fmt(total.allocated_ha, 1), 1), td(fmt(total.cost_dkk / 1e6, 2), 1),
       td(fmt(total.greedy_cost_dkk / 1e6, 2), 1), ...cols.map(() => td(""))));
-    out.replaceChildren(
+    fill(out,
       el("div", { class: "kpis" },
         kpi(t("whereCost"), `${fmt(Number(m.cost_dkk) / 1e6, 2)} ${t("whereMio")}`, "main"),
         kpi(t("whereGap"), `${fmt(Number(m.mip_gap_pct), 2)} %`),
