@@ -175,7 +175,7 @@ def _json_key() -> str:
     return f"json-s{MAP_TOLERANCE_M:g}-p{MAP_PRECISION_DEG:g}"
 
 
-def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float = 0.0,
+def geojson_4326(gdf: gpd.GeoDataFrame, columns: list[str], simplify_m: float = 0.0,
              precision: float = 1e-6) -> dict[str, Any]:
     """Polygons in EPSG:4326 (``precision`` degrees, 1e-6 ≈ 0.1 m) with the given
     columns; ``simplify_m`` > 0 simplifies them first (metres, topology-preserving per
@@ -251,12 +251,12 @@ class LowlandService:
         table = records(pd.DataFrame(units[CANDIDATE_COLUMNS]))
         if not map_view:
             return {"meta": meta, "table": table,
-                    "candidates": _geojson(units, CANDIDATE_COLUMNS + ["indicative"])}
+                    "candidates": geojson_4326(units, CANDIDATE_COLUMNS + ["indicative"])}
         meta["map_geometry"] = (f"simplified for the map ({MAP_TOLERANCE_M:g} m, "
                                 f"{MAP_PRECISION_DEG:g}°; areas from the full geometry); "
                                 "downloads (format=geojson, gpkg) keep the full geometry")
         return {"meta": meta, "table": table,
-                "candidates": _geojson(units, MAP_PROPERTIES, MAP_TOLERANCE_M,
+                "candidates": geojson_4326(units, MAP_PROPERTIES, MAP_TOLERANCE_M,
                                        MAP_PRECISION_DEG)}
 
     def candidates_json(self, kommune: str, top: int | None) -> bytes:
@@ -303,7 +303,7 @@ class LowlandService:
             units = res.units
             if fmt == "geojson":
                 cols = [c for c in units.columns if c != "geometry"]
-                doc = _geojson(units, cols)
+                doc = geojson_4326(units, cols)
                 doc["metadata"] = meta
                 return json.dumps(doc, ensure_ascii=False).encode("utf-8")
             table = pd.DataFrame(units.drop(columns="geometry"))
@@ -430,7 +430,7 @@ def screen_doc(out: ScreenOut) -> dict[str, Any]:
         tbl[[c for c in PARCEL_MAP_COLUMNS if c in tbl.columns]], on="parcel_id", how="left")
     geo = gpd.GeoDataFrame(geo, geometry="geometry", crs=out.parcels.crs)
     return {"meta": out.meta, "table": records(tbl),
-            "parcels": _geojson(geo, [c for c in PARCEL_MAP_COLUMNS if c in geo.columns])}
+            "parcels": geojson_4326(geo, [c for c in PARCEL_MAP_COLUMNS if c in geo.columns])}
 
 
 # ---------------------------------------------------------------- routes

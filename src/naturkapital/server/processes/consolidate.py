@@ -15,7 +15,7 @@ from naturkapital.consolidation.compute import consolidate
 from naturkapital.consolidation.spec import CONSOLIDATE
 from naturkapital.core.errors import InputError
 from naturkapital.io.local import InMemory
-from naturkapital.server.lowland import _geojson
+from naturkapital.server.lowland import geojson_4326
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 from naturkapital.server.rest import input_file
 
@@ -80,8 +80,8 @@ def execute_consolidate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
     area = res.project_area if res.project_area is not None else \
         gpd.GeoDataFrame(geometry=[], crs=res.parcels.crs)
     return {"swaps": doc["swaps"], "balance": doc["balance"], "scenario": scenario,
-            "parcels": _geojson(parcels, cols), "project_area": _geojson(area, []),
-            "farms": _geojson(farms, ["owner"]), "summary": doc["summary"],
+            "parcels": geojson_4326(parcels, cols), "project_area": geojson_4326(area, []),
+            "farms": geojson_4326(farms, ["owner"]), "summary": doc["summary"],
             "meta": doc["meta"]}
 
 

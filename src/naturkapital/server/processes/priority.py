@@ -6,20 +6,17 @@ tables records, ``meta`` JSON-ready."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
-
-import shapely
 
 from naturkapital.core.jsonable import jsonable, records
 from naturkapital.priority.spec import ALLOCATE, NETWORK, PLAN, RANK
-from naturkapital.server.lowland import _geojson
+from naturkapital.server.lowland import geojson_4326
 from naturkapital.server.processes import ProcessContext, ProcessSpec, register
 
 
 def geojson(gdf: Any) -> dict[str, Any]:
     """A layer with all its columns as GeoJSON in EPSG:4326 (coordinates to 1e-6°)."""
-    return _geojson(gdf, [c for c in gdf.columns if c != gdf.geometry.name])
+    return geojson_4326(gdf, [c for c in gdf.columns if c != gdf.geometry.name])
 
 
 def execute_network(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
@@ -60,11 +57,9 @@ def execute_allocate(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                           v["budget"], time_limit=v["time_limit"],
                           boundary_penalty=v["boundary_penalty"], staged=v["staged"],
                           maximise_eca=v["maximise_eca"])
-    wgs = res.plan.to_crs(4326)
-    wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
     meta = dict(res.meta)
     meta.pop("cost_table", None)
-    return {"plan": json.loads(wgs.to_json(drop_id=True, na="null")),
+    return {"plan": geojson(res.plan),
             "summary": records(res.summary), "meta": jsonable(meta)}
 
 
@@ -83,11 +78,6 @@ def execute_plan(inputs: Any, ctx: ProcessContext) -> dict[str, Any]:
                        v["distance"], v["buffer_m"], v["min_patch_ha"], v["time_limit"],
                        v["staged"], v["budget"], v["boundary_penalty"],
                        v["min_unit_share"])
-
-    def geojson(gdf) -> dict:
-        wgs = gdf.to_crs(4326)
-        wgs["geometry"] = shapely.set_precision(wgs.geometry.values, 1e-6)
-        return json.loads(wgs.to_json(drop_id=True, na="null"))
 
     return {"plan": geojson(res.allocation.plan),
             "summary": records(res.summary),
