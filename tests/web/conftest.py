@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
+from naturkapital.landcover.sources import DEFAULT_CHANGE
 from naturkapital.nki import compute as nki_compute
 from naturkapital.server import Settings, create_app
 from naturkapital.server.cache import NKIService
@@ -194,7 +195,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("live") / "live.sqlite"
     srv = Server(f"sqlite:///{db}")
     try:
-        for path in ("/api/municipalities", "/api/compare"):
+        change = [f"/api/municipalities?landcover=corine&year={e.split(':')[1]}"
+                  for e in DEFAULT_CHANGE]  # the compare tab's levels
+        for path in ("/api/municipalities", "/api/compare", *change):
             httpx.get(srv.url + path, timeout=120).raise_for_status()
         yield srv
     finally:

@@ -172,7 +172,7 @@ def test_user_journey(browser: object, live_server: Server,
     page.locator(".tabs button[data-tab=compare]").click()
     page.select_option("#cmp-add", "563")
     page.locator("#cmp-add-btn").click()
-    page.wait_for_selector("#cmp-cards .cmp-card[data-id='563'] img", timeout=15_000)
+    page.wait_for_selector("#cmp-cards .cmp-card[data-id='563'] img", timeout=45_000)
     _diagram_loaded(page, "#cmp-cards .cmp-card[data-id='563'] img")
     _shot(page, "06-compare")
 

@@ -15,6 +15,9 @@ EMBEDDED: tuple[str, ...] = ("basemap2021", "corine")
 YEARS: tuple[int, ...] = tuple(sorted(CORINE_YEARS)) + (2021,)
 #: The embedded epochs as land-cover specs (``basemap2021``, ``corine:YEAR``).
 EPOCHS: tuple[str, ...] = ("basemap2021",) + tuple(f"corine:{y}" for y in sorted(CORINE_YEARS))
+#: The change the web app's compare tab opens with: the longest span within one dataset
+#: (CORINE's oldest to newest epoch), so the change shown is not a change of source.
+DEFAULT_CHANGE: tuple[str, str] = (f"corine:{min(CORINE_YEARS)}", f"corine:{max(CORINE_YEARS)}")
 
 
 def epoch_of(landcover: str = "basemap2021", year: int | None = None) -> str:

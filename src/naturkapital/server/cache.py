@@ -34,7 +34,11 @@ from naturkapital.core.errors import InputError
 from naturkapital.core.jsonable import finite_or_none, records
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.landtypes import LAND_TYPES
-from naturkapital.landcover.sources import EPOCHS, epoch_of  # noqa: F401  (re-exported)
+from naturkapital.landcover.sources import (  # noqa: F401  (EPOCHS, epoch_of re-exported)
+    DEFAULT_CHANGE,
+    EPOCHS,
+    epoch_of,
+)
 from naturkapital.nki import compute as nki_compute
 from naturkapital.nki.index import contributions, nature_shares
 from naturkapital.report.nki_diagram import draw_diagram
@@ -241,7 +245,9 @@ class NKIService:
         """Compute what the web app shows first (run in a background thread)."""
         self.rows("basemap2021")
         self.municipalities_geojson()
-        self.compare_rows("corine:2012", "corine:2018")
+        for epoch in DEFAULT_CHANGE:  # the compare tab's levels
+            self.rows(epoch)
+        self.compare_rows("corine:2012", "corine:2018")  # GET /api/compare's default
 
     def json_bytes(self, key: tuple[Any, ...], make: Callable[[], Any]) -> bytes:
         """A read-only JSON answer, serialised once (the default tables never change)."""

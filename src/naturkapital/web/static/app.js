@@ -493,6 +493,8 @@
         onclick: () => { state.cmp.ids = state.cmp.ids.filter((x) => x !== id); renderCompare(); writeUrl(true); } }, "×"))));
     $("#cmp-add-btn").disabled = ids.length >= 5;
     let a, b;
+    $("#cmp-status").className = "status";
+    $("#cmp-status").textContent = t("computing");  // an epoch's first table takes seconds
     try {
       [a, b] = await Promise.all([levels(from), levels(to)]);
     } catch (err) {
