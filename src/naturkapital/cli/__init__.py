@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from naturkapital.cli.app import app, console_err
 from naturkapital.core.errors import InputError
+from naturkapital.core.memory import no_hugepage_advice
 
 # Importing the command modules registers their commands on ``app``.
 from naturkapital.cli import nki as _nki  # noqa: E402,F401  isort: skip
@@ -76,6 +77,7 @@ def _chain_text(exc: BaseException) -> str:
 
 def main() -> None:
     """Entry point: run the app; bad input → one line on stderr, exit code 2."""
+    no_hugepage_advice()
     try:
         app(standalone_mode=False)
     except InputError as exc:
