@@ -9,6 +9,7 @@ from rich.markup import escape
 from naturkapital.cli.app import app, console_err
 from naturkapital.core.errors import InputError
 from naturkapital.core.memory import no_hugepage_advice
+from naturkapital.core.parallel import set_workers
 
 # Importing the command modules registers their commands on ``app``.
 from naturkapital.cli import nki as _nki  # noqa: E402,F401  isort: skip
@@ -78,6 +79,7 @@ def _chain_text(exc: BaseException) -> str:
 def main() -> None:
     """Entry point: run the app; bad input → one line on stderr, exit code 2."""
     no_hugepage_advice()
+    set_workers(None)  # large inputs use every core (the server sets 1 again)
     try:
         app(standalone_mode=False)
     except InputError as exc:

@@ -28,8 +28,10 @@ def serve_cmd(
     """Start webappen og HTTP-API'et. Serve the web app and the HTTP API (OGC API – Processes)."""
     import uvicorn
 
+    from naturkapital.core.parallel import set_workers
     from naturkapital.server import Settings, create_app
 
+    set_workers(1)  # requests run in threads: no forked workers inside the server
     settings = Settings.from_env(db_url=db, token=token)
     application = create_app(settings)
     store = application.state.store

@@ -20,6 +20,11 @@ class InputError(Exception):
         self.problem = problem
         super().__init__(f"{self.source}: {problem}")
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its source and problem (raised in a worker process, re-raised by
+        the parent)."""
+        return (type(self), (self.source, self.problem))
+
 
 class TooLargeError(InputError):
     """Input over a size limit (too many cells, features or bytes); the web layer

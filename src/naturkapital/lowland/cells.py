@@ -203,9 +203,28 @@ def open_lowland_rasters(r: LowlandRasters) -> Iterator[tuple[rasterio.DatasetRe
         yield carbon, sources
 
 
+def check_overlap(parcels: gpd.GeoDataFrame, carbon: rasterio.DatasetReader,
+                  rasters: LowlandRasters, parcels_source: str) -> None:
+    """Raise an InputError naming ``parcels_source`` when no parcel (in the carbon
+    raster's CRS) overlaps the carbon raster."""
+    if not parcels.intersects(box(*carbon.bounds)).any():
+        raise InputError(parcels_source, f"every parcel lies outside the carbon raster "
+                                         f"{rasters.carbon} (outside the area it covers, "
+                                         "e.g. in the sea or another municipality; "
+                                         "check the CRS and extent)")
+
+
+def check_parcels_overlap(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
+                          parcels_source: str = "parcels") -> None:
+    """:func:`check_overlap` for parcels in any CRS (the carbon raster opened here)."""
+    with open_raster(rasters.carbon, 1, "carbon raster") as carbon:
+        check_overlap(parcels.to_crs(carbon.crs), carbon, rasters, parcels_source)
+
+
 def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
                   parcels_source: str = "parcels",
-                  progress: Callable[[int], None] | None = None) -> Extraction:
+                  progress: Callable[[int], None] | None = None,
+                  checks: bool = True) -> Extraction:
     """Cells of every parcel (column ``parcel_id``) on the carbon grid.
 
     Parcels go to exactextract in batches (:func:`naturkapital.io.zonal.feature_batches`);
@@ -215,15 +234,14 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     large goes to exactextract with the three maps as sources, joined by cell id.
 
     Raises :class:`InputError` when no parcel overlaps the carbon raster, or when a
-    raster holds values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm).
+    raster holds values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm);
+    ``checks=False`` leaves both to the caller (a chunk of a larger set of parcels:
+    :func:`check_overlap`, :func:`value_ranges`, :func:`check_ranges`).
     """
     with open_lowland_rasters(rasters) as (carbon, sources):
         pr = parcels.to_crs(carbon.crs)
-        if not pr.intersects(box(*carbon.bounds)).any():
-            raise InputError(parcels_source, f"every parcel lies outside the carbon raster "
-                                             f"{rasters.carbon} (outside the area it covers, "
-                                             "e.g. in the sea or another municipality; "
-                                             "check the CRS and extent)")
+        if checks:
+            check_overlap(pr, carbon, rasters, parcels_source)
         cell_ha = cell_area_ha(carbon)
         n = len(pr)
         parcel_ha = np.asarray(pr.geometry.area, dtype=float) / 10_000.0
@@ -256,7 +274,8 @@ def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
     ext = Extraction(parcel_ids=pr[PARCEL_ID].tolist(), offsets=offsets, parcel_ha=parcel_ha,
                      area_ha=cover * cell_ha, carbon=carbon_v, gvsmax=water, peat=peat,
                      crs=crs, cell_ha=cell_ha, aligned=rasters.align)
-    _check_ranges(ext, rasters)
+    if checks:
+        check_ranges(value_ranges(ext), rasters)
     return ext
 
 
@@ -340,24 +359,55 @@ def _join_batch(res, ncell: int) -> tuple[np.ndarray, ...]:
     return (all_keys // ncell, cover, *arrays)
 
 
-def _check_ranges(ext: Extraction, r: LowlandRasters) -> None:
-    if not ext.carbon.size:
+#: The three maps' values as the extraction names them.
+MAPS = ("carbon", "gvsmax", "peat")
+
+
+@dataclass(frozen=True)
+class ValueRanges:
+    """Number of cells and each map's lowest and highest value inside the parcels
+    (NaN: no data)."""
+
+    cells: int
+    low: dict[str, float]
+    high: dict[str, float]
+
+
+def value_ranges(ext: Extraction) -> ValueRanges:
+    """The value ranges of an extraction."""
+    def ends(reduce: np.ufunc) -> dict[str, float]:
+        return {a: float(reduce.reduce(v)) if v.size else np.nan
+                for a in MAPS for v in (getattr(ext, a),)}
+
+    return ValueRanges(int(ext.carbon.size), ends(np.fmin), ends(np.fmax))
+
+
+def combine_ranges(parts: list[ValueRanges]) -> ValueRanges:
+    """The ranges of several extractions together."""
+    return ValueRanges(sum(p.cells for p in parts),
+                       {a: float(np.fmin.reduce([p.low[a] for p in parts])) for a in MAPS},
+                       {a: float(np.fmax.reduce([p.high[a] for p in parts])) for a in MAPS})
+
+
+def check_ranges(ranges: ValueRanges, r: LowlandRasters) -> None:
+    """Raise an InputError naming the raster when a map has no data inside any parcel
+    or values outside its physical range (OC 0–100 %, peat depth ≥ 0 cm); nothing to
+    check without cells."""
+    if not ranges.cells:
         return
-    lows, highs = {}, {}
     for attr, path, what in (("carbon", r.carbon, "carbon raster"),
                              ("gvsmax", r.water_table, "water-table raster"),
                              ("peat", r.peat_depth, "peat-depth raster")):
-        v = getattr(ext, attr)
-        lows[attr], highs[attr] = np.fmin.reduce(v), np.fmax.reduce(v)  # NaN: no data
-        if np.isnan(lows[attr]):
+        if np.isnan(ranges.low[attr]):
             raise InputError(path, f"the {what} has no data inside any parcel (every "
                                    "cell there is nodata); check the nodata value and "
                                    "the extent")
-    lo, hi = lows["carbon"], highs["carbon"]
+    lo, hi = ranges.low["carbon"], ranges.high["carbon"]
     if lo < 0 or hi > 100:
         raise InputError(r.carbon, f"carbon raster values must be organic carbon in % (0–100)"
                                    f"; found {lo:g} to {hi:g} inside the parcels "
                                    "(g/kg? class codes? set the nodata value?)")
-    if lows["peat"] < 0:
-        raise InputError(r.peat_depth, f"peat depth must be cm ≥ 0; found {lows['peat']:g} "
-                                       "inside the parcels (set the nodata value?)")
+    if ranges.low["peat"] < 0:
+        raise InputError(r.peat_depth, f"peat depth must be cm ≥ 0; found "
+                                       f"{ranges.low['peat']:g} inside the parcels "
+                                       "(set the nodata value?)")

@@ -85,9 +85,10 @@ class EmissionArrays:
     """Emissions of many parcels at once: t CO2e/yr per parcel by gas.
 
     ``notes``: per parcel the assumption notes (situations without a published
-    source), before-situations first. ``used_by``: per situation applied, in the order
-    of the factor table, (``before``/``after``, situation name, area (ha) per parcel,
-    whether it hit a cell of the parcel); :meth:`used` gives one parcel's areas as
+    source), before-situations first. ``used_by``: per situation that could apply (in
+    rotation and not, before and after), in the order of the factor table,
+    (``before``/``after``, situation name, area (ha) per parcel, whether it hit a cell
+    of the parcel); :meth:`used` gives one parcel's areas as
     ``{"before": {name: ha}, "after": {name: ha}}``.
     """
 
@@ -114,6 +115,21 @@ class EmissionArrays:
     @property
     def after_total(self) -> np.ndarray:
         return self.after["co2"] + self.after["n2o"] + self.after["ch4"]
+
+    @classmethod
+    def concat(cls, parts: list[EmissionArrays]) -> EmissionArrays:
+        """The parcels of ``parts`` one after the other (parts from the same factor
+        table, so their ``used_by`` entries match one by one)."""
+        def cat(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(arrays)
+
+        first = parts[0]
+        return cls(before={k: cat([p.before[k] for p in parts]) for k in first.before},
+                   after={k: cat([p.after[k] for p in parts]) for k in first.after},
+                   notes=[x for p in parts for x in p.notes], gwp=dict(first.gwp),
+                   used_by=[(u[0], u[1], cat([p.used_by[j][2] for p in parts]),
+                             cat([p.used_by[j][3] for p in parts]))
+                            for j, u in enumerate(first.used_by)])
 
     def take(self, pos: np.ndarray) -> EmissionArrays:
         """The parcels at positions ``pos`` (−1: a parcel without cells, all zero)."""
@@ -162,15 +178,18 @@ def emissions_arrays(idx: np.ndarray, oc: np.ndarray, area_ha: np.ndarray,
         totals = {g: np.zeros(n) for g in ("co2", "n2o", "ch4")}
         for rot in (True, False):
             cell = ok & (rot_cell == rot)
-            if not cell.any():
-                continue
             situations = factors.select(rot, water) if when == "before" else \
                 factors.select(False, water)
+            if not cell.any():
+                used_hits += [(when, s.name, np.zeros(n), np.zeros(n, dtype=bool))
+                              for s in situations]
+                continue
             done = np.zeros(oc.size, dtype=bool)
             for s in situations:
                 inside = cell & s.contains(oc)
                 hit = inside & ~done
                 if not hit.any():
+                    used_hits.append((when, s.name, np.zeros(n), np.zeros(n, dtype=bool)))
                     continue
                 if (inside & done).any():
                     raise InputError(factors.path, f"OC intervals overlap for the {what} "

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from naturkapital.core.numbers import check_number
+from naturkapital.core.parallel import map_chunks
 from naturkapital.lowland.budget import (
     BREACHES,
     Budget,
@@ -49,8 +50,13 @@ from naturkapital.lowland.cells import (
     PARCEL_ID,
     Extraction,
     LowlandRasters,
+    ValueRanges,
+    check_parcels_overlap,
+    check_ranges,
+    combine_ranges,
     extract_cells,
     segment_sums,
+    value_ranges,
 )
 from naturkapital.lowland.co2 import (
     EmissionArrays,
@@ -486,11 +492,29 @@ class Screened:
                        assumptions=list(em.assumptions))
 
 
-def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
-                  factors: EmissionFactors, horizon: float) -> Screened:
-    """Screen every parcel row of ``parcels`` (columns ``parcel_id``, ``in_rotation``
-    and optionally ``bid_dkk_per_ha``, ``total_bid_dkk``) from the extracted cells
-    ``ext``; ``horizon`` in years."""
+@dataclass
+class Measured:
+    """Per parcel row: the measured values (:func:`measure_arrays`) and emissions; the
+    grid they were read on (CRS, cell area in ha)."""
+
+    metrics: dict[str, np.ndarray]
+    emissions: EmissionArrays
+    crs: str
+    cell_ha: float
+
+    @classmethod
+    def concat(cls, parts: list[Measured]) -> Measured:
+        """The parcel rows of ``parts`` one after the other."""
+        return cls({k: np.concatenate([p.metrics[k] for p in parts])
+                    for k in parts[0].metrics},
+                   EmissionArrays.concat([p.emissions for p in parts]),
+                   parts[0].crs, parts[0].cell_ha)
+
+
+def measure_cells(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
+                  factors: EmissionFactors) -> Measured:
+    """Measured values and emissions of every parcel row of ``parcels`` (columns
+    ``parcel_id``, ``in_rotation``) from the extracted cells ``ext``."""
     ids = parcels[PARCEL_ID].tolist()
     where = {pid: i for i, pid in enumerate(ext.parcel_ids)}
     if len(where) == len(ids) and ext.parcel_ids == ids:  # the usual case: same rows
@@ -505,6 +529,58 @@ def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
     rot_ext[pos[pos >= 0]] = rot[pos >= 0]
     em = emissions_arrays(ext.parcel_index, ext.carbon, ext.area_ha, rot_ext,
                           factors).take(pos)
+    return Measured(m, em, ext.crs, ext.cell_ha)
+
+
+#: Parcels per chunk when screening many: one chunk's cells are in memory at a time
+#: (100 000 parcels of about 1 ha hold 12 million cells of 10 m, 470 MB at once).
+CHUNK_PARCELS = 10_000
+
+
+def _measure_chunk(task: tuple[gpd.GeoDataFrame, LowlandRasters, ParamTable,
+                               EmissionFactors, str]) -> tuple[Measured, ValueRanges]:
+    """One chunk of :func:`measure_parcels` (run in a worker process)."""
+    parcels, rasters, rules, factors, source = task
+    ext = extract_cells(parcels, rasters, source, checks=False)
+    return measure_cells(parcels, ext, rules, factors), value_ranges(ext)
+
+
+def measure_parcels(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: ParamTable,
+                    factors: EmissionFactors, parcels_source: str = "parcels",
+                    progress: Callable[[int], None] | None = None,
+                    chunk: int | None = None, n_workers: int | None = None) -> Measured:
+    """Measured values and emissions of every parcel, read from the rasters ``chunk``
+    parcels at a time, in :func:`naturkapital.core.parallel.workers` processes (each
+    parcel is measured from its own cells, so chunks change no number). The checks of
+    :func:`naturkapital.lowland.cells.extract_cells` hold for all parcels together
+    (``chunk`` defaults to :data:`CHUNK_PARCELS`)."""
+    chunk = chunk or CHUNK_PARCELS
+    if len(parcels) <= chunk:
+        ext = extract_cells(parcels, rasters, parcels_source, progress)
+        return measure_cells(parcels, ext, rules, factors)
+    check_parcels_overlap(parcels, rasters, parcels_source)
+    tasks = [(parcels.iloc[i:i + chunk], rasters, rules, factors, parcels_source)
+             for i in range(0, len(parcels), chunk)]
+    parts = map_chunks(_measure_chunk, tasks, n_workers,
+                       done=(lambda i: progress(len(tasks[i][0]))) if progress else None)
+    check_ranges(combine_ranges([r for _, r in parts]), rasters)
+    return Measured.concat([m for m, _ in parts])
+
+
+def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
+                  factors: EmissionFactors, horizon: float) -> Screened:
+    """Screen every parcel row of ``parcels`` (columns ``parcel_id``, ``in_rotation``
+    and optionally ``bid_dkk_per_ha``, ``total_bid_dkk``) from the extracted cells
+    ``ext``; ``horizon`` in years."""
+    return judge_measured(parcels, measure_cells(parcels, ext, rules, factors), rules,
+                          horizon)
+
+
+def judge_measured(parcels: pd.DataFrame, measured: Measured, rules: ParamTable,
+                   horizon: float) -> Screened:
+    """Budget, price per tonne and verdicts of every parcel row from its measured
+    values and emissions."""
+    m, em = measured.metrics, measured.emissions
 
     def given(col: str) -> np.ndarray:
         return pd.to_numeric(parcels.get(col, pd.Series(np.nan, index=parcels.index)),
@@ -514,8 +590,8 @@ def screen_arrays(parcels: pd.DataFrame, ext: Extraction, rules: ParamTable,
     price = price_per_tonne(bud.total_dkk, em.before_total - em.after_total, horizon)
     res = judge_arrays(m, bud, price, rules)
     status = status_arrays(res)
-    return Screened(ids=ids, metrics=m, emissions=em, budget=bud, price=price, results=res,
-                    status=status, horizon=horizon, rules=rules)
+    return Screened(ids=parcels[PARCEL_ID].tolist(), metrics=m, emissions=em, budget=bud,
+                    price=price, results=res, status=status, horizon=horizon, rules=rules)
 
 
 def screen(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: ParamTable,
@@ -527,19 +603,26 @@ def screen(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: ParamTable
     ``horizon_years`` defaults to the rules table's ``default_horizon_years`` (an
     assumption, then listed as such). Returns a :class:`ScreenResult`.
     """
-    check_horizon(horizon_years)
-    ext = extract_cells(parcels, rasters, parcels_source, progress)
-    return screen_extracted(parcels, ext, rasters, rules, factors, horizon_years)
+    horizon_years = check_horizon(horizon_years)
+    measured = measure_parcels(parcels, rasters, rules, factors, parcels_source, progress)
+    return _result(parcels, measured, rasters, rules, factors, horizon_years)
 
 
 def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: LowlandRasters,
                      rules: ParamTable, factors: EmissionFactors,
                      horizon_years: float | None = None) -> ScreenResult:
     """Screening from already extracted cells (see :func:`screen`)."""
-    horizon_years = check_horizon(horizon_years)
+    return _result(parcels, measure_cells(parcels, ext, rules, factors), rasters, rules,
+                   factors, check_horizon(horizon_years))
+
+
+def _result(parcels: gpd.GeoDataFrame, measured: Measured, rasters: LowlandRasters,
+            rules: ParamTable, factors: EmissionFactors,
+            horizon_years: float | None) -> ScreenResult:
+    """The screening's table, verdicts and metadata from the measured parcels."""
     horizon_given = horizon_years is not None
     horizon = float(horizon_years if horizon_given else rules["default_horizon_years"])
-    screened = screen_arrays(parcels, ext, rules, factors, horizon)
+    screened = judge_measured(parcels, measured, rules, horizon)
     table = _table(parcels, screened, factors, horizon_given)
     assumptions: list[str] = []
     if not horizon_given:
@@ -566,8 +649,8 @@ def screen_extracted(parcels: gpd.GeoDataFrame, ext: Extraction, rasters: Lowlan
                                                           "below"),
         "alignment": ("water table and peat depth warped onto the carbon grid by cell-area "
                       "average (--align)" if rasters.align else "all three maps on one grid"),
-        "grid_crs": ext.crs,
-        "cell_ha": ext.cell_ha,
+        "grid_crs": measured.crs,
+        "cell_ha": measured.cell_ha,
         "assumptions": assumptions,
         "units": {"*_ha": "ha", "*_pct": "%", "*_cm": "cm (GVSmax negative below surface)",
                   "co2e_*_t_per_year": "t CO2e per year", "*_dkk": "DKK",
