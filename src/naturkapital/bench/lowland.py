@@ -19,6 +19,7 @@ budget (:func:`naturkapital.lowland.screening.screen`).
 from __future__ import annotations
 
 import json
+import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,14 +132,17 @@ def generate_lowland(folder: str | Path = "benchmarks/data/lowland", n: int = 10
 
 @dataclass
 class LowlandBench:
-    """Seconds to read and to screen (wall and CPU of this process), the extraction
-    alone now and in the baseline, and the status counts."""
+    """Seconds to read and to screen (wall, and CPU of this process and its worker
+    processes), the worker processes used, the peak memory (MB, the largest process),
+    the extraction alone now and in the baseline, and the status counts."""
 
     n: int
     read_s: float
     screen_s: float
     status: dict[str, int]
     cpu_s: float = float("nan")
+    workers: int = 1
+    peak_mb: float = float("nan")
     extract_s: float = float("nan")
     baseline_extract_s: float = float("nan")
     identical: bool = True
@@ -207,9 +211,16 @@ def baseline_extract(parcels: gpd.GeoDataFrame, inp: LowlandInput) -> tuple:
     return tuple(np.concatenate(x) for x in zip(*pieces, strict=True))
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished worker processes."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def run_lowland(inp: LowlandInput, baseline: bool = True) -> LowlandBench:
     """Time ``read_parcels`` + ``screen`` on the generated input; then the extraction
     alone, and (``baseline``) the previous extraction, checked to give the same cells."""
+    from naturkapital.core.parallel import workers
     from naturkapital.lowland.cells import LowlandRasters, extract_cells
     from naturkapital.lowland.parcels import ParcelFields, read_parcels
     from naturkapital.lowland.rules import load_emission_factors, load_rules
@@ -218,16 +229,19 @@ def run_lowland(inp: LowlandInput, baseline: bool = True) -> LowlandBench:
     rules, factors = load_rules(), load_emission_factors()
     fields = ParcelFields("in_rotation", "bid", "total_bid", "synergy", "applicant")
     rasters = LowlandRasters(inp.carbon, inp.water_table, inp.peat_depth)
-    c0 = time.process_time()
+    c0 = _cpu_seconds()
     t0 = time.perf_counter()
     parcels = read_parcels(inp.parcels, "parcel_id", fields, rules)
     t1 = time.perf_counter()
     res = screen(parcels, rasters, rules, factors, None, str(inp.parcels))
     t2 = time.perf_counter()
-    cpu = time.process_time() - c0
+    cpu = _cpu_seconds() - c0
     counts = res.table["status"].value_counts()
+    peak = max(resource.getrusage(who).ru_maxrss for who in
+               (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024.0
     out = LowlandBench(len(parcels), t1 - t0, t2 - t1,
-                       {str(k): int(v) for k, v in counts.items()}, cpu_s=cpu)
+                       {str(k): int(v) for k, v in counts.items()}, cpu_s=cpu,
+                       workers=workers(), peak_mb=peak)
     t0 = time.perf_counter()
     ext = extract_cells(parcels, rasters)
     out.extract_s = time.perf_counter() - t0

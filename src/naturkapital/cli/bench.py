@@ -195,8 +195,10 @@ def lowland_cmd(
 
     Prints the timings and, last, parcels=N seconds=S parcels_per_s=P (per wall second)
     parcels_per_cpu_s=C ratio_vs_baseline=R identical=… cpu_seconds=… load_1min=L (the
-    machine's load average when the run started); the baseline is the same run with
-    the previous cell extraction (timed separately, checked to give the same cells).
+    machine's load average when the run started) workers=W (worker processes; set
+    NATURKAPITAL_WORKERS to change) peak_mb=M (the largest process's peak memory);
+    the baseline is the same run with the previous cell extraction (timed separately,
+    checked to give the same cells).
     """
     from naturkapital.bench.lowland import generate_lowland, run_lowland
 
@@ -213,7 +215,8 @@ def lowland_cmd(
     t.add_row("screen (extract, judge, CO2, budget)", f"{res.screen_s:.1f}",
               f"{res.n / res.screen_s:,.0f}")
     t.add_row("total", f"{res.total_s:.1f}", f"{res.parcels_per_s:,.0f}")
-    t.add_row("total, CPU of this process", f"{res.cpu_s:.1f}", f"{res.parcels_per_cpu_s:,.0f}")
+    t.add_row(f"total, CPU ({res.workers} worker processes)", f"{res.cpu_s:.1f}",
+              f"{res.parcels_per_cpu_s:,.0f}")
     t.add_row("cell extraction alone, current", f"{res.extract_s:.1f}",
               f"{res.n / res.extract_s:,.0f}")
     t.add_row("cell extraction alone, baseline (previous)", f"{res.baseline_extract_s:.1f}",
@@ -225,7 +228,8 @@ def lowland_cmd(
         out.write_text(json.dumps({"parcels": res.n, "read_s": res.read_s,
                                    "screen_s": res.screen_s, "total_s": res.total_s,
                                    "parcels_per_s": res.parcels_per_s,
-                                   "cpu_s": res.cpu_s, "extract_s": res.extract_s,
+                                   "cpu_s": res.cpu_s, "workers": res.workers,
+                                   "peak_mb": res.peak_mb, "extract_s": res.extract_s,
                                    "baseline_extract_s": res.baseline_extract_s,
                                    "ratio_vs_baseline": res.ratio_vs_baseline,
                                    "identical": res.identical,
@@ -234,7 +238,8 @@ def lowland_cmd(
                   f"parcels_per_s={res.parcels_per_s:.0f} "
                   f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
-                  f"cpu_seconds={res.cpu_s:.1f} load_1min={load0:.2f}",
+                  f"cpu_seconds={res.cpu_s:.1f} load_1min={load0:.2f} "
+                  f"workers={res.workers} peak_mb={res.peak_mb:.0f}",
                   highlight=False, soft_wrap=True)
 
 
