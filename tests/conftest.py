@@ -13,6 +13,10 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
+from naturkapital.core.memory import no_hugepage_advice
+
+no_hugepage_advice()  # as the command line does: in-process runs behave like the CLI
+
 CRS = "EPSG:25832"
 X0, Y0, CELL = 500_000.0, 6_200_000.0, 10.0
 
