@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from naturkapital.io.tables import read_csv_table
 from naturkapital.report.sheet import TEMPLATE_DIR, epoch_label
 from naturkapital.report.spec import SHEET
 from naturkapital.report.spreadsheet import MEDIA, Column, table_file
@@ -244,47 +246,27 @@ async def municipality_sheet(
 
 
 # ---------------------------------------------------------------- whole tables
-def nki_columns() -> list[Column]:
-    """Danish and English headers of the NKI table's columns."""
+#: Danish and English headers of the whole tables' columns, one row per column.
+TABLE_COLUMNS = Path(__file__).parent / "tables" / "table_columns.csv"
+
+
+@cache
+def table_columns(table: str) -> tuple[Column, ...]:
+    """The columns of the whole table ``table`` (``nki`` or ``compare``) from
+    :data:`TABLE_COLUMNS`; a row whose key holds ``{key}`` stands for one column per
+    land type, with ``{key}``, ``{da}`` and ``{en}`` filled in from the land type."""
     from naturkapital.landcover.landtypes import LAND_TYPES
 
-    cols = [
-        Column("zone_id", "Kode", "code"),
-        Column("name", "Kommune", "municipality"),
-        Column("area_ha", "Areal ha", "area ha", 0),
-        Column("coverage_pct", "Dækning %", "coverage %", 1),
-        Column("nki", "NKI", "NKI", 2),
-        Column("nki_nature", "NKI natur", "NKI nature", 2),
-        Column("rank", "Placering", "rank", 0),
-        Column("rank_nature", "Placering natur", "rank nature", 0),
-        Column("group_da", "Gruppe", "group"),
-        Column("rank_in_group", "Placering i gruppen", "rank in group", 0),
-    ]
-    cols += [Column(f"share_{t.key}", f"Andel % {t.da}", f"share % {t.en}", 2) for t in LAND_TYPES]
-    cols += [
-        Column(f"value_{t.key}", f"Naturværdi {t.da}", f"nature value {t.en}", 1)
-        for t in LAND_TYPES
-    ]
-    return [
-        *cols,
-        Column("method", "Metode", "method"),
-        Column("assumption", "Antagelse", "assumption"),
-    ]
-
-
-COMPARE_COLUMNS = [
-    Column("zone_id", "Kode", "code"),
-    Column("name", "Kommune", "municipality"),
-    Column("nki_from", "NKI fra", "NKI from", 2),
-    Column("nki_to", "NKI til", "NKI to", 2),
-    Column("delta", "Ændring", "change", 2),
-    Column("delta_area", "heraf areal", "area part", 2),
-    Column("delta_value", "heraf værdi", "value part", 2),
-    Column("rank_from", "Placering fra", "rank from", 0),
-    Column("rank_to", "Placering til", "rank to", 0),
-    Column("rank_change", "Ændring i placering", "rank change", 0),
-    Column("method", "Metode", "method"),
-]
+    rows = read_csv_table(TABLE_COLUMNS, "table columns", ("table", "key", "da", "en", "digits"),
+                          dtype=str)
+    cols: list[Column] = []
+    for r in rows[rows["table"] == table].itertuples():
+        digits = int(r.digits) if r.digits else None
+        fills = [{"key": t.key, "da": t.da, "en": t.en} for t in LAND_TYPES] \
+            if "{key}" in r.key else [{}]
+        cols += [Column(r.key.format(**f), r.da.format(**f), r.en.format(**f), digits)
+                 for f in fills]
+    return tuple(cols)
 
 
 #: What the whole-table routes share: tag, response class and the files they answer.
@@ -324,7 +306,8 @@ async def nki_table_file(
             f"Data: {meta.get('landcover', epoch)}",
             *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])],
         ]
-        return table_file(svc.rows(epoch), nki_columns(), fmt, f"NKI {epoch_label(epoch)}", notes)
+        return table_file(svc.rows(epoch), table_columns("nki"), fmt,
+                          f"NKI {epoch_label(epoch)}", notes)
 
     return await table_response(("nki-table", epoch), make, fmt, f"nki_{slug(epoch)}")
 
@@ -350,7 +333,7 @@ async def compare_table_file(
         ]
         return table_file(
             svc.compare_rows(from_, to),
-            COMPARE_COLUMNS,
+            table_columns("compare"),
             fmt,
             f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}",
             notes,
