@@ -20,8 +20,8 @@ from naturkapital.bench.national_input import generate_national
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
-from naturkapital.nki.chunked import chunked_class_areas
 from naturkapital.nki.compute import load_zones
+from naturkapital.nki.zonal import DaskEngine, zonal_class_areas
 
 
 def main() -> None:
@@ -38,8 +38,8 @@ def main() -> None:
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     with profiler:
-        chunked_class_areas(zones, lc, "zones", data.bioscore, parse_rule(),
-                            scheduler="synchronous")
+        zonal_class_areas(zones, lc, "zones", data.bioscore, parse_rule(),
+                          dask=DaskEngine("synchronous"))
     print(f"wall {time.perf_counter() - t0:.1f} s, cpu {time.process_time() - cpu0:.1f} s")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:

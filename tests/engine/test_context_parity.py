@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from naturkapital.landcover.context import load_context, raster_values
-from naturkapital.nki.chunked import chunked_class_areas
 from naturkapital.nki.compute import Zones, compute_nki
-from naturkapital.nki.zonal import zonal_class_areas
+from naturkapital.nki.zonal import DaskEngine, zonal_class_areas
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset has no geotransform")]
 
@@ -22,7 +21,7 @@ def test_context_values_per_class_match(synth, chunk):
     ref = zonal_class_areas(
         zones, lc, cell_values=lambda ds: raster_values(ds, lc.band, lc.scheme, ctx)
     )
-    got = chunked_class_areas(zones, lc, scheduler="synchronous", chunk=chunk, context=ctx)
+    got = zonal_class_areas(zones, lc, dask=DaskEngine("synchronous", chunk, context=ctx))
     m = ref.classes.merge(got.classes, on=["zone_id", "value"], suffixes=("_a", "_b"))
     assert len(m) == len(ref.classes) == len(got.classes)
     assert np.allclose(m["area_ha_a"], m["area_ha_b"], atol=1e-6)

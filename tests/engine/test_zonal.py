@@ -13,9 +13,9 @@ from naturkapital.core.errors import InputError
 from naturkapital.landcover.bioscore import parse_rule
 from naturkapital.landcover.scheme import load_scheme
 from naturkapital.landcover.sources import Landcover
-from naturkapital.nki.chunked import _layers, chunked_class_areas
+from naturkapital.nki.chunked import _layers
 from naturkapital.nki.compute import Zones, compute_nki
-from naturkapital.nki.zonal import ZonalAreas, zonal_class_areas
+from naturkapital.nki.zonal import DaskEngine, ZonalAreas, zonal_class_areas
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset has no geotransform"),
               pytest.mark.filterwarnings("ignore:Port 8787 is already in use")]
@@ -55,8 +55,8 @@ def reference(synth: dict) -> dict[str, ZonalAreas]:
 
 @pytest.mark.parametrize("chunk", [64, 128, 2048])
 def test_matches_exactextract_without_bioscore(synth, reference, chunk):
-    got = chunked_class_areas(synth["zones"], synth["landcover"], scheduler="synchronous",
-                              chunk=chunk)
+    got = zonal_class_areas(synth["zones"], synth["landcover"],
+                            dask=DaskEngine("synchronous", chunk))
     assert list(got.classes.columns) == list(reference["none"].classes.columns)
     assert_same(got, reference["none"])
 
@@ -64,8 +64,8 @@ def test_matches_exactextract_without_bioscore(synth, reference, chunk):
 @pytest.mark.parametrize("kind", ["int", "float"])
 def test_matches_exactextract_with_bioscore(synth, reference, kind):
     path = synth["bio"] if kind == "int" else synth["bio_float"]
-    got = chunked_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
-                              scheduler="threads", chunk=128)
+    got = zonal_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
+                            dask=DaskEngine("threads", 128))
     ref = reference[kind]
     assert_same(got, ref, tol_ha=1e-4 if kind == "float" else 1e-6)
     # the bioscore gap and the float raster's NaNs leave some class area without bioscore
@@ -73,8 +73,8 @@ def test_matches_exactextract_with_bioscore(synth, reference, kind):
 
 
 def test_schedulers_agree(synth, reference, cluster_address):
-    runs = {s: chunked_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
-                                   rule=RULE, scheduler=s, chunk=128)
+    runs = {s: zonal_class_areas(synth["zones"], synth["landcover"], bioscore=synth["bio"],
+                                 rule=RULE, dask=DaskEngine(s, 128))
             for s in ["synchronous", "threads", "processes", cluster_address]}
     first = runs["synchronous"]
     for s, got in runs.items():
@@ -96,14 +96,14 @@ def test_compute_nki_engines_agree(synth, cluster_address):
 
 def test_zones_in_another_crs(synth, reference):
     zones = gpd.read_file(synth["zones_path"])  # EPSG:4326 on disk
-    got = chunked_class_areas(zones, synth["landcover"], scheduler="synchronous", chunk=128)
+    got = zonal_class_areas(zones, synth["landcover"], dask=DaskEngine("synchronous", 128))
     assert_same(got, reference["none"], tol_ha=1e-3)
 
 
 def test_progress_counts_every_zone(synth):
     seen: list[int] = []
-    chunked_class_areas(synth["zones"], synth["landcover"], scheduler="threads", chunk=64,
-                        progress=seen.append)
+    zonal_class_areas(synth["zones"], synth["landcover"], progress=seen.append,
+                      dask=DaskEngine("threads", 64))
     assert sum(seen) == len(synth["zones"])
 
 
@@ -117,20 +117,19 @@ def test_overlapping_zones_go_to_separate_layers(synth):
 
 def test_bad_scheduler(synth):
     with pytest.raises(InputError, match="unknown scheduler"):
-        chunked_class_areas(synth["zones"], synth["landcover"], scheduler="fast")
+        zonal_class_areas(synth["zones"], synth["landcover"], dask=DaskEngine("fast"))
 
 
 def test_unreachable_scheduler(synth):
     with pytest.raises(InputError, match="cannot connect"):
-        chunked_class_areas(synth["zones"], synth["landcover"],
-                            scheduler="tcp://127.0.0.1:9")
+        zonal_class_areas(synth["zones"], synth["landcover"], dask=DaskEngine("tcp://127.0.0.1:9"))
 
 
 def test_zones_off_the_raster(synth):
     far = gpd.GeoDataFrame({"zone_id": ["1"], "name": ["far"]},
                            geometry=[box(0, 0, 1000, 1000)], crs="EPSG:25832")
     with pytest.raises(InputError, match="no zone overlaps"):
-        chunked_class_areas(far, synth["landcover"], zones_source="far.gpkg")
+        zonal_class_areas(far, synth["landcover"], zones_source="far.gpkg", dask=DaskEngine())
 
 
 def test_unknown_codes_are_listed(synth, tmp_path):
@@ -144,7 +143,7 @@ def test_unknown_codes_are_listed(synth, tmp_path):
         dst.write(arr, 1)
     lc = Landcover(path, 1, load_scheme("basemap04"), "odd")
     with pytest.raises(InputError, match=r"class code\(s\) 77 are not in scheme 'basemap04'"):
-        chunked_class_areas(synth["zones"], lc, scheduler="synchronous", chunk=64)
+        zonal_class_areas(synth["zones"], lc, dask=DaskEngine("synchronous", 64))
     with pytest.raises(InputError, match=r"class code\(s\) 77 are not"):
         zonal_class_areas(synth["zones"], lc)
 
@@ -158,7 +157,7 @@ def test_only_nodata(synth, tmp_path):
         dst.write(arr, 1)
     lc = Landcover(path, 1, load_scheme("basemap04"), "empty")
     with pytest.raises(InputError, match="only nodata"):
-        chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
+        zonal_class_areas(synth["zones"], lc, dask=DaskEngine("synchronous"))
 
 
 @pytest.mark.parametrize("dtype, nodata", [("uint8", 255), ("float32", float("nan"))])
@@ -173,8 +172,8 @@ def test_all_nodata_bioscore_is_an_error_in_both_engines(synth, tmp_path, dtype,
     with pytest.raises(InputError, match=msg):
         zonal_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE)
     with pytest.raises(InputError, match=msg):
-        chunked_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
-                            scheduler="synchronous", chunk=64)
+        zonal_class_areas(synth["zones"], synth["landcover"], bioscore=path, rule=RULE,
+                          dask=DaskEngine("synchronous", 64))
 
 
 def test_bad_engine(synth):
@@ -214,7 +213,7 @@ def test_south_up_raster_is_refused(synth, tmp_path):
         dst.write(arr, 1)
     lc = Landcover(path, 1, load_scheme("basemap04"), "south-up")
     with pytest.raises(InputError, match="north-up"):
-        chunked_class_areas(synth["zones"], lc, scheduler="synchronous")
+        zonal_class_areas(synth["zones"], lc, dask=DaskEngine("synchronous"))
 
 
 def test_window_read_once_gives_the_same_table_as_the_raster(synth, monkeypatch):

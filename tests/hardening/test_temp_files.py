@@ -18,6 +18,7 @@ from naturkapital.io import output
 from naturkapital.io.output import (
     TMP_PREFIX,
     check_out,
+    check_outs,
     process_temp_dir,
     sweep_stale,
     write_atomic,
@@ -58,6 +59,13 @@ def test_an_os_error_while_writing_is_a_clean_error(tmp_path: Path) -> None:
 def test_check_out_leaves_no_probe(tmp_path: Path) -> None:
     check_out(tmp_path / "out.csv", (".csv",))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_outs_skips_unrequested_and_checks_each(tmp_path: Path) -> None:
+    check_outs((None, (".csv",)), (tmp_path / "map.png", (".png",)))
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(InputError, match=r"output must end in \.png"):
+        check_outs((tmp_path / "out.csv", (".csv",)), (tmp_path / "map.svg", (".png",)))
 
 
 KILLED_WRITER = """

@@ -8,7 +8,7 @@ memory of the process and its children (sampled every 20 ms) are recorded per me
   read once, block by block, and one ``np.bincount`` over zone × class (plus one
   weighted by the bioscore). Single thread; cell-centre zones (no exact boundaries);
   the same small GDAL block cache as the engine.
-* **engine** — :func:`naturkapital.nki.chunked.chunked_class_areas`.
+* **engine** — :func:`naturkapital.nki.zonal.zonal_class_areas` with ``dask=DaskEngine(…)``.
 * **exactextract** — the in-memory path, :func:`naturkapital.nki.zonal.zonal_class_areas`.
 * **rasterstats** — ``zonal_stats(categorical=True)`` on the class raster plus a
   ``sum`` on the bioscore for a sample of zones; time extrapolated by zone area.
@@ -371,11 +371,12 @@ def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
     time is returned apart, as a long-lived cluster would not pay it per run); its
     worker processes count in the peak memory."""
     from naturkapital.engine.scheduler import dask_runner
-    from naturkapital.nki.chunked import chunked_class_areas
+    from naturkapital.nki.zonal import DaskEngine, zonal_class_areas
 
     if not spec.startswith("local"):
         with timed(name, f"scheduler {spec}") as m:
-            res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule, scheduler=spec)
+            res = zonal_class_areas(zones, lc, "zones", data.bioscore, rule,
+                                    dask=DaskEngine(spec))
         return m, res, 0.0
     t0 = time.perf_counter()
     with dask_runner(spec) as runner:
@@ -383,6 +384,6 @@ def _engine_run(name: str, spec: str, zones: gpd.GeoDataFrame, lc: Landcover,
         n = runner.workers
         with timed(name, f"LocalCluster {n} worker(s) × 1 thread (+{startup:.1f} s "
                            "start-up, not counted)") as m:
-            res = chunked_class_areas(zones, lc, "zones", data.bioscore, rule,
-                                      scheduler=runner.client.scheduler.address)
+            res = zonal_class_areas(zones, lc, "zones", data.bioscore, rule,
+                                    dask=DaskEngine(runner.client.scheduler.address))
     return m, res, startup

@@ -21,7 +21,7 @@ from naturkapital.accounts.typology import BY_TYPE, TYPE_KEYS
 from naturkapital.cli.app import app, console, progress_bar
 from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
-from naturkapital.io.output import check_out, write_atomic, write_table
+from naturkapital.io.output import check_outs, write_atomic, write_table
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.nki.compute import Zones, load_zones
 
@@ -137,10 +137,8 @@ def accounts_cmd(from_epoch: str, to_epoch: str, zones: Path | None, id_field: s
         write_workbook,
     )
 
-    for path, suffixes in ((out, LONG_SUFFIXES), (workbook, (".xlsx",)),
-                           (chart, (".png", ".svg")), (condition_chart, (".png", ".svg"))):
-        if path is not None:
-            check_out(path, suffixes)
+    check_outs((out, LONG_SUFFIXES), (workbook, (".xlsx",)), (chart, (".png", ".svg")),
+               (condition_chart, (".png", ".svg")))
     z = load_zones(zones, id_field, name_field)
     if str(zone) != "0" and str(zone) not in set(z.gdf[ZONE_ID].astype(str)):
         raise InputError("--zone", f"unknown zone id {zone} (not in {z.source})")

@@ -10,7 +10,7 @@ from rich.table import Table
 from naturkapital.cli.app import app, console, console_err
 from naturkapital.cli.generate import spec_command
 from naturkapital.consolidation.spec import CONSOLIDATE
-from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.io.output import TABLE_SUFFIXES, check_outs, write_table
 from naturkapital.report.consolidation import write_consolidation_report, write_ownership_map
 
 
@@ -54,15 +54,8 @@ def consolidate_cmd(parcels: Path | None, farms: Path | None, project: Path | No
     """Swap plan, balance sheet and scenario file."""
     from naturkapital.consolidation.compute import consolidate, write_scenario
 
-    for o in (out, swaps):
-        if o is not None:
-            check_out(o, TABLE_SUFFIXES)
-    if plan is not None:
-        check_out(plan, (".gpkg",))
-    if map is not None:
-        check_out(map, (".png",))
-    if report is not None:
-        check_out(report, (".html", ".pdf"))
+    check_outs((out, TABLE_SUFFIXES), (swaps, TABLE_SUFFIXES), (plan, (".gpkg",)),
+               (map, (".png",)), (report, (".html", ".pdf")))
     with console_err.status("Løser mageskifteplanen (solving the swap plan) …"):
         res = consolidate(parcels, farms, project, land_bank, id_field, owner_field,
                           value_field, soil_field, farm_owner_field, target_use, tolerance,

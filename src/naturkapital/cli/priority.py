@@ -9,7 +9,7 @@ from rich.table import Table
 
 from naturkapital.cli.app import console, sub_app
 from naturkapital.cli.generate import spec_command
-from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, check_outs, write_table
 from naturkapital.priority.spec import ALLOCATE, NETWORK, PLAN, RANK
 
 priority_app = sub_app(
@@ -83,10 +83,7 @@ def network_cmd(kommune: str, distance: list[float] | None, min_patch_ha: float,
         write_network,
     )
 
-    for path, suffixes in ((out, (".gpkg",)), (map, (".png",)),
-                           (corridor_raster, (".tif",))):
-        if path is not None:
-            check_out(path, suffixes)
+    check_outs((out, (".gpkg",)), (map, (".png",)), (corridor_raster, (".tif",)))
     with console.status("Bygger netværket (building the network) …"):
         net = build_network(kommune, distance, min_patch_ha, p_at_distance, resistance)
     m = net.meta
@@ -133,10 +130,7 @@ def rank_cmd(kommune: str, distance: float, unit_size_m: float, buffer_m: float,
     """Brandmandens regel. Fireman's-rule classes and ranked candidates."""
     from naturkapital.priority.rank import rank_kommune
 
-    if out is not None:
-        check_out(out, TABLE_SUFFIXES)
-    if map is not None:
-        check_out(map, (".png",))
+    check_outs((out, TABLE_SUFFIXES), (map, (".png",)))
     with console.status("Rangordner enheder (ranking units) …"):
         res = rank_kommune(kommune, distance, unit_size_m, buffer_m, parcels, protection,
                            min_patch_ha)

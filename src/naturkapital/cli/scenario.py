@@ -12,7 +12,7 @@ from rich.table import Table
 from naturkapital.cli.app import console, console_err, sub_app
 from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
-from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_table
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, check_outs, write_table
 from naturkapital.scenario.spec import EVALUATE, REPORT
 
 scenario_app = sub_app(
@@ -93,10 +93,7 @@ def evaluate_cmd(scenario: str, landcover: str, year: int | None, scheme: Path |
                  peat_depth: Path | None, groundwater: Path | None, soil: str,
                  out: Path | None, sensitivity: Path | None) -> None:
     """Beregn tjenester og NKI før og efter. Evaluate a scenario per zone."""
-    if out is not None:
-        check_out(out, TABLE_SUFFIXES)
-    if sensitivity is not None:
-        check_out(sensitivity, (".png",))
+    check_outs((out, TABLE_SUFFIXES), (sensitivity, (".png",)))
     res = _evaluate(scenario, landcover, year, scheme, carbon_pools, zones, id_field,
                     name_field, carbon, water_table, peat_depth, groundwater, soil)
     _print(res)

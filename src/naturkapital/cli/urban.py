@@ -11,7 +11,7 @@ from rich.table import Table
 from naturkapital.cli.app import app, console, progress_bar
 from naturkapital.cli.generate import spec_command
 from naturkapital.core.errors import InputError
-from naturkapital.io.output import TABLE_SUFFIXES, check_out, write_atomic, write_table
+from naturkapital.io.output import TABLE_SUFFIXES, check_out, check_outs, write_atomic, write_table
 from naturkapital.nki.compute import load_zones
 from naturkapital.urban.city import CityResult
 from naturkapital.urban.compute import run_urban
@@ -138,10 +138,7 @@ def urban_cmd(zones: Path | None, id_field: str | None, name_field: str | None,
     """Coarse indicators per zone (default), or one city with ``--city``."""
     from naturkapital.report.urban import city_report, map_figure, national_map
 
-    if out is not None:
-        check_out(out, TABLE_SUFFIXES)
-    if map is not None:
-        check_out(map, (".png", ".svg"))
+    check_outs((out, TABLE_SUFFIXES), (map, (".png", ".svg")))
     if report is not None:
         if city is None:
             raise InputError("--report", "only with --city (the national run writes --out "

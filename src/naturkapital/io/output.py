@@ -55,6 +55,14 @@ def check_out(path: str | Path, suffixes: tuple[str, ...]) -> Path:
     return p
 
 
+def check_outs(*outputs: tuple[str | Path | None, tuple[str, ...]]) -> None:
+    """:func:`check_out` every requested output: ``(path, suffixes)`` pairs, where a path
+    of ``None`` is an output the user did not ask for."""
+    for path, suffixes in outputs:
+        if path is not None:
+            check_out(path, suffixes)
+
+
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False

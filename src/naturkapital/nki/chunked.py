@@ -65,6 +65,8 @@ from naturkapital.landcover.context import ContextProxy, cell_values, pad_fill
 from naturkapital.landcover.scheme import Scheme
 from naturkapital.landcover.sources import Landcover
 from naturkapital.nki.zonal import (
+    CHUNK,
+    DaskEngine,
     ZonalAreas,
     assemble,
     unknown_codes_error,
@@ -78,8 +80,6 @@ from naturkapital.nki.zonal import (
 warnings.filterwarnings("ignore", message="Dataset has no geotransform",
                         category=NotGeoreferencedWarning, module="rasterio.features")
 
-#: Block edge in cells (a multiple of the usual 256/512 GeoTIFF tile).
-CHUNK = 2048
 #: Sub-tile edge in cells for the exact edge pieces.
 SUBTILE = 64
 #: GDAL block cache (MB) while the engine reads: every block is read once, so a large
@@ -566,29 +566,15 @@ class Lazy:
     n_blocks: int
 
 
-def chunked_class_areas(
-    zones: gpd.GeoDataFrame,
-    landcover: Landcover,
-    zones_source: str = "zones",
-    bioscore: Path | None = None,
-    rule: BioscoreRule | None = None,
-    progress: Callable[[int], None] | None = None,
-    scheduler: str = "threads",
-    chunk: int = CHUNK,
-    workers: int | None = None,
-    context: ContextProxy | None = None,
-) -> ZonalAreas:
-    """Area (ha) of each class code per zone, exact at zone boundaries, on Dask.
-
-    Same arguments, result and errors as :func:`naturkapital.nki.zonal.zonal_class_areas`,
-    plus ``scheduler`` (``threads``, ``processes``, ``synchronous``, ``local[:N]`` or a
-    Dask scheduler address, see :mod:`naturkapital.engine.scheduler`), ``chunk`` (block
-    edge in cells, a multiple of 64) and ``workers`` (threads/processes for the local
-    schedulers) and ``context`` (the context proxy: per-cell nature values from a
-    moving window, blocks read with a halo; summed like a bioscore). Memory is bounded
-    by roughly 60 bytes × chunk² per worker thread (about 250 MB at the default 2048)
-    plus the zones.
-    """
+def chunked_class_areas(zones: gpd.GeoDataFrame, landcover: Landcover, zones_source: str,
+                        bioscore: Path | None, rule: BioscoreRule | None,
+                        progress: Callable[[int], None] | None,
+                        engine: DaskEngine) -> ZonalAreas:
+    """Area (ha) of each class code per zone, exact at zone boundaries, on Dask: the
+    ``dask`` engine of :func:`naturkapital.nki.zonal.zonal_class_areas` (call that), with
+    its arguments, result and errors; ``engine`` holds the Dask settings."""
+    scheduler, chunk, workers, context = (engine.scheduler, engine.chunk, engine.workers,
+                                          engine.context)
     check_scheduler(scheduler)
     if chunk < SUBTILE or chunk % SUBTILE:
         raise InputError("--chunk", f"chunk must be a multiple of {SUBTILE} cells, not {chunk}")

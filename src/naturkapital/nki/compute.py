@@ -25,7 +25,7 @@ from naturkapital.landcover.sources import Landcover, resolve_landcover
 from naturkapital.nki.change import decompose
 from naturkapital.nki.index import land_type_sums, nki, nki_nature, shares_and_values
 from naturkapital.nki.ranking import GROUP_LABELS, group_of, rank_desc
-from naturkapital.nki.zonal import zonal_class_areas
+from naturkapital.nki.zonal import DaskEngine, zonal_class_areas
 
 NATIONAL_ID = "0"
 OPEN_DATA_METHOD = "open-data NKI (land-use proxy) / åbne data, arealanvendelse som proxy"
@@ -138,9 +138,7 @@ def compute_nki(
     from functools import partial
 
     if engine == "dask":
-        from naturkapital.nki.chunked import chunked_class_areas
-
-        extract = partial(chunked_class_areas, scheduler=scheduler, context=ctx)
+        extract = partial(zonal_class_areas, dask=DaskEngine(scheduler, context=ctx))
     else:
         extract = partial(zonal_class_areas, cell_values=None if ctx is None else partial(
             raster_values, band=lc.band, scheme=lc.scheme, proxy=ctx))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +30,12 @@ from naturkapital.io.zonal import extract_arrays, feature_batches, flatten, wind
 from naturkapital.landcover.bioscore import BioscoreRule
 from naturkapital.landcover.sources import Landcover
 
+if TYPE_CHECKING:
+    from naturkapital.landcover.context import ContextProxy
+
+#: Block edge in cells of the Dask engine (a multiple of the usual 256/512 GeoTIFF tile).
+CHUNK = 2048
+
 
 @dataclass(frozen=True)
 class ZonalAreas:
@@ -45,6 +52,25 @@ class ZonalAreas:
     zones: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class DaskEngine:
+    """Run :func:`zonal_class_areas` on the chunked Dask engine
+    (:mod:`naturkapital.nki.chunked`): same numbers, bounded memory.
+
+    ``scheduler``: ``threads``, ``processes``, ``synchronous``, ``local[:N]`` or a Dask
+    scheduler address (see :mod:`naturkapital.engine.scheduler`); ``chunk``: block edge
+    in cells, a multiple of 64; ``workers``: threads/processes of the local schedulers;
+    ``context``: the context proxy (per-cell nature values from a moving window, blocks
+    read with a halo; summed like a bioscore). Memory is bounded by roughly
+    60 bytes × chunk² per worker thread (about 250 MB at the default 2048) plus the zones.
+    """
+
+    scheduler: str = "threads"
+    chunk: int = CHUNK
+    workers: int | None = None
+    context: ContextProxy | None = None
+
+
 def zonal_class_areas(
     zones: gpd.GeoDataFrame,
     landcover: Landcover,
@@ -53,6 +79,7 @@ def zonal_class_areas(
     rule: BioscoreRule | None = None,
     progress: Callable[[int], None] | None = None,
     cell_values: Callable[[rasterio.DatasetReader], np.ndarray] | None = None,
+    dask: DaskEngine | None = None,
 ) -> ZonalAreas:
     """Area (ha) of each class code per zone, exact at zone boundaries.
 
@@ -62,7 +89,14 @@ def zonal_class_areas(
     per class like a bioscore (``bio_area_ha``, ``bio_value_ha``).
     Raises :class:`InputError` when no zone overlaps the raster, when the zones hold
     only nodata, or when class codes are missing from the scheme.
+    ``dask``: run on the chunked Dask engine instead of in memory (its ``context``
+    takes the place of ``cell_values``).
     """
+    if dask is not None:
+        from naturkapital.nki.chunked import chunked_class_areas
+
+        return chunked_class_areas(zones, landcover, zones_source, bioscore, rule, progress,
+                                   dask)
     with open_raster(landcover.path, landcover.band, "land-cover raster") as ds:
         zr = zones_on_raster(zones, ds, zones_source, landcover.path)
         cell_ha = cell_area_ha(ds)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from naturkapital.io.tables import read_csv_table
 from naturkapital.report.sheet import TEMPLATE_DIR, epoch_label
 from naturkapital.report.spec import SHEET
 from naturkapital.report.spreadsheet import MEDIA, Column, table_file
@@ -244,70 +246,69 @@ async def municipality_sheet(
 
 
 # ---------------------------------------------------------------- whole tables
-def nki_columns() -> list[Column]:
-    """Danish and English headers of the NKI table's columns."""
+#: Danish and English headers of the whole tables' columns, one row per column.
+TABLE_COLUMNS = Path(__file__).parent / "tables" / "table_columns.csv"
+
+
+@cache
+def table_columns(table: str) -> tuple[Column, ...]:
+    """The columns of the whole table ``table`` (``nki`` or ``compare``) from
+    :data:`TABLE_COLUMNS`; a row whose key holds ``{key}`` stands for one column per
+    land type, with ``{key}``, ``{da}`` and ``{en}`` filled in from the land type."""
     from naturkapital.landcover.landtypes import LAND_TYPES
 
-    cols = [
-        Column("zone_id", "Kode", "code"),
-        Column("name", "Kommune", "municipality"),
-        Column("area_ha", "Areal ha", "area ha", 0),
-        Column("coverage_pct", "Dækning %", "coverage %", 1),
-        Column("nki", "NKI", "NKI", 2),
-        Column("nki_nature", "NKI natur", "NKI nature", 2),
-        Column("rank", "Placering", "rank", 0),
-        Column("rank_nature", "Placering natur", "rank nature", 0),
-        Column("group_da", "Gruppe", "group"),
-        Column("rank_in_group", "Placering i gruppen", "rank in group", 0),
-    ]
-    cols += [Column(f"share_{t.key}", f"Andel % {t.da}", f"share % {t.en}", 2) for t in LAND_TYPES]
-    cols += [
-        Column(f"value_{t.key}", f"Naturværdi {t.da}", f"nature value {t.en}", 1)
-        for t in LAND_TYPES
-    ]
-    return [
-        *cols,
-        Column("method", "Metode", "method"),
-        Column("assumption", "Antagelse", "assumption"),
-    ]
+    rows = read_csv_table(
+        TABLE_COLUMNS, "table columns", ("table", "key", "da", "en", "digits"), dtype=str
+    )
+    cols: list[Column] = []
+    for r in rows[rows["table"] == table].itertuples():
+        digits = int(r.digits) if r.digits else None
+        fills = (
+            [{"key": t.key, "da": t.da, "en": t.en} for t in LAND_TYPES]
+            if "{key}" in r.key
+            else [{}]
+        )
+        cols += [
+            Column(r.key.format(**f), r.da.format(**f), r.en.format(**f), digits) for f in fills
+        ]
+    return tuple(cols)
 
 
-COMPARE_COLUMNS = [
-    Column("zone_id", "Kode", "code"),
-    Column("name", "Kommune", "municipality"),
-    Column("nki_from", "NKI fra", "NKI from", 2),
-    Column("nki_to", "NKI til", "NKI to", 2),
-    Column("delta", "Ændring", "change", 2),
-    Column("delta_area", "heraf areal", "area part", 2),
-    Column("delta_value", "heraf værdi", "value part", 2),
-    Column("rank_from", "Placering fra", "rank from", 0),
-    Column("rank_to", "Placering til", "rank to", 0),
-    Column("rank_change", "Ændring i placering", "rank change", 0),
-    Column("method", "Metode", "method"),
-]
+def table_route(path: str, summary: str) -> Callable[[Callable], Callable]:
+    """The route of a whole table: tag, response class and the files it answers."""
+    return router.get(
+        path,
+        summary=summary,
+        tags=["nki"],
+        response_class=Response,
+        responses=file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
+    )
 
 
-#: What the whole-table routes share: tag, response class and the files they answer.
-TABLE_ROUTE: dict[str, Any] = {
-    "tags": ["nki"],
-    "response_class": Response,
-    "responses": file_responses("The table", (MEDIA["xlsx"], "text/csv"), 422),
-}
+def assumption_notes(meta: dict, *first: str) -> list[str]:
+    """A table's notes: ``first``, then one line per assumption of ``meta``."""
+    return [*first, *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])]]
 
 
 async def table_response(
-    key: tuple[str, ...], make: Callable[[], bytes], fmt: str, filename: str
+    table: str,
+    key: tuple[str, ...],
+    fmt: str,
+    filename: str,
+    make: Callable[[], tuple[Any, str, list[str]]],
 ) -> Response:
-    """A whole table as a file, made once per ``key`` (in a worker thread)."""
-    data = await run_in_threadpool(lambda: _SHEETS.get((*key, fmt), make))
+    """The whole table ``table`` (see :func:`table_columns`) as a file, made once per
+    ``key`` in a worker thread from ``make()``: its rows, title and notes."""
+
+    def file() -> bytes:
+        rows, title, notes = make()
+        return table_file(rows, table_columns(table), fmt, title, notes)
+
+    data = await run_in_threadpool(lambda: _SHEETS.get((*key, fmt), file))
     return file_response(data, MEDIA[fmt], f"{filename}.{fmt}")
 
 
-@router.get(
-    "/tables/nki.{fmt}",
-    summary="The whole NKI table as Excel (.xlsx) or CSV for Danish Excel",
-    **TABLE_ROUTE,
-)
+@table_route("/tables/nki.{fmt}", "The whole NKI table as Excel (.xlsx) or CSV for Danish Excel")
 async def nki_table_file(
     request: Request,
     fmt: Literal["xlsx", "csv"],
@@ -317,22 +318,16 @@ async def nki_table_file(
     svc = request.app.state.nki
     epoch = epoch_of(landcover, year)
 
-    def make() -> bytes:
+    def make() -> tuple[Any, str, list[str]]:
         meta = svc.meta(epoch)
-        notes = [
-            str(meta.get("method", "")),
-            f"Data: {meta.get('landcover', epoch)}",
-            *[f"Antagelse (assumption): {a}" for a in meta.get("assumptions", [])],
-        ]
-        return table_file(svc.rows(epoch), nki_columns(), fmt, f"NKI {epoch_label(epoch)}", notes)
+        method, data = str(meta.get("method", "")), f"Data: {meta.get('landcover', epoch)}"
+        return svc.rows(epoch), f"NKI {epoch_label(epoch)}", assumption_notes(meta, method, data)
 
-    return await table_response(("nki-table", epoch), make, fmt, f"nki_{slug(epoch)}")
+    return await table_response("nki", ("nki-table", epoch), fmt, f"nki_{slug(epoch)}", make)
 
 
-@router.get(
-    "/tables/compare.{fmt}",
-    summary="Change between two epochs as Excel (.xlsx) or CSV for Danish Excel",
-    **TABLE_ROUTE,
+@table_route(
+    "/tables/compare.{fmt}", "Change between two epochs as Excel (.xlsx) or CSV for Danish Excel"
 )
 async def compare_table_file(
     request: Request,
@@ -342,20 +337,11 @@ async def compare_table_file(
 ) -> Response:
     svc = request.app.state.nki
 
-    def make() -> bytes:
-        res = svc.compare(from_, to)
-        notes = [
-            res.meta.get("warning", ""),
-            *[f"Antagelse (assumption): {a}" for a in res.meta.get("assumptions", [])],
-        ]
-        return table_file(
-            svc.compare_rows(from_, to),
-            COMPARE_COLUMNS,
-            fmt,
-            f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}",
-            notes,
-        )
+    def make() -> tuple[Any, str, list[str]]:
+        meta = svc.compare(from_, to).meta
+        title = f"Ændring (change) {epoch_label(from_)} → {epoch_label(to)}"
+        notes = assumption_notes(meta, meta.get("warning", ""))
+        return svc.compare_rows(from_, to), title, notes
 
-    return await table_response(
-        ("compare-table", from_, to), make, fmt, f"nki_aendring_{slug(from_)}_{slug(to)}"
-    )
+    name = f"nki_aendring_{slug(from_)}_{slug(to)}"
+    return await table_response("compare", ("compare-table", from_, to), fmt, name, make)

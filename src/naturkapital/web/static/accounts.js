@@ -87,27 +87,13 @@
   async function submit(ev) {
     ev.preventDefault();
     if (!st.form) return;
-    const status = $("#acc-status");
-    status.className = "status";
-    status.textContent = t("computing");
-    $("#acc-submit").disabled = true;
-    try {
-      const r = await fetch(st.form.rest || "/api/accounts",
-        { method: "POST", body: st.form.formData({}) });
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(nk.errorText(body) || `${r.status} ${r.statusText}`);
-      st.doc = body;
-      const zones = zonesOf(body.table);
+    await nk.busy($("#acc-status"), $("#acc-submit"), $("#acc-results"), async () => {
+      st.doc = await nk.post(st.form.rest || "/api/accounts", st.form.formData({}));
+      const zones = zonesOf(st.doc.table);
       st.zone = zones.has(nk.state.selected) ? nk.state.selected : "0";
       $("#acc-results").hidden = false;
       render();
-    } catch (err) {
-      status.className = "status error";
-      status.textContent = err.message;
-      $("#acc-results").hidden = true;
-    } finally {
-      $("#acc-submit").disabled = false;
-    }
+    });
   }
 
   function downloadCsv() {

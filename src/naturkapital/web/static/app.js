@@ -104,6 +104,33 @@
     }
     return r.json();
   }
+  /** POST ``body`` (a FormData as it is, anything else as JSON) to ``url``: the answer's
+   *  JSON, or an Error with the server's one-line message. */
+  async function post(url, body, headers) {
+    const form = body instanceof FormData;
+    const r = await fetch(url, { method: "POST", body: form ? body : JSON.stringify(body),
+      headers: { ...(form ? {} : { "Content-Type": "application/json",
+        Accept: "application/json" }), ...(headers || {}) } });
+    const doc = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(errorText(doc) || `${r.status} ${r.statusText}`);
+    return doc;
+  }
+  /** Run a form's ``work``: "computing" in its ``status`` line and its submit ``button``
+   *  disabled meanwhile; an error goes to the status line and hides ``results``. */
+  async function busy(status, button, results, work) {
+    status.className = "status";
+    status.textContent = t("computing");
+    button.disabled = true;
+    try {
+      await work();
+    } catch (err) {
+      status.className = "status error";
+      status.textContent = err.message;
+      results.hidden = true;
+    } finally {
+      button.disabled = false;
+    }
+  }
   /** A problem document's message in the UI's language (detail_da / detail_en), else
    *  the bilingual ``detail``. */
   function errorText(body) {
@@ -660,28 +687,14 @@
     const f = state.nkiForm;
     const zones = f && f.control("zones");
     if (!zones || !zones.files[0]) return;
-    const status = $("#upload-status");
-    status.className = "status";
-    status.textContent = t("computing");
     const headers = {};
     const store = $("#upload-store").checked;
     if (store) headers.Authorization = "Bearer " + $("#upload-token").value;
     const fd = uploadForm("json", store ? { store: "true" } : {});
-    const rest = f.rest || "/api/nki";
-    $("#upload-submit").disabled = true;
-    try {
-      const r = await fetch(rest, { method: "POST", body: fd, headers });
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(errorText(body) || `${r.status} ${r.statusText}`);
-      state.upload = body;
-      renderUpload(body);
-    } catch (err) {
-      status.className = "status error";
-      status.textContent = err.message;
-      $("#upload-results").hidden = true;
-    } finally {
-      $("#upload-submit").disabled = false;
-    }
+    await busy($("#upload-status"), $("#upload-submit"), $("#upload-results"), async () => {
+      state.upload = await post(f.rest || "/api/nki", fd, headers);
+      renderUpload(state.upload);
+    });
   }
 
   function renderUpload(res) {
@@ -839,7 +852,7 @@
   }
 
   window.nk = { state, select, showTab, t, el, fmt, signed, getJSON, $, $$, fitFeatures,
-    lang: () => state.lang, setParam, errorText, oneLanguage };
+    lang: () => state.lang, setParam, errorText, oneLanguage, post, busy };
   for (const m of MODULES) if (typeof m.init === "function") m.init(window.nk);
   start();
 })();

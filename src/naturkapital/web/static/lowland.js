@@ -206,27 +206,14 @@
     ev.preventDefault();
     if (!st.form) return;
     const fd = st.form.formData();
-    const status = $("#ls-status");
-    status.className = "status";
-    status.textContent = nk.t("computing");
-    $("#ls-submit").disabled = true;
-    try {
-      const r = await fetch(st.form.rest || "/api/lowland/screen", { method: "POST", body: fd });
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(nk.errorText(body) || `${r.status} ${r.statusText}`);
-      st.screen = body;
+    await nk.busy($("#ls-status"), $("#ls-submit"), $("#ls-results"), async () => {
+      const body = st.screen = await nk.post(st.form.rest || "/api/lowland/screen", fd);
       renderScreen();
       if (st.map) {
         st.map.getSource("lowland-parcels").setData(body.parcels);
         nk.fitFeatures(body.parcels.features, 15);
       }
-    } catch (err) {
-      status.className = "status error";
-      status.textContent = err.message;
-      $("#ls-results").hidden = true;
-    } finally {
-      $("#ls-submit").disabled = false;
-    }
+    });
   }
 
   function renderScreen() {
