@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
@@ -70,10 +70,25 @@ from naturkapital.core.spec import (
 Shared = Param | Output | Text
 
 _PARAM_KEYS = frozenset(f.name for f in fields(Param)) - {"name", "default"} | {
-    "use", "default", "required"}
+    "use",
+    "default",
+    "required",
+}
 _OUTPUT_KEYS = frozenset(("use", "kind", "label", "help", "schema"))
-_MODEL_KEYS = frozenset(("title", "about", "inputs", "outputs", "command", "rest",
-                         "process", "keywords", "version"))
+_MODEL_KEYS = frozenset(
+    (
+        "title",
+        "about",
+        "inputs",
+        "outputs",
+        "run",
+        "command",
+        "rest",
+        "process",
+        "keywords",
+        "version",
+    )
+)
 _TEXT_FIELDS = frozenset(("label", "help", "cli_help", "title", "about"))
 _TUPLE_FIELDS = frozenset(("choices", "columns", "suffixes", "command", "keywords"))
 _OUTPUT_KINDS = ("table", "vector", "figure", "document", "object")
@@ -124,8 +139,7 @@ class _Reader:
                 raise self.fail(key, f"{value} is not a text")
             return found
         if not isinstance(value, dict) or set(value) != {"da", "en"}:
-            raise self.fail(key, 'needs exactly a Danish and an English text: '
-                                 '{da = "…", en = "…"}')
+            raise self.fail(key, 'needs exactly a Danish and an English text: {da = "…", en = "…"}')
         return Text(*(self.fill(f"{key}.{lang}", value[lang]) for lang in ("da", "en")))
 
     def fill(self, key: str, text: Any) -> str:
@@ -136,6 +150,7 @@ class _Reader:
         def one(m: re.Match[str]) -> str:
             v = self.ref(key, m[1])
             return ", ".join(map(str, v)) if isinstance(v, tuple | list) else str(v)
+
         return _PLACEHOLDER.sub(one, text)
 
     def value(self, key: str, field: str, value: Any) -> Any:
@@ -150,8 +165,12 @@ class _Reader:
             return frozenset(value)
         return tuple(value) if field in _TUPLE_FIELDS and isinstance(value, list) else value
 
-    def fields(self, key: str, table: Mapping[str, Any], allowed: frozenset[str],
-               ) -> dict[str, Any]:
+    def fields(
+        self,
+        key: str,
+        table: Mapping[str, Any],
+        allowed: frozenset[str],
+    ) -> dict[str, Any]:
         if not isinstance(table, dict):
             raise self.fail(key, "must be a table")
         for k in table:
@@ -202,20 +221,31 @@ class _Reader:
             raise self.fail(key, f"{name} is already defined")
         self.names[name] = value
 
-    def model(self, mid: str, table: Mapping[str, Any], run: Callable[..., Any]) -> ModelSpec:
-        kw = self.fields(mid, {k: v for k, v in table.items()
-                               if k not in ("inputs", "outputs")}, _MODEL_KEYS)
-        for k in ("title", "about", "command", "inputs", "outputs"):
+    def model(
+        self,
+        mid: str,
+        table: Mapping[str, Any],
+        runs: dict[str, Callable[..., Any]],
+    ) -> ModelSpec:
+        kw = self.fields(
+            mid, {k: v for k, v in table.items() if k not in ("inputs", "outputs")}, _MODEL_KEYS
+        )
+        for k in ("title", "about", "run", "command", "inputs", "outputs"):
             if k not in table:
                 raise self.fail(f"{mid}.{k}", "missing")
+        if kw["run"] not in runs:
+            raise self.fail(
+                f"{mid}.run", f"unknown function {kw['run']!r} (spec.py passes {', '.join(runs)})"
+            )
+        kw["run"] = runs[kw["run"]]
         inputs = tuple(self.param(f"{mid}.inputs.{n}", n, t) for n, t in table["inputs"].items())
-        outputs = tuple(self.output(f"{mid}.outputs.{n}", n, t)
-                        for n, t in table["outputs"].items())
-        return ModelSpec(id=mid, inputs=inputs, outputs=outputs, run=run, **kw)
+        outputs = tuple(
+            self.output(f"{mid}.outputs.{n}", n, t) for n, t in table["outputs"].items()
+        )
+        return ModelSpec(id=mid, inputs=inputs, outputs=outputs, **kw)
 
 
-def _read(path: Path, names: dict[str, Any],
-          runs: Mapping[str, Callable[..., Any]]) -> SpecFile:
+def _read(path: Path, names: dict[str, Any], runs: dict[str, Callable[..., Any]]) -> SpecFile:
     try:
         with path.open("rb") as f:
             data = tomllib.load(f)
@@ -234,34 +264,33 @@ def _read(path: Path, names: dict[str, Any],
             rest = {k: v for k, v in table.items() if k != "name"}
             shared[name] = make(key, table.get("name", name), rest)  # type: ignore[operator]
             reader.share(key, name, shared[name])
-    for mid in runs:
-        if mid not in data:
-            raise reader.fail(mid, "no such model in the file")
-    models = {}
-    for mid, table in data.items():
-        if mid not in runs:
-            raise reader.fail(mid, "no run function for this model (or a misspelt table)")
-        models[mid] = reader.model(mid, table, runs[mid])
+    models = {mid: reader.model(mid, table, runs) for mid, table in data.items()}
+    for name, fn in runs.items():
+        if all(m.run is not fn for m in models.values()):
+            raise reader.fail(name, "passed by spec.py, but no model of the file runs it")
     return SpecFile(models, shared)
 
 
 @cache
 def _core() -> SpecFile:
-    return _read(Path(__file__).with_name("spec.toml"),
-                 {"MUNICIPALITY_CODE": MUNICIPALITY_CODE}, {})
+    return _read(
+        Path(__file__).with_name("spec.toml"), {"MUNICIPALITY_CODE": MUNICIPALITY_CODE}, {}
+    )
 
 
-def load_specs(path: Path, runs: Mapping[str, Callable[..., Any]],
-               refs: Mapping[str, Any] | None = None) -> SpecFile:
+def load_specs(
+    path: Path, runs: Iterable[Callable[..., Any]], refs: Mapping[str, Any] | None = None
+) -> SpecFile:
     """The models (and shared declarations) of the spec file ``path``.
 
-    ``runs`` maps each model id of the file to the function it runs; ``refs`` names
-    the constants and the shared inputs/texts of other models the file refers to
-    (``"@EPOCHS"``, ``use = "ZONES"``). Raises :class:`SpecFileError`.
+    ``runs`` are the functions the models run, named in the file by their name
+    (``run = "compute_nki"``); ``refs`` names the constants and the shared inputs and
+    texts of other files this one refers to (``"@EPOCHS"``, ``use = "ZONES"``).
+    Raises :class:`SpecFileError`.
     """
     names: dict[str, Any] = {"MUNICIPALITY_CODE": MUNICIPALITY_CODE, **_core().shared}
     for name, value in (refs or {}).items():
         if name in names:
             raise SpecFileError(f"{path}: {name}: passed in but already defined")
         names[name] = value
-    return _read(path, names, runs)
+    return _read(path, names, {fn.__name__: fn for fn in runs})
