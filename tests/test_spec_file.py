@@ -94,6 +94,9 @@ def test_a_spec_file_becomes_the_declared_values(tmp_path: Path) -> None:
         "kommune", "Municipality code", r"^[0-9]{1,4}$", REQUIRED)
     assert kommune.help == Text("Kommunen.", "The municipality.")
     assert depth.default is REQUIRED and depth.unit == "cm"
+    optional = _load(_write(tmp_path, GOOD.replace(
+        'use = "KOMMUNE"', 'use = "KOMMUNE"\nrequired = false'))).models["m"].inputs[2]
+    assert optional.default is None and optional.pattern == kommune.pattern
     assert (type(depth.minimum), type(depth.maximum), depth.maximum) == (int, float, 1000.0)
     assert m.outputs == (Output("meta", "object", Text("Metode", "Method"),
                                 Text("Metode, input og antagelser.",
@@ -120,6 +123,10 @@ def test_a_spec_file_becomes_the_declared_values(tmp_path: Path) -> None:
     ('run = "run_model"', 'run = "run_modle"', "m.run", "unknown function 'run_modle'"),
     ('required = true', 'required = true\ndefault = 3', "m.inputs.depth",
      "a required input has no default"),
+    ('[m.inputs.zones]\nuse = "SHARED_ZONES"',
+     '[m.inputs]\nzones = 3\n\n[m.inputs.z]\nuse = "SHARED_ZONES"', "m.inputs.zones",
+     "must be a table"),
+    ('run = "run_model"\n', "", "m.run", "missing"),
 ])
 def test_a_mistake_is_one_line_naming_the_file_and_key(tmp_path: Path, old: str, new: str,
                                                          key: str, problem: str) -> None:

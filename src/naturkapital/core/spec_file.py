@@ -5,7 +5,7 @@ defaults, units, bounds, choices, …) are declarations, not code: they live in 
 file per model package, which translators and ecologists can edit, and
 :func:`load_specs` turns them into the typed :class:`~naturkapital.core.spec.ModelSpec`
 values every interface is generated from. The model's ``spec.py`` keeps only what is
-code: the function each model runs and the computed constants the file refers to.
+code: the functions the models run and the computed constants the file refers to.
 
 A file has, at the top level, one table per model (its id) and three optional tables
 of shared declarations::
@@ -21,8 +21,9 @@ of shared declarations::
 
     [outputs.TABLE]               # a shared output: use = "TABLE"
 
-    [nki]                         # a model: title, about, command, rest, process,
-    title = {da = "…", en = "…"}  # keywords, version, inputs, outputs
+    [nki]                         # a model: title, about, run, command, rest,
+    title = {da = "…", en = "…"}  # process, keywords, version, inputs, outputs
+    run = "compute_nki"           # the function (spec.py passes it) the model runs
     command = ["nki"]
 
     [nki.inputs.zones]            # one table per input, in order; the key is its name
@@ -69,25 +70,10 @@ from naturkapital.core.spec import (
 
 Shared = Param | Output | Text
 
-_PARAM_KEYS = frozenset(f.name for f in fields(Param)) - {"name", "default"} | {
-    "use",
-    "default",
-    "required",
-}
-_OUTPUT_KEYS = frozenset(("use", "kind", "label", "help", "schema"))
+_PARAM_KEYS = frozenset({f.name for f in fields(Param)} - {"name"} | {"use", "required"})
+_OUTPUT_KEYS = frozenset("use kind label help schema".split())
 _MODEL_KEYS = frozenset(
-    (
-        "title",
-        "about",
-        "inputs",
-        "outputs",
-        "run",
-        "command",
-        "rest",
-        "process",
-        "keywords",
-        "version",
-    )
+    "title about inputs outputs run command rest process keywords version".split()
 )
 _TEXT_FIELDS = frozenset(("label", "help", "cli_help", "title", "about"))
 _TUPLE_FIELDS = frozenset(("choices", "columns", "suffixes", "command", "keywords"))
@@ -107,13 +93,17 @@ class SpecFile:
     shared: dict[str, Shared]
 
     def param(self, name: str) -> Param:
+        """The shared input ``[params.NAME]``."""
         value = self.shared[name]
-        assert isinstance(value, Param), name
+        if not isinstance(value, Param):
+            raise TypeError(f"{name} is not a shared input")
         return value
 
     def text(self, name: str) -> Text:
+        """The shared text ``[texts.NAME]``."""
         value = self.shared[name]
-        assert isinstance(value, Text), name
+        if not isinstance(value, Text):
+            raise TypeError(f"{name} is not a shared text")
         return value
 
 
@@ -165,12 +155,8 @@ class _Reader:
             return frozenset(value)
         return tuple(value) if field in _TUPLE_FIELDS and isinstance(value, list) else value
 
-    def fields(
-        self,
-        key: str,
-        table: Mapping[str, Any],
-        allowed: frozenset[str],
-    ) -> dict[str, Any]:
+    def fields(self, key: str, table: Any, allowed: frozenset[str]) -> dict[str, Any]:
+        """The values of one table's keys, failing on a key not in ``allowed``."""
         if not isinstance(table, dict):
             raise self.fail(key, "must be a table")
         for k in table:
@@ -187,62 +173,64 @@ class _Reader:
             raise self.fail(f"{key}.use", f"{name} is not a shared {kind.__name__.lower()}")
         return found
 
-    def param(self, key: str, name: str, table: Mapping[str, Any]) -> Param:
-        base: Param | None = self.base(key, table, Param)
+    def param(self, key: str, name: str, table: Any) -> Param:
         kw = self.fields(key, table, _PARAM_KEYS)
+        base: Param | None = self.base(key, table, Param)
         required = kw.pop("required", None)
-        if required is True and "default" in kw:
+        if required and "default" in kw:
             raise self.fail(key, "a required input has no default")
-        if required is not None or (base is None and "default" not in kw):
-            kw["default"] = REQUIRED if required else None
+        if required:
+            kw["default"] = REQUIRED
+        elif "default" not in kw and (required is False or base is None):
+            kw["default"] = None
+        self.check_kind(key, kw, get_args(Kind))
         if base is not None:
             return replace(base, name=name, **kw)
-        for k in ("kind", "label", "help"):
-            if k not in kw:
-                raise self.fail(f"{key}.{k}", "missing")
-        if kw["kind"] not in get_args(Kind):
-            raise self.fail(f"{key}.kind", f"unknown kind {kw['kind']!r}")
+        self.check_declared(key, kw)
         return Param(name=name, **kw)
 
-    def output(self, key: str, name: str, table: Mapping[str, Any]) -> Output:
-        base: Output | None = self.base(key, table, Output)
+    def output(self, key: str, name: str, table: Any) -> Output:
         kw = self.fields(key, table, _OUTPUT_KEYS)
+        base: Output | None = self.base(key, table, Output)
+        self.check_kind(key, kw, _OUTPUT_KINDS)
         if base is not None:
             return replace(base, name=name, **kw)
+        self.check_declared(key, kw)
+        return Output(name=name, **kw)
+
+    def check_kind(self, key: str, kw: dict[str, Any], kinds: tuple[str, ...]) -> None:
+        if "kind" in kw and kw["kind"] not in kinds:
+            raise self.fail(f"{key}.kind", f"unknown kind {kw['kind']!r}")
+
+    def check_declared(self, key: str, kw: dict[str, Any]) -> None:
+        """An input or output not based on a shared one declares its kind and texts."""
         for k in ("kind", "label", "help"):
             if k not in kw:
                 raise self.fail(f"{key}.{k}", "missing")
-        if kw["kind"] not in _OUTPUT_KINDS:
-            raise self.fail(f"{key}.kind", f"unknown kind {kw['kind']!r}")
-        return Output(name=name, **kw)
 
     def share(self, key: str, name: str, value: Shared) -> None:
         if name in self.names:
             raise self.fail(key, f"{name} is already defined")
         self.names[name] = value
 
-    def model(
-        self,
-        mid: str,
-        table: Mapping[str, Any],
-        runs: dict[str, Callable[..., Any]],
-    ) -> ModelSpec:
-        kw = self.fields(
-            mid, {k: v for k, v in table.items() if k not in ("inputs", "outputs")}, _MODEL_KEYS
-        )
+    def model(self, mid: str, table: Any, runs: dict[str, Callable[..., Any]]) -> ModelSpec:
+        kw = self.fields(mid, table, _MODEL_KEYS)
         for k in ("title", "about", "run", "command", "inputs", "outputs"):
-            if k not in table:
+            if k not in kw:
                 raise self.fail(f"{mid}.{k}", "missing")
+        for k in ("inputs", "outputs"):
+            if not isinstance(kw[k], dict):
+                raise self.fail(f"{mid}.{k}", "must be a table")
         if kw["run"] not in runs:
             raise self.fail(
                 f"{mid}.run", f"unknown function {kw['run']!r} (spec.py passes {', '.join(runs)})"
             )
         kw["run"] = runs[kw["run"]]
-        inputs = tuple(self.param(f"{mid}.inputs.{n}", n, t) for n, t in table["inputs"].items())
-        outputs = tuple(
-            self.output(f"{mid}.outputs.{n}", n, t) for n, t in table["outputs"].items()
+        kw["inputs"] = tuple(self.param(f"{mid}.inputs.{n}", n, t) for n, t in kw["inputs"].items())
+        kw["outputs"] = tuple(
+            self.output(f"{mid}.outputs.{n}", n, t) for n, t in kw["outputs"].items()
         )
-        return ModelSpec(id=mid, inputs=inputs, outputs=outputs, **kw)
+        return ModelSpec(id=mid, **kw)
 
 
 def _read(path: Path, names: dict[str, Any], runs: dict[str, Callable[..., Any]]) -> SpecFile:
@@ -262,7 +250,7 @@ def _read(path: Path, names: dict[str, Any], runs: dict[str, Callable[..., Any]]
             if not isinstance(table, dict):
                 raise reader.fail(key, "must be a table")
             rest = {k: v for k, v in table.items() if k != "name"}
-            shared[name] = make(key, table.get("name", name), rest)  # type: ignore[operator]
+            shared[name] = make(key, table.get("name", name), rest)
             reader.share(key, name, shared[name])
     models = {mid: reader.model(mid, table, runs) for mid, table in data.items()}
     for name, fn in runs.items():
