@@ -184,29 +184,8 @@ class ModelSpec:
         return replace(self, inputs=inputs)
 
 
-#: A Danish municipality code (1–4 digits, e.g. 760).
+#: A Danish municipality code (1–4 digits, e.g. 760); ``@MUNICIPALITY_CODE`` in a spec file.
 MUNICIPALITY_CODE = r"^[0-9]{1,4}$"
-
-
-def kommune_param(help: Text, **kw: Any) -> Param:
-    """``kommune``: the code of an embedded municipality, one label and pattern for every
-    model that works on one municipality; ``help`` says what the model does with it."""
-    return Param("kommune", "text", Text("Kommunekode", "Municipality code"), help,
-                 pattern=MUNICIPALITY_CODE, **kw)
-
-
-def time_limit_param(help_en: str = "The solver's time limit, seconds.",
-                     **bounds: Any) -> Param:
-    """``time_limit``: the integer program's time limit (HiGHS), 60 s, at most 600 s;
-    ``bounds`` gives the lower bound."""
-    return Param("time_limit", "number", Text("Tidsgrænse", "Time limit"),
-                 Text("Løserens tidsgrænse i sekunder.", help_en),
-                 default=60.0, unit="s", maximum=600, **bounds)
-
-
-def method_output(help: Text) -> Output:
-    """``meta``, the output every model has: its method, inputs and assumptions."""
-    return Output("meta", "object", Text("Metode", "Method"), help)
 
 
 def json_schema(p: Param) -> dict[str, Any]:
