@@ -84,7 +84,7 @@ def test_bench_lowland_on_few_parcels(tmp_path):
     last = res.output.strip().splitlines()[-1]
     assert re.fullmatch(r"parcels=300 seconds=[\d.]+ parcels_per_s=\d+ parcels_per_cpu_s=\d+ "
                         r"ratio_vs_baseline=[\d.]+ identical=True cpu_seconds=[\d.]+ "
-                        r"load_1min=[\d.]+", last), last
+                        r"load_1min=[\d.]+ workers=\d+ peak_mb=\d+", last), last
     import json
 
     nums = json.loads(out.read_text())

@@ -19,7 +19,6 @@ budget (:func:`naturkapital.lowland.screening.screen`).
 from __future__ import annotations
 
 import json
-import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ import rasterio
 import shapely
 from affine import Affine
 
+from naturkapital.bench.measure import Throughput, cpu_seconds, peak_mb
 from naturkapital.bench.national_input import _hash
 from naturkapital.core.errors import InputError
 
@@ -131,21 +131,15 @@ def generate_lowland(folder: str | Path = "benchmarks/data/lowland", n: int = 10
 
 
 @dataclass
-class LowlandBench:
-    """Seconds to read and to screen (wall, and CPU of this process and its worker
-    processes), the worker processes used, the peak memory (MB, the largest process),
-    the extraction alone now and in the baseline, and the status counts."""
+class LowlandBench(Throughput):
+    """Seconds to read and to screen (wall), the worker processes used and the status
+    counts; CPU (with the workers), peak memory and the extraction alone now and in the
+    baseline as every throughput run (:class:`Throughput`)."""
 
-    n: int
     read_s: float
     screen_s: float
     status: dict[str, int]
-    cpu_s: float = float("nan")
     workers: int = 1
-    peak_mb: float = float("nan")
-    extract_s: float = float("nan")
-    baseline_extract_s: float = float("nan")
-    identical: bool = True
 
     @property
     def total_s(self) -> float:
@@ -211,12 +205,6 @@ def baseline_extract(parcels: gpd.GeoDataFrame, inp: LowlandInput) -> tuple:
     return tuple(np.concatenate(x) for x in zip(*pieces, strict=True))
 
 
-def _cpu_seconds() -> float:
-    """CPU seconds (user + system) of this process and its finished worker processes."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
-
-
 def run_lowland(inp: LowlandInput, baseline: bool = True) -> LowlandBench:
     """Time ``read_parcels`` + ``screen`` on the generated input; then the extraction
     alone, and (``baseline``) the previous extraction, checked to give the same cells."""
@@ -229,19 +217,16 @@ def run_lowland(inp: LowlandInput, baseline: bool = True) -> LowlandBench:
     rules, factors = load_rules(), load_emission_factors()
     fields = ParcelFields("in_rotation", "bid", "total_bid", "synergy", "applicant")
     rasters = LowlandRasters(inp.carbon, inp.water_table, inp.peat_depth)
-    c0 = _cpu_seconds()
+    c0 = cpu_seconds()
     t0 = time.perf_counter()
     parcels = read_parcels(inp.parcels, "parcel_id", fields, rules)
     t1 = time.perf_counter()
     res = screen(parcels, rasters, rules, factors, None, str(inp.parcels))
     t2 = time.perf_counter()
-    cpu = _cpu_seconds() - c0
+    cpu = cpu_seconds() - c0
     counts = res.table["status"].value_counts()
-    peak = max(resource.getrusage(who).ru_maxrss for who in
-               (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024.0
-    out = LowlandBench(len(parcels), t1 - t0, t2 - t1,
-                       {str(k): int(v) for k, v in counts.items()}, cpu_s=cpu,
-                       workers=workers(), peak_mb=peak)
+    out = LowlandBench(t1 - t0, t2 - t1, {str(k): int(v) for k, v in counts.items()},
+                       n=len(parcels), cpu_s=cpu, workers=workers(), peak_mb=peak_mb())
     t0 = time.perf_counter()
     ext = extract_cells(parcels, rasters)
     out.extract_s = time.perf_counter() - t0

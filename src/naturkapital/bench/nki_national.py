@@ -20,7 +20,6 @@ code, and the largest difference is reported (target: ≤ 0.01 NKI points).
 from __future__ import annotations
 
 import os
-import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +35,7 @@ import rasterio
 from rasterio.features import rasterize
 from rasterio.windows import Window
 
+from naturkapital.bench.measure import cpu_seconds as finished_cpu_seconds
 from naturkapital.bench.national_input import BIOSCORE_NODATA, NationalInput
 from naturkapital.io.vectors import ZONE_ID
 from naturkapital.landcover.bioscore import BioscoreRule
@@ -109,8 +109,6 @@ class RssSampler:
 def cpu_seconds() -> tuple[float, dict[int, float]]:
     """CPU time (user + system, s) of this process and its finished children, and of
     each live child process by pid."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    done = resource.getrusage(resource.RUSAGE_CHILDREN)
     live: dict[int, float] = {}
     for child in psutil.Process(os.getpid()).children(recursive=True):
         try:
@@ -118,7 +116,7 @@ def cpu_seconds() -> tuple[float, dict[int, float]]:
             live[child.pid] = t.user + t.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
-    return me.ru_utime + me.ru_stime + done.ru_utime + done.ru_stime, live
+    return finished_cpu_seconds(), live
 
 
 @contextmanager

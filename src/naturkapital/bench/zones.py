@@ -14,7 +14,6 @@ the GeoDataFrame (a GeoJSON text per feature), a pandas frame per batch and a
 
 from __future__ import annotations
 
-import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +23,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from naturkapital.bench.measure import Throughput, cpu_seconds, peak_mb
 from naturkapital.core.errors import InputError
 
 
 @dataclass
-class ZonesBench:
-    n: int
+class ZonesBench(Throughput):
+    """Wall seconds of ``compute_nki``; the rest as every throughput run
+    (:class:`Throughput`; ``cpu_s`` is the CPU of ``compute_nki``)."""
+
     nki_s: float
-    nki_cpu_s: float
-    extract_s: float
-    baseline_extract_s: float
-    identical: bool
-    peak_rss_mb: float
 
     @property
     def zones_per_s(self) -> float:
@@ -120,9 +117,9 @@ def run_zones(path: Path, n: int, baseline: bool = True) -> ZonesBench:
     from naturkapital.nki.compute import compute_nki, load_zones
     from naturkapital.nki.zonal import zonal_class_areas
 
-    c0, t0 = time.process_time(), time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     res = compute_nki(path, "zone_id")
-    nki_s, nki_cpu = time.perf_counter() - t0, time.process_time() - c0
+    nki_s, nki_cpu = time.perf_counter() - t0, cpu_seconds() - c0
     if len(res.table) != n + 1:
         raise RuntimeError(f"expected {n} zones + Denmark, got {len(res.table)} rows")
     zones = load_zones(path, "zone_id").gdf
@@ -140,5 +137,5 @@ def run_zones(path: Path, n: int, baseline: bool = True) -> ZonesBench:
                                           check_exact=True, check_dtype=False)
         except AssertionError:
             identical = False
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return ZonesBench(n, nki_s, nki_cpu, extract_s, base_s, identical, peak)
+    return ZonesBench(nki_s, n=n, cpu_s=nki_cpu, extract_s=extract_s,
+                      baseline_extract_s=base_s, identical=identical, peak_mb=peak_mb())

@@ -492,19 +492,19 @@ def bench_nki_zones_cmd(
     for col in ("step", "seconds"):
         t.add_column(col, justify="left" if col == "step" else "right")
     t.add_row("nki (read, extract, index) — wall", f"{res.nki_s:.1f}")
-    t.add_row("nki — CPU of this process", f"{res.nki_cpu_s:.1f}")
+    t.add_row("nki — CPU of this process", f"{res.cpu_s:.1f}")
     t.add_row("class-area extraction, current", f"{res.extract_s:.1f}")
     t.add_row("class-area extraction, baseline (previous)", f"{res.baseline_extract_s:.1f}")
     console.print(t)
     console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
     if out is not None:
         out.write_text(json.dumps({"zones": zones, "nki_s": res.nki_s,
-                                   "nki_cpu_s": res.nki_cpu_s, "extract_s": res.extract_s,
+                                   "nki_cpu_s": res.cpu_s, "extract_s": res.extract_s,
                                    "baseline_extract_s": res.baseline_extract_s,
                                    "identical": res.identical,
-                                   "peak_rss_mb": res.peak_rss_mb}, indent=2))
-    console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.nki_cpu_s:.1f} "
+                                   "peak_rss_mb": res.peak_mb}, indent=2))
+    console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.cpu_s:.1f} "
                   f"zones_per_s={res.zones_per_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
-                  f"peak_rss_mb={res.peak_rss_mb:.0f} load_1min={load0:.2f}", highlight=False,
+                  f"peak_rss_mb={res.peak_mb:.0f} load_1min={load0:.2f}", highlight=False,
                   soft_wrap=True)
