@@ -22,6 +22,21 @@ class Throughput:
     identical: bool = True
     peak_mb: float = NAN
 
+    @property
+    def wall_s(self) -> float:
+        """Wall seconds of the timed steps (each bench says which)."""
+        raise NotImplementedError
+
+    @property
+    def per_s(self) -> float:
+        """Items per wall second."""
+        return self.n / self.wall_s
+
+    @property
+    def per_cpu_s(self) -> float:
+        """Items per CPU second."""
+        return self.n / self.cpu_s
+
 
 def cpu_seconds() -> float:
     """CPU seconds (user + system) of this process and its finished worker processes."""

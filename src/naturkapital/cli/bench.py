@@ -214,9 +214,9 @@ def lowland_cmd(
     t.add_row("read + check parcels", f"{res.read_s:.1f}", f"{res.n / res.read_s:,.0f}")
     t.add_row("screen (extract, judge, CO2, budget)", f"{res.screen_s:.1f}",
               f"{res.n / res.screen_s:,.0f}")
-    t.add_row("total", f"{res.total_s:.1f}", f"{res.parcels_per_s:,.0f}")
+    t.add_row("total", f"{res.wall_s:.1f}", f"{res.per_s:,.0f}")
     t.add_row(f"total, CPU ({res.workers} worker processes)", f"{res.cpu_s:.1f}",
-              f"{res.parcels_per_cpu_s:,.0f}")
+              f"{res.per_cpu_s:,.0f}")
     t.add_row("cell extraction alone, current", f"{res.extract_s:.1f}",
               f"{res.n / res.extract_s:,.0f}")
     t.add_row("cell extraction alone, baseline (previous)", f"{res.baseline_extract_s:.1f}",
@@ -226,17 +226,17 @@ def lowland_cmd(
     console.print(f"Load average (1 min) before/after: {load0:.2f} / {os.getloadavg()[0]:.2f}")
     if out is not None:
         out.write_text(json.dumps({"parcels": res.n, "read_s": res.read_s,
-                                   "screen_s": res.screen_s, "total_s": res.total_s,
-                                   "parcels_per_s": res.parcels_per_s,
+                                   "screen_s": res.screen_s, "total_s": res.wall_s,
+                                   "parcels_per_s": res.per_s,
                                    "cpu_s": res.cpu_s, "workers": res.workers,
                                    "peak_mb": res.peak_mb, "extract_s": res.extract_s,
                                    "baseline_extract_s": res.baseline_extract_s,
                                    "ratio_vs_baseline": res.ratio_vs_baseline,
                                    "identical": res.identical,
                                    "status": res.status}, indent=2))
-    console.print(f"parcels={res.n} seconds={res.total_s:.1f} "
-                  f"parcels_per_s={res.parcels_per_s:.0f} "
-                  f"parcels_per_cpu_s={res.parcels_per_cpu_s:.0f} "
+    console.print(f"parcels={res.n} seconds={res.wall_s:.1f} "
+                  f"parcels_per_s={res.per_s:.0f} "
+                  f"parcels_per_cpu_s={res.per_cpu_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
                   f"cpu_seconds={res.cpu_s:.1f} load_1min={load0:.2f} "
                   f"workers={res.workers} peak_mb={res.peak_mb:.0f}",
@@ -504,7 +504,7 @@ def bench_nki_zones_cmd(
                                    "identical": res.identical,
                                    "peak_rss_mb": res.peak_mb}, indent=2))
     console.print(f"zones={zones} seconds={res.nki_s:.1f} cpu_seconds={res.cpu_s:.1f} "
-                  f"zones_per_s={res.zones_per_s:.0f} "
+                  f"zones_per_s={res.per_s:.0f} "
                   f"ratio_vs_baseline={res.ratio_vs_baseline:.3f} identical={res.identical} "
                   f"peak_rss_mb={res.peak_mb:.0f} load_1min={load0:.2f}", highlight=False,
                   soft_wrap=True)
