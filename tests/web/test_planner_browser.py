@@ -209,6 +209,9 @@ def test_compare_three_municipalities(browser: object, live_server: Server) -> N
     page.wait_for_function("() => document.querySelectorAll('#cmp-chips li').length === 5")
     assert page.locator("#cmp-add-btn").is_disabled()
     assert _query(page)["cmp"] == "630,621,461,563,101"
+    # the table fits the panel: no column (the rank) hidden behind a horizontal scroll
+    assert page.evaluate("() => { const w = document.querySelector('#cmp-table')"
+                         ".parentElement; return w.scrollWidth <= w.clientWidth; }")
     _shot(page, "04-compare-five", full=True)
     assert watch.errors == [], watch.errors
     ctx.close()
