@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -43,16 +43,17 @@ def map_chunks(fn: Callable[[T], R], tasks: Sequence[T], n_workers: int | None =
     task is raised here."""
     n = workers() if n_workers is None else n_workers
     use = min(n, len(tasks))
-    out: list[R] = []
     if use <= 1 or "fork" not in mp.get_all_start_methods():
-        for i, t in enumerate(tasks):
-            out.append(fn(t))
-            if done:
-                done(i)
-        return out
+        return _collect(map(fn, tasks), done)
     with mp.get_context("fork").Pool(use) as pool:
-        for i, r in enumerate(pool.imap(fn, tasks)):
-            out.append(r)
-            if done:
-                done(i)
+        return _collect(pool.imap(fn, tasks), done)
+
+
+def _collect(results: Iterator[R], done: Callable[[int], None] | None) -> list[R]:
+    """The results in order, ``done(i)`` called as result ``i`` arrives."""
+    out: list[R] = []
+    for i, r in enumerate(results):
+        out.append(r)
+        if done:
+            done(i)
     return out

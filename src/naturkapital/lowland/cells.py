@@ -214,11 +214,14 @@ def check_overlap(parcels: gpd.GeoDataFrame, carbon: rasterio.DatasetReader,
                                          "check the CRS and extent)")
 
 
-def check_parcels_overlap(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
-                          parcels_source: str = "parcels") -> None:
-    """:func:`check_overlap` for parcels in any CRS (the carbon raster opened here)."""
+def on_carbon_grid(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,
+                   parcels_source: str = "parcels") -> gpd.GeoDataFrame:
+    """The parcels in the carbon raster's CRS, checked by :func:`check_overlap`
+    (reprojected once for all chunks: :func:`extract_cells` then only copies them)."""
     with open_raster(rasters.carbon, 1, "carbon raster") as carbon:
-        check_overlap(parcels.to_crs(carbon.crs), carbon, rasters, parcels_source)
+        pr = parcels.to_crs(carbon.crs)
+        check_overlap(pr, carbon, rasters, parcels_source)
+    return pr
 
 
 def extract_cells(parcels: gpd.GeoDataFrame, rasters: LowlandRasters,

@@ -120,9 +120,7 @@ class EmissionArrays:
     def concat(cls, parts: list[EmissionArrays]) -> EmissionArrays:
         """The parcels of ``parts`` one after the other (parts from the same factor
         table, so their ``used_by`` entries match one by one)."""
-        def cat(arrays: list[np.ndarray]) -> np.ndarray:
-            return np.concatenate(arrays)
-
+        cat = np.concatenate
         first = parts[0]
         return cls(before={k: cat([p.before[k] for p in parts]) for k in first.before},
                    after={k: cat([p.after[k] for p in parts]) for k in first.after},

@@ -51,10 +51,10 @@ from naturkapital.lowland.cells import (
     Extraction,
     LowlandRasters,
     ValueRanges,
-    check_parcels_overlap,
     check_ranges,
     combine_ranges,
     extract_cells,
+    on_carbon_grid,
     segment_sums,
     value_ranges,
 )
@@ -558,9 +558,9 @@ def measure_parcels(parcels: gpd.GeoDataFrame, rasters: LowlandRasters, rules: P
     if len(parcels) <= chunk:
         ext = extract_cells(parcels, rasters, parcels_source, progress)
         return measure_cells(parcels, ext, rules, factors)
-    check_parcels_overlap(parcels, rasters, parcels_source)
-    tasks = [(parcels.iloc[i:i + chunk], rasters, rules, factors, parcels_source)
-             for i in range(0, len(parcels), chunk)]
+    pr = on_carbon_grid(parcels, rasters, parcels_source)
+    tasks = [(pr.iloc[i:i + chunk], rasters, rules, factors, parcels_source)
+             for i in range(0, len(pr), chunk)]
     parts = map_chunks(_measure_chunk, tasks, n_workers,
                        done=(lambda i: progress(len(tasks[i][0]))) if progress else None)
     check_ranges(combine_ranges([r for _, r in parts]), rasters)
